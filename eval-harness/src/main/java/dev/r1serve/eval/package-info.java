@@ -1,0 +1,2 @@
+/** The eval harness: benchmarks, sampling, grading, metrics, reports. */
+package dev.r1serve.eval;
