@@ -1,0 +1,77 @@
+package dev.r1serve.server.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The server's YAML configuration file.
+ *
+ * <pre>
+ * host: 0.0.0.0
+ * port: 50051
+ * maxSamples: 64        # cap on n per request (at least 64)
+ * models:
+ *   - name: stories
+ *     path: stories260k
+ * </pre>
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_MAX_SAMPLES = 64;
+
+    public ServerConfig {
+        models = models == null ? List.of() : List.copyOf(models);
+    }
+
+    public String hostOrDefault() {
+        return host == null ? DEFAULT_HOST : host;
+    }
+
+    public int portOrDefault() {
+        return port == null ? 50051 : port;
+    }
+
+    public int maxSamplesOrDefault() {
+        return maxSamples == null ? DEFAULT_MAX_SAMPLES : maxSamples;
+    }
+
+    /** Reads a YAML file; errors name the file and what is wrong with it. */
+    public static ServerConfig read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("config file not found: " + file);
+        }
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ServerConfig c;
+        try {
+            c = yaml.readValue(file.toFile(), ServerConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IOException(file + ": unknown setting '" + e.getPropertyName() + "' (known: "
+                    + e.getKnownPropertyIds() + ")", e);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(file + ": " + e.getOriginalMessage(), e);
+        }
+        if (c == null || c.models().isEmpty()) {
+            throw new IOException(file + ": 'models' must list at least one model");
+        }
+        for (int i = 0; i < c.models().size(); i++) {
+            ModelConfig m = c.models().get(i);
+            if (m == null || m.name() == null || m.name().isBlank()) {
+                throw new IOException(file + ": models[" + i + "].name is required");
+            }
+            if (m.path() == null || m.path().isBlank()) {
+                throw new IOException(file + ": models[" + i + "].path is required");
+            }
+        }
+        return c;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.r1serve.server.engine;
+
+/**
+ * A text-generation engine hosting one model. Implementations: the embedded llama.cpp engine; remote
+ * engines for OpenAI-compatible GPU backends.
+ *
+ * <p>An engine decodes at most {@link #slots()} sequences at once; sequences submitted beyond that wait
+ * in the engine's queue in submission order.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** Engine kind, e.g. "llama.cpp". */
+    String kind();
+
+    /** Sequences decoded at once. */
+    int slots();
+
+    /** Context window of one sequence, in tokens (prompt plus generated). */
+    int contextLength();
+
+    /** Tokenizes text as the model sees it (special tokens such as chat markers are parsed). */
+    int[] tokenize(String text);
+
+    /** Whether the engine can return per-token log-probabilities. */
+    default boolean supportsLogprobs() {
+        return false;
+    }
+
+    /** Queues a sequence; output goes to {@code listener}. Never blocks on generation. */
+    SequenceHandle submit(SequenceSpec spec, SequenceListener listener);
+
+    /** Sequences currently decoding. */
+    int busySlots();
+
+    /** Sequences waiting for a slot. */
+    int queuedSequences();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,288 @@
+package dev.r1serve.server.engine.llamacpp;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.ModelParameters;
+import dev.r1serve.server.engine.Engine;
+import dev.r1serve.server.engine.FinishReason;
+import dev.r1serve.server.engine.SequenceHandle;
+import dev.r1serve.server.engine.SequenceListener;
+import dev.r1serve.server.engine.SequenceResult;
+import dev.r1serve.server.engine.SequenceSpec;
+import dev.r1serve.server.engine.StopStringFilter;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The embedded CPU engine: llama.cpp's server loop through java-llama.cpp, with continuous batching
+ * over {@code slots} sequences.
+ *
+ * <p>One engine thread owns every llama.cpp task. java-llama.cpp's blocking {@code next()} must not be
+ * cancelled from another thread (the blocked consumer then hangs forever), and a thread per stream
+ * spends the CPU that decoding needs; so this thread starts tasks, reads each running task's next token
+ * in turn (llama.cpp decodes all slots in one step, so the round-robin reads follow its rhythm), and
+ * carries out cancellations between reads. Never more tasks than slots are started, so every started
+ * task is decoding and no read waits behind a queued one.
+ */
+public final class LlamaCppEngine implements Engine {
+
+    private static final Logger LOG = Logger.getLogger(LlamaCppEngine.class.getName());
+
+    private final String modelName;
+    private final LlamaCppOptions options;
+    private final LlamaModel model;
+    private final LinkedBlockingQueue<Sequence> waiting = new LinkedBlockingQueue<>();
+    private final List<Sequence> running = new ArrayList<>();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final Thread loop;
+    private volatile boolean closed;
+
+    public LlamaCppEngine(String modelName, LlamaCppOptions options) {
+        if (!Files.isRegularFile(options.gguf())) {
+            throw new IllegalArgumentException("model file not found: " + options.gguf());
+        }
+        NativeLibrary.prepare();
+        this.modelName = modelName;
+        this.options = options;
+        this.model = new LlamaModel(new ModelParameters()
+                .setModel(options.gguf().toString())
+                .setCtxSize(options.contextLength() * options.slots())
+                .setParallel(options.slots())
+                .setThreads(options.threads())
+                .setThreadsBatch(options.threads())
+                .enableContBatching()
+                // A sequence that fills its context ends with LENGTH instead of silently dropping its start.
+                .disableContextShift()
+                .disableLog());
+        this.loop = Thread.ofPlatform().name("llama.cpp-" + modelName).daemon().start(this::run);
+    }
+
+    @Override
+    public String kind() {
+        return "llama.cpp";
+    }
+
+    @Override
+    public int slots() {
+        return options.slots();
+    }
+
+    @Override
+    public int contextLength() {
+        return options.contextLength();
+    }
+
+    @Override
+    public int[] tokenize(String text) {
+        return model.encode(text);
+    }
+
+    @Override
+    public int busySlots() {
+        return busy.get();
+    }
+
+    @Override
+    public int queuedSequences() {
+        return waiting.size();
+    }
+
+    @Override
+    public SequenceHandle submit(SequenceSpec spec, SequenceListener listener) {
+        Sequence s = new Sequence(spec, listener);
+        if (closed) {
+            listener.onFinish(SequenceResult.failed("engine for model '" + modelName + "' is closed", 0, 0));
+            return s;
+        }
+        waiting.add(s);
+        return s;
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                admit();
+                if (running.isEmpty()) {
+                    Sequence next = waiting.poll(100, TimeUnit.MILLISECONDS);
+                    if (next != null) {
+                        start(next);
+                    }
+                    continue;
+                }
+                for (Iterator<Sequence> it = running.iterator(); it.hasNext(); ) {
+                    Sequence s = it.next();
+                    if (step(s)) {
+                        it.remove();
+                        busy.decrementAndGet();
+                    }
+                }
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "engine loop of " + modelName + " failed", e);
+            }
+        }
+        for (Sequence s : running) {
+            s.cancelTask();
+            s.finish(FinishReason.CANCELLED, null);
+        }
+        for (Sequence s; (s = waiting.poll()) != null; ) {
+            s.finish(FinishReason.CANCELLED, null);
+        }
+    }
+
+    private void admit() {
+        while (running.size() < options.slots()) {
+            Sequence s = waiting.poll();
+            if (s == null) {
+                return;
+            }
+            start(s);
+        }
+    }
+
+    private void start(Sequence s) {
+        if (s.cancelRequested) {
+            s.finish(FinishReason.CANCELLED, null);
+            return;
+        }
+        SequenceSpec spec = s.spec;
+        try {
+            s.promptTokens = model.encode(spec.prompt()).length;
+        } catch (RuntimeException e) {
+            s.finish(FinishReason.ERROR, "llama.cpp could not tokenize the prompt: " + e.getMessage());
+            return;
+        }
+        int room = options.contextLength() - s.promptTokens;
+        if (room < 1) {
+            s.finish(FinishReason.LENGTH, null);
+            return;
+        }
+        InferenceParameters params = new InferenceParameters(spec.prompt())
+                .setTemperature(spec.temperature())
+                .setTopP(spec.topP())
+                .setTopK(spec.topK())
+                .setMinP(spec.minP())
+                .setSeed((int) spec.seed())
+                .setNPredict(Math.min(spec.maxTokens(), room))
+                .setCachePrompt(true);
+        try {
+            s.iterator = (LlamaIterator) model.generate(params).iterator();
+        } catch (RuntimeException e) {
+            s.finish(FinishReason.ERROR, "llama.cpp refused the sequence: " + e.getMessage());
+            return;
+        }
+        running.add(s);
+        busy.incrementAndGet();
+        s.listener.onStart();
+    }
+
+    /** Reads one result of a running sequence; returns true when the sequence is done. */
+    private boolean step(Sequence s) {
+        if (s.cancelRequested) {
+            s.cancelTask();
+            s.finish(FinishReason.CANCELLED, null);
+            return true;
+        }
+        LlamaOutput out;
+        try {
+            out = s.iterator.next();
+        } catch (RuntimeException e) {
+            s.finish(FinishReason.ERROR, "llama.cpp failed: " + e.getMessage());
+            return true;
+        }
+        boolean last = !s.iterator.hasNext();
+        if (!last || !out.text.isEmpty()) {
+            s.completionTokens++;
+            String text = s.stopFilter.accept(out.text);
+            int[] ids = s.spec.returnTokenIds() && !out.text.isEmpty() ? model.encode(out.text) : new int[0];
+            s.emit(text, ids);
+            if (s.stopFilter.matched()) {
+                if (!last) {
+                    s.cancelTask();
+                }
+                s.finish(FinishReason.STOP, null);
+                return true;
+            }
+        }
+        if (last) {
+            s.emit(s.stopFilter.flush(), new int[0]);
+            boolean full = s.completionTokens >= s.spec.maxTokens()
+                    || s.promptTokens + s.completionTokens >= options.contextLength();
+            s.finish(full ? FinishReason.LENGTH : FinishReason.EOS, null);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        model.close();
+    }
+
+    /** A sequence and its state; touched by the engine thread except for {@link #cancel()}. */
+    private final class Sequence implements SequenceHandle {
+        final SequenceSpec spec;
+        final SequenceListener listener;
+        final StopStringFilter stopFilter;
+        LlamaIterator iterator;
+        int promptTokens;
+        int completionTokens;
+        volatile boolean cancelRequested;
+        boolean finished;
+
+        Sequence(SequenceSpec spec, SequenceListener listener) {
+            this.spec = spec;
+            this.listener = listener;
+            this.stopFilter = new StopStringFilter(spec.stop());
+        }
+
+        @Override
+        public void cancel() {
+            cancelRequested = true;
+            // A sequence still waiting is taken out at once; exactly one of this thread and the engine
+            // thread (which polls the same queue) gets it, so it finishes once.
+            if (waiting.remove(this)) {
+                finish(FinishReason.CANCELLED, null);
+            }
+        }
+
+        void cancelTask() {
+            if (iterator != null) {
+                iterator.cancel();
+            }
+        }
+
+        void emit(String text, int[] ids) {
+            if (!text.isEmpty() || ids.length > 0) {
+                listener.onText(text, ids);
+            }
+        }
+
+        void finish(FinishReason reason, String error) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            listener.onFinish(new SequenceResult(reason, promptTokens, completionTokens, error));
+        }
+    }
+}

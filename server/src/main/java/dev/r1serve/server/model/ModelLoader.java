@@ -1,0 +1,61 @@
+package dev.r1serve.server.model;
+
+import dev.r1serve.server.chat.ChatTemplate;
+import dev.r1serve.server.config.ModelConfig;
+import dev.r1serve.server.engine.Engine;
+import dev.r1serve.server.engine.llamacpp.LlamaCppEngine;
+import dev.r1serve.server.engine.llamacpp.LlamaCppOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Turns model configurations into hosted models with running engines. */
+public final class ModelLoader {
+
+    public static final int DEFAULT_MAX_TOKENS = 32768;
+
+    private ModelLoader() {}
+
+    /** Loads every model; on failure closes those already loaded and rethrows. */
+    public static ModelRegistry loadAll(List<ModelConfig> configs) {
+        ModelRegistry registry = new ModelRegistry();
+        try {
+            for (ModelConfig c : configs) {
+                registry.add(load(c));
+            }
+            return registry;
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+    }
+
+    public static HostedModel load(ModelConfig c) {
+        String engineKind = c.engine() == null ? "llama.cpp" : c.engine();
+        if (!engineKind.equals("llama.cpp")) {
+            throw new IllegalArgumentException("model '" + c.name() + "': unknown engine '" + engineKind
+                    + "' (expected llama.cpp)");
+        }
+        boolean builtin = BuiltinModels.isBuiltin(c.path());
+        Path gguf = builtin ? BuiltinModels.resolve(c.path()).orElseThrow() : Path.of(c.path());
+        if (!Files.isRegularFile(gguf)) {
+            throw new IllegalArgumentException("model '" + c.name() + "': file not found: " + gguf
+                    + " (give a GGUF file or a built-in model name: " + BuiltinModels.STORIES_260K + ")");
+        }
+        int defaultContext = builtin ? BuiltinModels.STORIES_CONTEXT : LlamaCppOptions.DEFAULT_CONTEXT_LENGTH;
+        LlamaCppOptions options = new LlamaCppOptions(gguf,
+                c.contextLength() != null ? c.contextLength() : defaultContext,
+                c.slots() != null ? c.slots() : LlamaCppOptions.DEFAULT_SLOTS,
+                c.threads() != null ? c.threads() : LlamaCppOptions.defaultThreads());
+        ChatTemplate template = c.template() == null || c.template().equals("auto")
+                ? (builtin ? ChatTemplate.NONE : ChatTemplate.guessFromName(gguf.getFileName().toString()))
+                : ChatTemplate.byId(c.template());
+        int defaultMaxTokens = c.defaultMaxTokens() != null ? c.defaultMaxTokens() : DEFAULT_MAX_TOKENS;
+        if (defaultMaxTokens < 1) {
+            throw new IllegalArgumentException("model '" + c.name() + "': defaultMaxTokens must be >= 1");
+        }
+        Engine engine = new LlamaCppEngine(c.name(), options);
+        return new HostedModel(c.name(), engine, template, builtin ? "builtin:" + c.path() : gguf.toString(),
+                defaultMaxTokens);
+    }
+}

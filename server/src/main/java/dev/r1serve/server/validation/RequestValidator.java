@@ -1,0 +1,166 @@
+package dev.r1serve.server.validation;
+
+import static dev.r1serve.server.validation.InvalidRequestException.invalid;
+
+import dev.r1serve.proto.v1.GenerateRequest;
+import dev.r1serve.proto.v1.SamplingParams;
+import dev.r1serve.server.chat.ChatMessage;
+import dev.r1serve.server.model.HostedModel;
+import dev.r1serve.server.model.ModelRegistry;
+import io.grpc.Status;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a protocol request into a {@link ValidGenerateRequest} or refuses it with a status that names
+ * the offending field. Nothing reaches an engine without passing here.
+ */
+public final class RequestValidator {
+
+    /** The DeepSeek-R1 paper's sampling defaults. */
+    public static final float DEFAULT_TEMPERATURE = 0.6f;
+    public static final float DEFAULT_TOP_P = 0.95f;
+    public static final int MAX_PROMPT_CHARS = 1 << 20;
+    public static final int MAX_STOP_STRINGS = 16;
+    public static final int MAX_STOP_LENGTH = 256;
+    public static final int MAX_CHAT_MESSAGES = 1024;
+    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+
+    private final ModelRegistry models;
+    private final int maxSamples;
+    private final SecureRandom seeds = new SecureRandom();
+
+    /** @param maxSamples the cap on n (the paper samples up to 64 per prompt, so at least 64) */
+    public RequestValidator(ModelRegistry models, int maxSamples) {
+        if (maxSamples < 64) {
+            throw new IllegalArgumentException("maxSamples must be >= 64, got " + maxSamples);
+        }
+        this.models = models;
+        this.maxSamples = maxSamples;
+    }
+
+    public int maxSamples() {
+        return maxSamples;
+    }
+
+    public HostedModel model(String name) {
+        if (name.isEmpty()) {
+            throw invalid("model", "is required");
+        }
+        return models.find(name).orElseThrow(() -> new InvalidRequestException(Status.Code.NOT_FOUND,
+                "model: '" + abbreviate(name) + "' is not hosted here (see ListModels)"));
+    }
+
+    public ValidGenerateRequest validate(GenerateRequest r) {
+        HostedModel model = model(r.getModel());
+        SamplingParams s = r.getSampling();
+
+        float temperature = s.hasTemperature() ? s.getTemperature() : DEFAULT_TEMPERATURE;
+        if (!Float.isFinite(temperature) || temperature < 0) {
+            throw invalid("sampling.temperature", "must be a finite number >= 0, got " + temperature);
+        }
+        float topP = s.hasTopP() ? s.getTopP() : DEFAULT_TOP_P;
+        if (!(topP > 0 && topP <= 1)) {
+            throw invalid("sampling.top_p", "must be in (0, 1], got " + topP);
+        }
+        int topK = s.hasTopK() ? s.getTopK() : 0;
+        if (topK < 0) {
+            throw invalid("sampling.top_k", "must be >= 0 (0 disables it), got " + topK);
+        }
+        float minP = s.hasMinP() ? s.getMinP() : 0f;
+        if (!(minP >= 0 && minP <= 1)) {
+            throw invalid("sampling.min_p", "must be in [0, 1], got " + minP);
+        }
+        int n = s.hasN() ? s.getN() : 1;
+        if (n < 1 || n > maxSamples) {
+            throw invalid("sampling.n", "must be in [1, " + maxSamples + "], got " + n);
+        }
+        int context = model.engine().contextLength();
+        int maxTokens = s.hasMaxTokens() ? s.getMaxTokens() : Math.min(model.defaultMaxTokens(), context);
+        if (maxTokens < 1 || maxTokens > context) {
+            throw invalid("sampling.max_tokens", "must be in [1, " + context + "] (the model's context), got " + maxTokens);
+        }
+        if (s.getStopCount() > MAX_STOP_STRINGS) {
+            throw invalid("sampling.stop", "at most " + MAX_STOP_STRINGS + " stop strings, got " + s.getStopCount());
+        }
+        for (int i = 0; i < s.getStopCount(); i++) {
+            String stop = s.getStop(i);
+            if (stop.isEmpty() || stop.length() > MAX_STOP_LENGTH) {
+                throw invalid("sampling.stop[" + i + "]", "must be 1.." + MAX_STOP_LENGTH + " characters, got " + stop.length());
+            }
+        }
+        if (r.getOptions().getReturnLogprobs() && !model.engine().supportsLogprobs()) {
+            throw invalid("options.return_logprobs", "the " + model.engine().kind() + " engine of model '"
+                    + model.name() + "' does not return log-probabilities");
+        }
+
+        boolean prefill = r.getOptions().hasPrefillThink()
+                ? r.getOptions().getPrefillThink() : model.template().prefillThinkByDefault();
+        String prompt = renderInput(r, model, prefill);
+        boolean thinkPrefilled = r.hasChat() && prefill;
+        int promptTokens = model.engine().tokenize(prompt).length;
+        if (promptTokens >= context) {
+            throw invalid(r.hasChat() ? "chat" : "prompt", "the prompt has " + promptTokens
+                    + " tokens; model '" + model.name() + "' has a context of " + context + " per sequence");
+        }
+        long seed = s.hasSeed() ? ValidGenerateRequest.clampSeed(s.getSeed())
+                : ValidGenerateRequest.clampSeed(seeds.nextLong());
+        return new ValidGenerateRequest(model, prompt, thinkPrefilled, temperature, topP, topK, minP, seed,
+                maxTokens, List.copyOf(s.getStopList()), n, r.getOptions().getReturnTokenIds(), r.getPriority(),
+                r.getRequestId());
+    }
+
+    /** Renders the request's input (used by Tokenize too). */
+    public String renderInput(GenerateRequest r, HostedModel model, boolean prefill) {
+        return switch (r.getInputCase()) {
+            case PROMPT -> {
+                String p = r.getPrompt();
+                if (p.length() > MAX_PROMPT_CHARS) {
+                    throw invalid("prompt", "at most " + MAX_PROMPT_CHARS + " characters, got " + p.length());
+                }
+                if (p.isEmpty() && model.template().supportsChat()) {
+                    throw invalid("prompt", "must not be empty (only models without a chat template start from BOS)");
+                }
+                yield p;
+            }
+            case CHAT -> renderChat(r.getChat().getMessagesList(), model, prefill);
+            case INPUT_NOT_SET -> throw invalid("prompt", "one of prompt or chat is required");
+        };
+    }
+
+    public String renderChat(List<dev.r1serve.proto.v1.ChatMessage> messages, HostedModel model, boolean prefill) {
+        if (!model.template().supportsChat()) {
+            throw invalid("chat", "model '" + model.name() + "' has no chat template; send a raw prompt");
+        }
+        if (messages.isEmpty()) {
+            throw invalid("chat.messages", "must not be empty");
+        }
+        if (messages.size() > MAX_CHAT_MESSAGES) {
+            throw invalid("chat.messages", "at most " + MAX_CHAT_MESSAGES + " messages, got " + messages.size());
+        }
+        List<ChatMessage> turns = new ArrayList<>(messages.size());
+        long chars = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            var m = messages.get(i);
+            if (!ROLES.contains(m.getRole())) {
+                throw invalid("chat.messages[" + i + "].role", "must be system, user or assistant, got '"
+                        + abbreviate(m.getRole()) + "'");
+            }
+            chars += m.getContent().length();
+            if (chars > MAX_PROMPT_CHARS) {
+                throw invalid("chat.messages", "at most " + MAX_PROMPT_CHARS + " characters in all");
+            }
+            turns.add(new ChatMessage(m.getRole(), m.getContent()));
+        }
+        if (!turns.get(turns.size() - 1).role().equals("user")) {
+            throw invalid("chat.messages[" + (turns.size() - 1) + "].role", "the last message must be from the user");
+        }
+        return model.template().render(turns, prefill);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+}
