@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.r1serve.proto.v1.FinishReason;
 import dev.r1serve.proto.v1.GenerateChunk;
+import dev.r1serve.proto.v1.GenerateOptions;
+import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.GenerateResponse;
 import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.proto.v1.SamplingParams;
@@ -118,5 +120,16 @@ class SamplingTest {
         Sample s = TestServer.stub().generate(TestServer.stories(SamplingParams.newBuilder().setMaxTokens(3)).build())
                 .getSamples(0);
         assertTrue(s.getSeed() >= 0 && s.getSeed() < 0xFFFFFFFFL);
+    }
+
+    @Test
+    void tokenIdsComeBackWhenAskedFor() {
+        GenerateRequest request = TestServer.stories(SamplingParams.newBuilder().setTemperature(0).setMaxTokens(60))
+                .setOptions(GenerateOptions.newBuilder().setReturnTokenIds(true)).build();
+        Sample s = TestServer.stub().generate(request).getSamples(0);
+        assertEquals(60, s.getTokenIdsCount());
+        assertEquals(List.of(410, 403, 407), s.getTokenIdsList().subList(0, 3)); // " Once upon a"
+        List<GenerateChunk> chunks = TestServer.drain(TestServer.stub().generateStream(request));
+        assertEquals(s.getTokenIdsList(), chunks.stream().flatMap(c -> c.getTokenIdsList().stream()).toList());
     }
 }

@@ -1,0 +1,55 @@
+package dev.r1serve.server.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChatTemplateTest {
+
+    private static final List<ChatMessage> Q = List.of(new ChatMessage("user", "What is 2+2?"));
+
+    @Test
+    void deepSeekR1RendersUserAndAssistantMarkersWithThinkPrefill() {
+        assertEquals("<｜User｜>What is 2+2?<｜Assistant｜><think>\n", ChatTemplate.DEEPSEEK_R1.render(Q, true));
+        assertEquals("<｜User｜>What is 2+2?<｜Assistant｜>", ChatTemplate.DEEPSEEK_R1.render(Q, false));
+    }
+
+    @Test
+    void deepSeekR1KeepsTheSystemPromptFirstAndDropsEarlierReasoning() {
+        String p = ChatTemplate.DEEPSEEK_R1.render(List.of(
+                new ChatMessage("system", "Be brief."),
+                new ChatMessage("user", "1+1?"),
+                new ChatMessage("assistant", "<think>easy</think>2"),
+                new ChatMessage("user", "2+2?")), false);
+        assertEquals("Be brief.<｜User｜>1+1?<｜Assistant｜>2<｜end▁of▁sentence｜><｜User｜>2+2?<｜Assistant｜>", p);
+    }
+
+    @Test
+    void qwenChatMlAddsItsDefaultSystemPrompt() {
+        assertEquals("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
+                + "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n", ChatTemplate.QWEN25.render(Q, false));
+    }
+
+    @Test
+    void llama3UsesHeaders() {
+        assertEquals("<|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n", ChatTemplate.LLAMA3.render(Q, false));
+    }
+
+    @Test
+    void r1TemplatePrefillsThinkByDefaultOthersDoNot() {
+        assertEquals(true, ChatTemplate.DEEPSEEK_R1.prefillThinkByDefault());
+        assertEquals(false, ChatTemplate.QWEN25.prefillThinkByDefault());
+    }
+
+    @Test
+    void templatesAreFoundByIdAndGuessedFromFileNames() {
+        assertEquals(ChatTemplate.QWEN25, ChatTemplate.byId("Qwen2.5"));
+        assertThrows(IllegalArgumentException.class, () -> ChatTemplate.byId("chatml2"));
+        assertEquals(ChatTemplate.DEEPSEEK_R1, ChatTemplate.guessFromName("DeepSeek-R1-Distill-Qwen-1.5B-Q8_0.gguf"));
+        assertEquals(ChatTemplate.LLAMA3, ChatTemplate.guessFromName("Meta-Llama-3.1-8B-Instruct.gguf"));
+        assertEquals(ChatTemplate.NONE, ChatTemplate.guessFromName("stories260k.gguf"));
+    }
+}
