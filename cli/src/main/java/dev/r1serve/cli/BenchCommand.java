@@ -1,0 +1,9 @@
+package dev.r1serve.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code r1 bench ...}: benchmarks that print rates and ratios (not timed tests). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks that print measured rates and ratios.",
+        subcommands = {BenchServeCommand.class})
+final class BenchCommand {}
