@@ -63,8 +63,8 @@ final class BenchServeCommand implements Callable<Integer> {
         }
 
         List<Double> viaGrpc = new ArrayList<>();
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, null, List.of(new ModelConfig("bench",
-                gguf.toString(), null, "none", 1024, 1, nThreads, null)));
+        ServerConfig config = new ServerConfig("127.0.0.1", 0, null, List.of(ModelConfig.llamaCpp("bench",
+                gguf.toString(), "none", 1024, 1, nThreads)));
         try (R1Server server = R1Server.launch(config);
              R1Client client = R1Client.connect("127.0.0.1:" + server.port())) {
             decodeGrpc(client); // warm-up

@@ -53,7 +53,7 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             String modelName = name != null ? name : defaultName(source.model);
             config = new ServerConfig(null, null, null, List.of(new ModelConfig(modelName, source.model, null,
-                    template, context, slots, null, null)));
+                    template, context, slots, null, null, null, null)));
         }
         config = new ServerConfig(host != null ? host : config.host(), port != null ? port : config.port(),
                 config.maxSamples(), config.models());

@@ -32,7 +32,7 @@ public final class TestServer {
     public static synchronized R1Server get() {
         if (server == null) {
             ModelRegistry models = ModelLoader.loadAll(List.of(
-                    new ModelConfig(STORIES, BuiltinModels.STORIES_260K, null, null, null, 4, 2, null)));
+                    ModelConfig.llamaCpp(STORIES, BuiltinModels.STORIES_260K, null, null, 4, 2)));
             try {
                 server = R1Server.onPort("127.0.0.1", 0, models, 64).start();
             } catch (IOException e) {

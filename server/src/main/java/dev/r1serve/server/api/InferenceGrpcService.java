@@ -16,13 +16,27 @@ import dev.r1serve.server.model.ModelRegistry;
 import dev.r1serve.server.validation.InvalidRequestException;
 import dev.r1serve.server.validation.RequestValidator;
 import dev.r1serve.server.validation.ValidGenerateRequest;
+import dev.r1serve.server.scheduling.ClientId;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /** Translates the InferenceService protocol onto validation and {@link Generation}. */
 public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceImplBase {
+
+    /** Fires default timeouts; the work it runs is a cancel and a status write. */
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("r1-default-timeout").daemon().factory());
 
     private final ModelRegistry models;
     private final RequestValidator validator;
@@ -35,14 +49,12 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     @Override
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> responseObserver) {
         var call = (ServerCallStreamObserver<GenerateResponse>) responseObserver;
-        ValidGenerateRequest valid;
-        try {
-            valid = validator.validate(request);
-        } catch (RuntimeException e) {
-            call.onError(StatusMapper.toStatusException(e));
-            return;
-        }
-        Generation g = Generation.start(valid, new Generation.Observer() {
+        AtomicBoolean answered = new AtomicBoolean();
+        begin(request, call, () -> {
+            if (answered.compareAndSet(false, true) && !call.isCancelled()) {
+                call.onError(defaultTimeoutStatus());
+            }
+        }, valid -> new Generation.Observer() {
             @Override
             public void onDelta(int index, String text, int[] tokenIds) {}
 
@@ -51,71 +63,80 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
 
             @Override
             public void onComplete(List<Sample> samples) {
-                if (call.isCancelled()) {
-                    return;
+                if (answered.compareAndSet(false, true) && !call.isCancelled()) {
+                    call.onNext(GenerateResponse.newBuilder()
+                            .setModel(valid.model().name())
+                            .addAllSamples(samples)
+                            .setRenderedPrompt(valid.prompt())
+                            .build());
+                    call.onCompleted();
                 }
-                call.onNext(GenerateResponse.newBuilder()
-                        .setModel(valid.model().name())
-                        .addAllSamples(samples)
-                        .setRenderedPrompt(valid.prompt())
-                        .build());
-                call.onCompleted();
             }
         });
-        call.setOnCancelHandler(g::cancel);
-        if (call.isCancelled()) {
-            g.cancel();
-        }
     }
 
     @Override
     public void generateStream(GenerateRequest request, StreamObserver<GenerateChunk> responseObserver) {
         var call = (ServerCallStreamObserver<GenerateChunk>) responseObserver;
-        ValidGenerateRequest valid;
-        try {
-            valid = validator.validate(request);
-        } catch (RuntimeException e) {
-            call.onError(StatusMapper.toStatusException(e));
-            return;
-        }
-        Object lock = new Object();
-        Generation g = Generation.start(valid, new Generation.Observer() {
+        Generation[] generation = new Generation[1];
+        StreamSender sender = new StreamSender(call, () -> generation[0].cancel());
+        generation[0] = begin(request, call, sender::timeout, valid -> new Generation.Observer() {
             @Override
             public void onDelta(int index, String text, int[] tokenIds) {
-                GenerateChunk.Builder chunk = GenerateChunk.newBuilder().setIndex(index).setTextDelta(text);
-                for (int id : tokenIds) {
-                    chunk.addTokenIds(id);
-                }
-                send(chunk.build());
+                sender.delta(index, text, tokenIds);
             }
 
             @Override
             public void onSample(Sample sample) {
-                // The final chunk carries the whole sample minus the text already streamed as deltas.
-                send(GenerateChunk.newBuilder().setIndex(sample.getIndex()).setFinal(sample).build());
+                sender.sampleDone(GenerateChunk.newBuilder().setIndex(sample.getIndex()).setFinal(sample).build());
             }
 
             @Override
             public void onComplete(List<Sample> samples) {
-                synchronized (lock) {
-                    if (!call.isCancelled()) {
-                        call.onCompleted();
-                    }
-                }
-            }
-
-            private void send(GenerateChunk chunk) {
-                synchronized (lock) {
-                    if (!call.isCancelled()) {
-                        call.onNext(chunk);
-                    }
-                }
+                sender.complete();
             }
         });
+    }
+
+    /**
+     * Validates, queues and ties the generation to the call's life: cancellation or the call's deadline
+     * cancel it; a call without a deadline gets the model's default timeout ({@code onDefaultTimeout}).
+     * Refusals are answered here; then null is returned.
+     */
+    private Generation begin(GenerateRequest request, ServerCallStreamObserver<?> call, Runnable onDefaultTimeout,
+                             Function<ValidGenerateRequest, Generation.Observer> observer) {
+        Generation g;
+        try {
+            ValidGenerateRequest valid = validator.validate(request);
+            Context context = Context.current();
+            Deadline deadline = context.getDeadline();
+            boolean ownDeadline = deadline == null;
+            if (ownDeadline) {
+                long nanos = valid.model().scheduler().config().defaultTimeout().toNanos();
+                deadline = Deadline.after(nanos, TimeUnit.NANOSECONDS);
+            }
+            g = Generation.start(valid, observer.apply(valid), ClientId.current(), deadline);
+            if (ownDeadline) {
+                Generation started = g;
+                ScheduledFuture<?> timer = TIMER.schedule(() -> {
+                    started.cancel();
+                    onDefaultTimeout.run();
+                }, deadline.timeRemaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
+                context.addListener(c -> timer.cancel(false), Runnable::run);
+            }
+        } catch (RuntimeException e) {
+            call.onError(StatusMapper.toStatusException(e));
+            return null;
+        }
         call.setOnCancelHandler(g::cancel);
         if (call.isCancelled()) {
             g.cancel();
         }
+        return g;
+    }
+
+    static io.grpc.StatusRuntimeException defaultTimeoutStatus() {
+        return Status.DEADLINE_EXCEEDED.withDescription("the call ran past the server's default timeout").asRuntimeException();
     }
 
     @Override

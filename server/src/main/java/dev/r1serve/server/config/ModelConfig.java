@@ -14,6 +14,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *   slots: 4                   # sequences decoded together
  *   threads: 8                 # default: all cores
  *   defaultMaxTokens: 32768    # used when a request has no max_tokens (bounded by the context)
+ *   queueCapacity: 256         # sequences that may wait for a slot; beyond: RESOURCE_EXHAUSTED
+ *   defaultTimeoutSeconds: 1800 # deadline of calls that come without one
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -25,9 +27,17 @@ public record ModelConfig(
         Integer contextLength,
         Integer slots,
         Integer threads,
-        Integer defaultMaxTokens) {
+        Integer defaultMaxTokens,
+        Integer queueCapacity,
+        Integer defaultTimeoutSeconds) {
 
     public static ModelConfig of(String name, String path) {
-        return new ModelConfig(name, path, null, null, null, null, null, null);
+        return new ModelConfig(name, path, null, null, null, null, null, null, null, null);
+    }
+
+    /** A llama.cpp model with the given slots and threads and defaults for the rest. */
+    public static ModelConfig llamaCpp(String name, String path, String template, Integer contextLength,
+                                       Integer slots, Integer threads) {
+        return new ModelConfig(name, path, null, template, contextLength, slots, threads, null, null, null);
     }
 }

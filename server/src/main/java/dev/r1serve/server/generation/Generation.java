@@ -9,7 +9,9 @@ import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
+import dev.r1serve.server.scheduling.Scheduler;
 import dev.r1serve.server.validation.ValidGenerateRequest;
+import io.grpc.Deadline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,28 +50,31 @@ public final class Generation {
         this.remaining = new AtomicInteger(request.n());
     }
 
-    /** Submits the request's sequences to its model's engine and returns at once. */
-    public static Generation start(ValidGenerateRequest request, Observer observer) {
+    /**
+     * Queues the request's sequences with its model's scheduler and returns at once.
+     *
+     * @param client who sent it, for fairness across clients
+     * @param deadline when the call expires; sequences still queued then never reach the engine
+     * @throws dev.r1serve.server.scheduling.OverloadedException when the model's queue is full
+     */
+    public static Generation start(ValidGenerateRequest request, Observer observer, String client, Deadline deadline) {
         Generation g = new Generation(request, observer);
-        g.submitAll();
-        return g;
-    }
-
-    private void submitAll() {
+        List<Scheduler.Job> jobs = new ArrayList<>(request.n());
         for (int i = 0; i < request.n(); i++) {
             long seed = request.sampleSeed(i);
             SequenceSpec spec = new SequenceSpec(request.prompt(), request.temperature(), request.topP(),
                     request.topK(), request.minP(), seed, request.maxTokens(), request.stop(),
                     request.returnTokenIds());
-            SampleAssembler assembler = new SampleAssembler(i, seed);
-            SequenceHandle h = request.model().engine().submit(spec, assembler);
-            synchronized (handles) {
-                handles.add(h);
-            }
-            if (cancelled) {
-                h.cancel();
-            }
+            jobs.add(new Scheduler.Job(spec, g.new SampleAssembler(i, seed)));
         }
+        List<SequenceHandle> submitted = request.model().scheduler().submit(jobs, request.priority(), client, deadline);
+        synchronized (g.handles) {
+            g.handles.addAll(submitted);
+        }
+        if (g.cancelled) {
+            g.cancel();
+        }
+        return g;
     }
 
     /** Cancels every sequence still queued or running; their samples finish as CANCELLED. */

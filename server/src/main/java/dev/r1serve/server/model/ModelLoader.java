@@ -5,7 +5,10 @@ import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.engine.Engine;
 import dev.r1serve.server.engine.llamacpp.LlamaCppEngine;
 import dev.r1serve.server.engine.llamacpp.LlamaCppOptions;
+import dev.r1serve.server.scheduling.Scheduler;
+import dev.r1serve.server.scheduling.SchedulerConfig;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -54,8 +57,12 @@ public final class ModelLoader {
         if (defaultMaxTokens < 1) {
             throw new IllegalArgumentException("model '" + c.name() + "': defaultMaxTokens must be >= 1");
         }
+        SchedulerConfig scheduling = new SchedulerConfig(
+                c.queueCapacity() != null ? c.queueCapacity() : SchedulerConfig.DEFAULT_QUEUE_CAPACITY,
+                c.defaultTimeoutSeconds() != null ? Duration.ofSeconds(c.defaultTimeoutSeconds())
+                        : SchedulerConfig.DEFAULT_TIMEOUT);
         Engine engine = new LlamaCppEngine(c.name(), options);
         return new HostedModel(c.name(), engine, template, builtin ? "builtin:" + c.path() : gguf.toString(),
-                defaultMaxTokens);
+                defaultMaxTokens, new Scheduler(engine, scheduling));
     }
 }
