@@ -9,7 +9,7 @@ import dev.r1serve.server.engine.SequenceSpec;
 import io.grpc.Deadline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Requests wait here, counted in sequences, in a queue bounded by {@link SchedulerConfig#queueCapacity()}:
  * a request that does not fit is refused at once ({@link OverloadedException}), no thread ever blocks.
  * Sequences go to the engine only when it has a free slot, so the engine never holds a backlog and
- * this class alone decides the order: higher priority first; within a priority, round-robin across
+ * this class alone decides the order: higher priority first; within a priority, fair turns across
  * clients one sequence at a time (so one client's n = 64 burst cannot starve another's n = 1); FIFO
  * within a client. A sequence whose deadline has passed is dropped without engine work.
  *
@@ -189,44 +189,58 @@ public final class Scheduler {
 
     private enum State { QUEUED, STARTING, CANCELLED }
 
-    /** The clients of one priority, served round-robin. */
+    /**
+     * The clients of one priority, served in turn one sequence at a time. Each client carries a virtual
+     * time tag (sequences served); the lowest tag goes next, and a client that becomes active starts at
+     * the level's current virtual time, so a newcomer goes before a client that has just been served
+     * and nobody can bank turns while idle.
+     */
     private static final class Level {
-        private final Map<String, ArrayDeque<Queued>> byClient = new HashMap<>();
-        private final ArrayDeque<String> turn = new ArrayDeque<>();
+        private final Map<String, ClientQueue> active = new LinkedHashMap<>();
+        private long virtualTime;
+
+        private static final class ClientQueue {
+            final ArrayDeque<Queued> queue = new ArrayDeque<>();
+            long tag;
+        }
 
         void add(String client, Queued q) {
-            ArrayDeque<Queued> queue = byClient.computeIfAbsent(client, c -> new ArrayDeque<>());
-            if (queue.isEmpty()) {
-                turn.addLast(client);
+            ClientQueue c = active.get(client);
+            if (c == null) {
+                c = new ClientQueue();
+                c.tag = virtualTime;
+                active.put(client, c);
             }
-            queue.addLast(q);
+            c.queue.addLast(q);
         }
 
         Queued poll() {
-            while (!turn.isEmpty()) {
-                String client = turn.pollFirst();
-                ArrayDeque<Queued> queue = byClient.get(client);
-                Queued q = queue.pollFirst();
-                if (!queue.isEmpty()) {
-                    turn.addLast(client);
-                } else {
-                    byClient.remove(client);
-                }
-                if (q != null) {
-                    return q;
+            Map.Entry<String, ClientQueue> next = null;
+            for (Map.Entry<String, ClientQueue> e : active.entrySet()) {
+                if (next == null || e.getValue().tag < next.getValue().tag) {
+                    next = e;
                 }
             }
-            return null;
+            if (next == null) {
+                return null;
+            }
+            ClientQueue c = next.getValue();
+            virtualTime = c.tag;
+            c.tag++;
+            Queued q = c.queue.pollFirst();
+            if (c.queue.isEmpty()) {
+                active.remove(next.getKey());
+            }
+            return q;
         }
 
         boolean remove(String client, Queued q) {
-            ArrayDeque<Queued> queue = byClient.get(client);
-            if (queue == null || !queue.remove(q)) {
+            ClientQueue c = active.get(client);
+            if (c == null || !c.queue.remove(q)) {
                 return false;
             }
-            if (queue.isEmpty()) {
-                byClient.remove(client);
-                turn.remove(client);
+            if (c.queue.isEmpty()) {
+                active.remove(client);
             }
             return true;
         }
