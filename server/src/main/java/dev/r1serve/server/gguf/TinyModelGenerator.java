@@ -266,7 +266,7 @@ public final class TinyModelGenerator {
     /** Writes the model to {@code file} and returns it. */
     public Path write(Path file) throws IOException {
         ByteLevelBpeVocab vocab = vocab();
-        Weights weights = script == null ? new RandomWeights(spec) : new ScriptedWeights(spec, vocab, script);
+        Weights weights = script == null ? new RandomWeights(spec, realTokens(vocab)) : new ScriptedWeights(spec, vocab, script);
         GgufWriter w = new GgufWriter();
         String a = spec.architecture().ggufName;
         w.putString("general.architecture", a)
@@ -344,6 +344,16 @@ public final class TinyModelGenerator {
         return this;
     }
 
+    /** Tokens before the [PAD] filler. */
+    private static int realTokens(ByteLevelBpeVocab vocab) {
+        int[] types = vocab.tokenTypes();
+        int n = types.length;
+        while (n > 0 && types[n - 1] == ByteLevelBpeVocab.TYPE_UNUSED) {
+            n--;
+        }
+        return n;
+    }
+
     private static boolean isSpecial(byte[] piece) {
         String s = new String(piece, StandardCharsets.UTF_8);
         return ByteLevelBpeVocab.CONTROL_TOKENS.contains(s) || ByteLevelBpeVocab.USER_DEFINED_TOKENS.contains(s);
@@ -368,17 +378,31 @@ public final class TinyModelGenerator {
      * Pseudo-normal weights: element i of a tensor is a hash of (seed, tensor name, i), so any chunk can be
      * produced on its own and the same seed always gives the same file.
      */
-    private record RandomWeights(Spec spec) implements Weights {
+    private record RandomWeights(Spec spec, int realTokens) implements Weights {
         private static final float EMBEDDING_STD = 0.1f;
 
         @Override
         public TensorData embedding() {
-            return gaussian("token_embd", EMBEDDING_STD);
+            return withZeroPadding(gaussian("token_embd", EMBEDDING_STD));
         }
 
         @Override
         public TensorData output() {
-            return gaussian("output", EMBEDDING_STD);
+            return withZeroPadding(gaussian("output", EMBEDDING_STD));
+        }
+
+        /**
+         * Zero rows for the [PAD] filler, as in a trained model where they never win: with a padded
+         * 152k vocabulary, random rows would make nearly every sampled token an invisible filler.
+         */
+        private TensorData withZeroPadding(TensorData rows) {
+            long end = (long) realTokens * spec.embeddingDim();
+            return (offset, out, length) -> {
+                rows.fill(offset, out, length);
+                for (int i = (int) Math.max(0, Math.min(length, end - offset)); i < length; i++) {
+                    out[i] = 0f;
+                }
+            };
         }
 
         @Override
