@@ -38,6 +38,7 @@ class ServiceSurfaceTest {
     void tokenizeUsesTheModelsTokenizer() {
         TokenizeResponse r = TestServer.stub().tokenize(TokenizeRequest.newBuilder()
                 .setModel(TestServer.STORIES).setText(" Once upon").build());
+        // SentencePiece adds a leading space: "▁" (410), then "▁Once" (403), "▁upon" (407).
         assertEquals(List.of(410, 403, 407), r.getTokenIdsList());
     }
 

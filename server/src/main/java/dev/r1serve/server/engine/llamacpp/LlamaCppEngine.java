@@ -12,6 +12,8 @@ import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
 import dev.r1serve.server.engine.StopStringFilter;
+import dev.r1serve.server.gguf.GgufReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -44,6 +46,8 @@ public final class LlamaCppEngine implements Engine {
     private final List<Sequence> running = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
     private final Thread loop;
+    private final TokenPieces pieces;
+    private final boolean addsBos;
     private volatile boolean closed;
 
     public LlamaCppEngine(String modelName, LlamaCppOptions options) {
@@ -63,6 +67,17 @@ public final class LlamaCppEngine implements Engine {
                 // A sequence that fills its context ends with LENGTH instead of silently dropping its start.
                 .disableContextShift()
                 .disableLog());
+        try {
+            GgufReader gguf = GgufReader.read(options.gguf());
+            int vocab = gguf.getStringArray("tokenizer.ggml.tokens").size();
+            this.addsBos = gguf.has("tokenizer.ggml.add_bos_token")
+                    ? gguf.getBool("tokenizer.ggml.add_bos_token")
+                    : "llama".equals(gguf.findString("tokenizer.ggml.model").orElse(""));
+            this.pieces = TokenPieces.build(vocab, id -> model.decode(new int[] {id}), model::encode);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw new IllegalArgumentException("cannot read the vocabulary of " + options.gguf() + ": " + e.getMessage(), e);
+        }
         this.loop = Thread.ofPlatform().name("llama.cpp-" + modelName).daemon().start(this::run);
     }
 
@@ -157,7 +172,7 @@ public final class LlamaCppEngine implements Engine {
         }
         SequenceSpec spec = s.spec;
         try {
-            s.promptTokens = model.encode(spec.prompt()).length;
+            s.promptTokens = model.encode(spec.prompt()).length + (addsBos ? 1 : 0);
         } catch (RuntimeException e) {
             s.finish(FinishReason.ERROR, "llama.cpp could not tokenize the prompt: " + e.getMessage());
             return;
@@ -202,10 +217,12 @@ public final class LlamaCppEngine implements Engine {
         }
         boolean last = !s.iterator.hasNext();
         if (!last || !out.text.isEmpty()) {
-            s.completionTokens++;
+            // One result per token, except a token ending mid-character, whose bytes come with the next
+            // one; an end-of-generation token arrives as an empty result.
+            int[] ids = pieces.idsOf(out.text);
+            s.completionTokens += Math.max(1, ids.length);
             String text = s.stopFilter.accept(out.text);
-            int[] ids = s.spec.returnTokenIds() && !out.text.isEmpty() ? model.encode(out.text) : new int[0];
-            s.emit(text, ids);
+            s.emit(text, s.spec.returnTokenIds() ? ids : new int[0]);
             if (s.stopFilter.matched()) {
                 if (!last) {
                     s.cancelTask();
