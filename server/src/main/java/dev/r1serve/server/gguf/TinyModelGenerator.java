@@ -234,7 +234,10 @@ public final class TinyModelGenerator {
         return new TinyModelGenerator(spec, family, all, script);
     }
 
-    /** Same generator with another shape (scripted models keep their own width floor). */
+    /**
+     * Same generator with another shape, e.g. another weight type or a padded vocabulary. Scripted models
+     * stay untied and still need a width of at least script length + 2.
+     */
     public TinyModelGenerator withSpec(Spec spec) {
         Spec s = script == null ? spec : spec.untied();
         return new TinyModelGenerator(s, family, extraPieces, script).checked();

@@ -103,4 +103,17 @@ class ScriptedModelTest {
         // then the EOS and final chunks.
         assertEquals(List.of("中", "文", "", ""), chunks);
     }
+
+    /**
+     * Pins what llama.cpp does when the token limit cuts a character in half, which the server must
+     * handle: streaming silently drops the held-back bytes, while complete() returns them and Java
+     * decodes them as U+FFFD.
+     */
+    @Test
+    void tokenLimitMidCharacterDropsBytesWhenStreamingButNotInComplete() {
+        String prompt = "<|im_start|>user\nSay it in Chinese<|im_end|>\n<|im_start|>assistant\n";
+        assertEquals(List.of("中", ""), stream(utf8, greedy(prompt, 3)));
+        assertEquals("中\uFFFD", utf8.complete(greedy(prompt, 3)));
+        assertEquals(List.of(""), stream(utf8, greedy(prompt, 1)), "only the empty final chunk");
+    }
 }
