@@ -65,9 +65,11 @@ public final class Scheduler {
     public List<SequenceHandle> submit(List<Job> jobs, int priority, String client, Deadline deadline) {
         List<SequenceHandle> handles = new ArrayList<>(jobs.size());
         synchronized (lock) {
-            if (waiting + jobs.size() > config.queueCapacity()) {
-                throw new OverloadedException("queue full: " + waiting + " sequences waiting, capacity "
-                        + config.queueCapacity() + ", request needs " + jobs.size(), retryAfterMillis());
+            // Room = free queue places plus free engine slots (sequences that will start at once).
+            int room = config.queueCapacity() - waiting + Math.max(0, engine.slots() - inFlight);
+            if (jobs.size() > room) {
+                throw new OverloadedException("queue full: " + waiting + " sequences waiting (capacity "
+                        + config.queueCapacity() + "), request needs " + jobs.size(), retryAfterMillis());
             }
             Level level = levels.computeIfAbsent(priority, p -> new Level());
             for (Job job : jobs) {

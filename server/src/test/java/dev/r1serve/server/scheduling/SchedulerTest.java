@@ -89,13 +89,23 @@ class SchedulerTest {
     void aFullQueueRefusesTheWholeRequestAtOnceWithARetryHint() {
         ScriptedEngine engine = new ScriptedEngine(1);
         Scheduler s = new Scheduler(engine, new SchedulerConfig(8, Duration.ofMinutes(1)));
-        s.submit(jobs("a", 1), 0, "c", null); // running
+        s.submit(jobs("a", 1), 0, "c", null); // running: no free slot left
         s.submit(jobs("b", 6), 0, "c", null); // 6 waiting
         OverloadedException e = assertThrows(OverloadedException.class, () -> s.submit(jobs("c", 3), 0, "c", null));
         assertTrue(e.retryAfterMillis() >= 50, "retry hint " + e.retryAfterMillis());
         assertEquals(6, s.waitingSequences(), "nothing of the refused request was queued");
         s.submit(jobs("d", 2), 0, "c", null); // still fits exactly
         assertEquals(8, s.waitingSequences());
+    }
+
+    @Test
+    void freeSlotsCountAsRoomSinceTheirSequencesStartAtOnce() {
+        ScriptedEngine engine = new ScriptedEngine(2);
+        Scheduler s = new Scheduler(engine, new SchedulerConfig(4, Duration.ofMinutes(1)));
+        s.submit(jobs("a", 6), 0, "c", null);
+        assertEquals(2, engine.started.size());
+        assertEquals(4, s.waitingSequences());
+        assertThrows(OverloadedException.class, () -> s.submit(jobs("b", 1), 0, "c", null));
     }
 
     @Test
