@@ -21,6 +21,7 @@ final class StreamSender {
 
     private final ServerCallStreamObserver<GenerateChunk> call;
     private final Runnable onOverflow;
+    private final long maxBufferedChars;
     private final ArrayDeque<GenerateChunk.Builder> pending = new ArrayDeque<>();
     /** Per sample, its waiting delta that new text may still be merged into. */
     private final Map<Integer, GenerateChunk.Builder> openDeltas = new HashMap<>();
@@ -29,8 +30,13 @@ final class StreamSender {
     private boolean closed;
 
     StreamSender(ServerCallStreamObserver<GenerateChunk> call, Runnable onOverflow) {
+        this(call, onOverflow, MAX_BUFFERED_CHARS);
+    }
+
+    StreamSender(ServerCallStreamObserver<GenerateChunk> call, Runnable onOverflow, long maxBufferedChars) {
         this.call = call;
         this.onOverflow = onOverflow;
+        this.maxBufferedChars = maxBufferedChars;
         call.setOnReadyHandler(this::drain);
     }
 
@@ -49,7 +55,7 @@ final class StreamSender {
             open.addTokenIds(id);
         }
         bufferedChars += text.length() + tokenIds.length;
-        if (bufferedChars > MAX_BUFFERED_CHARS) {
+        if (bufferedChars > maxBufferedChars) {
             overflow();
             return;
         }
@@ -109,6 +115,6 @@ final class StreamSender {
         openDeltas.clear();
         onOverflow.run();
         call.onError(Status.RESOURCE_EXHAUSTED.withDescription("stream reader too slow: more than "
-                + MAX_BUFFERED_CHARS + " characters waiting to be sent").asRuntimeException());
+                + maxBufferedChars + " characters waiting to be sent").asRuntimeException());
     }
 }
