@@ -11,6 +11,7 @@ import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.proto.v1.TokenizeRequest;
 import dev.r1serve.proto.v1.TokenizeResponse;
 import dev.r1serve.server.generation.Generation;
+import dev.r1serve.server.metrics.GenerationMetrics;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelRegistry;
 import dev.r1serve.server.validation.InvalidRequestException;
@@ -18,6 +19,7 @@ import dev.r1serve.server.validation.RequestValidator;
 import dev.r1serve.server.validation.ValidGenerateRequest;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,10 +28,18 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
 
     private final ModelRegistry models;
     private final RequestValidator validator;
+    private final GenerationMetrics metrics;
 
+    /** A service whose generation metrics go to a registry of its own, which nothing exports. */
     public InferenceGrpcService(ModelRegistry models, RequestValidator validator) {
+        this(models, validator, new GenerationMetrics(new PrometheusRegistry()));
+    }
+
+    /** A service that reports requests and finished samples to {@code metrics}. */
+    public InferenceGrpcService(ModelRegistry models, RequestValidator validator, GenerationMetrics metrics) {
         this.models = models;
         this.validator = validator;
+        this.metrics = metrics;
     }
 
     @Override
@@ -42,12 +52,15 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
             call.onError(StatusMapper.toStatusException(e));
             return;
         }
+        metrics.onRequest(valid);
         Generation g = Generation.start(valid, new Generation.Observer() {
             @Override
             public void onDelta(int index, String text, int[] tokenIds) {}
 
             @Override
-            public void onSample(Sample sample) {}
+            public void onSample(Sample sample) {
+                metrics.onSample(valid.model().name(), sample);
+            }
 
             @Override
             public void onComplete(List<Sample> samples) {
@@ -78,6 +91,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
             call.onError(StatusMapper.toStatusException(e));
             return;
         }
+        metrics.onRequest(valid);
         Object lock = new Object();
         Generation g = Generation.start(valid, new Generation.Observer() {
             @Override
@@ -91,6 +105,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
 
             @Override
             public void onSample(Sample sample) {
+                metrics.onSample(valid.model().name(), sample);
                 // The final chunk carries the whole sample minus the text already streamed as deltas.
                 send(GenerateChunk.newBuilder().setIndex(sample.getIndex()).setFinal(sample).build());
             }
