@@ -20,6 +20,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Per-client request and sequence budgets on a real server. */
@@ -52,7 +53,7 @@ class RateLimitTest {
                 Thread.sleep(ms + 20);
                 assertEquals(1, stub.listModels(LIST).getModelsCount(), "budget refreshed after retry-after-ms");
             } finally {
-                ch.shutdownNow();
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
     }
@@ -84,7 +85,7 @@ class RateLimitTest {
                 // counting calls instead of sequences would have admitted 10.
                 assertTrue(accepted >= 2 && accepted <= 4, "accepted " + accepted);
             } finally {
-                ch.shutdownNow();
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
     }
@@ -110,7 +111,7 @@ class RateLimitTest {
                 assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
                 assertEquals(1, b.listModels(LIST).getModelsCount(), "key b is not limited by key a's use");
             } finally {
-                ch.shutdownNow();
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
     }
