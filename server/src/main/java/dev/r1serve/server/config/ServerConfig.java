@@ -1,11 +1,11 @@
 package dev.r1serve.server.config;
 
-import dev.r1serve.server.security.RateLimitSettings;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.r1serve.server.security.RateLimitSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
