@@ -45,6 +45,24 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--context", description = "Context length per sequence with --model.")
     Integer context;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics (0 = a free port).")
+    Integer metricsPort;
+
+    @Option(names = "--api-keys", paramLabel = "FILE",
+            description = "API keys, one 'name:sha256hex' per line; without it the server is open.")
+    String apiKeys;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Server certificate chain (PEM) for TLS.")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "Server private key (PKCS#8 PEM) for TLS.")
+    String tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "CA (PEM) that signs client certificates: requires them (mutual TLS).")
+    String tlsClientCa;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
@@ -56,12 +74,25 @@ final class ServeCommand implements Callable<Integer> {
                     template, context, slots, null, null, null, null)));
         }
         config = new ServerConfig(host != null ? host : config.host(), port != null ? port : config.port(),
-                config.maxSamples(), config.models());
+                config.maxSamples(), config.models(),
+                metricsPort != null ? metricsPort : config.metricsPort(),
+                apiKeys != null ? apiKeys : config.apiKeysFile(),
+                tls(config.tls()), config.rateLimit());
         R1Server server = R1Server.launch(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "r1-shutdown"));
         System.out.println("r1-serve listening on " + config.hostOrDefault() + ":" + server.port());
         server.blockUntilShutdown();
         return 0;
+    }
+
+    /** The config's TLS files, each overridden by its flag. */
+    private ServerConfig.Tls tls(ServerConfig.Tls configured) {
+        if (tlsCert == null && tlsKey == null && tlsClientCa == null) {
+            return configured;
+        }
+        ServerConfig.Tls c = configured != null ? configured : new ServerConfig.Tls(null, null, null);
+        return new ServerConfig.Tls(tlsCert != null ? tlsCert : c.cert(), tlsKey != null ? tlsKey : c.key(),
+                tlsClientCa != null ? tlsClientCa : c.clientCa());
     }
 
     static String defaultName(String path) {

@@ -2,9 +2,13 @@ package dev.r1serve.server;
 
 import dev.r1serve.server.api.InferenceGrpcService;
 import dev.r1serve.server.config.ServerConfig;
+import dev.r1serve.server.metrics.ServerMetrics;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelLoader;
 import dev.r1serve.server.model.ModelRegistry;
+import dev.r1serve.server.security.ApiKeyInterceptor;
+import dev.r1serve.server.security.RateLimitInterceptor;
+import dev.r1serve.server.security.RateLimits;
 import dev.r1serve.server.validation.RequestValidator;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -12,6 +16,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +24,8 @@ import java.util.logging.Logger;
 
 /**
  * The r1-serve gRPC server: InferenceService over the hosted models, grpc.health.v1 (overall and one
- * service name per model) and server reflection.
+ * service name per model) and server reflection; with {@link ServerOptions}, also API keys, TLS, rate
+ * limits and a Prometheus endpoint.
  */
 public final class R1Server implements AutoCloseable {
 
@@ -29,13 +35,48 @@ public final class R1Server implements AutoCloseable {
     private final Server server;
     private final ModelRegistry models;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final ServerOptions options;
+    private final ServerMetrics metrics;
+    private final String metricsHost;
+    private HTTPServer metricsServer;
 
     /** Serves {@code models} on {@code builder}'s transport (Netty on a port, or in-process in tests). */
     public R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples) {
+        this(builder, models, maxSamples, ServerOptions.DEFAULTS);
+    }
+
+    /**
+     * Serves {@code models} with {@code options}; TLS needs a {@link NettyServerBuilder}. The metrics endpoint,
+     * if any, binds all interfaces.
+     */
+    public R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples, ServerOptions options) {
+        this(builder, models, maxSamples, options, "0.0.0.0");
+    }
+
+    private R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples, ServerOptions options,
+            String metricsHost) {
         this.models = models;
+        this.options = options;
+        this.metricsHost = metricsHost;
+        this.metrics = new ServerMetrics(models);
         RequestValidator validator = new RequestValidator(models, maxSamples);
+        if (options.tls() != null) {
+            if (!(builder instanceof NettyServerBuilder netty)) {
+                throw new IllegalArgumentException("TLS needs a NettyServerBuilder, got " + builder.getClass());
+            }
+            options.tls().applyTo(netty);
+        }
+        // Interceptors added later run first: call metrics (so refusals are counted), then API keys, then
+        // rate limits (which need the key's name).
+        if (options.rateLimit() != null) {
+            builder.intercept(new RateLimitInterceptor(new RateLimits(options.rateLimit())));
+        }
+        if (options.apiKeys() != null) {
+            builder.intercept(new ApiKeyInterceptor(options.apiKeys()));
+        }
+        builder.intercept(metrics.callInterceptor());
         this.server = builder
-                .addService(new InferenceGrpcService(models, validator))
+                .addService(new InferenceGrpcService(models, validator, metrics.generation()))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();
@@ -43,14 +84,22 @@ public final class R1Server implements AutoCloseable {
 
     /** Netty on {@code host:port}; port 0 picks a free port (see {@link #port()}). */
     public static R1Server onPort(String host, int port, ModelRegistry models, int maxSamples) {
-        return new R1Server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)), models, maxSamples);
+        return onPort(host, port, models, maxSamples, ServerOptions.DEFAULTS);
+    }
+
+    /** Netty on {@code host:port} with {@code options}; the metrics endpoint binds {@code host} too. */
+    public static R1Server onPort(String host, int port, ModelRegistry models, int maxSamples,
+            ServerOptions options) {
+        return new R1Server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)), models, maxSamples,
+                options, host);
     }
 
     /** Loads the configured models and starts serving them; closes the models if the start fails. */
     public static R1Server launch(ServerConfig config) throws IOException {
         ModelRegistry models = ModelLoader.loadAll(config.models());
         try {
-            return onPort(config.hostOrDefault(), config.portOrDefault(), models, config.maxSamplesOrDefault()).start();
+            return onPort(config.hostOrDefault(), config.portOrDefault(), models, config.maxSamplesOrDefault(),
+                    ServerOptions.from(config)).start();
         } catch (IOException | RuntimeException e) {
             models.close();
             throw e;
@@ -58,13 +107,27 @@ public final class R1Server implements AutoCloseable {
     }
 
     public R1Server start() throws IOException {
-        server.start();
+        if (options.metricsPort() != null) {
+            metricsServer = metrics.serve(metricsHost, options.metricsPort());
+        }
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            closeMetricsServer();
+            throw e;
+        }
         health.setStatus("", ServingStatus.SERVING);
         for (HostedModel m : models.all()) {
             health.setStatus(m.name(), ServingStatus.SERVING);
         }
         LOG.info("r1-serve listening on port " + port() + " with models "
-                + models.all().stream().map(HostedModel::name).toList());
+                + models.all().stream().map(HostedModel::name).toList()
+                + (options.tls() == null ? ", plaintext" : options.tls().mutual() ? ", mutual TLS" : ", TLS")
+                + (metricsServer == null ? "" : ", metrics on http port " + metricsServer.getPort()));
+        if (options.apiKeys() == null) {
+            LOG.warning("NO API KEYS CONFIGURED: InferenceService on port " + port()
+                    + " is open to anyone who can reach it. Use --api-keys FILE (config apiKeysFile).");
+        }
         return this;
     }
 
@@ -74,6 +137,16 @@ public final class R1Server implements AutoCloseable {
 
     public ModelRegistry models() {
         return models;
+    }
+
+    /** The Prometheus endpoint's port, or -1 without one. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.getPort();
+    }
+
+    /** This server's metrics registry (also readable without the HTTP endpoint). */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     public void blockUntilShutdown() throws InterruptedException {
@@ -92,6 +165,14 @@ public final class R1Server implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeMetricsServer();
         models.close();
+    }
+
+    private void closeMetricsServer() {
+        if (metricsServer != null) {
+            metricsServer.close();
+            metricsServer = null;
+        }
     }
 }

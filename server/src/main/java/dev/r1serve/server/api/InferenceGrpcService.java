@@ -11,6 +11,7 @@ import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.proto.v1.TokenizeRequest;
 import dev.r1serve.proto.v1.TokenizeResponse;
 import dev.r1serve.server.generation.Generation;
+import dev.r1serve.server.metrics.GenerationMetrics;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelRegistry;
 import dev.r1serve.server.validation.InvalidRequestException;
@@ -22,6 +23,7 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -40,10 +42,18 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
 
     private final ModelRegistry models;
     private final RequestValidator validator;
+    private final GenerationMetrics metrics;
 
+    /** A service whose generation metrics go to a registry of its own, which nothing exports. */
     public InferenceGrpcService(ModelRegistry models, RequestValidator validator) {
+        this(models, validator, new GenerationMetrics(new PrometheusRegistry()));
+    }
+
+    /** A service that reports requests and finished samples to {@code metrics}. */
+    public InferenceGrpcService(ModelRegistry models, RequestValidator validator, GenerationMetrics metrics) {
         this.models = models;
         this.validator = validator;
+        this.metrics = metrics;
     }
 
     @Override
@@ -108,6 +118,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         Generation g;
         try {
             ValidGenerateRequest valid = validator.validate(request);
+            metrics.onRequest(valid);
             Context context = Context.current();
             Deadline deadline = context.getDeadline();
             boolean ownDeadline = deadline == null;
@@ -115,7 +126,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
                 long nanos = valid.model().scheduler().config().defaultTimeout().toNanos();
                 deadline = Deadline.after(nanos, TimeUnit.NANOSECONDS);
             }
-            g = Generation.start(valid, observer.apply(valid), ClientId.current(), deadline);
+            g = Generation.start(valid, measured(valid, observer.apply(valid)), ClientId.current(), deadline);
             if (ownDeadline) {
                 Generation started = g;
                 ScheduledFuture<?> timer = TIMER.schedule(() -> {
@@ -133,6 +144,27 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
             g.cancel();
         }
         return g;
+    }
+
+    /** Reports each finished sample to the metrics before the call's own observer sees it. */
+    private Generation.Observer measured(ValidGenerateRequest valid, Generation.Observer inner) {
+        return new Generation.Observer() {
+            @Override
+            public void onDelta(int index, String text, int[] tokenIds) {
+                inner.onDelta(index, text, tokenIds);
+            }
+
+            @Override
+            public void onSample(Sample sample) {
+                metrics.onSample(valid.model().name(), sample);
+                inner.onSample(sample);
+            }
+
+            @Override
+            public void onComplete(List<Sample> samples) {
+                inner.onComplete(samples);
+            }
+        };
     }
 
     static io.grpc.StatusRuntimeException defaultTimeoutStatus() {

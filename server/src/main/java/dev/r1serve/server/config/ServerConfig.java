@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.r1serve.server.security.RateLimitSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,16 +21,30 @@ import java.util.List;
  * models:
  *   - name: stories
  *     path: stories260k
+ * # optional, for production traffic:
+ * metricsPort: 9464     # Prometheus /metrics over HTTP (0 = a free port)
+ * apiKeysFile: keys.txt # name:sha256hex per line; without it the server is open
+ * tls: {cert: server.pem, key: server.key, clientCa: clients-ca.pem}  # clientCa turns on mutual TLS
+ * rateLimit: {requestsPerSecond: 10, sequencesPerSecond: 64}         # per API key (or peer when open)
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models) {
+public record ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models,
+        Integer metricsPort, String apiKeysFile, Tls tls, RateLimitSettings rateLimit) {
+
+    /** TLS files (PEM); {@code clientCa} requires client certificates signed by it (mutual TLS). */
+    public record Tls(String cert, String key, String clientCa) {}
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_MAX_SAMPLES = 64;
 
     public ServerConfig {
         models = models == null ? List.of() : List.copyOf(models);
+    }
+
+    /** A configuration without the production settings (metrics, API keys, TLS, rate limits). */
+    public ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models) {
+        this(host, port, maxSamples, models, null, null, null, null);
     }
 
     public String hostOrDefault() {
@@ -71,6 +86,9 @@ public record ServerConfig(String host, Integer port, Integer maxSamples, List<M
             if (m.path() == null || m.path().isBlank()) {
                 throw new IOException(file + ": models[" + i + "].path is required");
             }
+        }
+        if (c.tls() != null && (c.tls().cert() == null || c.tls().key() == null)) {
+            throw new IOException(file + ": tls needs both 'cert' and 'key'");
         }
         return c;
     }

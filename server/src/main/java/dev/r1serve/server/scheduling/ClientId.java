@@ -5,12 +5,13 @@ import io.grpc.Context;
 /** Who a call comes from, for fairness: the API key's name when authenticated, else "anonymous". */
 public final class ClientId {
 
-    /** Set by the authentication interceptor; read by the scheduler. */
-    public static final Context.Key<String> KEY = Context.keyWithDefault("r1-client-id", "anonymous");
+    /** The authenticated API key's name; set by the authentication interceptor, unset on open servers. */
+    public static final Context.Key<String> KEY = Context.key("r1-client-id");
 
     private ClientId() {}
 
     public static String current() {
-        return KEY.get();
+        String id = KEY.get();
+        return id != null ? id : "anonymous";
     }
 }
