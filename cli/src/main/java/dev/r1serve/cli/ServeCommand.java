@@ -4,6 +4,7 @@ import dev.r1serve.server.R1Server;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -45,6 +46,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--context", description = "Context length per sequence with --model.")
     Integer context;
 
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "On SIGTERM: how long work in flight may finish before it is cancelled (default: ${DEFAULT-VALUE}).")
+    long drainTimeoutSeconds;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics at http://HOST:PORT/metrics (0 = a free port).")
     Integer metricsPort;
@@ -79,7 +84,13 @@ final class ServeCommand implements Callable<Integer> {
                 apiKeys != null ? apiKeys : config.apiKeysFile(),
                 tls(config.tls()), config.rateLimit());
         R1Server server = R1Server.launch(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "r1-shutdown"));
+        // SIGTERM (and Ctrl-C): drain, then halt with 0. Halting is needed because llama.cpp's native
+        // loop thread is not a daemon, and a JVM ended by a signal would otherwise exit with 143.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.drain(Duration.ofSeconds(drainTimeoutSeconds));
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }, "r1-drain"));
         System.out.println("r1-serve listening on " + config.hostOrDefault() + ":" + server.port());
         server.blockUntilShutdown();
         return 0;

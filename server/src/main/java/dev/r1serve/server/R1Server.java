@@ -19,6 +19,9 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -39,6 +42,12 @@ public final class R1Server implements AutoCloseable {
     private final ServerMetrics metrics;
     private final String metricsHost;
     private HTTPServer metricsServer;
+    private final InferenceGrpcService inference;
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("r1-health").daemon().factory());
+    private volatile boolean draining;
+    /** How often engine liveness is copied into grpc.health. */
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
     /** Serves {@code models} on {@code builder}'s transport (Netty on a port, or in-process in tests). */
     public R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples) {
@@ -75,8 +84,9 @@ public final class R1Server implements AutoCloseable {
             builder.intercept(new ApiKeyInterceptor(options.apiKeys()));
         }
         builder.intercept(metrics.callInterceptor());
+        this.inference = new InferenceGrpcService(models, validator, metrics.generation());
         this.server = builder
-                .addService(new InferenceGrpcService(models, validator, metrics.generation()))
+                .addService(inference)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();
@@ -116,10 +126,9 @@ public final class R1Server implements AutoCloseable {
             closeMetricsServer();
             throw e;
         }
-        health.setStatus("", ServingStatus.SERVING);
-        for (HostedModel m : models.all()) {
-            health.setStatus(m.name(), ServingStatus.SERVING);
-        }
+        checkEngines();
+        heartbeat.scheduleWithFixedDelay(this::checkEngines, HEARTBEAT_INTERVAL.toMillis(),
+                HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("r1-serve listening on port " + port() + " with models "
                 + models.all().stream().map(HostedModel::name).toList()
                 + (options.tls() == null ? ", plaintext" : options.tls().mutual() ? ", mutual TLS" : ", TLS")
@@ -149,6 +158,64 @@ public final class R1Server implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * Health per model follows its engine's liveness; the overall status ("") is SERVING only while every
+     * model is. While draining everything stays NOT_SERVING.
+     */
+    private void checkEngines() {
+        if (draining) {
+            return;
+        }
+        boolean all = true;
+        for (HostedModel m : models.all()) {
+            boolean ok = m.engine().isHealthy();
+            all &= ok;
+            health.setStatus(m.name(), ok ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        }
+        health.setStatus("", all ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    }
+
+    /**
+     * Graceful stop (SIGTERM): health turns NOT_SERVING at once and new generations are refused with
+     * UNAVAILABLE, so load balancers move away; work in flight may finish within {@code timeout}; then
+     * whatever still runs is cancelled and the server closes.
+     */
+    public void drain(Duration timeout) {
+        draining = true;
+        health.setStatus("", ServingStatus.NOT_SERVING);
+        for (HostedModel m : models.all()) {
+            health.setStatus(m.name(), ServingStatus.NOT_SERVING);
+        }
+        inference.stopAdmitting();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        LOG.info("draining: waiting up to " + timeout.toSeconds() + " s for work in flight");
+        try {
+            while (inFlight() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            int left = inFlight();
+            if (left > 0) {
+                LOG.warning("drain timeout: cancelling " + left + " sequences still in flight");
+            }
+            server.shutdown();
+            long remaining = Math.max(0, deadline - System.nanoTime());
+            if (!server.awaitTermination(Math.max(remaining, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS)) {
+                server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    private int inFlight() {
+        int n = 0;
+        for (HostedModel m : models.all()) {
+            n += m.scheduler().runningSequences() + m.scheduler().waitingSequences();
+        }
+        return n;
+    }
+
     public void blockUntilShutdown() throws InterruptedException {
         server.awaitTermination();
     }
@@ -156,6 +223,7 @@ public final class R1Server implements AutoCloseable {
     /** Stops accepting calls, gives running calls a moment, then closes the engines. */
     @Override
     public void close() {
+        heartbeat.shutdownNow();
         health.enterTerminalState();
         server.shutdown();
         try {

@@ -82,6 +82,11 @@ public final class OpsServers {
         }
 
         @Override
+        public boolean isHealthy() {
+            return engine.isHealthy();
+        }
+
+        @Override
         public void close() {}
     }
 }

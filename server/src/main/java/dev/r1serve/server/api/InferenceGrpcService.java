@@ -43,6 +43,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     private final ModelRegistry models;
     private final RequestValidator validator;
     private final GenerationMetrics metrics;
+    private volatile boolean draining;
 
     /** A service whose generation metrics go to a registry of its own, which nothing exports. */
     public InferenceGrpcService(ModelRegistry models, RequestValidator validator) {
@@ -54,6 +55,11 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         this.models = models;
         this.validator = validator;
         this.metrics = metrics;
+    }
+
+    /** From now on new generations are refused with UNAVAILABLE; running ones go on. */
+    public void stopAdmitting() {
+        draining = true;
     }
 
     @Override
@@ -117,6 +123,9 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
                              Function<ValidGenerateRequest, Generation.Observer> observer) {
         Generation g;
         try {
+            if (draining) {
+                throw Status.UNAVAILABLE.withDescription("server is draining: retry on another replica").asRuntimeException();
+            }
             ValidGenerateRequest valid = validator.validate(request);
             metrics.onRequest(valid);
             Context context = Context.current();

@@ -35,6 +35,12 @@ public interface Engine extends AutoCloseable {
     /** Sequences waiting for a slot. */
     int queuedSequences();
 
+    /**
+     * Whether the engine is alive and making progress: false once it is closed, its worker died, or it
+     * has had work without producing anything for too long (a hung backend). Feeds grpc.health.
+     */
+    boolean isHealthy();
+
     @Override
     void close();
 }

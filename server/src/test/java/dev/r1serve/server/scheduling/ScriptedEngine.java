@@ -69,5 +69,10 @@ final class ScriptedEngine implements Engine {
     }
 
     @Override
+    public boolean isHealthy() {
+        return true;
+    }
+
+    @Override
     public void close() {}
 }

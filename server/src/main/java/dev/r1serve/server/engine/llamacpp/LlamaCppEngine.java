@@ -49,6 +49,10 @@ public final class LlamaCppEngine implements Engine {
     private final TokenPieces pieces;
     private final boolean addsBos;
     private volatile boolean closed;
+    /** When the engine thread last finished a step or an idle wait; a stale value with work means a hang. */
+    private volatile long lastProgressNanos = System.nanoTime();
+    /** No token for this long while sequences run means the engine hangs (long prefills stay well below). */
+    static final long HUNG_AFTER_NANOS = TimeUnit.SECONDS.toNanos(120);
 
     public LlamaCppEngine(String modelName, LlamaCppOptions options) {
         if (!Files.isRegularFile(options.gguf())) {
@@ -112,6 +116,12 @@ public final class LlamaCppEngine implements Engine {
     }
 
     @Override
+    public boolean isHealthy() {
+        boolean working = busy.get() > 0 || !waiting.isEmpty();
+        return !closed && loop.isAlive() && (!working || System.nanoTime() - lastProgressNanos < HUNG_AFTER_NANOS);
+    }
+
+    @Override
     public SequenceHandle submit(SequenceSpec spec, SequenceListener listener) {
         Sequence s = new Sequence(spec, listener);
         if (closed) {
@@ -127,6 +137,7 @@ public final class LlamaCppEngine implements Engine {
             try {
                 admit();
                 if (running.isEmpty()) {
+                    lastProgressNanos = System.nanoTime();
                     Sequence next = waiting.poll(100, TimeUnit.MILLISECONDS);
                     if (next != null) {
                         start(next);
@@ -139,6 +150,7 @@ public final class LlamaCppEngine implements Engine {
                         it.remove();
                         busy.decrementAndGet();
                     }
+                    lastProgressNanos = System.nanoTime();
                 }
             } catch (InterruptedException e) {
                 break;
