@@ -86,7 +86,7 @@ public final class R1Server implements AutoCloseable {
         builder.intercept(metrics.callInterceptor());
         this.inference = new InferenceGrpcService(models, validator, metrics.generation());
         this.server = builder
-                .addService(inference)
+                .addService(inference.lenientDefinition())
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();

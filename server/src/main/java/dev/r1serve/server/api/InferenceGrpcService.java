@@ -57,6 +57,11 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         this.metrics = metrics;
     }
 
+    /** The definition to register: request bytes that do not parse are answered as INVALID_ARGUMENT. */
+    public io.grpc.ServerServiceDefinition lenientDefinition() {
+        return LenientRequests.lenient(bindService());
+    }
+
     /** From now on new generations are refused with UNAVAILABLE; running ones go on. */
     public void stopAdmitting() {
         draining = true;
@@ -126,6 +131,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
             if (draining) {
                 throw Status.UNAVAILABLE.withDescription("server is draining: retry on another replica").asRuntimeException();
             }
+            LenientRequests.requireParsed(request);
             ValidGenerateRequest valid = validator.validate(request);
             metrics.onRequest(valid);
             Context context = Context.current();
@@ -199,6 +205,7 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     @Override
     public void tokenize(TokenizeRequest request, StreamObserver<TokenizeResponse> responseObserver) {
         try {
+            LenientRequests.requireParsed(request);
             HostedModel model = validator.model(request.getModel());
             String text = switch (request.getInputCase()) {
                 case TEXT -> {
