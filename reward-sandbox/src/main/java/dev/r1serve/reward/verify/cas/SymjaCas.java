@@ -34,7 +34,7 @@ public final class SymjaCas {
   }
 
   private ExecutorService worker;
-  private Object evaluator; // org.matheclipse.core.eval.ExprEvaluator, created on the worker
+  private volatile Object evaluator; // org.matheclipse.core.eval.ExprEvaluator, created on the worker
 
   private SymjaCas() {}
 
@@ -52,13 +52,8 @@ public final class SymjaCas {
     } catch (IllegalArgumentException e) {
       return new Result(Outcome.UNKNOWN, "not expressible in Symja: " + e.getMessage());
     }
-    if (worker == null) {
-      worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "symja-verifier");
-        t.setDaemon(true);
-        return t;
-      });
-    }
+    String init = ensureStarted();
+    if (init != null) return new Result(Outcome.UNKNOWN, init);
     Future<Result> f = worker.submit(() -> evaluate(diff));
     try {
       return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -77,11 +72,60 @@ public final class SymjaCas {
     }
   }
 
+  /**
+   * Starts Symja if needed. Start-up (class loading, rule tables: seconds) has its own deadline
+   * {@link #STARTUP_TIMEOUT_MS} so that the per-comparison deadline measures only the comparison.
+   *
+   * @return null when ready, else why the CAS is unavailable
+   */
+  private String ensureStarted() {
+    if (worker == null) {
+      worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "symja-verifier");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    if (evaluator != null) return null;
+    Future<?> f = worker.submit(this::newEvaluator);
+    try {
+      f.get(STARTUP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      return null;
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      worker.shutdownNow();
+      worker = null;
+      return "CAS start-up exceeded " + STARTUP_TIMEOUT_MS + " ms";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    } catch (Exception e) {
+      return "CAS start-up failed: " + e.getCause();
+    }
+  }
+
+  /** Starts the CAS now (e.g. at server start) so the first symbolic comparison is not slowed down. */
+  public synchronized boolean warmUp() {
+    return ensureStarted() == null;
+  }
+
+  /** Deadline for loading Symja (paid once per process, or after an abandoned worker). */
+  public static final long STARTUP_TIMEOUT_MS = 60_000;
+
+  private void newEvaluator() {
+    var ev = new org.matheclipse.core.eval.ExprEvaluator(false, (short) 100);
+    var silent = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+    ev.getEvalEngine().setOutPrintStream(silent);
+    ev.getEvalEngine().setErrorPrintStream(silent);
+    ev.eval("Simplify(Sin(x)^2+Cos(x)^2)"); // load the rule sets used below
+    evaluator = ev;
+  }
+
   private Result evaluate(String diff) {
     var ev = (org.matheclipse.core.eval.ExprEvaluator) evaluator;
     if (ev == null) {
-      ev = new org.matheclipse.core.eval.ExprEvaluator(false, (short) 100);
-      evaluator = ev;
+      newEvaluator();
+      ev = (org.matheclipse.core.eval.ExprEvaluator) evaluator;
     }
     try {
       String expr = "Simplify(TrigToExp(Together(" + diff + ")))";

@@ -171,7 +171,7 @@ public final class Equivalence {
     if (a.kind() == Seq.Kind.SET && b.kind() == Seq.Kind.TUPLE || a.kind() == Seq.Kind.TUPLE && b.kind() == Seq.Kind.SET) {
       return Decision.no("kind", "set vs tuple (order matters for tuples)");
     }
-    if (aSet && bSet) return unordered(distinct(a.items()), distinct(b.items()), "set");
+    if (aSet && bSet) return unordered(distinct(flatten(a.items())), distinct(flatten(b.items())), "set");
     if (opt.strict() && a.kind() != b.kind()) return Decision.no("kind", "list vs tuple (strict)");
     if (a.items().size() != b.items().size()) return Decision.no("tuple", "lengths " + a.items().size() + " vs " + b.items().size());
     for (int i = 0; i < a.items().size(); i++) {
@@ -192,6 +192,16 @@ public final class Equivalence {
       return Decision.no(rule, "no match for element " + x);
     }
     return Decision.yes(rule, "same " + a.size() + " elements, order-free");
+  }
+
+  /** {@code \{1 \pm \sqrt5, -2\}}: the ± pair is two members of the enclosing set. */
+  private static List<Expr> flatten(List<Expr> xs) {
+    List<Expr> out = new ArrayList<>();
+    for (Expr x : xs) {
+      if (x instanceof Seq s && s.kind() == Seq.Kind.SET) out.addAll(s.items());
+      else out.add(x);
+    }
+    return out;
   }
 
   private static List<Expr> distinct(List<Expr> xs) {

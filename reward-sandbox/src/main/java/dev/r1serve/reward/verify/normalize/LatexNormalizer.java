@@ -64,8 +64,8 @@ public final class LatexNormalizer {
     Matcher m = TEXT_BLOCK.matcher(t);
     if (!m.find()) return t;
     String without = TEXT_BLOCK.matcher(t).replaceAll(" ").strip();
-    // "10\text{ units}" keeps 10; "\text{Evelyn}" alone stays text for the parser.
-    if (!without.isEmpty() && without.chars().anyMatch(Character::isLetterOrDigit)) return without;
+    // "10\text{ units}" keeps 10; "\text{Evelyn}" and "x = \text{east}" stay text for the parser.
+    if (without.chars().anyMatch(Character::isDigit)) return without;
     return t;
   }
 }
