@@ -1,0 +1,205 @@
+package dev.r1serve.reward.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Known traps of answer grading, one test per trap (see the project's data README). */
+class TrapTest {
+  private static final Verifier MATH = Verifier.math();
+
+  private static void same(String gold, String pred) {
+    Verdict v = MATH.verify(gold, pred);
+    assertTrue(v.equivalent(), () -> "expected equivalent: " + v);
+  }
+
+  private static void differ(String gold, String pred) {
+    Verdict v = MATH.verify(gold, pred);
+    assertFalse(v.equivalent(), () -> "expected different: " + v);
+  }
+
+  @Test
+  void aimeZeroPadding() {
+    same("025", "So the answer is $\\boxed{25}$.");
+    same("25", "So the answer is $\\boxed{025}$.");
+    same("7", "\\boxed{007}");
+    differ("025", "\\boxed{250}");
+    // AMC golds are floats such as 27.0
+    same("27.0", "\\boxed{27}");
+  }
+
+  @Test
+  void dfracTfracAndShortFractions() {
+    same("\\frac{1}{2}", "\\boxed{\\dfrac{1}{2}}");
+    same("\\frac{9}{4}", "\\boxed{\\tfrac94}");
+    same("\\frac12", "\\boxed{0.5}");
+    same("1/2", "\\boxed{\\frac{1}{2}}");
+    same("\\frac{9}{4}\\pi", "Therefore $\\boxed{\\frac94\\pi}$.");
+    differ("\\frac{1}{2}", "\\boxed{\\frac{2}{1}}");
+  }
+
+  @Test
+  void intervalsKeepOrderAndOpenClosedEnds() {
+    same("[0,1)", "\\boxed{[0, 1)}");
+    same("(-\\infty, 2) \\cup (3, \\infty)", "\\boxed{(3,\\infty)\\cup(-\\infty,2)}");
+    differ("[0,1)", "\\boxed{(0,1)}");
+    differ("[0,1)", "\\boxed{[0,1]}");
+    differ("(0,1)", "\\boxed{(1,0)}");
+    same("(0,1)", "\\boxed{0<x<1}");
+    same("\\left(\\frac{3}{5},\\frac{8}{3}\\right]", "$\\boxed{(0.6, 2.666667]}$");
+  }
+
+  @Test
+  void tuplesVersusSets() {
+    same("\\{1,2\\}", "\\boxed{\\{2, 1\\}}");
+    same("(1,2)", "\\boxed{(1,2)}");
+    differ("(1,2)", "\\boxed{(2,1)}");
+    differ("\\{1,2\\}", "\\boxed{(1,2)}");
+    same("-2, 1", "\\boxed{1, -2}"); // a bare list of roots is order-free
+    same("(3, \\frac{\\pi}{2})", "\\boxed{\\left( 3, \\frac{\\pi}{2} \\right)}");
+  }
+
+  @Test
+  void unitsAndDegrees() {
+    same("10", "\\boxed{10\\text{ units}}");
+    same("90^\\circ", "\\boxed{90}");
+    same("90", "\\boxed{90^{\\circ}}");
+    same("15\\mbox{ cm}^2", "\\boxed{15}");
+    same("5.4 \\text{ cents}", "\\boxed{5.4}");
+    same("\\text{Evelyn}", "\\boxed{\\text{Evelyn}}");
+    differ("\\text{Evelyn}", "\\boxed{\\text{Briana}}");
+  }
+
+  @Test
+  void percentages() {
+    // Documented rule: p% matches p and p/100; a plain gold is matched by the same number with a % sign.
+    same("28\\%", "\\boxed{28\\%}");
+    same("28\\%", "\\boxed{28}");
+    same("28\\%", "\\boxed{0.28}");
+    same("28", "\\boxed{28\\%}");
+    differ("28", "\\boxed{0.28}");
+    differ("28\\%", "\\boxed{2.8}");
+  }
+
+  @Test
+  void thousandsSeparators() {
+    same("7425000", "\\boxed{7,425,000}");
+    same("10,\\!080", "\\boxed{10080}");
+    same("11111111100", "is $\\boxed{11,\\! 111,\\! 111,\\! 100}$");
+    same("14916", "\\boxed{14{,}916}");
+    VerifierOptions expr = VerifierOptions.math().withLatex(false);
+    assertTrue(Verifier.of(expr).verify("7425000", "7 425 000").equivalent());
+    assertTrue(Verifier.of(expr).verify("1000.99", "1000,99").equivalent());
+    assertTrue(Verifier.gsm8k().verify("#### 7425000", "They earn 7,425,000 dollars.").equivalent());
+  }
+
+  @Test
+  void repeatedIdenticalBoxesAreOneAnswer() {
+    same("5", "First \\boxed{5}. Checking again: \\boxed{5}");
+    same("5", "\\boxed{5} and \\boxed{5}");
+    Verdict v = MATH.verify("\\{1,2\\}", "\\boxed{1} and \\boxed{2}");
+    assertTrue(v.equivalent(), v::toString);
+    differ("5", "\\boxed{5} and \\boxed{6}");
+  }
+
+  @Test
+  void truncatedOutputWithoutClosingThink() {
+    Verdict v = MATH.verify("5", "<think>Let me compute... the answer is \\boxed{5}");
+    assertFalse(v.equivalent());
+    assertEquals("truncated", v.rule());
+    assertNull(v.predExtracted());
+    same("5", "<think>maybe \\boxed{4}</think> The answer is \\boxed{5}.");
+    differ("4", "<think>maybe \\boxed{4}</think> The answer is \\boxed{5}.");
+    assertTrue(AnswerExtractor.answerSection("<think>never closed").isEmpty());
+  }
+
+  @Test
+  void symbolicIdentitiesUseTheCas() {
+    Verdict v = MATH.verify("\\tan^2 y + 1", "$\\boxed{\\sec^2 y}$");
+    assertTrue(v.equivalent(), v::toString);
+    assertTrue(v.usedCas());
+    same("x^2 - 2x + 1", "\\boxed{(x-1)^2}");
+    differ("x^2 - 2x + 1", "\\boxed{(x+1)^2}");
+    same("\\frac{x+2}{7}", "\\boxed{\\frac{x}{7}+\\frac{2}{7}}");
+  }
+
+  @Test
+  void equationsAndInequalities() {
+    same("x = 11", "\\boxed{x = 5+5+1 = 11}");
+    same("34x+45y-20z+100=0", "\\boxed{-34x-45y+20z-100=0}");
+    same("x \\leq 5", "\\boxed{5 \\geq x}");
+    differ("x \\geq 5", "\\boxed{x \\leq 5}");
+    differ("7 = 11a+c", "\\boxed{11a+c}");
+  }
+
+  @Test
+  void matricesComplexInfinityRoots() {
+    same("\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}", "$\\boxed{\\left[\\begin{array}{cc}1 & 2 \\\\3 & 4\\end{array}\\right]}$");
+    differ("\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}", "\\boxed{\\begin{pmatrix}1 & 2 \\\\ 3 & 5\\end{pmatrix}}");
+    same("3+4i", "\\boxed{4i+3}");
+    differ("3+4i", "\\boxed{3-4i}");
+    same("\\infty", "\\boxed{\\infty}");
+    differ("\\infty", "\\boxed{-\\infty}");
+    same("\\sqrt{2}", "\\boxed{\\sqrt2}");
+    same("2\\sqrt{2}", "\\boxed{\\sqrt{8}}");
+    same("1 \\pm \\sqrt{19}", "\\boxed{1-\\sqrt{19}, 1+\\sqrt{19}}");
+  }
+
+  @Test
+  void hugeExponentIsBoundedByTheDeadline() {
+    Verifier v = Verifier.of(VerifierOptions.math().withTimeoutMillis(300));
+    long t0 = System.nanoTime();
+    Verdict d = v.verify("(x+1)^{100000}", "\\boxed{(1+x)^{100000} + x^{99999} - x^{99999}}");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms < 3_000, "took " + ms + " ms: " + d);
+    // Either the CAS proved it in time or the deadline turned it into a reasoned "not equivalent".
+    assertTrue(d.equivalent() || d.reason().contains("timeout") || d.reason().contains("CAS"), d::toString);
+  }
+
+  @Test
+  void choiceLetters() {
+    Verifier c = Verifier.choice(4);
+    assertTrue(c.verify("C", "the correct answer is C").equivalent());
+    assertTrue(c.verify("C", "**C**").equivalent());
+    assertTrue(c.verify("C", "(C) 42 meters").equivalent());
+    assertTrue(c.verify("C", "C)").equivalent());
+    assertTrue(c.verify("C", "$\\boxed{\\text{(C)}}$").equivalent());
+    assertTrue(c.verify("2", "The answer is (C).").equivalent(), "MMLU gold as 0-based index");
+    assertFalse(c.verify("A", "The answer is (C).").equivalent());
+    assertTrue(c.verify("B", "I pick the one that says forty-two", List.of("seven", "forty-two", "nine", "ten")).equivalent());
+    Verifier pro = Verifier.choice(10);
+    assertTrue(pro.verify("J", "Answer: J").equivalent());
+  }
+
+  @Test
+  void gsm8kGoldAfterHashes() {
+    Verifier g = Verifier.gsm8k();
+    assertTrue(g.verify("She has 3 + 4 = 7 apples.\n#### 7", "So she has 7 apples.").equivalent());
+    assertTrue(g.verify("#### 1,000", "The total is $1000.").equivalent());
+    assertFalse(g.verify("#### 18", "The answer is 17, not 18? No: 17.").equivalent());
+    VerifierOptions noFallback = VerifierOptions.gsm8k().withLastNumberFallback(false);
+    assertFalse(Verifier.of(noFallback).verify("#### 7", "I think 7").equivalent());
+    assertTrue(Verifier.of(noFallback).verify("#### 7", "The answer is 7").equivalent());
+  }
+
+  @Test
+  void precisionOption() {
+    assertTrue(Verifier.of(VerifierOptions.math().withPrecision(2)).verify("\\frac{1}{3}", "\\boxed{0.33}").equivalent());
+    assertFalse(Verifier.math().verify("\\frac{1}{3}", "\\boxed{0.33}").equivalent());
+  }
+
+  @Test
+  void extractorAloneAndVoting() {
+    AnswerExtractor x = new AnswerExtractor(VerifierOptions.math());
+    assertEquals("\\frac{1}{2}", x.extract("<think>hmm</think> We get $\\boxed{\\frac{1}{2}}$.").orElseThrow().answer());
+    assertEquals("42", x.extract("The final answer is $42$.").orElseThrow().answer());
+    assertTrue(x.extract("<think>cut off").isEmpty());
+    assertTrue(MATH.equivalent("\\frac{1}{2}", "0.5"));
+    assertTrue(MATH.equivalent("\\dfrac{1}{2}", "1/2"));
+    assertFalse(MATH.equivalent("1/2", "1/3"));
+  }
+}
