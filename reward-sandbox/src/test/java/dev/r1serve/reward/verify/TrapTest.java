@@ -98,6 +98,15 @@ class TrapTest {
   }
 
   @Test
+  void scientificNotationAndDecimals() {
+    same("1500", "\\boxed{1.5 \\times 10^{3}}");
+    same("1500", "The result is 1.5e3");
+    same("0.5", "\\boxed{\\frac{1}{2}}");
+    same("\\frac{1}{12}", "$0.0833333333333333$");
+    differ("16386.20", "\\boxed{16386.17}");
+  }
+
+  @Test
   void repeatedIdenticalBoxesAreOneAnswer() {
     same("5", "First \\boxed{5}. Checking again: \\boxed{5}");
     same("5", "\\boxed{5} and \\boxed{5}");
