@@ -92,6 +92,7 @@ public final class AnswerExtractor {
     if (options.type() == AnswerType.CHOICE) return Optional.of(new Extraction(cs.get(0).text(), cs.get(0).method()));
     for (Candidate c : cs) {
       if (c.method().endsWith("letter") || c.method().equals("choice-text")) return Optional.of(new Extraction(c.text(), c.method()));
+      if (c.text().length() > Verifier.MAX_ANSWER_CHARS) continue;
       try {
         LatexParser.parse(LatexNormalizer.normalize(c.text()));
         return Optional.of(new Extraction(c.text(), c.method()));

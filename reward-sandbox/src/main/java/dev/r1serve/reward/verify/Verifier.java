@@ -99,6 +99,12 @@ public final class Verifier {
       boolean eq = g.equals(p);
       return new Verdict(eq, gold, pred, g, p, "letter", eq ? "same letter" : "letters differ", false);
     }
+    // Size cap before any normalization: an answer this long is not a final answer.
+    if (gold.length() > MAX_ANSWER_CHARS || pred.length() > MAX_ANSWER_CHARS) {
+      boolean same = gold.equals(pred);
+      return new Verdict(same, abbreviate(gold), abbreviate(pred), null, null, same ? "string" : "size-cap",
+          same ? "identical strings" : "answer longer than " + MAX_ANSWER_CHARS + " chars: not compared", false);
+    }
     String gn = LatexNormalizer.normalize(gold), pn = LatexNormalizer.normalize(pred);
     if (gn.replace(" ", "").equals(pn.replace(" ", ""))) {
       return new Verdict(true, gold, pred, gn, pn, "string", "identical after LaTeX normalization", false);
@@ -124,6 +130,11 @@ public final class Verifier {
     }
     return new Verdict(d.equal(), gold, pred, gu.toString(), pu.toString(), d.rule(), d.reason(), d.usedCas());
   }
+
+  /** Longest extracted answer that is normalized and parsed (longer ones only match verbatim). */
+  public static final int MAX_ANSWER_CHARS = 2 * LatexParser.MAX_LENGTH;
+
+  private static String abbreviate(String s) { return s.length() > 200 ? s.substring(0, 197) + "..." : s; }
 
   private String extractGold(String gold) {
     switch (options.type()) {

@@ -59,15 +59,15 @@ class FuzzTest {
         "\\frac{".repeat(5000) + "1" + "}{2}".repeat(5000),
         "(".repeat(20000) + "1" + ")".repeat(20000),
         "\\sqrt{".repeat(3000) + "2" + "}".repeat(3000),
-        "{".repeat(100000),
+        "{".repeat(40000),
         "2^{2^{2^{2^{2^{2^{2^{2^{2^{99}}}}}}}}}",
         "10^{10^{10^{10}}}!",
         "9".repeat(5000),
         "x^{" .repeat(30) + "2" + "}".repeat(30),
-        "\\boxed{" + "1+".repeat(100000) + "1}",
+        "\\boxed{" + "1+".repeat(40000) + "1}",
         "\\left(".repeat(10000),
-        "$".repeat(100000),
-        "\\boxed{".repeat(50000),
+        "$".repeat(40000),
+        "\\boxed{".repeat(20000),
     };
     for (String h : hostile) {
       for (String text : new String[] {h, "\\boxed{" + h + "}", "<think>x</think>" + h}) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LightevalAcceptanceTest {
   static final String RESOURCE = "/grader-acceptance/lighteval_extractive_match_cases.jsonl";
+  static final String RECOVERED = "/grader-acceptance/lighteval_multilingual_recovered.jsonl";
   static final double REQUIRED_AGREEMENT = 0.97;
   static final AtomicInteger total = new AtomicInteger(), agreed = new AtomicInteger();
   static final List<String> disagreements = new ArrayList<>();
@@ -38,6 +39,20 @@ class LightevalAcceptanceTest {
   static Stream<Arguments> cases() throws Exception {
     ObjectMapper om = new ObjectMapper();
     List<Arguments> out = new ArrayList<>();
+    // Rows the exporter truncated, restored from the upstream test file (see README).
+    java.util.Map<Integer, Case> recovered = new java.util.HashMap<>();
+    try (var in = LightevalAcceptanceTest.class.getResourceAsStream(RECOVERED);
+         var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        JsonNode j = om.readTree(line);
+        List<String> mt = new ArrayList<>();
+        j.get("match_types").forEach(x -> mt.add(x.asText()));
+        int n = j.get("line").asInt();
+        recovered.put(n, new Case(n, j.get("test").asText() + " (recovered)", j.get("gold").asText(), j.get("pred").asText(),
+            j.get("expected").asInt() == 1, mt, null));
+      }
+    }
     try (var in = LightevalAcceptanceTest.class.getResourceAsStream(RESOURCE);
          var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
@@ -53,6 +68,7 @@ class LightevalAcceptanceTest {
           c = new Case(n, j.get("test").asText(), j.get("gold").asText(), j.get("pred").asText(),
               j.get("expected").asInt() == 1, mt, j.has("precision") ? j.get("precision").asInt() : null);
         }
+        if (c == null) c = recovered.get(n);
         if (c == null) truncated.add("line " + n + " " + j.get("test").asText());
         else out.add(Arguments.of(c));
       }
@@ -102,6 +118,6 @@ class LightevalAcceptanceTest {
     truncated.clear();
     long scored = cases().count();
     assertTrue(scored + truncated.size() == 232, "expected 232 rows, got " + scored + " + " + truncated.size());
-    assertTrue(scored >= 220, "too few scorable rows: " + scored);
+    assertTrue(scored == 232, "rows not scored: " + truncated);
   }
 }

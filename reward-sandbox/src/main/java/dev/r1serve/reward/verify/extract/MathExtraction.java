@@ -15,8 +15,10 @@ public final class MathExtraction {
 
   private static final Pattern FINAL_ANSWER = Pattern.compile("(?i)final answer(?:\\s+is)?\\s*:?");
   /** Three or more letters in a row outside LaTeX commands: a sentence, not an answer. */
-  private static final Pattern PROSE = Pattern.compile("[A-Za-z]{3,}");
-  private static final Pattern ANSWER_IS = Pattern.compile("(?i)answer\\s*(?:is|:)\\s*:?");
+  private static final Pattern PROSE = Pattern.compile("[A-Za-z]{3,}|[\\p{IsHan}\\p{IsArabic}\\p{IsDevanagari}\\p{IsHiragana}]");
+  /** A LaTeX fraction or root written without math delimiters ("每份应该是 (\frac{2}{5}) 吨"). */
+  private static final Pattern LATEX_FRAGMENT = Pattern.compile("-?\\\\(?:[dtc]?frac|sqrt)(?:\\{[^{}]{0,40}\\}){1,2}");
+  private static final Pattern ANSWER_IS = Pattern.compile("(?i)(?:answer\\s*(?:is|:)|réponse\\s*(?:est|:)|respuesta\\s*(?:es|:)|答案\\s*[是为:：])\\s*:?");
 
   /**
    * @param latex use LaTeX rules (boxes, environments, bare LaTeX)
@@ -72,7 +74,7 @@ public final class MathExtraction {
     String rest = text.substring(at);
     List<Spans.Span> envs = Spans.environments(rest);
     // "The final answer is $x$." — take the first environment that starts right after the phrase.
-    if (!envs.isEmpty() && rest.substring(0, envs.get(0).start()).strip().replaceAll("[\"'`:]", "").isEmpty()) {
+    if (!envs.isEmpty() && rest.substring(0, envs.get(0).start()).replaceAll("[\\s\"'`:\\\\]", "").isEmpty()) {
       List<Spans.Span> leading = new ArrayList<>();
       for (Spans.Span s : envs) {
         if (s.start() - (leading.isEmpty() ? 0 : leading.get(leading.size() - 1).end()) > 12) break;
@@ -93,11 +95,19 @@ public final class MathExtraction {
       out.add(new Candidate(cand, method));
       return;
     }
-    // "The final answer is: the largest $n$ is 34" — prose; take its last math or number.
-    List<Spans.Span> inner = Spans.environments(cand);
-    int numEnd = NumberExtraction.lastEnd(cand);
-    int envEnd = inner.isEmpty() ? -1 : inner.get(inner.size() - 1).end();
-    if (numEnd > envEnd) NumberExtraction.last(cand).ifPresent(s -> out.add(new Candidate(s, method + "-number")));
-    else if (envEnd >= 0) out.add(new Candidate(String.join(", ", Spans.lastGroup(cand, inner)), method + "-latex"));
+    // "The final answer is: the largest $n$ is 34", "Réponse: Janeth aura encore 220 $ ...": prose
+    // right after the phrase; its first number (or bare LaTeX fraction) is the answer, else its math.
+    Matcher frag = LATEX_FRAGMENT.matcher(cand);
+    int fragStart = frag.find() ? frag.start() : Integer.MAX_VALUE;
+    Matcher num = NumberExtraction.NUMBER.matcher(cand);
+    int numStart = num.find() ? num.start() : Integer.MAX_VALUE;
+    if (fragStart < Integer.MAX_VALUE && fragStart <= numStart) {
+      out.add(new Candidate(frag.group(), method + "-latex"));
+    } else if (numStart < Integer.MAX_VALUE) {
+      out.add(new Candidate(NumberExtraction.normalize(num), method + "-number"));
+    } else {
+      List<Spans.Span> inner = Spans.environments(cand);
+      if (!inner.isEmpty()) out.add(new Candidate(String.join(", ", Spans.lastGroup(cand, inner)), method + "-latex"));
+    }
   }
 }

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 public final class NumberExtraction {
   private NumberExtraction() {}
 
-  static final Pattern NUMBER = Pattern.compile(
+  /** The number pattern (see class doc); group layout is private to {@link #normalize}. */
+  public static final Pattern NUMBER = Pattern.compile(
       "(?<![A-Za-z\\d.,])(-\\s?)?"
           + "(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d{1,3}(?: \\d{3})+(?![\\d,])(?:[.,]\\d+)?|\\d+(?:[.,]\\d+)?|\\.\\d+)"
           + "(?:[eE]([-+]?\\d{1,3}))?"
@@ -54,7 +55,8 @@ public final class NumberExtraction {
     return m.find() ? Optional.of(normalize(m)) : Optional.empty();
   }
 
-  static String normalize(Matcher m) {
+  /** Normalizes a match of {@link #NUMBER} to a parseable number string. */
+  public static String normalize(Matcher m) {
     String sign = m.group(1) == null ? "" : "-";
     String body = m.group(2);
     if (body.contains(" ")) body = body.replace(" ", "");
