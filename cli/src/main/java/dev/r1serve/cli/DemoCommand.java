@@ -7,6 +7,7 @@ import dev.r1serve.server.R1Server;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
 import dev.r1serve.server.model.BuiltinModels;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,7 +42,9 @@ final class DemoCommand implements Callable<Integer> {
                         .setPrompt("")
                         .setSampling(SamplingParams.newBuilder().setSeed(seed).setMaxTokens(256))
                         .build();
-                GenerateCommand.stream(client.generateStream(request), System.out, 1);
+                PrintWriter out = new PrintWriter(System.out, true);
+                GenerateCommand.stream(client.generateStream(request), out, 1);
+                out.flush();
             }
             System.out.println();
             System.out.println("Try it yourself while a server runs (./r1 serve --model stories260k):");

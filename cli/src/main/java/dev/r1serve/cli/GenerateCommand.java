@@ -11,7 +11,7 @@ import dev.r1serve.proto.v1.ModelInfo;
 import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.proto.v1.SamplingParams;
 import io.grpc.StatusRuntimeException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -66,14 +66,14 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
+        PrintWriter out = spec.commandLine().getOut();
         try (R1Client client = R1Client.connect(server)) {
             List<ModelInfo> models = client.listModels();
             ModelInfo info = models.stream().filter(m -> model == null || m.getName().equals(model)).findFirst()
                     .orElse(null);
             if (info == null) {
-                System.err.println("error: model '" + model + "' is not hosted by " + server + " (hosted: "
-                        + models.stream().map(ModelInfo::getName).toList() + ")");
+                spec.commandLine().getErr().println("error: model '" + model + "' is not hosted by " + server
+                        + " (hosted: " + models.stream().map(ModelInfo::getName).toList() + ")");
                 return 1;
             }
             GenerateRequest request = request(info);
@@ -87,11 +87,13 @@ final class GenerateCommand implements Callable<Integer> {
             }
             return 0;
         } catch (StatusRuntimeException e) {
-            System.err.println("error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+            spec.commandLine().getErr().println("error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
             return 1;
         } catch (Exception e) {
-            System.err.println("error: " + e.getMessage());
+            spec.commandLine().getErr().println("error: " + e.getMessage());
             return 1;
+        } finally {
+            out.flush();
         }
     }
 
@@ -112,7 +114,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     /** One sample streams live; several are shown each in full once finished, so they do not interleave. */
-    static void stream(Iterator<GenerateChunk> chunks, PrintStream out, int n) {
+    static void stream(Iterator<GenerateChunk> chunks, PrintWriter out, int n) {
         Map<Integer, Sample> finals = new TreeMap<>();
         while (chunks.hasNext()) {
             GenerateChunk c = chunks.next();

@@ -46,6 +46,13 @@ public final class R1Server implements AutoCloseable {
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("r1-health").daemon().factory());
     private volatile boolean draining;
+    /**
+     * Runs the service's callbacks. Bounded, unlike grpc-java's default cached pool, which would start a
+     * thread per call when a thousand calls are cancelled at once; the callbacks never block.
+     */
+    private final java.util.concurrent.ExecutorService callbacks = Executors.newFixedThreadPool(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+            Thread.ofPlatform().name("r1-grpc-", 0).daemon().factory());
     /** How often engine liveness is copied into grpc.health. */
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
@@ -86,6 +93,7 @@ public final class R1Server implements AutoCloseable {
         builder.intercept(metrics.callInterceptor());
         this.inference = new InferenceGrpcService(models, validator, metrics.generation());
         this.server = builder
+                .executor(callbacks)
                 .addService(inference.lenientDefinition())
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
@@ -234,6 +242,7 @@ public final class R1Server implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeMetricsServer();
+        callbacks.shutdownNow();
         models.close();
     }
 

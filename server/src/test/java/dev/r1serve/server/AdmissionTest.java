@@ -167,6 +167,7 @@ class AdmissionTest {
             Thread.sleep(2);
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.println("1000 streams cancelled: engine idle after " + millis + " ms");
         assertEquals(0, engine.busySlots(), "busy slots " + millis + " ms after cancelling");
         assertEquals(0, wide.waitingSequences());
         assertEquals(0, wide.runningSequences());

@@ -141,7 +141,10 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
                 long nanos = valid.model().scheduler().config().defaultTimeout().toNanos();
                 deadline = Deadline.after(nanos, TimeUnit.NANOSECONDS);
             }
-            g = Generation.start(valid, measured(valid, observer.apply(valid)), ClientId.current(), deadline);
+            // gRPC cancels the call's context on the network thread as soon as the client leaves, before the
+            // cancel handler runs: queued sequences of a departed caller are then skipped at once.
+            g = Generation.start(valid, measured(valid, observer.apply(valid)), ClientId.current(), deadline,
+                    context::isCancelled);
             if (ownDeadline) {
                 Generation started = g;
                 ScheduledFuture<?> timer = TIMER.schedule(() -> {

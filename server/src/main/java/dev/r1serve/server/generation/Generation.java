@@ -58,6 +58,12 @@ public final class Generation {
      * @throws dev.r1serve.server.scheduling.OverloadedException when the model's queue is full
      */
     public static Generation start(ValidGenerateRequest request, Observer observer, String client, Deadline deadline) {
+        return start(request, observer, client, deadline, () -> false);
+    }
+
+    /** Like {@link #start(ValidGenerateRequest, Observer, String, Deadline)}; {@code abandoned} says the caller left. */
+    public static Generation start(ValidGenerateRequest request, Observer observer, String client, Deadline deadline,
+                                   java.util.function.BooleanSupplier abandoned) {
         Generation g = new Generation(request, observer);
         List<Scheduler.Job> jobs = new ArrayList<>(request.n());
         for (int i = 0; i < request.n(); i++) {
@@ -67,7 +73,8 @@ public final class Generation {
                     request.returnTokenIds());
             jobs.add(new Scheduler.Job(spec, g.new SampleAssembler(i, seed)));
         }
-        List<SequenceHandle> submitted = request.model().scheduler().submit(jobs, request.priority(), client, deadline);
+        List<SequenceHandle> submitted = request.model().scheduler().submit(jobs, request.priority(), client, deadline,
+                abandoned);
         synchronized (g.handles) {
             g.handles.addAll(submitted);
         }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Admission control and ordering in front of one model's engine.
@@ -63,6 +64,16 @@ public final class Scheduler {
      * @throws OverloadedException when the queue has no room for all of them
      */
     public List<SequenceHandle> submit(List<Job> jobs, int priority, String client, Deadline deadline) {
+        return submit(jobs, priority, client, deadline, () -> false);
+    }
+
+    /**
+     * Like {@link #submit(List, int, String, Deadline)}, with {@code abandoned} telling whether the caller
+     * has gone (its call was cancelled): such sequences are dropped when their turn comes, without engine
+     * work, even before the cancellation itself has reached them.
+     */
+    public List<SequenceHandle> submit(List<Job> jobs, int priority, String client, Deadline deadline,
+                                       BooleanSupplier abandoned) {
         List<SequenceHandle> handles = new ArrayList<>(jobs.size());
         synchronized (lock) {
             // Room = free queue places plus free engine slots (sequences that will start at once).
@@ -73,7 +84,7 @@ public final class Scheduler {
             }
             Level level = levels.computeIfAbsent(priority, p -> new Level());
             for (Job job : jobs) {
-                Queued q = new Queued(job, deadline, level, client);
+                Queued q = new Queued(job, deadline, abandoned, level, client);
                 level.add(client, q);
                 handles.add(q);
             }
@@ -102,7 +113,7 @@ public final class Scheduler {
         return dispatched.get();
     }
 
-    /** Sequences dropped from the queue because their deadline passed before they could start. */
+    /** Sequences dropped from the queue because their deadline passed or their caller left before they could start. */
     public long expiredInQueue() {
         return expiredInQueue.get();
     }
@@ -131,7 +142,7 @@ public final class Scheduler {
                         if (q == null) {
                             break;
                         }
-                        if (q.deadline != null && q.deadline.isExpired()) {
+                        if ((q.deadline != null && q.deadline.isExpired()) || q.abandoned.getAsBoolean()) {
                             expired.add(q);
                         } else {
                             toStart.add(q);
@@ -252,6 +263,7 @@ public final class Scheduler {
     private final class Queued implements SequenceHandle, SequenceListener {
         final Job job;
         final Deadline deadline;
+        final BooleanSupplier abandoned;
         final Level level;
         final String client;
         State state = State.QUEUED;
@@ -259,9 +271,10 @@ public final class Scheduler {
         volatile boolean cancelled;
         long startNanos;
 
-        Queued(Job job, Deadline deadline, Level level, String client) {
+        Queued(Job job, Deadline deadline, BooleanSupplier abandoned, Level level, String client) {
             this.job = job;
             this.deadline = deadline;
+            this.abandoned = abandoned;
             this.level = level;
             this.client = client;
         }
