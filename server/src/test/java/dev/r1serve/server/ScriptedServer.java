@@ -6,9 +6,7 @@ import dev.r1serve.server.gguf.ByteLevelBpeVocab;
 import dev.r1serve.server.gguf.TinyModelGenerator;
 import dev.r1serve.server.gguf.TinyModelGenerator.Architecture;
 import dev.r1serve.server.model.ModelLoader;
-import dev.r1serve.server.model.ModelRegistry;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,19 +48,15 @@ final class ScriptedServer {
                                 TinyModelGenerator.splitMidCharacter("中文"), "\n")
                         .withFamily(ByteLevelBpeVocab.Family.QWEN25)
                         .write(dir.resolve("utf8.gguf"));
-                ModelRegistry models = ModelLoader.loadAll(List.of(
+                SharedServer shared = SharedServer.start(ModelLoader.loadAll(List.of(
                         ModelConfig.llamaCpp(R1_QWEN2, qwen.toString(), "deepseek-r1", 256, 2, 1),
                         ModelConfig.llamaCpp(R1_LLAMA, llama.toString(), "deepseek-r1", 256, 2, 1),
-                        ModelConfig.llamaCpp(UTF8, utf8.toString(), "qwen2.5", 256, 2, 1)));
-                server = R1Server.onPort("127.0.0.1", 0, models, 64).start();
+                        ModelConfig.llamaCpp(UTF8, utf8.toString(), "qwen2.5", 256, 2, 1))));
+                server = shared.server();
+                channel = shared.channel();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                channel.shutdownNow();
-                server.close();
-            }));
         }
         return server;
     }

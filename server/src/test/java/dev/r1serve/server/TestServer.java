@@ -7,11 +7,8 @@ import dev.r1serve.proto.v1.SamplingParams;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.model.BuiltinModels;
 import dev.r1serve.server.model.ModelLoader;
-import dev.r1serve.server.model.ModelRegistry;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -31,18 +28,10 @@ public final class TestServer {
 
     public static synchronized R1Server get() {
         if (server == null) {
-            ModelRegistry models = ModelLoader.loadAll(List.of(
-                    ModelConfig.llamaCpp(STORIES, BuiltinModels.STORIES_260K, null, null, 4, 2)));
-            try {
-                server = R1Server.onPort("127.0.0.1", 0, models, 64).start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                channel.shutdownNow();
-                server.close();
-            }));
+            SharedServer shared = SharedServer.start(ModelLoader.loadAll(List.of(
+                    ModelConfig.llamaCpp(STORIES, BuiltinModels.STORIES_260K, null, null, 4, 2))));
+            server = shared.server();
+            channel = shared.channel();
         }
         return server;
     }
