@@ -43,7 +43,9 @@ final class DemoCommand implements Callable<Integer> {
                         .setSampling(SamplingParams.newBuilder().setSeed(seed).setMaxTokens(256))
                         .build();
                 PrintWriter out = new PrintWriter(System.out, true);
-                GenerateCommand.stream(client.generateStream(request), out, 1);
+                try (R1Client.GenerationStream events = client.stream(request)) {
+                    GenerateCommand.stream(events, out, 1, false);
+                }
                 out.flush();
             }
             System.out.println();

@@ -2,21 +2,20 @@ package dev.r1serve.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.r1serve.client.GeneratedSample;
 import dev.r1serve.client.R1Client;
+import dev.r1serve.client.StreamEvent;
 import dev.r1serve.proto.v1.ChatMessage;
 import dev.r1serve.proto.v1.ChatMessages;
-import dev.r1serve.proto.v1.GenerateChunk;
 import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.ModelInfo;
-import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.proto.v1.SamplingParams;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -79,11 +78,14 @@ final class GenerateCommand implements Callable<Integer> {
             GenerateRequest request = request(info);
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
-                for (Sample s : client.generate(request).getSamplesList()) {
+                for (GeneratedSample s : client.generate(request).samples()) {
                     out.println(mapper.writeValueAsString(toJson(mapper, s)));
                 }
             } else {
-                stream(client.generateStream(request), out, request.getSampling().getN());
+                try (R1Client.GenerationStream events = client.stream(request)) {
+                    boolean prefilled = request.hasChat() && info.getTemplate().equals("deepseek-r1");
+                    stream(events, out, request.getSampling().getN(), prefilled);
+                }
             }
             return 0;
         } catch (StatusRuntimeException e) {
@@ -113,47 +115,111 @@ final class GenerateCommand implements Callable<Integer> {
         return r.build();
     }
 
-    /** One sample streams live; several are shown each in full once finished, so they do not interleave. */
-    static void stream(Iterator<GenerateChunk> chunks, PrintWriter out, int n) {
-        Map<Integer, Sample> finals = new TreeMap<>();
-        while (chunks.hasNext()) {
-            GenerateChunk c = chunks.next();
-            if (c.hasFinal()) {
-                Sample s = c.getFinal();
-                if (n <= 1) {
-                    out.println();
-                    out.println(summary(s));
-                } else {
-                    out.println("--- sample " + s.getIndex() + " ---");
-                    out.println(s.getText());
+    /**
+     * One sample streams live, its reasoning dimmed on a terminal (from the pre-filled or generated
+     * {@code <think>} to {@code </think>}); several are shown each in full once finished, so they do not
+     * interleave.
+     */
+    static void stream(Iterator<StreamEvent> events, PrintWriter out, int n, boolean startsInReasoning) {
+        boolean ansi = CommandLine.Help.Ansi.AUTO.enabled();
+        ReasoningDimmer dimmer = new ReasoningDimmer(startsInReasoning, ansi);
+        while (events.hasNext()) {
+            switch (events.next()) {
+                case StreamEvent.TextDelta d -> {
+                    if (n <= 1) {
+                        out.print(dimmer.render(d.text()));
+                        out.flush();
+                    }
+                }
+                case StreamEvent.SampleDone done -> {
+                    GeneratedSample s = done.sample();
+                    if (n <= 1) {
+                        out.print(dimmer.end());
+                        out.println();
+                    } else {
+                        out.println("--- sample " + s.index() + " ---");
+                        out.println(s.text());
+                    }
                     out.println(summary(s));
                 }
-                finals.put(s.getIndex(), s);
-            } else if (n <= 1) {
-                out.print(c.getTextDelta());
-                out.flush();
             }
         }
+        out.flush();
     }
 
-    static String summary(Sample s) {
+    static String summary(GeneratedSample s) {
         return String.format("[finish=%s tokens=%d seed=%d ttft=%.0fms total=%.0fms]",
-                s.getFinishReason().name().replace("FINISH_REASON_", "").toLowerCase(),
-                s.getUsage().getCompletionTokens(), s.getSeed(), s.getTimings().getTimeToFirstTokenMs(),
-                s.getTimings().getTotalMs());
+                s.finishReason().name().toLowerCase(), s.completionTokens(), s.seed(),
+                s.timings().timeToFirstTokenMs(), s.timings().totalMs());
     }
 
-    static ObjectNode toJson(ObjectMapper mapper, Sample s) {
+    static ObjectNode toJson(ObjectMapper mapper, GeneratedSample s) {
         ObjectNode o = mapper.createObjectNode();
-        o.put("index", s.getIndex());
-        o.put("text", s.getText());
-        o.put("reasoning", s.getReasoning());
-        o.put("answer", s.getAnswer());
-        o.put("finish_reason", s.getFinishReason().name().replace("FINISH_REASON_", "").toLowerCase());
+        o.put("index", s.index());
+        o.put("text", s.text());
+        o.put("reasoning", s.reasoning());
+        o.put("answer", s.answer());
+        o.put("finish_reason", s.finishReason().name().toLowerCase());
         ObjectNode usage = o.putObject("usage");
-        usage.put("prompt_tokens", s.getUsage().getPromptTokens());
-        usage.put("completion_tokens", s.getUsage().getCompletionTokens());
-        o.put("seed", s.getSeed());
+        usage.put("prompt_tokens", s.promptTokens());
+        usage.put("completion_tokens", s.completionTokens());
+        o.put("seed", s.seed());
         return o;
+    }
+
+    /** Wraps reasoning text in ANSI dim/reset codes as it streams past the think tags. */
+    static final class ReasoningDimmer {
+        private static final String DIM = "\u001B[2m";
+        private static final String RESET = "\u001B[0m";
+        private final boolean ansi;
+        private boolean inReasoning;
+        private boolean dimOn;
+
+        ReasoningDimmer(boolean startsInReasoning, boolean ansi) {
+            this.ansi = ansi;
+            this.inReasoning = startsInReasoning;
+        }
+
+        String render(String text) {
+            if (!ansi) {
+                return text;
+            }
+            StringBuilder sb = new StringBuilder();
+            String rest = text;
+            while (!rest.isEmpty()) {
+                if (!inReasoning) {
+                    int open = rest.indexOf("<think>");
+                    if (open < 0) {
+                        sb.append(style(false)).append(rest);
+                        break;
+                    }
+                    sb.append(style(false)).append(rest, 0, open);
+                    inReasoning = true;
+                    rest = rest.substring(open);
+                } else {
+                    int close = rest.indexOf("</think>");
+                    if (close < 0) {
+                        sb.append(style(true)).append(rest);
+                        break;
+                    }
+                    sb.append(style(true)).append(rest, 0, close + "</think>".length());
+                    inReasoning = false;
+                    rest = rest.substring(close + "</think>".length());
+                }
+            }
+            return sb.toString();
+        }
+
+        private String style(boolean dim) {
+            if (dim == dimOn) {
+                return "";
+            }
+            dimOn = dim;
+            return dim ? DIM : RESET;
+        }
+
+        String end() {
+            return dimOn ? RESET : "";
+        }
     }
 }
