@@ -1,0 +1,71 @@
+package dev.r1serve.reward.verify.normalize;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * String-level clean-up of an extracted LaTeX answer before it is parsed. Every rule here removes
+ * presentation that never changes the value: spacing macros, {@code \left/\right}, {@code \dfrac},
+ * units in {@code \text{}}, degree signs, dollar signs, thousands separators.
+ */
+public final class LatexNormalizer {
+  private LatexNormalizer() {}
+
+  private static final Pattern SPACING =
+      Pattern.compile("(?<!\\\\)\\\\(?:qquad|quad|displaystyle|textstyle|!|,|;|:|>| )|~");
+  private static final Pattern DOUBLED =
+      Pattern.compile("(?<!\\\\)\\\\\\\\(?:frac|dfrac|left|right|sqrt|boxed|text|pi|cdot|infty|begin|end)(?![a-zA-Z])");
+  private static final Pattern DOUBLED_ANY = Pattern.compile("(?<!\\\\)\\\\\\\\(?=[a-zA-Z])");
+  private static final Pattern SIZING =
+      Pattern.compile("\\\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\\.?");
+  private static final Pattern FRAC_VARIANTS = Pattern.compile("\\\\[dtc]frac(?![a-zA-Z])");
+  private static final Pattern DEGREES =
+      Pattern.compile("\\^\\s*\\{\\s*\\\\circ\\s*\\}|\\^\\s*\\\\circ|\\\\circ|\\\\degree|°");
+  private static final Pattern AND_OR =
+      Pattern.compile("\\\\(?:text|textbf|textnormal|mbox|textrm)\\s*\\{\\s*(?:and|or)\\s*\\}|(?<![a-zA-Z\\\\])(?:and|or)(?![a-zA-Z])");
+  /** Text blocks that carry units or words around a value; removed only when a value remains. */
+  private static final Pattern TEXT_BLOCK =
+      Pattern.compile("\\\\(?:text|textbf|textnormal|mbox|textrm|textit|mathrm)\\s*\\{[^{}]*\\}(?:\\s*\\^\\s*\\{?\\d\\}?)?");
+  private static final Pattern THOUSANDS = Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
+  private static final Pattern THOUSANDS_HINTED = Pattern.compile("(\\d),(?:\\\\!|\\{\\}|\\s)*(?=\\d{3}(?!\\d))");
+
+  /**
+   * Normalizes one extracted LaTeX answer.
+   *
+   * @param s the answer as extracted (no surrounding prose)
+   * @return a cleaned string for {@link LatexParser}
+   */
+  public static String normalize(String s) {
+    String t = s.replace("\u000crac", "\\frac"); // "\f" eaten by a non-raw Python string
+    // Answers escaped twice ("\\frac") read as single commands; "\\" row breaks stay.
+    if (DOUBLED.matcher(t).find()) t = DOUBLED_ANY.matcher(t).replaceAll("\\\\");
+    t = t.replace("\\$", "").replace("$", "");
+    t = t.replace("{,}", ",");
+    // ",\!" is the MATH dataset's thousands separator: join before spacing macros are dropped.
+    if (t.contains(",\\!") || t.contains(", \\!")) t = THOUSANDS_HINTED.matcher(t).replaceAll("$1");
+    t = FRAC_VARIANTS.matcher(t).replaceAll("\\\\frac");
+    t = SIZING.matcher(t).replaceAll("");
+    t = DEGREES.matcher(t).replaceAll("");
+    t = t.replace("\\%", "%").replace("\\leqslant", "\\leq").replace("\\geqslant", "\\geq");
+    t = AND_OR.matcher(t).replaceAll(" ; ");
+    t = SPACING.matcher(t).replaceAll(" ");
+    t = dropUnits(t);
+    t = t.strip();
+    // Trailing sentence punctuation is never part of the answer.
+    while (!t.isEmpty() && (t.endsWith(".") || t.endsWith(",") || t.endsWith(";"))) {
+      t = t.substring(0, t.length() - 1).strip();
+    }
+    while (!t.isEmpty() && t.startsWith(";")) t = t.substring(1).strip();
+    if (THOUSANDS.matcher(t).matches()) t = t.replace(",", "");
+    return t;
+  }
+
+  private static String dropUnits(String t) {
+    Matcher m = TEXT_BLOCK.matcher(t);
+    if (!m.find()) return t;
+    String without = TEXT_BLOCK.matcher(t).replaceAll(" ").strip();
+    // "10\text{ units}" keeps 10; "\text{Evelyn}" alone stays text for the parser.
+    if (!without.isEmpty() && without.chars().anyMatch(Character::isLetterOrDigit)) return without;
+    return t;
+  }
+}
