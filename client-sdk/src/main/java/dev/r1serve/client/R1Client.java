@@ -8,6 +8,7 @@ import dev.r1serve.proto.v1.ListModelsRequest;
 import dev.r1serve.proto.v1.ModelInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,19 @@ public final class R1Client implements AutoCloseable {
      */
     public Iterator<GenerateChunk> generateStream(GenerateRequest request) {
         return blocking.generateStream(request);
+    }
+
+    /** As {@link #generate(GenerateRequest)}, failing with DEADLINE_EXCEEDED (and cancelling the samples) after {@code deadline}. */
+    public GenerateResponse generate(GenerateRequest request, Duration deadline) {
+        return blocking.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).generate(request);
+    }
+
+    /**
+     * As {@link #generateStream(GenerateRequest)} with a deadline for the whole call: past it the server cancels
+     * the samples and the iterator fails with DEADLINE_EXCEEDED.
+     */
+    public Iterator<GenerateChunk> generateStream(GenerateRequest request, Duration deadline) {
+        return blocking.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).generateStream(request);
     }
 
     /** The hosted models. */
