@@ -67,11 +67,10 @@ public record Benchmark(String name, String description, GraderKind grader, int 
         }
         List<String> shown = new ArrayList<>(n);
         String gold = q.gold();
+        int goldIndex = grader == GraderKind.CHOICE && gold.length() == 1 ? gold.charAt(0) - 'A' : -1;
         for (int d = 0; d < n; d++) {
             shown.add(q.choices().get(order[d]));
-            if (grader == GraderKind.CHOICE && gold.length() == 1 && order[d] == gold.charAt(0) - 'A') {
-                gold = String.valueOf((char) ('A' + d)); // the gold's displayed letter
-            }
+            if (order[d] == goldIndex) gold = String.valueOf((char) ('A' + d)); // the gold's displayed letter
         }
         StringBuilder options = new StringBuilder();
         for (int d = 0; d < n; d++) {
