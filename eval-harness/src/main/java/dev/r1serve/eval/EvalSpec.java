@@ -82,6 +82,10 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, G
         return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, v, deadline, retry, progress);
     }
 
+    public EvalSpec withOut(Path dir) {
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, dir, resume, deadline, retry, progress);
+    }
+
     public EvalSpec withData(Path path) {
         return new EvalSpec(benchmark, path, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress);
     }
