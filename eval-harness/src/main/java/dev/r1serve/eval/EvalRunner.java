@@ -89,10 +89,13 @@ public final class EvalRunner {
         try (R1Client client = R1Client.connect(spec.server())) {
             ModelInfo model = pickModel(client.listModels(), spec.model(), spec.server());
             boolean chat = !"none".equals(model.getTemplate());
+            // The paper's 32,768 tokens do not fit every model: the server refuses max_tokens beyond the context,
+            // so the budget is capped there (and recorded as such in run.json).
+            int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();
             RunManifest manifest = new RunManifest(bench.name(), spec.dataPath() == null ? null : spec.dataPath().toString(),
                     data.source(), data.sha256(), spec.customFields(), bench.grader(), data.questions().size(), spec.limit(),
                     bench.promptTemplate(), Grader.VERSION, model.getName(), model.getTemplate(), chat, chat, k,
-                    spec.temperature(), spec.topP(), spec.maxTokens(), spec.seed(), spec.server());
+                    spec.temperature(), spec.topP(), maxTokens, spec.seed(), spec.server());
             Files.createDirectories(spec.out());
             Path manifestFile = spec.out().resolve(MANIFEST);
             if (spec.resume() && Files.exists(manifestFile)) {
@@ -178,7 +181,16 @@ public final class EvalRunner {
                             for (int i = p.firstIndex(); i < p.firstIndex() + p.n(); i++) needed |= !have.contains(i);
                             if (!needed) continue;
                             GenerateRequest req = request(manifest, p);
-                            for (Sample s : call(client, spec, req)) {
+                            Iterator<Sample> stream = call(client, spec, req).iterator();
+                            Iterable<Sample> samples = () -> stream; // lazily: each sample is recorded as it finishes
+                            try {
+                                stream.hasNext(); // a refused prompt fails here, before any sample
+                            } catch (PromptTooLong e) {
+                                // Deterministic: retrying cannot help. The samples are recorded as unanswered (wrong),
+                                // visible as finish reason "prompt_too_long", instead of failing the whole run.
+                                samples = tooLong(p, e.getMessage());
+                            }
+                            for (Sample s : samples) {
                                 int index = p.firstIndex() + s.getIndex();
                                 if (have.contains(index)) continue; // recorded before a crash; same seed, same sample
                                 SampleRecord rec = record(q, index, s, grader, p.variant());
@@ -254,6 +266,10 @@ public final class EvalRunner {
                         if (c.hasFinal() && delivered.add(c.getIndex())) next = c.getFinal();
                     } catch (StatusRuntimeException e) {
                         stream = null;
+                        String d = e.getStatus().getDescription();
+                        if (e.getStatus().getCode() == io.grpc.Status.Code.INVALID_ARGUMENT && d != null && d.contains("has a context of")) {
+                            throw new PromptTooLong(d);
+                        }
                         if (!dev.r1serve.eval.sampling.RetryPolicy.retryable(e) || attempt >= spec.retry().maxAttempts()) {
                             throw new IllegalStateException(e.getStatus().getCode() + " after " + attempt + " attempt(s): "
                                     + e.getStatus().getDescription(), e);
@@ -274,6 +290,22 @@ public final class EvalRunner {
         };
     }
 
+    /** The server refused the prompt as longer than the model's context. */
+    private static final class PromptTooLong extends RuntimeException {
+        PromptTooLong(String message) {
+            super(message);
+        }
+    }
+
+    private static List<Sample> tooLong(Planned p, String why) {
+        List<Sample> out = new ArrayList<>();
+        for (int i = 0; i < p.n(); i++) {
+            out.add(Sample.newBuilder().setIndex(i).setSeed(p.seed()).setFinishReason(dev.r1serve.proto.v1.FinishReason.FINISH_REASON_ERROR)
+                    .setError(why).build());
+        }
+        return out;
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -285,12 +317,17 @@ public final class EvalRunner {
 
     static SampleRecord record(Question q, int index, Sample s, Grader grader, Variant v) {
         String finish = s.getFinishReason().name().replace("FINISH_REASON_", "").toLowerCase(Locale.ROOT);
+        if (finish.equals("error") && s.getError().contains("has a context of")) finish = "prompt_too_long";
         // Only the answer section counts; a cancelled or failed sample has no answer whatever it wrote.
-        boolean usable = !finish.equals("cancelled") && !finish.equals("error");
+        boolean usable = usable(finish);
         Grade g = grader.grade(v, usable ? s.getAnswer() : "");
         return new SampleRecord(q.id(), index, s.getSeed(), finish, s.getText(), s.getReasoning(), s.getAnswer(),
                 g.extracted(), g.vote(), g.correct(), g.rule(), s.getUsage().getPromptTokens(),
-                s.getUsage().getCompletionTokens(), s.getTimings().getTotalMs());
+                s.getUsage().getCompletionTokens(), s.getTimings().getTotalMs(), s.getError().isEmpty() ? null : s.getError());
+    }
+
+    private static boolean usable(String finishReason) {
+        return !finishReason.equals("cancelled") && !finishReason.equals("error") && !finishReason.equals("prompt_too_long");
     }
 
     static Summary summarize(Benchmark bench, Dataset data, int k, Grader grader, List<SampleRecord> records) {
@@ -329,7 +366,7 @@ public final class EvalRunner {
         for (SampleRecord r : old) {
             Question q = byId.get(r.questionId());
             if (q == null) throw new IllegalStateException(dir.resolve(SAMPLES) + ": question " + r.questionId() + " is not in the data");
-            boolean usable = !r.finishReason().equals("cancelled") && !r.finishReason().equals("error");
+            boolean usable = usable(r.finishReason());
             Grade g = grader.grade(bench.variant(q, m.seed(), r.sample()), usable ? r.answer() : "");
             SampleRecord n = r.withGrade(g.extracted(), g.vote(), g.correct(), g.rule());
             if (n.correct() != r.correct()) changed++;

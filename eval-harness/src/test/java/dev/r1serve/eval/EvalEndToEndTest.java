@@ -97,15 +97,40 @@ class EvalEndToEndTest {
     @Test
     void baseModelWithoutChatTemplateGetsRawPromptsAndHonestZeroScores() {
         // The demo's set-up: MATH-500 with k = 4 on stories260K (template "none").
+        // The default 32,768-token budget is capped at the model's 512-token context; prompts longer than the context
+        // are recorded as unanswered (finish reason prompt_too_long) rather than failing the run.
         EvalSpec spec = EvalSpec.of("math500", EvalServers.target(), tmp.resolve("stories")).withModel(EvalServers.STORIES)
-                .withK(4).withLimit(3).withMaxTokens(24).withProgress(null);
+                .withK(4).withLimit(10).withProgress(null);
         EvalResult r = EvalRunner.run(spec);
         assertFalse(r.manifest().chat());
-        assertEquals(12, r.summary().samples());
-        assertEquals(3, r.summary().perQuestion().size());
+        assertEquals(512, r.manifest().maxTokens());
+        assertEquals(40, r.summary().samples());
+        assertEquals(10, r.summary().perQuestion().size());
+        // "error" samples: llama.cpp refuses some prompts that pass the server's context check (its KV cache is shared
+        // by the slots); they are recorded with the engine's message and count as unanswered.
+        List<SampleRecord> recs = SampleStore.read(tmp.resolve("stories").resolve("samples.jsonl"));
+        assertTrue(java.util.Set.of("eos", "length", "stop", "prompt_too_long", "error").containsAll(r.summary().finishReasons().keySet()),
+                r.summary().finishReasons().toString());
+        assertTrue(recs.stream().filter(x -> x.finishReason().equals("error") || x.finishReason().equals("prompt_too_long"))
+                .allMatch(x -> x.error() != null && !x.correct() && x.extracted() == null));
+        assertTrue(r.summary().finishReasons().getOrDefault("eos", 0) + r.summary().finishReasons().getOrDefault("length", 0) > 0,
+                "some questions were really sampled");
         assertTrue(r.summary().pass1().mean() <= 0.25, "a story model does not solve MATH");
         assertTrue(r.summary().breakdowns().containsKey("level"));
         assertTrue(r.summary().breakdowns().containsKey("subject"));
+    }
+
+    @Test
+    void promptLongerThanTheContextIsRecordedUnansweredNotFatal() throws Exception {
+        Path f = tmp.resolve("long.jsonl");
+        Files.writeString(f, "{\"question\":\"Once upon a time\",\"answer\":\"1\"}\n"
+                + "{\"question\":\"" + "Once upon a time there was a very long story. ".repeat(200) + "\",\"answer\":\"1\"}\n");
+        EvalResult r = EvalRunner.run(EvalSpec.of("custom", EvalServers.target(), tmp.resolve("long")).withModel(EvalServers.STORIES)
+                .withCustom(f, FieldMap.of(null, "question", "answer"), GraderKind.MATH).withK(2).withMaxTokens(16).withProgress(null));
+        assertEquals(4, r.summary().samples());
+        assertEquals(2, r.summary().finishReasons().get("prompt_too_long"));
+        List<SampleRecord> recs = SampleStore.read(tmp.resolve("long").resolve("samples.jsonl"));
+        assertTrue(recs.stream().filter(x -> x.questionId().equals("2")).allMatch(x -> !x.correct() && x.extracted() == null));
     }
 
     @Test

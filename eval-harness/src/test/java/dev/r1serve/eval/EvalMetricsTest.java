@@ -52,7 +52,7 @@ class EvalMetricsTest {
     }
 
     static SampleRecord rec(String q, int i, String vote, boolean correct) {
-        return new SampleRecord(q, i, i, "stop", "", "", vote == null ? "" : vote, vote, vote, correct, "test", 5, 10 + i, 1.0);
+        return new SampleRecord(q, i, i, "stop", "", "", vote == null ? "" : vote, vote, vote, correct, "test", 5, 10 + i, 1.0, null);
     }
 
     @Test
