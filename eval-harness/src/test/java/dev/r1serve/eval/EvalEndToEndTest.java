@@ -77,8 +77,10 @@ class EvalEndToEndTest {
         assertEquals(dev.r1serve.eval.grading.Grader.VERSION, json.get("run").get("graderVersion").asText());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("pass@k"), "inline SVG plots");
-        assertFalse(html.contains("<script src") || html.contains("http://") && !html.contains("http://www.w3.org/2000/svg"),
-                "self-contained");
+        String outside = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+        assertFalse(outside.contains("http://") || outside.contains("https://") || outside.contains("<script") || outside.contains("<link"),
+                "self-contained: nothing fetched when opened");
+        assertTrue(html.contains("<details>") && html.contains("q3"), "sample browser");
         assertTrue(Files.readString(out.resolve("summary.md")).contains("| pass@1 | 60.0 |"));
 
         // Re-grading without a server reproduces the same metrics.
@@ -87,6 +89,11 @@ class EvalEndToEndTest {
         assertEquals(s.pass1(), again.result().summary().pass1());
         assertEquals(s.passAtK(), again.result().summary().passAtK());
         assertEquals(s.consAtK(), again.result().summary().consAtK());
+
+        // The same through the CLI, no server involved.
+        assertEquals(0, new picocli.CommandLine(new dev.r1serve.eval.cli.EvalCommand()).execute("regrade", out.toString()));
+        assertEquals(0, new picocli.CommandLine(new dev.r1serve.eval.cli.EvalCommand()).execute("compare", out.toString(), out.toString()));
+        assertEquals(12, SampleStore.read(out.resolve("samples.jsonl")).stream().filter(SampleRecord::correct).count());
 
         // A run compared with itself: no difference.
         RunComparison c = RunComparison.of(out, out);

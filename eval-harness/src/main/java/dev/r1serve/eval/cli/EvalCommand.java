@@ -83,8 +83,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--choices-field", description = "custom: options array field (choice grader).")
     String choicesField;
 
+    // A string, not the enum: parsing must not depend on whether the enclosing CommandLine allows lower-case enums.
     @Option(names = "--grader", defaultValue = "math", description = "custom: math, gsm8k or choice (default: ${DEFAULT-VALUE}).")
-    GraderKind grader;
+    String grader;
 
     @Option(names = "--deadline-s", defaultValue = "7200", description = "Per-request deadline in seconds (default: ${DEFAULT-VALUE}).")
     long deadlineSeconds;
@@ -117,7 +118,13 @@ public final class EvalCommand implements Callable<Integer> {
                     .withRetry(new RetryPolicy(maxAttempts, Duration.ofMillis(250), Duration.ofSeconds(30)))
                     .withProgress(quiet ? null : System.err);
             if (benchmark.equals("custom")) {
-                spec = spec.withCustom(data, new FieldMap(idField, questionField, answerField, choicesField, false, List.of()), grader);
+                GraderKind kind;
+                try {
+                    kind = GraderKind.valueOf(grader.strip().toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--grader must be math, gsm8k or choice, got \"" + grader + "\"");
+                }
+                spec = spec.withCustom(data, new FieldMap(idField, questionField, answerField, choicesField, false, List.of()), kind);
             }
             EvalResult r = EvalRunner.run(spec);
             EvalRunner.printTable(r, System.out);
