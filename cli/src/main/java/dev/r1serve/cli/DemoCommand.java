@@ -7,7 +7,12 @@ import dev.r1serve.server.R1Server;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
 import dev.r1serve.server.model.BuiltinModels;
+import dev.r1serve.eval.EvalResult;
+import dev.r1serve.eval.EvalRunner;
+import dev.r1serve.eval.EvalSpec;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,6 +28,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the story (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--eval-questions", defaultValue = "10",
+            description = "MATH-500 questions of the small eval that follows the story; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int evalQuestions;
 
     @Override
     public Integer call() throws Exception {
@@ -49,6 +58,16 @@ final class DemoCommand implements Callable<Integer> {
                 out.flush();
             }
             System.out.println();
+            if (evalQuestions > 0) {
+                System.out.println("Evaluating it as the R1 paper does: " + evalQuestions + " MATH-500 questions, k=4,"
+                        + " temperature 0.6, top-p 0.95 (a 260K-parameter story model scores ~0: that is honest)...");
+                Path out = Files.createTempDirectory("r1-demo-eval");
+                EvalResult result = EvalRunner.run(EvalSpec.of("math500", address, out).withModel(model)
+                        .withK(4).withLimit(evalQuestions).withMaxTokens(256));
+                EvalRunner.printTable(result, System.out);
+                System.out.println("Report: " + out.resolve("report.html") + " (samples.jsonl, summary.json, summary.md beside it)");
+                System.out.println();
+            }
             System.out.println("Try it yourself while a server runs (./r1 serve --model stories260k):");
             System.out.println("  grpcurl -plaintext -d '{\"model\":\"stories260k\",\"prompt\":\"Once upon a time\","
                     + "\"sampling\":{\"max_tokens\":64}}' localhost:" + R1Server.DEFAULT_PORT

@@ -21,6 +21,11 @@ public interface Engine extends AutoCloseable {
     /** Tokenizes text as the model sees it (special tokens such as chat markers are parsed). */
     int[] tokenize(String text);
 
+    /** Tokens a prompt takes in the context, with any beginning-of-sequence token the engine adds. */
+    default int countPromptTokens(String prompt) {
+        return tokenize(prompt).length;
+    }
+
     /** Whether the engine can return per-token log-probabilities. */
     default boolean supportsLogprobs() {
         return false;

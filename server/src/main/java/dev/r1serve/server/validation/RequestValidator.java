@@ -100,7 +100,7 @@ public final class RequestValidator {
                 ? r.getOptions().getPrefillThink() : model.template().prefillThinkByDefault();
         String prompt = renderInput(r, model, prefill);
         boolean thinkPrefilled = r.hasChat() && prefill;
-        int promptTokens = model.engine().tokenize(prompt).length;
+        int promptTokens = model.engine().countPromptTokens(prompt);
         if (promptTokens >= context) {
             throw invalid(r.hasChat() ? "chat" : "prompt", "the prompt has " + promptTokens
                     + " tokens; model '" + model.name() + "' has a context of " + context + " per sequence");

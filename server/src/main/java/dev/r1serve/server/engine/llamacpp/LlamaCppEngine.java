@@ -63,7 +63,9 @@ public final class LlamaCppEngine implements Engine {
         this.options = options;
         this.model = new LlamaModel(new ModelParameters()
                 .setModel(options.gguf().toString())
-                .setCtxSize(options.contextLength() * options.slots())
+                .setCtxSize(kvCells(options))
+                // Sequences of different lengths fragment the shared KV cache; compact it early.
+                .setDefragThold(0.1f)
                 .setParallel(options.slots())
                 .setThreads(options.threads())
                 .setThreadsBatch(options.threads())
@@ -85,6 +87,16 @@ public final class LlamaCppEngine implements Engine {
         this.loop = Thread.ofPlatform().name("llama.cpp-" + modelName).daemon().start(this::run);
     }
 
+    /**
+     * KV cache cells: every slot's full context plus 1/8 headroom. llama.cpp shares one cache among the
+     * slots, and a fragmented cache without room fails the whole batch ("KV cache is full"), so exactly
+     * slots x context is not enough when all slots run near their context.
+     */
+    static int kvCells(LlamaCppOptions o) {
+        int exact = o.contextLength() * o.slots();
+        return exact + Math.max(256, exact / 8);
+    }
+
     @Override
     public String kind() {
         return "llama.cpp";
@@ -103,6 +115,11 @@ public final class LlamaCppEngine implements Engine {
     @Override
     public int[] tokenize(String text) {
         return model.encode(text);
+    }
+
+    @Override
+    public int countPromptTokens(String prompt) {
+        return model.encode(prompt).length + (addsBos ? 1 : 0);
     }
 
     @Override
@@ -184,7 +201,7 @@ public final class LlamaCppEngine implements Engine {
         }
         SequenceSpec spec = s.spec;
         try {
-            s.promptTokens = model.encode(spec.prompt()).length + (addsBos ? 1 : 0);
+            s.promptTokens = countPromptTokens(spec.prompt());
         } catch (RuntimeException e) {
             s.finish(FinishReason.ERROR, "llama.cpp could not tokenize the prompt: " + e.getMessage());
             return;

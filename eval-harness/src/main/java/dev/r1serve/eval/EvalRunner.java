@@ -1,0 +1,390 @@
+package dev.r1serve.eval;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.r1serve.client.R1Client;
+import dev.r1serve.eval.benchmark.Benchmark;
+import dev.r1serve.eval.benchmark.Benchmarks;
+import dev.r1serve.eval.benchmark.ChoiceShuffler;
+import dev.r1serve.eval.benchmark.Dataset;
+import dev.r1serve.eval.benchmark.DataFormatException;
+import dev.r1serve.eval.benchmark.Question;
+import dev.r1serve.eval.benchmark.Variant;
+import dev.r1serve.eval.grading.Grade;
+import dev.r1serve.eval.grading.Grader;
+import dev.r1serve.eval.metrics.MetricsCalculator;
+import dev.r1serve.eval.metrics.Summary;
+import dev.r1serve.eval.report.Reports;
+import dev.r1serve.eval.sampling.Progress;
+import dev.r1serve.eval.sampling.SampleRecord;
+import dev.r1serve.eval.sampling.SampleStore;
+import dev.r1serve.proto.v1.ChatMessage;
+import dev.r1serve.proto.v1.ChatMessages;
+import dev.r1serve.proto.v1.GenerateChunk;
+import dev.r1serve.proto.v1.GenerateOptions;
+import dev.r1serve.proto.v1.GenerateRequest;
+import dev.r1serve.proto.v1.ModelInfo;
+import dev.r1serve.proto.v1.Sample;
+import dev.r1serve.proto.v1.SamplingParams;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Runs an evaluation end to end: load the benchmark, ask the server for k samples per question (one request with
+ * n = k, GPQA one request per sample since each sees its own option order), grade every sample as it arrives,
+ * append it to {@code samples.jsonl}, then compute the metrics and write the reports.
+ *
+ * <pre>{@code
+ * EvalResult r = EvalRunner.run(EvalSpec.of("math500", "localhost:50051", Path.of("runs/m500")).withK(4).withLimit(10));
+ * EvalRunner.printTable(r, System.out);
+ * }</pre>
+ */
+public final class EvalRunner {
+
+    /** File names inside a run directory. */
+    public static final String SAMPLES = "samples.jsonl", MANIFEST = "run.json";
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private EvalRunner() {}
+
+    /** The benchmark a spec names (custom benchmarks from its field mapping). */
+    public static Benchmark benchmark(EvalSpec spec) {
+        if (spec.benchmark().equals("custom")) {
+            if (spec.customFields() == null || spec.customGrader() == null || spec.dataPath() == null) {
+                throw new IllegalArgumentException("benchmark custom needs --data PATH and its field mapping");
+            }
+            return Benchmarks.custom(spec.customFields(), spec.customGrader(), 1);
+        }
+        return Benchmarks.byName(spec.benchmark());
+    }
+
+    /** Runs (or, with {@code resume}, continues) an evaluation and writes its reports. */
+    public static EvalResult run(EvalSpec spec) {
+        Benchmark bench = benchmark(spec);
+        bench.requireAvailable();
+        Dataset data = bench.load(spec.dataPath()).limit(spec.limit());
+        int k = spec.k() > 0 ? spec.k() : bench.defaultK();
+        Grader grader = grader(bench, data);
+        try (R1Client client = R1Client.connect(spec.server())) {
+            ModelInfo model = pickModel(client.listModels(), spec.model(), spec.server());
+            boolean chat = !"none".equals(model.getTemplate());
+            // The paper's 32,768 tokens do not fit every model: the server refuses max_tokens beyond the context,
+            // so the budget is capped there (and recorded as such in run.json).
+            int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();
+            RunManifest manifest = new RunManifest(bench.name(), spec.dataPath() == null ? null : spec.dataPath().toString(),
+                    data.source(), data.sha256(), spec.customFields(), bench.grader(), data.questions().size(), spec.limit(),
+                    bench.promptTemplate(), Grader.VERSION, model.getName(), model.getTemplate(), chat, chat, k,
+                    spec.temperature(), spec.topP(), maxTokens, spec.seed(), spec.server());
+            Files.createDirectories(spec.out());
+            Path manifestFile = spec.out().resolve(MANIFEST);
+            if (spec.resume() && Files.exists(manifestFile)) {
+                RunManifest recorded = readManifest(spec.out());
+                if (!recorded.sameRunAs(manifest)) {
+                    throw new IllegalStateException("cannot resume " + spec.out() + ": it was recorded with other settings\n  recorded: "
+                            + recorded + "\n  now:      " + manifest);
+                }
+            }
+            try (SampleStore store = SampleStore.open(spec.out().resolve(SAMPLES), spec.resume())) {
+                JSON.writeValue(manifestFile.toFile(), manifest);
+                long t0 = System.nanoTime();
+                int fresh = sample(client, spec, bench, data, k, grader, manifest, store);
+                double wall = (System.nanoTime() - t0) / 1e9;
+                Summary summary = summarize(bench, data, k, grader, store.records());
+                EvalResult result = new EvalResult(spec.out(), manifest, summary, wall, fresh);
+                Reports.writeAll(result, store.records(), data);
+                return result;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Grader grader(Benchmark bench, Dataset data) {
+        int n = data.questions().stream().mapToInt(q -> q.choices().size()).max().orElse(0);
+        return Grader.of(bench.grader(), n);
+    }
+
+    private static ModelInfo pickModel(List<ModelInfo> models, String name, String server) {
+        if (models.isEmpty()) throw new IllegalStateException("server " + server + " hosts no models");
+        if (name == null) return models.get(0);
+        return models.stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "model \"" + name + "\" is not hosted by " + server + "; hosted: "
+                        + models.stream().map(ModelInfo::getName).collect(Collectors.joining(", "))));
+    }
+
+    /** Seed of question {@code q}'s request (uint32, as llama.cpp takes). */
+    static long requestSeed(long runSeed, String questionId, int sample) {
+        return ChoiceShuffler.permutationSeed(runSeed, questionId, sample) & 0xFFFF_FFFFL;
+    }
+
+    private record Planned(Variant variant, int firstIndex, int n, long seed) {}
+
+    /** The requests of one question: one with n = k, or one per sample when each sample has its own prompt. */
+    private static List<Planned> plan(Benchmark bench, Question q, int k, long seed) {
+        List<Planned> out = new ArrayList<>();
+        if (bench.shufflePerSample()) {
+            for (int i = 0; i < k; i++) out.add(new Planned(bench.variant(q, seed, i), i, 1, requestSeed(seed, q.id(), i)));
+        } else {
+            out.add(new Planned(bench.variant(q, seed, 0), 0, k, requestSeed(seed, q.id(), -1)));
+        }
+        return out;
+    }
+
+    private static int sample(R1Client client, EvalSpec spec, Benchmark bench, Dataset data, int k, Grader grader,
+                              RunManifest manifest, SampleStore store) {
+        Map<String, Set<Integer>> recorded = new HashMap<>();
+        for (SampleRecord r : store.records()) recorded.computeIfAbsent(r.questionId(), x -> new HashSet<>()).add(r.sample());
+        List<Question> todo = new ArrayList<>();
+        int doneQuestions = 0;
+        for (Question q : data.questions()) {
+            if (recorded.getOrDefault(q.id(), Set.of()).size() >= k) doneQuestions++;
+            else todo.add(q);
+        }
+        int alreadySamples = data.questions().stream().mapToInt(q -> Math.min(k, recorded.getOrDefault(q.id(), Set.of()).size())).sum();
+        Progress progress = new Progress(spec.progress(), data.questions().size(), data.questions().size() * k, doneQuestions, alreadySamples);
+        AtomicInteger fresh = new AtomicInteger();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(spec.concurrency(), r -> {
+            Thread t = new Thread(r, "eval-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Question q : todo) {
+                Set<Integer> have = recorded.getOrDefault(q.id(), Set.of());
+                futures.add(pool.submit(() -> {
+                    try {
+                        for (Planned p : plan(bench, q, k, manifest.seed())) {
+                            boolean needed = false;
+                            for (int i = p.firstIndex(); i < p.firstIndex() + p.n(); i++) needed |= !have.contains(i);
+                            if (!needed) continue;
+                            GenerateRequest req = request(manifest, p);
+                            Iterator<Sample> stream = call(client, spec, req).iterator();
+                            Iterable<Sample> samples = () -> stream; // lazily: each sample is recorded as it finishes
+                            try {
+                                stream.hasNext(); // a refused prompt fails here, before any sample
+                            } catch (PromptTooLong e) {
+                                // Deterministic: retrying cannot help. The samples are recorded as unanswered (wrong),
+                                // visible as finish reason "prompt_too_long", instead of failing the whole run.
+                                samples = tooLong(p, e.getMessage());
+                            }
+                            for (Sample s : samples) {
+                                int index = p.firstIndex() + s.getIndex();
+                                if (have.contains(index)) continue; // recorded before a crash; same seed, same sample
+                                SampleRecord rec = record(q, index, s, grader, p.variant());
+                                store.append(rec);
+                                fresh.incrementAndGet();
+                                progress.sample(rec.correct(), rec.completionTokens());
+                            }
+                        }
+                        progress.question();
+                    } catch (RuntimeException e) {
+                        failures.add("question " + q.id() + ": " + e.getMessage());
+                    }
+                }));
+            }
+            for (Future<?> f : futures) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted; resume with --resume", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+            progress.finish();
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " question(s) failed (recorded samples are kept; rerun with --resume):\n  "
+                    + failures.stream().limit(10).collect(Collectors.joining("\n  ")));
+        }
+        return fresh.get();
+    }
+
+    static GenerateRequest request(RunManifest m, Planned p) {
+        GenerateRequest.Builder b = GenerateRequest.newBuilder().setModel(m.model())
+                .setSampling(SamplingParams.newBuilder().setTemperature((float) m.temperature()).setTopP((float) m.topP())
+                        .setMaxTokens(m.maxTokens()).setN(p.n()).setSeed(p.seed()));
+        if (m.chat()) {
+            // No system prompt (the paper's protocol); the template pre-fills "<think>\n".
+            b.setChat(ChatMessages.newBuilder().addMessages(ChatMessage.newBuilder().setRole("user").setContent(p.variant().prompt())));
+            b.setOptions(GenerateOptions.newBuilder().setPrefillThink(m.prefillThink()));
+        } else {
+            b.setPrompt(p.variant().prompt()); // base model without a chat template: raw text
+        }
+        return b.build();
+    }
+
+    /**
+     * Streams one request, retrying transient refusals, and returns its samples as they finish. A stream that
+     * fails after some samples finished is retried as a whole; samples already returned are skipped by the caller
+     * by index (the server derives each sample's seed from the request seed and index, so they come out the same).
+     */
+    private static Iterable<Sample> call(R1Client client, EvalSpec spec, GenerateRequest req) {
+        return () -> new Iterator<>() {
+            private Iterator<GenerateChunk> stream;
+            private Sample next;
+            private final Set<Integer> delivered = new HashSet<>();
+            private int attempt;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null) {
+                    try {
+                        if (stream == null) {
+                            attempt++;
+                            stream = client.generateStream(req, spec.deadline());
+                        }
+                        if (!stream.hasNext()) {
+                            if (delivered.size() < req.getSampling().getN()) {
+                                throw new IllegalStateException("stream ended after " + delivered.size() + " of " + req.getSampling().getN() + " samples");
+                            }
+                            return false;
+                        }
+                        GenerateChunk c = stream.next();
+                        if (c.hasFinal() && delivered.add(c.getIndex())) next = c.getFinal();
+                    } catch (StatusRuntimeException e) {
+                        stream = null;
+                        String d = e.getStatus().getDescription();
+                        if (e.getStatus().getCode() == io.grpc.Status.Code.INVALID_ARGUMENT && d != null && d.contains("has a context of")) {
+                            throw new PromptTooLong(d);
+                        }
+                        if (!dev.r1serve.eval.sampling.RetryPolicy.retryable(e) || attempt >= spec.retry().maxAttempts()) {
+                            throw new IllegalStateException(e.getStatus().getCode() + " after " + attempt + " attempt(s): "
+                                    + e.getStatus().getDescription(), e);
+                        }
+                        sleep(spec.retry().backoff(attempt, e).toMillis());
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public Sample next() {
+                if (!hasNext()) throw new java.util.NoSuchElementException();
+                Sample s = next;
+                next = null;
+                return s;
+            }
+        };
+    }
+
+    /** The server refused the prompt as longer than the model's context. */
+    private static final class PromptTooLong extends RuntimeException {
+        PromptTooLong(String message) {
+            super(message);
+        }
+    }
+
+    private static List<Sample> tooLong(Planned p, String why) {
+        List<Sample> out = new ArrayList<>();
+        for (int i = 0; i < p.n(); i++) {
+            out.add(Sample.newBuilder().setIndex(i).setSeed(p.seed()).setFinishReason(dev.r1serve.proto.v1.FinishReason.FINISH_REASON_ERROR)
+                    .setError(why).build());
+        }
+        return out;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
+    }
+
+    static SampleRecord record(Question q, int index, Sample s, Grader grader, Variant v) {
+        String finish = s.getFinishReason().name().replace("FINISH_REASON_", "").toLowerCase(Locale.ROOT);
+        if (finish.equals("error") && s.getError().contains("has a context of")) finish = "prompt_too_long";
+        // Only the answer section counts; a cancelled or failed sample has no answer whatever it wrote.
+        boolean usable = usable(finish);
+        Grade g = grader.grade(v, usable ? s.getAnswer() : "");
+        return new SampleRecord(q.id(), index, s.getSeed(), finish, s.getText(), s.getReasoning(), s.getAnswer(),
+                g.extracted(), g.vote(), g.correct(), g.rule(), s.getUsage().getPromptTokens(),
+                s.getUsage().getCompletionTokens(), s.getTimings().getTotalMs(), s.getError().isEmpty() ? null : s.getError());
+    }
+
+    private static boolean usable(String finishReason) {
+        return !finishReason.equals("cancelled") && !finishReason.equals("error") && !finishReason.equals("prompt_too_long");
+    }
+
+    static Summary summarize(Benchmark bench, Dataset data, int k, Grader grader, List<SampleRecord> records) {
+        return MetricsCalculator.compute(data.questions(), SampleStore.byQuestion(records), k, grader, bench.breakdowns());
+    }
+
+    /** Reads a run directory's {@code run.json}. */
+    public static RunManifest readManifest(Path dir) {
+        Path f = dir.resolve(MANIFEST);
+        if (!Files.exists(f)) throw new DataFormatException(f + ": no such file (not a run directory?)");
+        try {
+            return JSON.readValue(f.toFile(), RunManifest.class);
+        } catch (IOException e) {
+            throw new DataFormatException(f + ": unreadable run manifest: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Re-grades a run's recorded samples with the current grader, no server needed: rewrites {@code samples.jsonl}
+     * with the new grades and the summary files, and returns the result plus how many grades changed.
+     */
+    public static Regraded regrade(Path dir) {
+        RunManifest m = readManifest(dir);
+        Benchmark bench = m.benchmark().equals("custom") ? Benchmarks.custom(m.customFields(), m.grader(), m.k())
+                : Benchmarks.byName(m.benchmark());
+        Dataset data = bench.load(m.dataPath() == null ? null : Path.of(m.dataPath())).limit(m.limit());
+        if (!data.sha256().equals(m.dataSha256())) {
+            throw new IllegalStateException("data of " + m.benchmark() + " changed since the run (" + data.source() + " has SHA-256 "
+                    + data.sha256() + ", the run recorded " + m.dataSha256() + "); re-grading would mismatch golds");
+        }
+        Grader grader = grader(bench, data);
+        Map<String, Question> byId = data.questions().stream().collect(Collectors.toMap(Question::id, q -> q));
+        List<SampleRecord> old = SampleStore.read(dir.resolve(SAMPLES));
+        List<SampleRecord> fresh = new ArrayList<>(old.size());
+        int changed = 0;
+        for (SampleRecord r : old) {
+            Question q = byId.get(r.questionId());
+            if (q == null) throw new IllegalStateException(dir.resolve(SAMPLES) + ": question " + r.questionId() + " is not in the data");
+            boolean usable = usable(r.finishReason());
+            Grade g = grader.grade(bench.variant(q, m.seed(), r.sample()), usable ? r.answer() : "");
+            SampleRecord n = r.withGrade(g.extracted(), g.vote(), g.correct(), g.rule());
+            if (n.correct() != r.correct()) changed++;
+            fresh.add(n);
+        }
+        Summary summary = summarize(bench, data, m.k(), grader, fresh);
+        SampleStore.rewrite(dir.resolve(SAMPLES), fresh);
+        EvalResult result = new EvalResult(dir, m, summary, 0, 0);
+        Reports.writeAll(result, fresh, data);
+        return new Regraded(result, changed);
+    }
+
+    /** A re-grading's result and the number of samples whose correctness changed. */
+    public record Regraded(EvalResult result, int changed) {}
+
+    /** Prints the terminal summary table. */
+    public static void printTable(EvalResult r, PrintStream out) {
+        out.print(Reports.table(r));
+        out.flush();
+    }
+}

@@ -1,0 +1,11 @@
+package dev.r1serve.eval.benchmark;
+
+/** Which verifier grades a benchmark's answers. */
+public enum GraderKind {
+    /** Free-form math: LaTeX and numbers, symbolic equivalence (MATH-500, AIME, AMC). */
+    MATH,
+    /** GSM8K: a number; golds end in "#### N". */
+    GSM8K,
+    /** Multiple choice, answered with a letter. */
+    CHOICE
+}

@@ -1,0 +1,56 @@
+package dev.r1serve.eval.sampling;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * When and how long to retry a refused call. UNAVAILABLE (server restarting, connection lost) and
+ * RESOURCE_EXHAUSTED (queue full, rate limit) are transient; everything else (bad request, unknown model, deadline)
+ * would fail the same way again. The wait doubles from {@code initialBackoff} up to {@code maxBackoff} with jitter,
+ * so many workers do not return in lockstep, unless the server says how long to wait in the {@code retry-after-ms}
+ * trailer, which is honoured.
+ *
+ * @param maxAttempts calls per request in total, including the first
+ */
+public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+
+    /** The trailer r1-serve sets on RESOURCE_EXHAUSTED. */
+    public static final Metadata.Key<String> RETRY_AFTER_MS = Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
+
+    public RetryPolicy {
+        if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1");
+    }
+
+    /** 8 attempts, 250 ms doubling to 30 s. */
+    public static RetryPolicy defaults() {
+        return new RetryPolicy(8, Duration.ofMillis(250), Duration.ofSeconds(30));
+    }
+
+    /** Whether {@code e} is worth retrying. */
+    public static boolean retryable(StatusRuntimeException e) {
+        Status.Code c = e.getStatus().getCode();
+        return c == Status.Code.UNAVAILABLE || c == Status.Code.RESOURCE_EXHAUSTED;
+    }
+
+    /** The wait before attempt {@code attempt + 1} (attempt counts from 1) after failure {@code e}. */
+    public Duration backoff(int attempt, StatusRuntimeException e) {
+        Metadata trailers = e.getTrailers();
+        if (trailers != null) {
+            String hint = trailers.get(RETRY_AFTER_MS);
+            if (hint != null) {
+                try {
+                    long ms = Long.parseLong(hint.strip());
+                    if (ms >= 0) return Duration.ofMillis(ms + ThreadLocalRandom.current().nextLong(0, 1 + ms / 10));
+                } catch (NumberFormatException ignored) {
+                    // a malformed hint: fall back to exponential backoff
+                }
+            }
+        }
+        long base = initialBackoff.toMillis() << Math.min(20, attempt - 1);
+        long capped = Math.min(base, maxBackoff.toMillis());
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(0, capped / 2 + 1));
+    }
+}
