@@ -54,7 +54,7 @@ final class ScriptedServer {
                         ModelConfig.llamaCpp(R1_QWEN2, qwen.toString(), "deepseek-r1", 256, 2, 1),
                         ModelConfig.llamaCpp(R1_LLAMA, llama.toString(), "deepseek-r1", 256, 2, 1),
                         ModelConfig.llamaCpp(UTF8, utf8.toString(), "qwen2.5", 256, 2, 1)));
-                server = R1Server.onPort("127.0.0.1", 0, models, 64).start();
+                server = R1Server.onPort("127.0.0.1", 0, models, 64, ServerOptions.DEFAULTS.withHttpPort(0)).start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

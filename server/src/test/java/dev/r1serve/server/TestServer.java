@@ -34,7 +34,7 @@ public final class TestServer {
             ModelRegistry models = ModelLoader.loadAll(List.of(
                     ModelConfig.llamaCpp(STORIES, BuiltinModels.STORIES_260K, null, null, 4, 2)));
             try {
-                server = R1Server.onPort("127.0.0.1", 0, models, 64).start();
+                server = R1Server.onPort("127.0.0.1", 0, models, 64, ServerOptions.DEFAULTS.withHttpPort(0)).start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
