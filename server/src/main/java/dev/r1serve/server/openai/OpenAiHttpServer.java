@@ -233,6 +233,11 @@ public final class OpenAiHttpServer implements AutoCloseable {
                 throw new OpenAiException(404, "invalid_request_error", "model", "model_not_found", msg, 0);
             }
             throw OpenAiException.badRequest(openAiParam(field), msg);
+        } catch (io.grpc.StatusRuntimeException e) {
+            // A remote engine whose backends are all down answers UNAVAILABLE (from its tokenizer).
+            boolean unavailable = e.getStatus().getCode() == Status.Code.UNAVAILABLE;
+            throw new OpenAiException(unavailable ? 503 : 500, unavailable ? "service_unavailable" : "internal_error",
+                    null, null, e.getStatus().getDescription(), unavailable ? 1000 : 0);
         } catch (OverloadedException e) {
             throw new OpenAiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded", e.getMessage(),
                     e.retryAfterMillis());
