@@ -68,6 +68,18 @@ class RemoteEngineScriptedTest {
     }
 
     @Test
+    void http2PreferenceFallsBackToHttp11() throws Exception {
+        try (ScriptedBackend b = new ScriptedBackend().on("/v1/completions", (ex, body) ->
+                write(stream(ex, "text/event-stream"), sse("h2?", "length") + "data: [DONE]\n\n"));
+             RemoteEngine e = new RemoteEngine("m", RemoteEngineOptions.of(Protocol.OPENAI, List.of(b.uri()), "m")
+                     .withHttp2(true))) {
+            RecordingListener l = new RecordingListener();
+            assertEquals(FinishReason.LENGTH, run(e, spec(List.of()), l).reason());
+            assertEquals("h2?", l.text.toString());
+        }
+    }
+
+    @Test
     void localStopFilterEndsTheStreamAndReasoningFieldsAreTagged() throws Exception {
         try (ScriptedBackend b = new ScriptedBackend().on("/v1/completions", (ex, body) -> {
             OutputStream out = stream(ex, "text/event-stream");
