@@ -258,6 +258,11 @@ public final class RemoteEngine implements Engine {
         return closed;
     }
 
+    /** Runs cancellation reports off the cancelling thread. */
+    java.util.concurrent.Executor finisher() {
+        return workers;
+    }
+
     /** Cancels every sequence, stops probes and closes the HTTP client's connections. */
     @Override
     public void close() {
@@ -266,6 +271,12 @@ public final class RemoteEngine implements Engine {
             s.cancel();
         }
         timer.shutdownNow();
+        workers.shutdown(); // the cancellations above still report; then the interrupts below
+        try {
+            workers.awaitTermination(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         workers.shutdownNow();
         client.shutdownNow();
         try {

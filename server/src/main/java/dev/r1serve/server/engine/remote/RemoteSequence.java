@@ -83,8 +83,8 @@ final class RemoteSequence implements SequenceHandle {
                 engine.waiting.decrementAndGet();
             }
             synchronized (this) {
-                if (finished) {
-                    return; // cancelled while waiting
+                if (finished || cancelled) {
+                    return; // cancelled while waiting: the cancel reports it
                 }
                 started = true;
                 engine.running.add(this);
@@ -273,7 +273,7 @@ final class RemoteSequence implements SequenceHandle {
         }
         String safe = stopFilter.accept(out.toString());
         synchronized (this) {
-            if (finished) {
+            if (finished || cancelled) {
                 throw new IOException("sequence already finished");
             }
             if (!safe.isEmpty()) {
@@ -326,11 +326,20 @@ final class RemoteSequence implements SequenceHandle {
         }
     }
 
-    /** Closes the HTTP stream (the backend aborts the request) and reports CANCELLED at once. */
+    /**
+     * Closes the HTTP stream (the backend aborts the request) and reports CANCELLED on a thread of its
+     * own: the caller may hold a lock of the listener (a stream sender cancelling on overflow) that this
+     * sequence's worker is waiting for while it holds this sequence's, so finishing inline could deadlock.
+     */
     @Override
     public void cancel() {
         cancelled = true;
-        finish(FinishReason.CANCELLED, null);
+        closeStream();
+        try {
+            engine.finisher().execute(() -> finish(FinishReason.CANCELLED, null));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            finish(FinishReason.CANCELLED, null); // the engine is closing; nothing else runs
+        }
     }
 
     private String requestBody(boolean openAi) {

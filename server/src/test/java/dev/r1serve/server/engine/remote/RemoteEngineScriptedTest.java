@@ -186,7 +186,9 @@ class RemoteEngineScriptedTest {
                 }
             });
             URI url = URI.create("http://127.0.0.1:" + raw.getLocalPort());
-            try (RemoteEngine e = engine(Protocol.OPENAI, url)) {
+            // Retries allowed, but text already went out: the failure is final, nothing is repeated.
+            try (RemoteEngine e = new RemoteEngine("m", RemoteEngineOptions.of(Protocol.OPENAI, List.of(url), "m")
+                    .withRetries(2))) {
                 RecordingListener l = new RecordingListener();
                 SequenceResult r = run(e, spec(List.of()), l);
                 assertEquals(FinishReason.ERROR, r.reason());
@@ -199,13 +201,17 @@ class RemoteEngineScriptedTest {
              ScriptedBackend good = new ScriptedBackend().on("/v1/completions", (ex, body) ->
                      write(stream(ex, "text/event-stream"), sse("fine", "length") + "data: [DONE]\n\n"));
              RemoteEngine e = new RemoteEngine("m", RemoteEngineOptions.of(Protocol.OPENAI, List.of(bad.uri(), good.uri()), "m")
-                     .withRetries(1))) {
-            for (int i = 0; i < 4; i++) {
+                     .withRetries(1).withBreaker(new RemoteEngineOptions.Breaker(4, 2, 50, Duration.ofSeconds(30))))) {
+            for (int i = 0; i < 8; i++) {
                 RecordingListener l = new RecordingListener();
                 assertEquals(FinishReason.LENGTH, run(e, spec(List.of()), l).reason());
                 assertEquals("fine", l.text.toString());
             }
-            assertEquals(4, good.requests.get());
+            assertEquals(8, good.requests.get());
+            // Two failures opened the bad replica's circuit: it was ejected and got nothing more.
+            assertEquals(2, bad.requests.get());
+            assertEquals("OPEN", e.circuitState(0));
+            assertTrue(e.isHealthy());
         }
     }
 
