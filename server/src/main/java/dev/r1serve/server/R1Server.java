@@ -45,6 +45,7 @@ public final class R1Server implements AutoCloseable {
     private HTTPServer metricsServer;
     private final RequestValidator validator;
     private OpenAiHttpServer httpFront;
+    private final RateLimits rateLimits;
     private final InferenceGrpcService inference;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("r1-health").daemon().factory());
@@ -80,8 +81,10 @@ public final class R1Server implements AutoCloseable {
         }
         // Interceptors added later run first: call metrics (so refusals are counted), then API keys, then
         // rate limits (which need the key's name).
-        if (options.rateLimit() != null) {
-            builder.intercept(new RateLimitInterceptor(new RateLimits(options.rateLimit())));
+        // One budget per client across gRPC and the HTTP front.
+        this.rateLimits = options.rateLimit() == null ? null : new RateLimits(options.rateLimit());
+        if (rateLimits != null) {
+            builder.intercept(new RateLimitInterceptor(rateLimits));
         }
         if (options.apiKeys() != null) {
             builder.intercept(new ApiKeyInterceptor(options.apiKeys()));
@@ -126,7 +129,7 @@ public final class R1Server implements AutoCloseable {
         try {
             if (options.httpPort() != null) {
                 httpFront = new OpenAiHttpServer(metricsHost, options.httpPort(), models, validator,
-                        metrics.generation(), options.apiKeys(), () -> draining).start();
+                        metrics.generation(), options.apiKeys(), () -> draining).withRateLimits(rateLimits).start();
             }
             server.start();
         } catch (IOException | RuntimeException e) {

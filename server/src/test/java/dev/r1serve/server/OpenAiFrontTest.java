@@ -161,6 +161,22 @@ class OpenAiFrontTest {
     }
 
     @Test
+    void rateLimitsApplyToTheHttpFrontWith429AndRetryAfter() throws Exception {
+        try (R1Server limited = R1Server.onPort("127.0.0.1", 0, dev.r1serve.server.model.ModelLoader.loadAll(List.of(
+                        dev.r1serve.server.config.ModelConfig.llamaCpp("tiny", dev.r1serve.server.model.BuiltinModels.STORIES_260K,
+                                null, null, 1, 1))), 64,
+                ServerOptions.DEFAULTS.withHttpPort(0)
+                        .withRateLimit(new dev.r1serve.server.security.RateLimitSettings(1, null))).start()) {
+            String body = "{\"model\":\"tiny\",\"prompt\":\"\",\"max_tokens\":2}";
+            assertEquals(200, OpenAiHttp.post(limited.httpPort(), "/v1/completions", body).status());
+            Reply refused = OpenAiHttp.post(limited.httpPort(), "/v1/completions", body);
+            assertEquals(429, refused.status(), refused.body().toString());
+            assertEquals("rate_limit_exceeded", refused.body().get("error").get("type").asText());
+            assertNotNull(refused.retryAfter());
+        }
+    }
+
+    @Test
     void tokenizeAndHealthForRemoteEngines() {
         Reply t = OpenAiHttp.post(stories(), "/tokenize", "{\"model\":\"stories\",\"prompt\":\"Once upon a time\"}");
         assertEquals(200, t.status());

@@ -14,6 +14,7 @@ import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelRegistry;
 import dev.r1serve.server.scheduling.OverloadedException;
 import dev.r1serve.server.security.ApiKeys;
+import dev.r1serve.server.security.RateLimits;
 import dev.r1serve.server.validation.InvalidRequestException;
 import dev.r1serve.server.validation.RequestValidator;
 import dev.r1serve.server.validation.ValidGenerateRequest;
@@ -58,6 +59,7 @@ public final class OpenAiHttpServer implements AutoCloseable {
     private final GenerationMetrics metrics;
     private final ApiKeys apiKeys;
     private final BooleanSupplier draining;
+    private RateLimits rateLimits;
 
     /**
      * Binds {@code host:port} (0 = a free port); call {@link #start()} to serve.
@@ -75,6 +77,12 @@ public final class OpenAiHttpServer implements AutoCloseable {
         this.http = HttpServer.create(new InetSocketAddress(host, port), 0);
         http.setExecutor(executor);
         http.createContext("/", this::handle);
+    }
+
+    /** Applies per-client limits (shared with the gRPC service) to generations; null for none. */
+    public OpenAiHttpServer withRateLimits(RateLimits limits) {
+        this.rateLimits = limits;
+        return this;
     }
 
     public OpenAiHttpServer start() {
@@ -139,6 +147,7 @@ public final class OpenAiHttpServer implements AutoCloseable {
         }
     }
 
+    /** The API key's name, or "anonymous" on an open server (as gRPC calls are scheduled). */
     private String authenticate(HttpExchange ex) {
         if (apiKeys == null) {
             return "anonymous";
@@ -192,6 +201,16 @@ public final class OpenAiHttpServer implements AutoCloseable {
             throw new OpenAiException(503, "service_unavailable", null, null,
                     "server is draining: retry on another replica", 1000);
         }
+        if (rateLimits != null) {
+            // Budgets are per key, or per peer address on an open server, as for gRPC calls.
+            String who = apiKeys != null ? client : "peer:" + ex.getRemoteAddress().getAddress().getHostAddress();
+            var s = request.proto().getSampling();
+            mapped(() -> {
+                rateLimits.acquireRequest(who);
+                rateLimits.acquire(who, s.hasN() ? s.getN() : 1);
+                return null;
+            });
+        }
         ValidGenerateRequest valid = mapped(() -> validator.validate(request.proto()));
         metrics.onRequest(valid);
         long timeout = valid.model().scheduler().config().defaultTimeout().toNanos();
@@ -234,6 +253,11 @@ public final class OpenAiHttpServer implements AutoCloseable {
             }
             throw OpenAiException.badRequest(openAiParam(field), msg);
         } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) { // per-client rate limit
+                String ms = e.getTrailers() == null ? null : e.getTrailers().get(RateLimits.RETRY_AFTER_MS);
+                throw new OpenAiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded",
+                        e.getStatus().getDescription(), ms == null ? 1000 : Long.parseLong(ms));
+            }
             // A remote engine whose backends are all down answers UNAVAILABLE (from its tokenizer).
             boolean unavailable = e.getStatus().getCode() == Status.Code.UNAVAILABLE;
             throw new OpenAiException(unavailable ? 503 : 500, unavailable ? "service_unavailable" : "internal_error",
