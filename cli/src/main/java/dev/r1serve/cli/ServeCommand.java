@@ -54,6 +54,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics at http://HOST:PORT/metrics (0 = a free port).")
     Integer metricsPort;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve the OpenAI-compatible API (/v1/completions, /v1/chat/completions) at http://HOST:PORT (0 = a free port).")
+    Integer httpPort;
+
     @Option(names = "--api-keys", paramLabel = "FILE",
             description = "API keys, one 'name:sha256hex' per line; without it the server is open.")
     String apiKeys;
@@ -82,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
                 config.maxSamples(), config.models(),
                 metricsPort != null ? metricsPort : config.metricsPort(),
                 apiKeys != null ? apiKeys : config.apiKeysFile(),
-                tls(config.tls()), config.rateLimit());
+                tls(config.tls()), config.rateLimit(), httpPort != null ? httpPort : config.httpPort());
         R1Server server = R1Server.launch(config);
         // SIGTERM (and Ctrl-C): drain, then halt with 0. Halting is needed because llama.cpp's native
         // loop thread is not a daemon, and a JVM ended by a signal would otherwise exit with 143.
@@ -91,7 +95,8 @@ final class ServeCommand implements Callable<Integer> {
             System.out.flush();
             Runtime.getRuntime().halt(0);
         }, "r1-drain"));
-        System.out.println("r1-serve listening on " + config.hostOrDefault() + ":" + server.port());
+        System.out.println("r1-serve listening on " + config.hostOrDefault() + ":" + server.port()
+                + (server.httpPort() >= 0 ? " (OpenAI API on http port " + server.httpPort() + ")" : ""));
         server.blockUntilShutdown();
         return 0;
     }

@@ -6,6 +6,7 @@ import dev.r1serve.server.metrics.ServerMetrics;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelLoader;
 import dev.r1serve.server.model.ModelRegistry;
+import dev.r1serve.server.openai.OpenAiHttpServer;
 import dev.r1serve.server.security.ApiKeyInterceptor;
 import dev.r1serve.server.security.RateLimitInterceptor;
 import dev.r1serve.server.security.RateLimits;
@@ -28,7 +29,7 @@ import java.util.logging.Logger;
 /**
  * The r1-serve gRPC server: InferenceService over the hosted models, grpc.health.v1 (overall and one
  * service name per model) and server reflection; with {@link ServerOptions}, also API keys, TLS, rate
- * limits and a Prometheus endpoint.
+ * limits, a Prometheus endpoint and an OpenAI-compatible HTTP front.
  */
 public final class R1Server implements AutoCloseable {
 
@@ -42,6 +43,9 @@ public final class R1Server implements AutoCloseable {
     private final ServerMetrics metrics;
     private final String metricsHost;
     private HTTPServer metricsServer;
+    private final RequestValidator validator;
+    private OpenAiHttpServer httpFront;
+    private final RateLimits rateLimits;
     private final InferenceGrpcService inference;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("r1-health").daemon().factory());
@@ -75,7 +79,7 @@ public final class R1Server implements AutoCloseable {
         this.options = options;
         this.metricsHost = metricsHost;
         this.metrics = new ServerMetrics(models);
-        RequestValidator validator = new RequestValidator(models, maxSamples);
+        this.validator = new RequestValidator(models, maxSamples);
         if (options.tls() != null) {
             if (!(builder instanceof NettyServerBuilder netty)) {
                 throw new IllegalArgumentException("TLS needs a NettyServerBuilder, got " + builder.getClass());
@@ -84,8 +88,10 @@ public final class R1Server implements AutoCloseable {
         }
         // Interceptors added later run first: call metrics (so refusals are counted), then API keys, then
         // rate limits (which need the key's name).
-        if (options.rateLimit() != null) {
-            builder.intercept(new RateLimitInterceptor(new RateLimits(options.rateLimit())));
+        // One budget per client across gRPC and the HTTP front.
+        this.rateLimits = options.rateLimit() == null ? null : new RateLimits(options.rateLimit());
+        if (rateLimits != null) {
+            builder.intercept(new RateLimitInterceptor(rateLimits));
         }
         if (options.apiKeys() != null) {
             builder.intercept(new ApiKeyInterceptor(options.apiKeys()));
@@ -129,9 +135,14 @@ public final class R1Server implements AutoCloseable {
             metricsServer = metrics.serve(metricsHost, options.metricsPort());
         }
         try {
+            if (options.httpPort() != null) {
+                httpFront = new OpenAiHttpServer(metricsHost, options.httpPort(), models, validator,
+                        metrics.generation(), options.apiKeys(), () -> draining).withRateLimits(rateLimits).start();
+            }
             server.start();
         } catch (IOException | RuntimeException e) {
             closeMetricsServer();
+            closeHttpFront();
             throw e;
         }
         checkEngines();
@@ -140,7 +151,8 @@ public final class R1Server implements AutoCloseable {
         LOG.info("r1-serve listening on port " + port() + " with models "
                 + models.all().stream().map(HostedModel::name).toList()
                 + (options.tls() == null ? ", plaintext" : options.tls().mutual() ? ", mutual TLS" : ", TLS")
-                + (metricsServer == null ? "" : ", metrics on http port " + metricsServer.getPort()));
+                + (metricsServer == null ? "" : ", metrics on http port " + metricsServer.getPort())
+                + (httpFront == null ? "" : ", OpenAI API on http port " + httpFront.port()));
         if (options.apiKeys() == null) {
             LOG.warning("NO API KEYS CONFIGURED: InferenceService on port " + port()
                     + " is open to anyone who can reach it. Use --api-keys FILE (config apiKeysFile).");
@@ -159,6 +171,11 @@ public final class R1Server implements AutoCloseable {
     /** The Prometheus endpoint's port, or -1 without one. */
     public int metricsPort() {
         return metricsServer == null ? -1 : metricsServer.getPort();
+    }
+
+    /** The OpenAI-compatible HTTP front's port, or -1 without one. */
+    public int httpPort() {
+        return httpFront == null ? -1 : httpFront.port();
     }
 
     /** This server's metrics registry (also readable without the HTTP endpoint). */
@@ -242,8 +259,16 @@ public final class R1Server implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeMetricsServer();
+        closeHttpFront();
         callbacks.shutdownNow();
         models.close();
+    }
+
+    private void closeHttpFront() {
+        if (httpFront != null) {
+            httpFront.close();
+            httpFront = null;
+        }
     }
 
     private void closeMetricsServer() {

@@ -15,31 +15,45 @@ import java.nio.file.Path;
  * @param tls TLS or mutual TLS on the gRPC port; null for plaintext
  * @param rateLimit per-client limits; null for none
  * @param metricsPort port of the Prometheus endpoint ({@code /metrics}), 0 for a free one; null for none
+ * @param httpPort port of the OpenAI-compatible HTTP front ({@code /v1/...}), 0 for a free one; null for none
  */
-public record ServerOptions(ApiKeys apiKeys, TlsSettings tls, RateLimitSettings rateLimit, Integer metricsPort) {
+public record ServerOptions(ApiKeys apiKeys, TlsSettings tls, RateLimitSettings rateLimit, Integer metricsPort,
+        Integer httpPort) {
 
-    public static final ServerOptions DEFAULTS = new ServerOptions(null, null, null, null);
+    public static final ServerOptions DEFAULTS = new ServerOptions(null, null, null, null, null);
+
+    /** Options without the OpenAI-compatible HTTP front. */
+    public ServerOptions(ApiKeys apiKeys, TlsSettings tls, RateLimitSettings rateLimit, Integer metricsPort) {
+        this(apiKeys, tls, rateLimit, metricsPort, null);
+    }
 
     public ServerOptions {
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new IllegalArgumentException("metricsPort must be in 0..65535, got " + metricsPort);
         }
+        if (httpPort != null && (httpPort < 0 || httpPort > 65535)) {
+            throw new IllegalArgumentException("httpPort must be in 0..65535, got " + httpPort);
+        }
     }
 
     public ServerOptions withApiKeys(ApiKeys keys) {
-        return new ServerOptions(keys, tls, rateLimit, metricsPort);
+        return new ServerOptions(keys, tls, rateLimit, metricsPort, httpPort);
     }
 
     public ServerOptions withTls(TlsSettings settings) {
-        return new ServerOptions(apiKeys, settings, rateLimit, metricsPort);
+        return new ServerOptions(apiKeys, settings, rateLimit, metricsPort, httpPort);
     }
 
     public ServerOptions withRateLimit(RateLimitSettings settings) {
-        return new ServerOptions(apiKeys, tls, settings, metricsPort);
+        return new ServerOptions(apiKeys, tls, settings, metricsPort, httpPort);
     }
 
     public ServerOptions withMetricsPort(Integer port) {
-        return new ServerOptions(apiKeys, tls, rateLimit, port);
+        return new ServerOptions(apiKeys, tls, rateLimit, port, httpPort);
+    }
+
+    public ServerOptions withHttpPort(Integer port) {
+        return new ServerOptions(apiKeys, tls, rateLimit, metricsPort, port);
     }
 
     /** The options a configuration file asks for; reads the API key file. Errors name the setting or file. */
@@ -57,7 +71,7 @@ public record ServerOptions(ApiKeys apiKeys, TlsSettings tls, RateLimitSettings 
             ServerConfig.Tls t = config.tls();
             tls = new TlsSettings(path(t.cert()), path(t.key()), path(t.clientCa()));
         }
-        return new ServerOptions(keys, tls, config.rateLimit(), config.metricsPort());
+        return new ServerOptions(keys, tls, config.rateLimit(), config.metricsPort(), config.httpPort());
     }
 
     private static Path path(String s) {

@@ -15,7 +15,8 @@ record SharedServer(R1Server server, ManagedChannel channel) {
     static SharedServer start(ModelRegistry models) {
         R1Server server;
         try {
-            server = R1Server.onPort("127.0.0.1", 0, models, 64).start();
+            // With the OpenAI-compatible HTTP front on a free port too, so HTTP tests share the server.
+            server = R1Server.onPort("127.0.0.1", 0, models, 64, ServerOptions.DEFAULTS.withHttpPort(0)).start();
         } catch (IOException e) {
             models.close();
             throw new UncheckedIOException(e);

@@ -17,6 +17,22 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *   queueCapacity: 256         # sequences that may wait for a slot; beyond: RESOURCE_EXHAUSTED
  *   defaultTimeoutSeconds: 1800 # deadline of calls that come without one
  * </pre>
+ *
+ * <p>A model served by a remote GPU backend (no {@code path}):
+ * <pre>
+ * - name: r1-distill-qwen-7b
+ *   engine: openai             # openai (vLLM, SGLang, trtllm-serve, r1-serve --http-port) | lmi (DJL Serving)
+ *   urls: [http://gpu-0:8000, http://gpu-1:8000]   # replicas, balanced; failing ones are ejected
+ *   backendModel: deepseek-ai/DeepSeek-R1-Distill-Qwen-7B   # the backend's model name (default: name)
+ *   template: deepseek-r1      # r1-serve renders chats and sends /v1/completions prompts
+ *   contextLength: 32768
+ *   slots: 64                  # sequences in flight at once (bulkhead)
+ *   apiKeyEnv: VLLM_API_KEY    # environment variable holding the backend's bearer token
+ *   http2: false               # prefer HTTP/2 (h2c / ALPN)
+ *   idleTimeoutSeconds: 120    # longest silence of a stream before it fails
+ *   retries: 2                 # other replicas tried when a request fails before its first token
+ *   tokenize: true             # the backend has vLLM's POST /tokenize (false for LMI)
+ * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ModelConfig(
@@ -29,7 +45,29 @@ public record ModelConfig(
         Integer threads,
         Integer defaultMaxTokens,
         Integer queueCapacity,
-        Integer defaultTimeoutSeconds) {
+        Integer defaultTimeoutSeconds,
+        java.util.List<String> urls,
+        String backendModel,
+        String apiKeyEnv,
+        Boolean http2,
+        Integer idleTimeoutSeconds,
+        Integer retries,
+        Boolean tokenize) {
+
+    /** A model without remote-engine settings (llama.cpp). */
+    public ModelConfig(String name, String path, String engine, String template, Integer contextLength,
+            Integer slots, Integer threads, Integer defaultMaxTokens, Integer queueCapacity,
+            Integer defaultTimeoutSeconds) {
+        this(name, path, engine, template, contextLength, slots, threads, defaultMaxTokens, queueCapacity,
+                defaultTimeoutSeconds, null, null, null, null, null, null, null);
+    }
+
+    /** A model served by a remote backend ({@code engine} "openai" or "lmi") with defaults for the rest. */
+    public static ModelConfig remote(String name, String engine, java.util.List<String> urls, String backendModel,
+            String template, Integer contextLength, Integer slots) {
+        return new ModelConfig(name, null, engine, template, contextLength, slots, null, null, null, null, urls,
+                backendModel, null, null, null, null, null);
+    }
 
     public static ModelConfig of(String name, String path) {
         return new ModelConfig(name, path, null, null, null, null, null, null, null, null);

@@ -23,6 +23,7 @@ import java.util.List;
  *     path: stories260k
  * # optional, for production traffic:
  * metricsPort: 9464     # Prometheus /metrics over HTTP (0 = a free port)
+ * httpPort: 8000        # OpenAI-compatible HTTP front: /v1/models, /v1/completions, /v1/chat/completions
  * apiKeysFile: keys.txt # name:sha256hex per line; without it the server is open
  * tls: {cert: server.pem, key: server.key, clientCa: clients-ca.pem}  # clientCa turns on mutual TLS
  * rateLimit: {requestsPerSecond: 10, sequencesPerSecond: 64}         # per API key (or peer when open)
@@ -30,7 +31,7 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models,
-        Integer metricsPort, String apiKeysFile, Tls tls, RateLimitSettings rateLimit) {
+        Integer metricsPort, String apiKeysFile, Tls tls, RateLimitSettings rateLimit, Integer httpPort) {
 
     /** TLS files (PEM); {@code clientCa} requires client certificates signed by it (mutual TLS). */
     public record Tls(String cert, String key, String clientCa) {}
@@ -44,7 +45,13 @@ public record ServerConfig(String host, Integer port, Integer maxSamples, List<M
 
     /** A configuration without the production settings (metrics, API keys, TLS, rate limits). */
     public ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models) {
-        this(host, port, maxSamples, models, null, null, null, null);
+        this(host, port, maxSamples, models, null, null, null, null, null);
+    }
+
+    /** A configuration without the OpenAI-compatible HTTP front. */
+    public ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models,
+            Integer metricsPort, String apiKeysFile, Tls tls, RateLimitSettings rateLimit) {
+        this(host, port, maxSamples, models, metricsPort, apiKeysFile, tls, rateLimit, null);
     }
 
     public String hostOrDefault() {
@@ -83,7 +90,11 @@ public record ServerConfig(String host, Integer port, Integer maxSamples, List<M
             if (m == null || m.name() == null || m.name().isBlank()) {
                 throw new IOException(file + ": models[" + i + "].name is required");
             }
-            if (m.path() == null || m.path().isBlank()) {
+            boolean remote = "openai".equals(m.engine()) || "lmi".equals(m.engine());
+            if (remote && (m.urls() == null || m.urls().isEmpty())) {
+                throw new IOException(file + ": models[" + i + "].urls is required with engine " + m.engine());
+            }
+            if (!remote && (m.path() == null || m.path().isBlank())) {
                 throw new IOException(file + ": models[" + i + "].path is required");
             }
         }

@@ -35,9 +35,12 @@ public final class ModelLoader {
 
     public static HostedModel load(ModelConfig c) {
         String engineKind = c.engine() == null ? "llama.cpp" : c.engine();
+        if (engineKind.equals("openai") || engineKind.equals("lmi")) {
+            return RemoteModels.load(c);
+        }
         if (!engineKind.equals("llama.cpp")) {
             throw new IllegalArgumentException("model '" + c.name() + "': unknown engine '" + engineKind
-                    + "' (expected llama.cpp)");
+                    + "' (expected llama.cpp, openai or lmi)");
         }
         boolean builtin = BuiltinModels.isBuiltin(c.path());
         Path gguf = builtin ? BuiltinModels.resolve(c.path()).orElseThrow() : Path.of(c.path());
@@ -53,16 +56,25 @@ public final class ModelLoader {
         ChatTemplate template = c.template() == null || c.template().equals("auto")
                 ? (builtin ? ChatTemplate.NONE : ChatTemplate.guessFromName(gguf.getFileName().toString()))
                 : ChatTemplate.byId(c.template());
+        int defaultMaxTokens = defaultMaxTokens(c);
+        SchedulerConfig scheduling = scheduling(c);
+        Engine engine = new LlamaCppEngine(c.name(), options);
+        return new HostedModel(c.name(), engine, template, builtin ? "builtin:" + c.path() : gguf.toString(),
+                defaultMaxTokens, new Scheduler(engine, scheduling));
+    }
+
+    static int defaultMaxTokens(ModelConfig c) {
         int defaultMaxTokens = c.defaultMaxTokens() != null ? c.defaultMaxTokens() : DEFAULT_MAX_TOKENS;
         if (defaultMaxTokens < 1) {
             throw new IllegalArgumentException("model '" + c.name() + "': defaultMaxTokens must be >= 1");
         }
-        SchedulerConfig scheduling = new SchedulerConfig(
+        return defaultMaxTokens;
+    }
+
+    static SchedulerConfig scheduling(ModelConfig c) {
+        return new SchedulerConfig(
                 c.queueCapacity() != null ? c.queueCapacity() : SchedulerConfig.DEFAULT_QUEUE_CAPACITY,
                 c.defaultTimeoutSeconds() != null ? Duration.ofSeconds(c.defaultTimeoutSeconds())
                         : SchedulerConfig.DEFAULT_TIMEOUT);
-        Engine engine = new LlamaCppEngine(c.name(), options);
-        return new HostedModel(c.name(), engine, template, builtin ? "builtin:" + c.path() : gguf.toString(),
-                defaultMaxTokens, new Scheduler(engine, scheduling));
     }
 }

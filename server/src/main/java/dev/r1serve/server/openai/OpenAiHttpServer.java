@@ -1,0 +1,322 @@
+package dev.r1serve.server.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.r1serve.proto.v1.FinishReason;
+import dev.r1serve.proto.v1.Sample;
+import dev.r1serve.server.generation.Generation;
+import dev.r1serve.server.metrics.GenerationMetrics;
+import dev.r1serve.server.model.HostedModel;
+import dev.r1serve.server.model.ModelRegistry;
+import dev.r1serve.server.scheduling.OverloadedException;
+import dev.r1serve.server.security.ApiKeys;
+import dev.r1serve.server.security.RateLimits;
+import dev.r1serve.server.validation.InvalidRequestException;
+import dev.r1serve.server.validation.RequestValidator;
+import dev.r1serve.server.validation.ValidGenerateRequest;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The OpenAI-compatible HTTP front: {@code GET /v1/models}, {@code POST /v1/completions},
+ * {@code POST /v1/chat/completions} (streamed as server-sent events or answered whole), plus vLLM's
+ * {@code POST /tokenize} and {@code GET /health} so one r1-serve can be another's backend. Requests go
+ * through the same {@link RequestValidator}, scheduler and {@link Generation} as gRPC calls.
+ *
+ * <p>Built on the JDK's HTTP server with one virtual thread per exchange: a streaming exchange blocks its
+ * own virtual thread on the generation's events, and a client that goes away is noticed on the next write
+ * (a comment line is written every second while nothing else is), which cancels the generation.
+ */
+public final class OpenAiHttpServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(OpenAiHttpServer.class.getName());
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Request bodies beyond this are refused; prompts are bounded by the validator well below it. */
+    private static final int MAX_BODY_BYTES = 8 << 20;
+
+    private final HttpServer http;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ModelRegistry models;
+    private final RequestValidator validator;
+    private final GenerationMetrics metrics;
+    private final ApiKeys apiKeys;
+    private final BooleanSupplier draining;
+    private RateLimits rateLimits;
+
+    /**
+     * Binds {@code host:port} (0 = a free port); call {@link #start()} to serve.
+     *
+     * @param apiKeys keys accepted as {@code Authorization: Bearer}; null serves openly
+     * @param draining true once new generations must be refused with 503
+     */
+    public OpenAiHttpServer(String host, int port, ModelRegistry models, RequestValidator validator,
+            GenerationMetrics metrics, ApiKeys apiKeys, BooleanSupplier draining) throws IOException {
+        this.models = models;
+        this.validator = validator;
+        this.metrics = metrics;
+        this.apiKeys = apiKeys;
+        this.draining = draining;
+        this.http = HttpServer.create(new InetSocketAddress(host, port), 0);
+        http.setExecutor(executor);
+        http.createContext("/", this::handle);
+    }
+
+    /** Applies per-client limits (shared with the gRPC service) to generations; null for none. */
+    public OpenAiHttpServer withRateLimits(RateLimits limits) {
+        this.rateLimits = limits;
+        return this;
+    }
+
+    public OpenAiHttpServer start() {
+        http.start();
+        return this;
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** Stops accepting connections; exchanges still streaming get a second to finish. */
+    @Override
+    public void close() {
+        http.stop(1);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) {
+        try (ex) {
+            try {
+                route(ex);
+            } catch (OpenAiException e) {
+                sendError(ex, e);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "OpenAI front: request failed", e);
+                sendError(ex, new OpenAiException(500, "internal_error", null, null,
+                        "internal error: " + e.getClass().getSimpleName(), 0));
+            }
+        } catch (IOException e) {
+            LOG.fine(() -> "OpenAI front: client went away: " + e);
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        if (path.equals("/health") || path.equals("/ping")) {
+            boolean ok = !draining.getAsBoolean() && models.all().stream().allMatch(m -> m.engine().isHealthy());
+            sendJson(ex, ok ? 200 : 503, JSON.createObjectNode().put("status", ok ? "healthy" : "unhealthy"));
+            return;
+        }
+        String client = authenticate(ex);
+        switch (path) {
+            case "/v1/models" -> {
+                requireMethod(method, "GET");
+                sendJson(ex, 200, listModels());
+            }
+            case "/v1/completions" -> {
+                requireMethod(method, "POST");
+                generate(ex, OpenAiRequest.parse(readJson(ex), false), client);
+            }
+            case "/v1/chat/completions" -> {
+                requireMethod(method, "POST");
+                generate(ex, OpenAiRequest.parse(readJson(ex), true), client);
+            }
+            case "/tokenize" -> {
+                requireMethod(method, "POST");
+                sendJson(ex, 200, tokenize(readJson(ex)));
+            }
+            default -> throw new OpenAiException(404, "not_found_error", null, null, "no route " + path, 0);
+        }
+    }
+
+    /** The API key's name, or "anonymous" on an open server (as gRPC calls are scheduled). */
+    private String authenticate(HttpExchange ex) {
+        if (apiKeys == null) {
+            return "anonymous";
+        }
+        String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
+        Optional<String> name = auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? apiKeys.authenticate(auth.substring(7).trim()) : Optional.empty();
+        return name.orElseThrow(() -> new OpenAiException(401, "authentication_error", null, "invalid_api_key",
+                "missing or invalid API key (Authorization: Bearer <key>)", 0));
+    }
+
+    private static void requireMethod(String method, String expected) {
+        if (!method.equals(expected)) {
+            throw new OpenAiException(405, "invalid_request_error", null, null, "use " + expected, 0);
+        }
+    }
+
+    private ObjectNode listModels() {
+        ObjectNode out = JSON.createObjectNode().put("object", "list");
+        ArrayNode data = out.putArray("data");
+        for (HostedModel m : models.all()) {
+            data.addObject().put("id", m.name()).put("object", "model").put("created", 0)
+                    .put("owned_by", "r1-serve").put("root", m.source())
+                    .put("max_model_len", m.engine().contextLength());
+        }
+        return out;
+    }
+
+    /** vLLM's {@code /tokenize}: {"model", "prompt"} to {"tokens", "count", "max_model_len"}. */
+    private ObjectNode tokenize(JsonNode body) {
+        if (!body.path("model").isTextual() || !body.path("prompt").isTextual()) {
+            throw OpenAiException.badRequest("prompt", "model and prompt must be strings");
+        }
+        HostedModel model = mapped(() -> validator.model(body.get("model").asText()));
+        String prompt = body.get("prompt").asText();
+        if (prompt.length() > RequestValidator.MAX_PROMPT_CHARS) {
+            throw OpenAiException.badRequest("prompt", "prompt: at most " + RequestValidator.MAX_PROMPT_CHARS + " characters");
+        }
+        int[] ids = model.engine().tokenize(prompt);
+        ObjectNode out = JSON.createObjectNode().put("count", ids.length)
+                .put("max_model_len", model.engine().contextLength());
+        ArrayNode tokens = out.putArray("tokens");
+        for (int id : ids) {
+            tokens.add(id);
+        }
+        return out;
+    }
+
+    private void generate(HttpExchange ex, OpenAiRequest request, String client) throws IOException {
+        if (draining.getAsBoolean()) {
+            throw new OpenAiException(503, "service_unavailable", null, null,
+                    "server is draining: retry on another replica", 1000);
+        }
+        if (rateLimits != null) {
+            // Budgets are per key, or per peer address on an open server, as for gRPC calls.
+            String who = apiKeys != null ? client : "peer:" + ex.getRemoteAddress().getAddress().getHostAddress();
+            var s = request.proto().getSampling();
+            mapped(() -> {
+                rateLimits.acquireRequest(who);
+                rateLimits.acquire(who, s.hasN() ? s.getN() : 1);
+                return null;
+            });
+        }
+        ValidGenerateRequest valid = mapped(() -> validator.validate(request.proto()));
+        metrics.onRequest(valid);
+        long timeout = valid.model().scheduler().config().defaultTimeout().toNanos();
+        Deadline deadline = Deadline.after(timeout, TimeUnit.NANOSECONDS);
+        GenerationEvents events = new GenerationEvents(metrics, valid.model().name());
+        Generation generation = mapped(() -> Generation.start(valid, events, client, deadline));
+        String id = (request.chat() ? "chatcmpl-" : "cmpl-") + UUID.randomUUID();
+        ResponseWriter writer = new ResponseWriter(id, valid, request);
+        try {
+            if (request.stream()) {
+                new SseStream(ex, writer, events, deadline, request.includeUsage()).run();
+            } else {
+                List<Sample> samples = events.awaitAll(deadline);
+                if (samples == null) {
+                    throw new OpenAiException(504, "timeout", null, null, "the request ran past its deadline", 0);
+                }
+                if (samples.stream().allMatch(s -> s.getFinishReason() == FinishReason.FINISH_REASON_ERROR)) {
+                    // Nothing was generated: the engine (e.g. a remote backend) is unavailable.
+                    throw new OpenAiException(503, "service_unavailable", null, null, samples.get(0).getError(), 1000);
+                }
+                sendJson(ex, 200, writer.whole(samples));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            // Idempotent; frees engine slots when the client went away or the exchange failed.
+            generation.cancel();
+        }
+    }
+
+    /** Runs validation or scheduling and turns its refusals into OpenAI errors. */
+    private static <T> T mapped(java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (InvalidRequestException e) {
+            String msg = e.getMessage();
+            String field = msg.contains(":") ? msg.substring(0, msg.indexOf(':')) : null;
+            if (e.code() == Status.Code.NOT_FOUND) {
+                throw new OpenAiException(404, "invalid_request_error", "model", "model_not_found", msg, 0);
+            }
+            throw OpenAiException.badRequest(openAiParam(field), msg);
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) { // per-client rate limit
+                String ms = e.getTrailers() == null ? null : e.getTrailers().get(RateLimits.RETRY_AFTER_MS);
+                throw new OpenAiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded",
+                        e.getStatus().getDescription(), ms == null ? 1000 : Long.parseLong(ms));
+            }
+            // A remote engine whose backends are all down answers UNAVAILABLE (from its tokenizer).
+            boolean unavailable = e.getStatus().getCode() == Status.Code.UNAVAILABLE;
+            throw new OpenAiException(unavailable ? 503 : 500, unavailable ? "service_unavailable" : "internal_error",
+                    null, null, e.getStatus().getDescription(), unavailable ? 1000 : 0);
+        } catch (OverloadedException e) {
+            throw new OpenAiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded", e.getMessage(),
+                    e.retryAfterMillis());
+        }
+    }
+
+    /** Our field paths ("sampling.top_p", "chat.messages[2].role") as OpenAI parameter names. */
+    static String openAiParam(String field) {
+        if (field == null) {
+            return null;
+        }
+        return field.replace("sampling.", "").replace("options.return_logprobs", "logprobs")
+                .replace("chat.messages", "messages").replace("chat", "messages");
+    }
+
+    private static JsonNode readJson(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new OpenAiException(413, "invalid_request_error", null, null,
+                        "request body over " + MAX_BODY_BYTES + " bytes", 0);
+            }
+            try {
+                return JSON.readTree(body);
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw OpenAiException.badRequest(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+            }
+        }
+    }
+
+    static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sendError(HttpExchange ex, OpenAiException e) throws IOException {
+        if (e.retryAfterMillis() > 0) {
+            ex.getResponseHeaders().set("Retry-After", Long.toString((e.retryAfterMillis() + 999) / 1000));
+            ex.getResponseHeaders().set("retry-after-ms", Long.toString(e.retryAfterMillis()));
+        }
+        sendJson(ex, e.httpStatus(), errorBody(e));
+    }
+
+    static ObjectNode errorBody(OpenAiException e) {
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode err = out.putObject("error");
+        err.put("message", e.getMessage()).put("type", e.type()).put("param", e.param()).put("code", e.code());
+        return out;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.r1serve.server.openai;
+
+import static dev.r1serve.server.openai.OpenAiException.badRequest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.r1serve.proto.v1.ChatMessage;
+import dev.r1serve.proto.v1.ChatMessages;
+import dev.r1serve.proto.v1.GenerateOptions;
+import dev.r1serve.proto.v1.GenerateRequest;
+import dev.r1serve.proto.v1.SamplingParams;
+
+/**
+ * An OpenAI {@code /v1/completions} or {@code /v1/chat/completions} body translated into our protocol's
+ * {@link GenerateRequest}, so it goes through the same validation and scheduling as gRPC calls. Only the
+ * JSON shape is checked here (types, which fields exist); ranges are the validator's job.
+ *
+ * @param stream whether the answer is streamed as server-sent events
+ * @param includeUsage {@code stream_options.include_usage}: a last chunk with the usage of all samples
+ */
+record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolean includeUsage) {
+
+    /** Parses a request body; unknown fields are ignored as OpenAI's SDKs send many optional ones. */
+    static OpenAiRequest parse(JsonNode body, boolean chat) {
+        if (body == null || !body.isObject()) {
+            throw badRequest(null, "the request body must be a JSON object");
+        }
+        GenerateRequest.Builder r = GenerateRequest.newBuilder().setModel(text(body, "model", true));
+        if (chat) {
+            r.setChat(messages(body.get("messages")));
+        } else {
+            r.setPrompt(prompt(body.get("prompt")));
+        }
+        SamplingParams.Builder s = SamplingParams.newBuilder();
+        if (present(body, "temperature")) {
+            s.setTemperature((float) number(body, "temperature"));
+        }
+        if (present(body, "top_p")) {
+            s.setTopP((float) number(body, "top_p"));
+        }
+        if (present(body, "top_k")) {
+            int k = integer(body, "top_k");
+            s.setTopK(k == -1 ? 0 : k); // vLLM's "disabled" is -1, ours is 0
+        }
+        if (present(body, "min_p")) {
+            s.setMinP((float) number(body, "min_p"));
+        }
+        if (present(body, "n")) {
+            s.setN(integer(body, "n"));
+        }
+        if (present(body, "seed")) {
+            JsonNode seed = body.get("seed");
+            if (!seed.canConvertToLong() || !seed.isIntegralNumber()) {
+                throw badRequest("seed", "seed: must be an integer");
+            }
+            s.setSeed(seed.asLong());
+        }
+        String maxField = present(body, "max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        if (present(body, maxField)) {
+            s.setMaxTokens(integer(body, maxField));
+        }
+        JsonNode stop = body.get("stop");
+        if (stop != null && !stop.isNull()) {
+            if (stop.isTextual()) {
+                s.addStop(stop.asText());
+            } else if (stop.isArray()) {
+                for (JsonNode each : stop) {
+                    if (!each.isTextual()) {
+                        throw badRequest("stop", "stop: must be a string or a list of strings");
+                    }
+                    s.addStop(each.asText());
+                }
+            } else {
+                throw badRequest("stop", "stop: must be a string or a list of strings");
+            }
+        }
+        r.setSampling(s);
+        GenerateOptions.Builder o = GenerateOptions.newBuilder();
+        JsonNode logprobs = body.get("logprobs");
+        if (logprobs != null && !logprobs.isNull() && !(logprobs.isBoolean() && !logprobs.asBoolean())) {
+            o.setReturnLogprobs(true);
+        }
+        if (present(body, "prefill_think")) {
+            o.setPrefillThink(bool(body, "prefill_think"));
+        }
+        r.setOptions(o);
+        if (present(body, "priority")) {
+            r.setPriority(integer(body, "priority"));
+        }
+        if (present(body, "user")) {
+            r.setRequestId(text(body, "user", false));
+        }
+        boolean stream = present(body, "stream") && bool(body, "stream");
+        JsonNode streamOptions = body.get("stream_options");
+        boolean usage = streamOptions != null && streamOptions.path("include_usage").asBoolean(false);
+        return new OpenAiRequest(r.build(), chat, stream, usage);
+    }
+
+    private static String prompt(JsonNode p) {
+        if (p == null || p.isNull()) {
+            throw badRequest("prompt", "prompt: is required");
+        }
+        if (p.isTextual()) {
+            return p.asText();
+        }
+        // OpenAI allows a batch of prompts; one request here is one prompt (use n for samples).
+        if (p.isArray() && p.size() == 1 && p.get(0).isTextual()) {
+            return p.get(0).asText();
+        }
+        throw badRequest("prompt", "prompt: must be a string (a list of several prompts or token ids is not supported)");
+    }
+
+    private static ChatMessages messages(JsonNode m) {
+        if (m == null || !m.isArray()) {
+            throw badRequest("messages", "messages: must be a list of messages");
+        }
+        ChatMessages.Builder b = ChatMessages.newBuilder();
+        for (int i = 0; i < m.size(); i++) {
+            JsonNode msg = m.get(i);
+            String field = "messages[" + i + "]";
+            if (!msg.isObject() || !msg.path("role").isTextual()) {
+                throw badRequest(field, field + ": must be an object with a string 'role'");
+            }
+            b.addMessages(ChatMessage.newBuilder().setRole(msg.get("role").asText())
+                    .setContent(content(msg.get("content"), field + ".content")));
+        }
+        return b.build();
+    }
+
+    /** A message's content: a string or a list of {@code {"type": "text", "text": ...}} parts. */
+    private static String content(JsonNode c, String field) {
+        if (c == null || c.isNull()) {
+            return "";
+        }
+        if (c.isTextual()) {
+            return c.asText();
+        }
+        if (c.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode part : c) {
+                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+                    throw badRequest(field, field + ": only text parts are supported");
+                }
+                sb.append(part.get("text").asText());
+            }
+            return sb.toString();
+        }
+        throw badRequest(field, field + ": must be a string or a list of text parts");
+    }
+
+    private static boolean present(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        return v != null && !v.isNull();
+    }
+
+    private static String text(JsonNode body, String field, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw badRequest(field, field + ": is required");
+            }
+            return "";
+        }
+        if (!v.isTextual()) {
+            throw badRequest(field, field + ": must be a string");
+        }
+        return v.asText();
+    }
+
+    private static double number(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (!v.isNumber()) {
+            throw badRequest(field, field + ": must be a number");
+        }
+        return v.asDouble();
+    }
+
+    private static int integer(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw badRequest(field, field + ": must be an integer");
+        }
+        return v.asInt();
+    }
+
+    private static boolean bool(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (!v.isBoolean()) {
+            throw badRequest(field, field + ": must be true or false");
+        }
+        return v.asBoolean();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.r1serve.server.openai;
+
+import static dev.r1serve.server.openai.OpenAiHttpServer.JSON;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.r1serve.proto.v1.Sample;
+import dev.r1serve.server.validation.ValidGenerateRequest;
+import java.util.List;
+
+/** Builds OpenAI response bodies and stream chunks for one request. */
+final class ResponseWriter {
+
+    private final String id;
+    private final ValidGenerateRequest valid;
+    private final OpenAiRequest request;
+    private final long created = System.currentTimeMillis() / 1000;
+
+    ResponseWriter(String id, ValidGenerateRequest valid, OpenAiRequest request) {
+        this.id = id;
+        this.valid = valid;
+        this.request = request;
+    }
+
+    boolean chat() {
+        return request.chat();
+    }
+
+    boolean thinkPrefilled() {
+        return valid.thinkPrefilled();
+    }
+
+    /** OpenAI's finish reasons: EOS and stop strings are both "stop" (vLLM's stop_reason tells them apart). */
+    static String finishReason(Sample s) {
+        return switch (s.getFinishReason()) {
+            case FINISH_REASON_STOP, FINISH_REASON_EOS -> "stop";
+            case FINISH_REASON_LENGTH -> "length";
+            case FINISH_REASON_CANCELLED -> "abort";
+            default -> "error";
+        };
+    }
+
+    /**
+     * vLLM's {@code stop_reason}: null at end-of-sequence, non-null when a stop string ended the sample.
+     * The engine does not say which string matched, so a single one is named and several are not.
+     */
+    private void stopReason(ObjectNode choice, Sample s) {
+        if (s.getFinishReason() == dev.r1serve.proto.v1.FinishReason.FINISH_REASON_STOP) {
+            choice.put("stop_reason", valid.stop().size() == 1 ? valid.stop().get(0) : "stop_string");
+        } else {
+            choice.putNull("stop_reason");
+        }
+        if (!s.getError().isEmpty()) {
+            choice.put("error", s.getError());
+        }
+    }
+
+    private ObjectNode envelope(boolean chunk) {
+        String object = request.chat() ? (chunk ? "chat.completion.chunk" : "chat.completion") : "text_completion";
+        return JSON.createObjectNode().put("id", id).put("object", object).put("created", created)
+                .put("model", valid.model().name());
+    }
+
+    /** The whole, non-streamed answer. */
+    ObjectNode whole(List<Sample> samples) {
+        ObjectNode out = envelope(false);
+        ArrayNode choices = out.putArray("choices");
+        for (Sample s : samples) {
+            ObjectNode c = choices.addObject().put("index", s.getIndex());
+            if (request.chat()) {
+                ObjectNode m = c.putObject("message").put("role", "assistant").put("content", s.getAnswer());
+                if (s.getReasoning().isEmpty()) {
+                    m.putNull("reasoning_content");
+                } else {
+                    m.put("reasoning_content", s.getReasoning());
+                }
+            } else {
+                c.put("text", s.getText());
+                c.putNull("logprobs");
+            }
+            c.put("finish_reason", finishReason(s));
+            stopReason(c, s);
+            c.put("seed", s.getSeed());
+        }
+        usage(out, samples);
+        return out;
+    }
+
+    /** A chunk carrying new text of sample {@code index} (chat: split into reasoning and content). */
+    ObjectNode delta(int index, String reasoning, String content, boolean first) {
+        ObjectNode out = envelope(true);
+        ObjectNode c = out.putArray("choices").addObject().put("index", index);
+        if (request.chat()) {
+            ObjectNode d = c.putObject("delta");
+            if (first) {
+                d.put("role", "assistant");
+            }
+            if (!reasoning.isEmpty()) {
+                d.put("reasoning_content", reasoning);
+            }
+            if (!content.isEmpty()) {
+                d.put("content", content);
+            }
+        } else {
+            c.put("text", content);
+            c.putNull("logprobs");
+        }
+        c.putNull("finish_reason");
+        return out;
+    }
+
+    /** The last chunk of a sample: its finish reason and seed (and its usage when asked for). */
+    ObjectNode last(Sample s) {
+        ObjectNode out = envelope(true);
+        ObjectNode c = out.putArray("choices").addObject().put("index", s.getIndex());
+        if (request.chat()) {
+            c.putObject("delta");
+        } else {
+            c.put("text", "");
+            c.putNull("logprobs");
+        }
+        c.put("finish_reason", finishReason(s));
+        stopReason(c, s);
+        c.put("seed", s.getSeed());
+        return out;
+    }
+
+    /** The chunk after the last sample when {@code stream_options.include_usage} is set. */
+    ObjectNode usageChunk(List<Sample> samples) {
+        ObjectNode out = envelope(true);
+        out.putArray("choices");
+        usage(out, samples);
+        return out;
+    }
+
+    private static void usage(ObjectNode out, List<Sample> samples) {
+        // Every sample evaluates the prompt; OpenAI counts the prompt once per request.
+        int prompt = samples.isEmpty() ? 0 : samples.get(0).getUsage().getPromptTokens();
+        int completion = samples.stream().mapToInt(s -> s.getUsage().getCompletionTokens()).sum();
+        out.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
+                .put("total_tokens", prompt + completion);
+    }
+}
