@@ -83,7 +83,7 @@ public final class EvalRunner {
     public static EvalResult run(EvalSpec spec) {
         Benchmark bench = benchmark(spec);
         bench.requireAvailable();
-        Dataset data = bench.load(spec.dataPath()).limit(spec.limit());
+        Dataset data = bench.load(spec.dataPath()).limit(spec.limit()).shard(spec.shard());
         int k = spec.k() > 0 ? spec.k() : bench.defaultK();
         Grader grader = grader(bench, data);
         try (R1Client client = R1Client.connect(spec.server())) {
@@ -95,7 +95,8 @@ public final class EvalRunner {
             RunManifest manifest = new RunManifest(bench.name(), spec.dataPath() == null ? null : spec.dataPath().toString(),
                     data.source(), data.sha256(), spec.customFields(), bench.grader(), data.questions().size(), spec.limit(),
                     bench.promptTemplate(), Grader.VERSION, model.getName(), model.getTemplate(), chat, chat, k,
-                    spec.temperature(), spec.topP(), maxTokens, spec.seed(), spec.server());
+                    spec.temperature(), spec.topP(), maxTokens, spec.seed(), spec.server(),
+                    spec.shard().isAll() ? null : spec.shard().toString());
             Files.createDirectories(spec.out());
             Path manifestFile = spec.out().resolve(MANIFEST);
             if (spec.resume() && Files.exists(manifestFile)) {
@@ -353,7 +354,8 @@ public final class EvalRunner {
         RunManifest m = readManifest(dir);
         Benchmark bench = m.benchmark().equals("custom") ? Benchmarks.custom(m.customFields(), m.grader(), m.k())
                 : Benchmarks.byName(m.benchmark());
-        Dataset data = bench.load(m.dataPath() == null ? null : Path.of(m.dataPath())).limit(m.limit());
+        Dataset data = bench.load(m.dataPath() == null ? null : Path.of(m.dataPath())).limit(m.limit())
+                .shard(m.shardOrAll());
         if (!data.sha256().equals(m.dataSha256())) {
             throw new IllegalStateException("data of " + m.benchmark() + " changed since the run (" + data.source() + " has SHA-256 "
                     + data.sha256() + ", the run recorded " + m.dataSha256() + "); re-grading would mismatch golds");
@@ -377,6 +379,51 @@ public final class EvalRunner {
         EvalResult result = new EvalResult(dir, m, summary, 0, 0);
         Reports.writeAll(result, fresh, data);
         return new Regraded(result, changed);
+    }
+
+    /**
+     * Combines the shard runs of one evaluation ({@code r1 eval --shard i/N} for every i) into one run in
+     * {@code out}, with the same metrics as an unsharded run: the shards must be of one run (same data,
+     * model, sampling and seed) and cover every shard exactly once.
+     */
+    public static EvalResult merge(List<Path> shardDirs, Path out) {
+        if (shardDirs.isEmpty()) throw new IllegalArgumentException("merge needs the shard run directories");
+        List<RunManifest> manifests = shardDirs.stream().map(EvalRunner::readManifest).toList();
+        RunManifest first = manifests.get(0);
+        int count = first.shardOrAll().count();
+        Set<Integer> seen = new java.util.TreeSet<>();
+        for (int i = 0; i < manifests.size(); i++) {
+            RunManifest m = manifests.get(i);
+            Shard s = m.shardOrAll();
+            if (s.isAll()) throw new IllegalArgumentException(shardDirs.get(i) + " is not a shard run (no --shard)");
+            if (s.count() != count) throw new IllegalArgumentException(shardDirs.get(i) + " is shard " + s + ", others are of " + count);
+            if (!seen.add(s.index())) throw new IllegalArgumentException(shardDirs.get(i) + ": shard " + s + " given twice");
+            if (!m.asWhole(0).equals(first.asWhole(0).withServer(m.server()))) {
+                throw new IllegalArgumentException(shardDirs.get(i) + " is not of the same run as " + shardDirs.get(0)
+                        + " (data, model, sampling or seed differ)");
+            }
+        }
+        if (seen.size() != count) throw new IllegalArgumentException("shards " + seen + " of " + count + ": some are missing");
+        Benchmark bench = first.benchmark().equals("custom") ? Benchmarks.custom(first.customFields(), first.grader(), first.k())
+                : Benchmarks.byName(first.benchmark());
+        Dataset data = bench.load(first.dataPath() == null ? null : Path.of(first.dataPath())).limit(first.limit());
+        List<SampleRecord> records = new ArrayList<>();
+        for (Path dir : shardDirs) {
+            records.addAll(SampleStore.read(dir.resolve(SAMPLES)));
+        }
+        Grader grader = grader(bench, data);
+        Summary summary = summarize(bench, data, first.k(), grader, records);
+        RunManifest merged = first.asWhole(data.questions().size());
+        try {
+            Files.createDirectories(out);
+            JSON.writeValue(out.resolve(MANIFEST).toFile(), merged);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + out.resolve(MANIFEST), e);
+        }
+        SampleStore.rewrite(out.resolve(SAMPLES), records);
+        EvalResult result = new EvalResult(out, merged, summary, 0, 0);
+        Reports.writeAll(result, records, data);
+        return result;
     }
 
     /** A re-grading's result and the number of samples whose correctness changed. */

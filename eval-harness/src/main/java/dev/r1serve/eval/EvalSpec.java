@@ -25,11 +25,12 @@ import java.time.Duration;
  * @param resume continue the run in {@code out}, skipping recorded samples
  * @param deadline per-request deadline
  * @param progress where the progress line goes (stderr), or null
+ * @param shard the part of the benchmark to evaluate ({@link Shard#ALL} for all of it)
  */
 public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, GraderKind customGrader, String server,
                        String model, int k, int limit, int maxTokens, float temperature, float topP, long seed,
                        int concurrency, Path out, boolean resume, Duration deadline, RetryPolicy retry,
-                       PrintStream progress) {
+                       PrintStream progress, Shard shard) {
 
     public static final float PAPER_TEMPERATURE = 0.6f;
     public static final float PAPER_TOP_P = 0.95f;
@@ -47,63 +48,68 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, G
     /** The paper's protocol for {@code benchmark} against {@code server}, writing to {@code out}. */
     public static EvalSpec of(String benchmark, String server, Path out) {
         return new EvalSpec(benchmark, null, null, null, server, null, 0, 0, PAPER_MAX_TOKENS, PAPER_TEMPERATURE,
-                PAPER_TOP_P, DEFAULT_SEED, 4, out, false, Duration.ofHours(2), RetryPolicy.defaults(), System.err);
+                PAPER_TOP_P, DEFAULT_SEED, 4, out, false, Duration.ofHours(2), RetryPolicy.defaults(), System.err, Shard.ALL);
     }
 
     public EvalSpec withModel(String m) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, m, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, m, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard);
     }
 
     public EvalSpec withK(int v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, v, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, v, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard);
     }
 
     public EvalSpec withLimit(int v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, v, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, v, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard);
     }
 
     public EvalSpec withMaxTokens(int v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, v, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, v, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard);
     }
 
     public EvalSpec withSampling(float temp, float p) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temp, p, seed, concurrency, out, resume, deadline, retry, progress);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temp, p, seed, concurrency, out, resume, deadline, retry, progress, shard);
     }
 
     public EvalSpec withSeed(long v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, v, concurrency, out, resume, deadline, retry, progress);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, v, concurrency, out, resume, deadline, retry, progress, shard);
     }
 
     public EvalSpec withConcurrency(int v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, v, out, resume, deadline, retry, progress);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, v, out, resume, deadline, retry, progress, shard);
     }
 
     public EvalSpec withResume(boolean v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, v, deadline, retry, progress);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, v, deadline, retry, progress, shard);
     }
 
     public EvalSpec withOut(Path dir) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, dir, resume, deadline, retry, progress);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, dir, resume, deadline, retry, progress, shard);
     }
 
     public EvalSpec withData(Path path) {
-        return new EvalSpec(benchmark, path, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress);
+        return new EvalSpec(benchmark, path, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard);
     }
 
     /** A custom JSONL benchmark's field mapping and grader (sets the benchmark to {@code custom}). */
     public EvalSpec withCustom(Path path, FieldMap fields, GraderKind grader) {
-        return new EvalSpec("custom", path, fields, grader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress);
+        return new EvalSpec("custom", path, fields, grader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard);
     }
 
     public EvalSpec withDeadline(Duration v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, v, retry, progress);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, v, retry, progress, shard);
     }
 
     public EvalSpec withRetry(RetryPolicy v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, v, progress);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, v, progress, shard);
     }
 
     public EvalSpec withProgress(PrintStream v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, v);
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, v, shard);
+    }
+
+    /** Evaluates only this shard of the benchmark (see {@link Shard}). */
+    public EvalSpec withShard(Shard v) {
+        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, v);
     }
 }

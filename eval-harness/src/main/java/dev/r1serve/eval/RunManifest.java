@@ -14,17 +14,38 @@ import dev.r1serve.eval.benchmark.GraderKind;
  * @param chat whether prompts went through the model's chat template (false for template "none": raw text)
  * @param prefillThink whether the assistant turn was pre-filled with {@code <think>\n}
  * @param seed the run seed
+ * @param shard {@code i/N} for one shard of a sharded run, null for a whole run
  */
 public record RunManifest(String benchmark, String dataPath, String dataSource, String dataSha256, FieldMap customFields,
                           GraderKind grader, int questions, int limit, String promptTemplate, String graderVersion,
                           String model, String modelTemplate, boolean chat, boolean prefillThink, int k,
-                          double temperature, double topP, int maxTokens, long seed, String server) {
+                          double temperature, double topP, int maxTokens, long seed, String server, String shard) {
 
     /** Whether a run recorded with {@code this} may be continued with {@code other} (all but the server match). */
     public boolean sameRunAs(RunManifest other) {
         return benchmark.equals(other.benchmark) && dataSha256.equals(other.dataSha256) && questions == other.questions
                 && promptTemplate.equals(other.promptTemplate) && model.equals(other.model) && chat == other.chat
                 && prefillThink == other.prefillThink && k == other.k && temperature == other.temperature
-                && topP == other.topP && maxTokens == other.maxTokens && seed == other.seed;
+                && topP == other.topP && maxTokens == other.maxTokens && seed == other.seed
+                && java.util.Objects.equals(shard, other.shard);
+    }
+
+    /** The shard this run covers. */
+    public Shard shardOrAll() {
+        return shard == null ? Shard.ALL : Shard.parse(shard);
+    }
+
+    /** The same run as one whole (unsharded) run of {@code questions} questions. */
+    public RunManifest asWhole(int allQuestions) {
+        return new RunManifest(benchmark, dataPath, dataSource, dataSha256, customFields, grader, allQuestions, limit,
+                promptTemplate, graderVersion, model, modelTemplate, chat, prefillThink, k, temperature, topP, maxTokens,
+                seed, server, null);
+    }
+
+    /** The same manifest with another server (shards of one run may have used different replicas). */
+    public RunManifest withServer(String other) {
+        return new RunManifest(benchmark, dataPath, dataSource, dataSha256, customFields, grader, questions, limit,
+                promptTemplate, graderVersion, model, modelTemplate, chat, prefillThink, k, temperature, topP, maxTokens,
+                seed, other, shard);
     }
 }

@@ -65,6 +65,16 @@ public record Dataset(Benchmark benchmark, String source, String sha256, List<Qu
     }
 
     /** The first {@code limit} questions (all when limit is 0 or larger than the set). */
+    /** The questions of one shard, by position. */
+    public Dataset shard(dev.r1serve.eval.Shard shard) {
+        if (shard.isAll()) return this;
+        List<Question> part = new java.util.ArrayList<>();
+        for (int i = 0; i < questions.size(); i++) {
+            if (shard.includes(i)) part.add(questions.get(i));
+        }
+        return new Dataset(benchmark, source, sha256, part);
+    }
+
     public Dataset limit(int limit) {
         if (limit <= 0 || limit >= questions.size()) return this;
         return new Dataset(benchmark, source, sha256, questions.subList(0, limit));

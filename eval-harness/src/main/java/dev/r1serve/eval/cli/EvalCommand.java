@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate a served model on a benchmark: pass@1 (mean over k samples), unbiased pass@k, cons@k.",
                 "Defaults follow the DeepSeek-R1 paper: temperature 0.6, top-p 0.95, 32768 tokens, no system prompt, <think> pre-filled."},
-        subcommands = {RegradeCommand.class, CompareCommand.class})
+        subcommands = {RegradeCommand.class, CompareCommand.class, MergeCommand.class})
 public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--benchmark", description = "aime24, aime25, amc23, math500, gsm8k, mmlu-stem, gpqa-diamond, humaneval, livecodebench or custom.")
@@ -93,6 +93,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--max-attempts", defaultValue = "8", description = "Calls per request on UNAVAILABLE/RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
     int maxAttempts;
 
+    @Option(names = "--shard", paramLabel = "i/N",
+            description = "Evaluate only shard i of N (questions whose position mod N is i); combine with 'r1 eval merge'.")
+    String shard;
+
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
@@ -116,7 +120,8 @@ public final class EvalCommand implements Callable<Integer> {
                     .withSampling(temperature, topP).withSeed(seed).withConcurrency(concurrency).withResume(resume)
                     .withData(data).withDeadline(Duration.ofSeconds(deadlineSeconds))
                     .withRetry(new RetryPolicy(maxAttempts, Duration.ofMillis(250), Duration.ofSeconds(30)))
-                    .withProgress(quiet ? null : System.err);
+                    .withProgress(quiet ? null : System.err)
+                    .withShard(shard == null ? dev.r1serve.eval.Shard.ALL : dev.r1serve.eval.Shard.parse(shard));
             if (benchmark.equals("custom")) {
                 GraderKind kind;
                 try {
