@@ -217,6 +217,24 @@ class ManifestValidationTest {
         assertTrue(queries >= 10);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("folders")
+    void serverConfigsInConfigMapsAreAcceptedByTheServersOwnParser(Path folder) throws IOException {
+        for (Doc d : docs(folder)) {
+            JsonNode yaml = d.node().path("data").path("r1.yaml");
+            if (d.kind().equals("ConfigMap") && yaml.isTextual()) {
+                Path file = Files.createTempFile("r1-config", ".yaml");
+                try {
+                    Files.writeString(file, yaml.asText());
+                    dev.r1serve.server.config.ServerConfig config = dev.r1serve.server.config.ServerConfig.read(file);
+                    assertFalse(config.models().isEmpty(), d.file() + ": models");
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
     private static boolean matches(JsonNode selector, JsonNode labels) {
         if (selector.isMissingNode() || selector.isEmpty()) {
             return false;
