@@ -154,14 +154,15 @@ public final class Sandbox {
         c.addAll(List.of("--proc", "/proc", "--dev", "/dev",
                 "--size", Long.toString(WORK_TMPFS_BYTES), "--tmpfs", "/tmp",
                 "--size", Long.toString(WORK_TMPFS_BYTES), "--tmpfs", "/work",
-                "--ro-bind", dir.toString(), "/src", "--chdir", "/work",
+                "--ro-bind", dir.toString(), "/src", "--remount-ro", "/", "--chdir", "/work",
                 "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work", "--setenv", "LANG", "C.UTF-8",
                 "/bin/sh", "-c", script(lang, l)));
         return c;
     }
 
     private String script(Language lang, Limits l) {
-        String run = prlimit + " --cpu=" + l.cpuSeconds() + " --as=" + l.memoryBytes() + " --nproc=" + l.processes()
+        // soft < hard: SIGXCPU at the soft limit tells a CPU timeout apart (the kernel SIGKILLs at the hard one)
+        String run = prlimit + " --cpu=" + l.cpuSeconds() + ":" + (l.cpuSeconds() + 1) + " --as=" + l.memoryBytes() + " --nproc=" + l.processes()
                 + " --fsize=" + l.fileBytes() + " --nofile=" + l.openFiles() + " --core=0 -- ";
         String tail = "; rc=$?; printf '\\n" + MARK + " rc=%s\\n' \"$rc\" >&2; times >&2";
         if (lang == Language.PYTHON) {
@@ -226,6 +227,11 @@ public final class Sandbox {
             if (compiles && compiledAt < 0 && !truncated) {
                 return new RunResult(RunStatus.ERROR, -1, 0, stdout, programErr, -1, wallMs, false, "compile timed out");
             }
+            if (looksLikeOutOfMemory(programErr)) {
+                // it ran out of memory and then could not even exit in time (e.g. a failing interpreter shutdown)
+                return new RunResult(RunStatus.MEMORY, -1, 9, stdout, programErr, -1, wallMs, truncated,
+                        "address-space limit of " + (l.memoryBytes() >> 20) + " MiB reached; killed at the wall-clock limit");
+            }
             return new RunResult(RunStatus.TIMEOUT, -1, 9, stdout, programErr, -1, wallMs, truncated,
                     "wall-clock limit of " + l.wallMillis() + " ms passed; sandbox killed");
         }
@@ -236,6 +242,12 @@ public final class Sandbox {
         if (compileErrAt >= 0 && compileErrAt > markAt) {
             String msg = stderrRaw.substring(compileErrAt + MARK.length() + 15);
             return new RunResult(RunStatus.ERROR, -1, 0, "", cap(msg, l.outputBytes()), -1, wallMs, false, "compile error");
+        }
+        if (markAt < 0 && p.exitValue() > 128 && !stderrRaw.contains("bwrap:")) {
+            // the program killed the run's supervising shell (its parent); everything went down with it
+            int sig = p.exitValue() - 128;
+            return new RunResult(RunStatus.CRASH, p.exitValue(), sig, stdout, programErr, -1, wallMs, false,
+                    "the run's supervising shell was killed (signal " + sig + "); sandbox torn down");
         }
         if (markAt < 0) {
             return new RunResult(RunStatus.ERROR, p.exitValue(), 0, stdout, cap(stderrRaw, l.outputBytes()), -1, wallMs,

@@ -147,6 +147,19 @@ class RewardServiceTest {
 
     @Test
     void scoreStreamManyGroupsUnderFlowControl() throws Exception {
+        // the shared server allows only 4 pending groups; this one has the default bound
+        try (RewardServer big = RewardServer.start(RewardServer.Config.loopback(0)
+                .withAdvantage(new Grpo.Options(Grpo.Normalization.POPULATION, 0)))) {
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", big.port()).usePlaintext().build();
+            try {
+                manyGroups(RewardServiceGrpc.newStub(ch));
+            } finally {
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void manyGroups(RewardServiceGrpc.RewardServiceStub async) throws Exception {
         List<RolloutResult> got = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         StreamObserver<Rollout> out = async.scoreStream(new StreamObserver<>() {
@@ -233,6 +246,31 @@ class RewardServiceTest {
         assertEquals(List.of("format", "language"), r.getRewardsList().stream().map(RewardValue::getName).toList());
         assertEquals(2.0, r.getTotal());
         assertEquals(0.0, r.getAdvantage());
+    }
+
+    @Test
+    void codeRewardRunsTheAnswerInTheSandbox() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(server.hasSandbox(), "bubblewrap missing: apt-get install bubblewrap");
+        Reference ref = Reference.newBuilder().setLanguage("python")
+                .addTests(dev.r1serve.proto.v1.CodeTest.newBuilder().setStdin("2 3\n").setExpectedStdout("5\n"))
+                .addTests(dev.r1serve.proto.v1.CodeTest.newBuilder()
+                        .setTestCode("def check(candidate):\n    assert candidate(2, 3) == 5\n").setEntryPoint("add"))
+                .build();
+        String good = "<think>add</think><answer>```python\ndef add(a, b):\n    return a + b\n\n"
+                + "import sys\ndata = sys.stdin.read().split()\nif data:\n    print(add(*map(int, data)))\n```</answer>";
+        String bad = good.replace("a + b", "a - b");
+        ScoreResponse resp = blocking.score(ScoreRequest.newBuilder()
+                .addRollouts(Rollout.newBuilder().setId("g").setGroupId("c").setGroupSize(2).setTaskType(TaskType.TASK_TYPE_CODE)
+                        .setCompletion(good).setReference(ref))
+                .addRollouts(Rollout.newBuilder().setId("b").setGroupId("c").setGroupSize(2).setTaskType(TaskType.TASK_TYPE_CODE)
+                        .setCompletion(bad).setReference(ref)).build());
+        RolloutResult g = resp.getResults(0), b = resp.getResults(1);
+        assertEquals(1.0, reward(g, "accuracy"), g.toString());
+        assertEquals(0.0, reward(b, "accuracy"), b.toString());
+        assertTrue(b.getRewards(0).getReason().contains("wrong=2"), b.toString());
+        assertEquals(1.0, g.getAdvantage(), 1e-9);
+        assertEquals(-1.0, b.getAdvantage(), 1e-9);
+        assertTrue(server.metrics().runs("ok", "python") >= 2);
     }
 
     private static void assertInvalid(ScoreRequest req, String field) {
