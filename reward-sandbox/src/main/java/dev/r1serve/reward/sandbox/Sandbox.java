@@ -94,6 +94,7 @@ public final class Sandbox {
         try {
             work = Files.createTempDirectory("r1-sandbox-");
             Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+            work.toFile().deleteOnExit(); // empty by then: every run deletes its own directory
         } catch (IOException e) {
             throw new SandboxUnavailableException("cannot create the sandbox work directory: " + e.getMessage());
         }
