@@ -75,7 +75,7 @@ public final class Sandbox {
                 "bubblewrap (bwrap) is not installed; the code sandbox needs it: apt-get install bubblewrap"));
         Path prlimit = which("prlimit").orElseThrow(() -> new SandboxUnavailableException(
                 "prlimit is not installed; it comes with util-linux: apt-get install util-linux"));
-        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean root = effectiveUid() == 0;
         Path setpriv = root ? which("setpriv").orElseThrow(() -> new SandboxUnavailableException(
                 "setpriv is not installed (util-linux); needed to drop root before bwrap: apt-get install util-linux"))
                 : null;
@@ -317,6 +317,15 @@ public final class Sandbox {
             if (Files.isExecutable(p)) return Optional.of(p);
         }
         return Optional.empty();
+    }
+
+    /** The JVM's uid, from the owner of /proc/self (user.name can be anything). */
+    private static int effectiveUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return "root".equals(System.getProperty("user.name")) ? 0 : -1;
+        }
     }
 
     private static String[] probePython() {
