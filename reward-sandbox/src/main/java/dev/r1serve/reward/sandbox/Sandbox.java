@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,6 +58,10 @@ public final class Sandbox {
     private final Path pythonPrefix; // bound read-only when outside /usr, else null
     private final Path gpp; // null when absent
     private final Path workRoot;
+    private final ConcurrentHashMap<Limits, ConcurrentLinkedDeque<Warm>> spares = new ConcurrentHashMap<>();
+    private final AtomicInteger spareCount = new AtomicInteger();
+    private volatile int maxSpares;
+    private volatile boolean closed;
 
     private Sandbox(Path bwrap, Path prlimit, Path setpriv, Path python, Path pythonPrefix, Path gpp, Path workRoot) {
         this.bwrap = bwrap;
@@ -114,6 +121,11 @@ public final class Sandbox {
         if (!supports(lang)) {
             return new RunResult(RunStatus.ERROR, -1, 0, "", "", -1, 0, false, lang.label() + " is not installed here");
         }
+        if (lang == Language.PYTHON && maxSpares > 0) {
+            Warm w = takeSpare(limits);
+            refillLater(limits);
+            if (w != null) return runWarm(w, source, stdin, limits);
+        }
         long t0 = System.nanoTime();
         Path dir = null;
         try {
@@ -122,7 +134,7 @@ public final class Sandbox {
             Path src = dir.resolve(lang == Language.PYTHON ? "main.py" : "main.cpp");
             Files.writeString(src, source, StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rw-r--r--"));
-            return execute(command(lang, dir, limits), stdin, limits, lang == Language.CPP, t0);
+            return execute(new ProcessBuilder(command(lang, dir, limits, false)).start(), stdin, limits, lang == Language.CPP, t0);
         } catch (IOException e) {
             return new RunResult(RunStatus.ERROR, -1, 0, "", "", -1, ms(t0), false, "sandbox I/O: " + e.getMessage());
         } finally {
@@ -130,7 +142,77 @@ public final class Sandbox {
         }
     }
 
-    private List<String> command(Language lang, Path dir, Limits l) {
+    /**
+     * Keeps up to {@code n} Python sandboxes started ahead of demand, per set of limits: namespace creation is
+     * most of a trivial run's cost, so it is paid off the critical path. A spare is a fully isolated sandbox
+     * whose trusted shell blocks on one line of stdin before it runs {@code /src/main.py}; the source is written
+     * into its (host-side) directory just before that line is sent. Spares are killed by {@link #close()}, and
+     * die on their own when this JVM goes (their stdin reaches EOF). 0 turns this off.
+     */
+    public Sandbox prestart(int n) {
+        this.maxSpares = Math.max(0, n);
+        return this;
+    }
+
+    /** Kills the started spares. */
+    public void close() {
+        closed = true;
+        for (var q : spares.values()) {
+            for (Warm w; (w = q.poll()) != null; ) {
+                kill(w.process());
+                deleteTree(w.dir());
+            }
+        }
+    }
+
+    private record Warm(Process process, Path dir) {}
+
+    private Warm takeSpare(Limits limits) {
+        var q = spares.get(limits);
+        if (q == null) return null;
+        for (Warm w; (w = q.poll()) != null; ) {
+            spareCount.decrementAndGet();
+            if (w.process().isAlive()) return w;
+            deleteTree(w.dir());
+        }
+        return null;
+    }
+
+    private void refillLater(Limits limits) {
+        if (closed || spareCount.get() >= maxSpares) return;
+        spareCount.incrementAndGet();
+        Thread.ofVirtual().start(() -> {
+            Path dir = null;
+            try {
+                dir = Files.createTempDirectory(workRoot, "run-");
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Process p = new ProcessBuilder(command(Language.PYTHON, dir, limits, true)).start();
+                spares.computeIfAbsent(limits, k -> new ConcurrentLinkedDeque<>()).add(new Warm(p, dir));
+                if (closed) close();
+            } catch (IOException e) {
+                spareCount.decrementAndGet();
+                if (dir != null) deleteTree(dir);
+            }
+        });
+    }
+
+    private RunResult runWarm(Warm w, String source, String stdin, Limits limits) {
+        long t0 = System.nanoTime();
+        try {
+            Path src = w.dir().resolve("main.py");
+            Files.writeString(src, source, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rw-r--r--"));
+            // the shell reads exactly one line (dash reads pipes byte by byte); the rest is the program's stdin
+            return execute(w.process(), "go\n" + (stdin == null ? "" : stdin), limits, false, t0);
+        } catch (IOException e) {
+            kill(w.process());
+            return new RunResult(RunStatus.ERROR, -1, 0, "", "", -1, ms(t0), false, "sandbox I/O: " + e.getMessage());
+        } finally {
+            deleteTree(w.dir());
+        }
+    }
+
+    private List<String> command(Language lang, Path dir, Limits l, boolean waitForGo) {
         List<String> c = new ArrayList<>();
         if (setpriv != null) {
             c.addAll(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups"));
@@ -157,7 +239,7 @@ public final class Sandbox {
                 "--size", Long.toString(WORK_TMPFS_BYTES), "--tmpfs", "/work",
                 "--ro-bind", dir.toString(), "/src", "--remount-ro", "/", "--chdir", "/work",
                 "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work", "--setenv", "LANG", "C.UTF-8",
-                "/bin/sh", "-c", script(lang, l)));
+                "/bin/sh", "-c", (waitForGo ? "read -r go || exit 0; " : "") + script(lang, l)));
         return c;
     }
 
@@ -178,8 +260,7 @@ public final class Sandbox {
                 + run + "/work/a.out" + tail;
     }
 
-    private RunResult execute(List<String> cmd, String stdin, Limits l, boolean compiles, long t0) throws IOException {
-        Process p = new ProcessBuilder(cmd).start();
+    private RunResult execute(Process p, String stdin, Limits l, boolean compiles, long t0) {
         AtomicBoolean overflow = new AtomicBoolean();
         // stderr carries the trailer too: allow it a little slack beyond the program's cap.
         Capture out = new Capture(p.getInputStream(), l.outputBytes(), overflow, p);

@@ -19,7 +19,8 @@ public final class SandboxPool implements AutoCloseable {
     private final RewardMetrics metrics;
 
     public SandboxPool(Sandbox sandbox, int workers, int queueCapacity, RewardMetrics metrics) {
-        this.sandbox = sandbox;
+        // one pre-started sandbox per worker takes namespace set-up off the critical path
+        this.sandbox = sandbox.prestart(workers);
         this.metrics = metrics;
         this.bulkhead = ThreadPoolBulkhead.of("r1-sandbox", ThreadPoolBulkheadConfig.custom()
                 .coreThreadPoolSize(workers).maxThreadPoolSize(workers).queueCapacity(queueCapacity).build());
@@ -52,6 +53,7 @@ public final class SandboxPool implements AutoCloseable {
 
     @Override
     public void close() {
+        sandbox.close();
         try {
             bulkhead.close();
         } catch (Exception e) {
