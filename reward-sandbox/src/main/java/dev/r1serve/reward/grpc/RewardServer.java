@@ -1,0 +1,165 @@
+package dev.r1serve.reward.grpc;
+
+import dev.r1serve.reward.Grpo;
+import dev.r1serve.reward.RewardOptions;
+import dev.r1serve.reward.RewardScorer;
+import dev.r1serve.reward.metrics.RewardMetrics;
+import dev.r1serve.reward.sandbox.Sandbox;
+import dev.r1serve.reward.sandbox.SandboxPool;
+import dev.r1serve.reward.sandbox.SandboxUnavailableException;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The reward server: {@code r1.v1.RewardService}, {@code grpc.health.v1.Health} (service "" and
+ * "r1.v1.RewardService") and server reflection on Netty, plus an optional Prometheus endpoint.
+ *
+ * <pre>{@code
+ * try (RewardServer s = RewardServer.start(RewardServer.Config.loopback(0))) {
+ *     int port = s.port();
+ * }
+ * }</pre>
+ */
+public final class RewardServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RewardServer.class.getName());
+    public static final int DEFAULT_PORT = 50061;
+    public static final String SERVICE = "r1.v1.RewardService";
+
+    /**
+     * @param host bind address
+     * @param port 0 for a free port
+     * @param rewards reward options
+     * @param advantage default GRPO normalization (Score requests may override it)
+     * @param maxPendingGroups incomplete groups one ScoreStream call may hold
+     * @param maxInFlight rollouts one ScoreStream call may have being scored or waiting to be sent
+     * @param sandboxWorkers concurrent sandbox runs (0: number of cores)
+     * @param sandboxQueue sandbox runs that may wait
+     * @param metricsPort Prometheus HTTP port, -1 for none, 0 for a free one
+     */
+    public record Config(String host, int port, RewardOptions rewards, Grpo.Options advantage, int maxPendingGroups,
+            int maxInFlight, int sandboxWorkers, int sandboxQueue, int metricsPort) {
+        public static Config loopback(int port) {
+            return new Config("127.0.0.1", port, RewardOptions.DEFAULT, Grpo.Options.DEFAULT, 1024, 256, 0, 1024, -1);
+        }
+
+        public Config withAdvantage(Grpo.Options a) {
+            return new Config(host, port, rewards, a, maxPendingGroups, maxInFlight, sandboxWorkers, sandboxQueue, metricsPort);
+        }
+
+        public Config withMaxPendingGroups(int n) {
+            return new Config(host, port, rewards, advantage, n, maxInFlight, sandboxWorkers, sandboxQueue, metricsPort);
+        }
+
+        public Config withRewards(RewardOptions r) {
+            return new Config(host, port, r, advantage, maxPendingGroups, maxInFlight, sandboxWorkers, sandboxQueue, metricsPort);
+        }
+
+        public Config withHost(String h) {
+            return new Config(h, port, rewards, advantage, maxPendingGroups, maxInFlight, sandboxWorkers, sandboxQueue, metricsPort);
+        }
+
+        public Config withMetricsPort(int p) {
+            return new Config(host, port, rewards, advantage, maxPendingGroups, maxInFlight, sandboxWorkers, sandboxQueue, p);
+        }
+    }
+
+    private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final RewardMetrics metrics = new RewardMetrics();
+    private final SandboxPool pool;
+    private final ExecutorService scoring;
+    private final RewardScorer scorer;
+    private final Config config;
+    private HTTPServer metricsServer;
+
+    private RewardServer(Config config) {
+        this.config = config;
+        SandboxPool p = null;
+        try {
+            Sandbox sb = Sandbox.detect();
+            int workers = config.sandboxWorkers() > 0 ? config.sandboxWorkers() : Runtime.getRuntime().availableProcessors();
+            p = new SandboxPool(sb, workers, config.sandboxQueue(), metrics);
+        } catch (SandboxUnavailableException e) {
+            LOG.warning("code rewards disabled: " + e.getMessage());
+        }
+        this.pool = p;
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.scoring = Executors.newFixedThreadPool(Math.max(2, cores), Thread.ofPlatform().name("r1-reward-", 0).daemon().factory());
+        this.scorer = new RewardScorer(config.rewards(), pool, metrics);
+        RewardGrpcService service = new RewardGrpcService(scorer, config.advantage(), config.maxPendingGroups(),
+                config.maxInFlight(), scoring);
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+                .addService(service)
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .build();
+    }
+
+    /** Builds and starts a server. */
+    public static RewardServer start(Config config) throws IOException {
+        RewardServer s = new RewardServer(config);
+        try {
+            s.startServing();
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void startServing() throws IOException {
+        if (config.metricsPort() >= 0) {
+            metricsServer = HTTPServer.builder().hostname(config.host()).port(config.metricsPort())
+                    .registry(metrics.registry()).buildAndStart();
+        }
+        server.start();
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(SERVICE, ServingStatus.SERVING);
+        LOG.info("r1 reward service on " + config.host() + ":" + port() + (pool == null ? " (no code sandbox)" : "")
+                + (metricsServer == null ? "" : ", metrics on http port " + metricsServer.getPort()));
+    }
+
+    public int port() { return server.getPort(); }
+
+    /** The Prometheus endpoint's port, or -1 without one. */
+    public int metricsPort() { return metricsServer == null ? -1 : metricsServer.getPort(); }
+
+    public RewardMetrics metrics() { return metrics; }
+
+    /** The in-process scorer this server uses. */
+    public RewardScorer scorer() { return scorer; }
+
+    /** Whether code tasks can run (bubblewrap found). */
+    public boolean hasSandbox() { return pool != null; }
+
+    public void awaitTermination() throws InterruptedException { server.awaitTermination(); }
+
+    /** Stops accepting calls, lets calls in flight finish for up to 5 s, then closes everything. */
+    public void stop() {
+        health.enterTerminalState();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        scoring.shutdownNow();
+        if (pool != null) pool.close();
+        if (metricsServer != null) metricsServer.close();
+    }
+
+    @Override
+    public void close() { stop(); }
+}

@@ -1,0 +1,52 @@
+package dev.r1serve.reward.sandbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Runs a program against test cases, each in its own sandbox (so one test's state cannot leak into the next),
+ * all submitted to the pool at once.
+ *
+ * <p>Verdicts: a stdin test is {@link RunStatus#OK} when the run exits 0 and its stdout equals the expected one up
+ * to trailing whitespace on each line and trailing blank lines, else {@link RunStatus#WRONG}; a function-call test
+ * is OK when {@code check(entry_point)} returns, WRONG on an {@code AssertionError}. Timeouts, memory, output
+ * limit and crashes keep their own status so a trainer can tell a slow solution from a wrong one.
+ */
+public final class CodeTests {
+
+    private CodeTests() {}
+
+    public static CompletionStage<List<TestOutcome>> run(SandboxPool pool, Language lang, String code,
+            List<CodeTest> tests, Limits limits) {
+        List<CompletableFuture<TestOutcome>> fs = new ArrayList<>();
+        for (CodeTest t : tests) {
+            if (t.isFunctionCall()) {
+                if (lang != Language.PYTHON) {
+                    fs.add(CompletableFuture.completedFuture(new TestOutcome(RunStatus.ERROR,
+                            new RunResult(RunStatus.ERROR, -1, 0, "", "", -1, 0, false,
+                                    "function-call tests are Python only"))));
+                    continue;
+                }
+                String program = code + "\n\n" + t.testCode() + "\n\ncheck(" + t.entryPoint() + ")\n";
+                fs.add(pool.submit(lang, program, "", limits).toCompletableFuture().thenApply(r -> new TestOutcome(
+                        r.status() == RunStatus.CRASH && r.stderr().contains("AssertionError") ? RunStatus.WRONG : r.status(), r)));
+            } else {
+                fs.add(pool.submit(lang, code, t.stdin(), limits).toCompletableFuture().thenApply(r -> new TestOutcome(
+                        r.status() == RunStatus.OK && !normalize(r.stdout()).equals(normalize(t.expectedStdout()))
+                                ? RunStatus.WRONG : r.status(), r)));
+            }
+        }
+        return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))
+                .thenApply(v -> fs.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** Trailing whitespace of every line and trailing blank lines removed; line ends unified. */
+    static String normalize(String s) {
+        String[] lines = s.replace("\r\n", "\n").split("\n", -1);
+        StringBuilder b = new StringBuilder();
+        for (String l : lines) b.append(l.stripTrailing()).append('\n');
+        return b.toString().stripTrailing();
+    }
+}

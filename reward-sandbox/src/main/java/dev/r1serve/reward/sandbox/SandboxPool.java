@@ -1,0 +1,63 @@
+package dev.r1serve.reward.sandbox;
+
+import dev.r1serve.reward.metrics.RewardMetrics;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.bulkhead.ThreadPoolBulkhead;
+import io.github.resilience4j.bulkhead.ThreadPoolBulkheadConfig;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A bounded pool of sandbox workers (a Resilience4j thread-pool bulkhead): at most {@code workers} runs at once
+ * (default: the number of cores, since each run is CPU-bound), at most {@code queueCapacity} waiting; a run
+ * submitted to a full queue fails at once with {@link SandboxBusyException} instead of piling up memory.
+ */
+public final class SandboxPool implements AutoCloseable {
+
+    private final Sandbox sandbox;
+    private final ThreadPoolBulkhead bulkhead;
+    private final RewardMetrics metrics;
+
+    public SandboxPool(Sandbox sandbox, int workers, int queueCapacity, RewardMetrics metrics) {
+        // one pre-started sandbox per worker takes namespace set-up off the critical path
+        this.sandbox = sandbox.prestart(workers);
+        this.metrics = metrics;
+        this.bulkhead = ThreadPoolBulkhead.of("r1-sandbox", ThreadPoolBulkheadConfig.custom()
+                .coreThreadPoolSize(workers).maxThreadPoolSize(workers).queueCapacity(queueCapacity).build());
+        if (metrics != null) metrics.queueDepth(this::queueDepth);
+    }
+
+    /** A pool of {@code availableProcessors} workers and a queue of 1024. */
+    public static SandboxPool sizedToCores(Sandbox sandbox, RewardMetrics metrics) {
+        return new SandboxPool(sandbox, Math.max(1, Runtime.getRuntime().availableProcessors()), 1024, metrics);
+    }
+
+    public Sandbox sandbox() { return sandbox; }
+
+    public int queueDepth() { return bulkhead.getMetrics().getQueueDepth(); }
+
+    /** Queues one run; completes with its result, or fails at once with {@link SandboxBusyException}. */
+    public CompletionStage<RunResult> submit(Language lang, String source, String stdin, Limits limits) {
+        try {
+            return bulkhead.submit(() -> {
+                RunResult r = sandbox.run(lang, source, stdin, limits);
+                if (metrics != null) metrics.sandboxRun(r.status().label(), lang.label(), r.wallMillis());
+                return r;
+            });
+        } catch (BulkheadFullException e) {
+            if (metrics != null) metrics.sandboxRun("rejected", lang.label(), -1);
+            return CompletableFuture.failedFuture(new SandboxBusyException(
+                    "sandbox queue full (" + bulkhead.getBulkheadConfig().getQueueCapacity() + " runs waiting)"));
+        }
+    }
+
+    @Override
+    public void close() {
+        sandbox.close();
+        try {
+            bulkhead.close();
+        } catch (Exception e) {
+            // the bulkhead only shuts its executor down
+        }
+    }
+}

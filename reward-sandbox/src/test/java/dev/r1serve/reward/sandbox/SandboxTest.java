@@ -1,0 +1,228 @@
+package dev.r1serve.reward.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Adversarial programs against the bubblewrap sandbox: each must be contained, leave nothing running, and
+ * leave the sandbox fast for the next normal run.
+ */
+class SandboxTest {
+
+    static Sandbox sandbox;
+    /** Tight limits so the suite stays fast. */
+    static final Limits LIMITS = new Limits(2_000, 1, 256L << 20, 16, 1 << 20, 32, 64 * 1024);
+
+    @BeforeAll
+    static void detect() {
+        try {
+            // pre-started spares, as the pool runs them: the attacks must be contained on that path too
+            sandbox = Sandbox.detect().prestart(2);
+        } catch (SandboxUnavailableException e) {
+            assumeTrue(false, "sandbox tests skipped: " + e.getMessage());
+        }
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void close() {
+        if (sandbox != null) sandbox.close();
+    }
+
+    static RunResult py(String code) { return sandbox.run(Language.PYTHON, code, "", LIMITS); }
+
+    /** After every attack: nothing from a sandbox still runs, and a normal run passes at normal speed. */
+    @AfterEach
+    void stillHealthy() {
+        // (spares wait in sh and bwrap processes whose command lines name /src/main.py; no program runs yet)
+        assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().command().orElse("").contains("python")
+                && p.info().commandLine().orElse("").contains("/src/main.py")), "a sandboxed process survived its run");
+        RunResult r = py("print(sum(range(10)))");
+        assertEquals(RunStatus.OK, r.status(), r.toString());
+        assertEquals("45\n", r.stdout());
+        assertTrue(r.wallMillis() < 1_500, "normal run took " + r.wallMillis() + " ms");
+    }
+
+    @Test
+    void normalRunWithStdin() {
+        RunResult r = sandbox.run(Language.PYTHON, "import sys\nprint(sys.stdin.read().upper(), end='')", "abc\n", LIMITS);
+        assertEquals(RunStatus.OK, r.status(), r.toString());
+        assertEquals("ABC\n", r.stdout());
+        assertEquals(0, r.exitCode());
+        assertTrue(r.cpuMillis() >= 0);
+    }
+
+    @Test
+    void runsAsNobodyWithAnEmptyEnvironment() {
+        RunResult r = py("import os\nprint(os.getuid(), os.getgid(), sorted(k for k in os.environ if k not in ('PWD',)))");
+        assertEquals("65534 65534 ['HOME', 'LANG', 'PATH']\n", r.stdout(), r.toString());
+    }
+
+    @Test
+    void crashReportsExitCode() {
+        RunResult r = py("import sys\nsys.stderr.write('bad')\nsys.exit(3)");
+        assertEquals(RunStatus.CRASH, r.status());
+        assertEquals(3, r.exitCode());
+        assertEquals("bad", r.stderr());
+    }
+
+    @Test
+    void forkBomb() {
+        long t0 = System.nanoTime();
+        RunResult r = py("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n");
+        assertTrue(r.status() == RunStatus.TIMEOUT || r.status() == RunStatus.CRASH, r.toString());
+        assertTrue((System.nanoTime() - t0) / 1e6 < LIMITS.wallMillis() + 2_000);
+    }
+
+    @Test
+    void processLimitStopsForks() {
+        RunResult r = py("import os, time\nn = 0\ntry:\n    for i in range(100):\n        if os.fork() == 0:\n"
+                + "            time.sleep(1); os._exit(0)\n        n += 1\nexcept OSError as e:\n    print('stopped at', n)\n");
+        assertTrue(r.stdout().startsWith("stopped at"), r.toString());
+    }
+
+    @Test
+    void memoryBomb() {
+        assertEquals(RunStatus.MEMORY, py("x = bytearray(2 * 1024**3)").status());
+        RunResult r = py("a = []\nwhile True:\n    a.append(bytearray(64 * 1024**2))\n");
+        assertEquals(RunStatus.MEMORY, r.status(), r.toString());
+    }
+
+    @Test
+    void infiniteLoopHitsTheCpuLimit() {
+        RunResult r = py("while True:\n    pass\n");
+        assertEquals(RunStatus.TIMEOUT, r.status(), r.toString());
+    }
+
+    @Test
+    void sleepPastTheWallLimit() {
+        long t0 = System.nanoTime();
+        RunResult r = py("import time\ntime.sleep(60)\n");
+        assertEquals(RunStatus.TIMEOUT, r.status(), r.toString());
+        assertTrue((System.nanoTime() - t0) / 1e6 < LIMITS.wallMillis() + 1_500);
+    }
+
+    @Test
+    void noNetwork() throws Exception {
+        try (ServerSocket host = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            RunResult r = py("import socket\nfor addr in [('127.0.0.1', " + host.getLocalPort() + "), ('1.1.1.1', 80), ('8.8.8.8', 53)]:\n"
+                    + "    try:\n        socket.create_connection(addr, timeout=1)\n        print('CONNECTED', addr)\n"
+                    + "    except OSError as e:\n        print('blocked')\n");
+            assertEquals("blocked\nblocked\nblocked\n", r.stdout(), r.toString());
+        }
+    }
+
+    @Test
+    void noHostFiles() {
+        RunResult r = py("import os\nfor p in ['/etc/shadow', '/etc/passwd', '/root', '/work/wt-reward', '/home', '"
+                + Path.of("").toAbsolutePath() + "/pom.xml', '/proc/1/root/etc/shadow']:\n"
+                + "    print(p, os.path.exists(p))\n");
+        assertFalse(r.stdout().contains("True"), r.stdout());
+        assertEquals(RunStatus.OK, r.status(), r.toString());
+    }
+
+    @Test
+    void cannotWriteOutsideTheWorkDir() throws Exception {
+        String marker = "r1-escape-" + UUID.randomUUID();
+        RunResult r = py("import os\nok = open('/work/f', 'w').write('x')\nprint('work ok')\n"
+                + "for p in ['/usr/" + marker + "', '/src/main.py', '/" + marker + "', '/tmp/../usr/" + marker + "']:\n"
+                + "    try:\n        open(p, 'w').write('x')\n        print('WROTE', p)\n"
+                + "    except OSError as e:\n        print('denied')\n");
+        assertEquals("work ok\ndenied\ndenied\ndenied\ndenied\n", r.stdout(), r.toString());
+        assertFalse(Files.exists(Path.of("/usr/" + marker)));
+        assertFalse(Files.exists(Path.of("/" + marker)));
+    }
+
+    @Test
+    void symlinkEscapes() {
+        RunResult r = py("import os\nos.symlink('/etc/shadow', '/work/a')\nos.symlink('/proc/1/root/../../../etc/shadow', '/work/b')\n"
+                + "os.symlink('/../../../../etc/shadow', '/work/c')\n"
+                + "for p in ['/work/a', '/work/b', '/work/c', '/proc/self/root/etc/shadow']:\n"
+                + "    try:\n        print(open(p).read()[:10])\n    except OSError:\n        print('none')\n");
+        assertEquals("none\nnone\nnone\nnone\n", r.stdout(), r.toString());
+    }
+
+    @Test
+    void hugeOutputIsCappedAndFlagged() {
+        long t0 = System.nanoTime();
+        RunResult r = py("while True:\n    print('x' * 1000)\n");
+        assertEquals(RunStatus.OUTPUT_LIMIT, r.status(), r.toString());
+        assertTrue(r.outputTruncated());
+        assertEquals(LIMITS.outputBytes(), r.stdout().length());
+        assertTrue((System.nanoTime() - t0) / 1e6 < 1_500);
+    }
+
+    @Test
+    void daemonDoesNotOutliveTheRun() throws Exception {
+        String marker = "r1daemon" + UUID.randomUUID().toString().replace("-", "");
+        RunResult r = py("import subprocess\nsubprocess.Popen(['/usr/bin/python3', '-c', 'import os, time\\nif os.fork() == 0:\\n"
+                + "    os.setsid()\\n    time.sleep(30)', '" + marker + "'], start_new_session=True)\nprint('spawned')\n");
+        assertEquals(RunStatus.OK, r.status(), r.toString());
+        Thread.sleep(200);
+        assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(marker)),
+                "the daemon survived");
+    }
+
+    @Test
+    void killingTheParentTearsDownTheRun() {
+        RunResult r = py("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nimport time\ntime.sleep(30)\n");
+        assertEquals(RunStatus.CRASH, r.status(), r.toString());
+        assertTrue(r.wallMillis() < 1_500, r.toString());
+        RunResult init = py("import os, signal\ntry:\n    os.kill(1, signal.SIGKILL)\nexcept OSError as e:\n    print(e)\nprint('alive')\n");
+        assertTrue(init.stdout().endsWith("alive\n"), init.toString());
+    }
+
+    @Test
+    void cpp() {
+        assumeTrue(sandbox.supports(Language.CPP), "g++ not installed");
+        RunResult ok = sandbox.run(Language.CPP, "#include <iostream>\nint main(){int a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}",
+                "2 3", LIMITS);
+        assertEquals(RunStatus.OK, ok.status(), ok.toString());
+        assertEquals("5\n", ok.stdout());
+        RunResult bad = sandbox.run(Language.CPP, "int main(){ return x; }", "", LIMITS);
+        assertEquals(RunStatus.ERROR, bad.status());
+        assertTrue(bad.stderr().contains("error"), bad.toString());
+    }
+
+    @Test
+    void testCasesSeparateWrongFromTimeout() {
+        try (SandboxPool pool = new SandboxPool(sandbox, 2, 16, null)) {
+            String code = "n = int(input())\nif n == 3:\n    while True: pass\nprint(n * 2)\n";
+            List<TestOutcome> o = CodeTests.run(pool, Language.PYTHON, code,
+                    List.of(CodeTest.io("1\n", "2\n"), CodeTest.io("2\n", "5"), CodeTest.io("3\n", "6")), LIMITS)
+                    .toCompletableFuture().join();
+            assertEquals(List.of(RunStatus.OK, RunStatus.WRONG, RunStatus.TIMEOUT), o.stream().map(TestOutcome::status).toList());
+            String fn = "def add(a, b):\n    return a + b\n";
+            List<TestOutcome> f = CodeTests.run(pool, Language.PYTHON, fn, List.of(
+                    CodeTest.call("def check(candidate):\n    assert candidate(1, 2) == 3\n", "add"),
+                    CodeTest.call("def check(candidate):\n    assert candidate(1, 2) == 4\n", "add")), LIMITS)
+                    .toCompletableFuture().join();
+            assertEquals(List.of(RunStatus.OK, RunStatus.WRONG), f.stream().map(TestOutcome::status).toList());
+        }
+    }
+
+    @Test
+    void fullQueueIsRejected() {
+        try (SandboxPool pool = new SandboxPool(sandbox, 1, 1, null)) {
+            var a = pool.submit(Language.PYTHON, "import time\ntime.sleep(0.5)", "", LIMITS).toCompletableFuture();
+            var b = pool.submit(Language.PYTHON, "import time\ntime.sleep(0.5)", "", LIMITS).toCompletableFuture();
+            var c = pool.submit(Language.PYTHON, "pass", "", LIMITS).toCompletableFuture();
+            CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, c::join);
+            assertTrue(e.getCause() instanceof SandboxBusyException, e.toString());
+            assertEquals(RunStatus.OK, a.join().status());
+            assertEquals(RunStatus.OK, b.join().status());
+        }
+    }
+}
