@@ -4,6 +4,7 @@ import dev.r1serve.server.R1Server;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
 import java.nio.file.Path;
+import dev.r1serve.reward.grpc.RewardServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,6 +47,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--context", description = "Context length per sequence with --model.")
     Integer context;
 
+    @Option(names = "--rewards", description = "Also serve the RewardService (rewards, GRPO advantages, code sandbox) on this port.")
+    boolean withRewards;
+
     @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "On SIGTERM: how long work in flight may finish before it is cancelled (default: ${DEFAULT-VALUE}).")
     long drainTimeoutSeconds;
@@ -87,11 +91,16 @@ final class ServeCommand implements Callable<Integer> {
                 metricsPort != null ? metricsPort : config.metricsPort(),
                 apiKeys != null ? apiKeys : config.apiKeysFile(),
                 tls(config.tls()), config.rateLimit(), httpPort != null ? httpPort : config.httpPort());
-        R1Server server = R1Server.launch(config);
+        RewardServer.Mounted rewards = withRewards
+                ? RewardServer.mountable(RewardServer.Config.loopback(0)) : null;
+        R1Server server = R1Server.launch(config, rewards == null ? List.of() : List.of(rewards.service()));
         // SIGTERM (and Ctrl-C): drain, then halt with 0. Halting is needed because llama.cpp's native
         // loop thread is not a daemon, and a JVM ended by a signal would otherwise exit with 143.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.drain(Duration.ofSeconds(drainTimeoutSeconds));
+            if (rewards != null) {
+                rewards.close();
+            }
             System.out.flush();
             Runtime.getRuntime().halt(0);
         }, "r1-drain"));

@@ -11,6 +11,7 @@ import dev.r1serve.server.security.ApiKeyInterceptor;
 import dev.r1serve.server.security.RateLimitInterceptor;
 import dev.r1serve.server.security.RateLimits;
 import dev.r1serve.server.validation.RequestValidator;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -21,6 +22,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -120,10 +122,21 @@ public final class R1Server implements AutoCloseable {
 
     /** Loads the configured models and starts serving them; closes the models if the start fails. */
     public static R1Server launch(ServerConfig config) throws IOException {
+        return launch(config, List.of());
+    }
+
+    /**
+     * Like {@link #launch(ServerConfig)}, also serving {@code extraServices} on the same port behind the same
+     * keys, TLS and call metrics (e.g. the RewardService: {@code r1 serve --rewards}).
+     */
+    public static R1Server launch(ServerConfig config, List<BindableService> extraServices) throws IOException {
         ModelRegistry models = ModelLoader.loadAll(config.models());
         try {
-            return onPort(config.hostOrDefault(), config.portOrDefault(), models, config.maxSamplesOrDefault(),
-                    ServerOptions.from(config)).start();
+            NettyServerBuilder builder = NettyServerBuilder.forAddress(
+                    new InetSocketAddress(config.hostOrDefault(), config.portOrDefault()));
+            extraServices.forEach(builder::addService);
+            return new R1Server(builder, models, config.maxSamplesOrDefault(), ServerOptions.from(config),
+                    config.hostOrDefault()).start();
         } catch (IOException | RuntimeException e) {
             models.close();
             throw e;

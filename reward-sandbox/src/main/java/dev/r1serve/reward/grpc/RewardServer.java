@@ -76,15 +76,31 @@ public final class RewardServer implements AutoCloseable {
 
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
-    private final RewardMetrics metrics = new RewardMetrics();
+    private final RewardMetrics metrics;
     private final SandboxPool pool;
     private final ExecutorService scoring;
     private final RewardScorer scorer;
     private final Config config;
     private HTTPServer metricsServer;
 
-    private RewardServer(Config config) {
-        this.config = config;
+    /**
+     * The RewardService with what it runs on (sandbox pool, scoring threads), for a gRPC server of another's:
+     * {@code r1 serve --rewards} mounts it beside the InferenceService. Close it after that server.
+     */
+    public record Mounted(RewardGrpcService service, SandboxPool pool, ExecutorService scoring, RewardScorer scorer,
+                          RewardMetrics metrics) implements AutoCloseable {
+        @Override
+        public void close() {
+            scoring.shutdownNow();
+            if (pool != null) {
+                pool.close();
+            }
+        }
+    }
+
+    /** Builds the service and its sandbox pool; without bubblewrap, code rewards are disabled (logged). */
+    public static Mounted mountable(Config config) {
+        RewardMetrics metrics = new RewardMetrics();
         SandboxPool p = null;
         try {
             Sandbox sb = Sandbox.detect();
@@ -93,14 +109,24 @@ public final class RewardServer implements AutoCloseable {
         } catch (SandboxUnavailableException e) {
             LOG.warning("code rewards disabled: " + e.getMessage());
         }
-        this.pool = p;
         int cores = Runtime.getRuntime().availableProcessors();
-        this.scoring = Executors.newFixedThreadPool(Math.max(2, cores), Thread.ofPlatform().name("r1-reward-", 0).daemon().factory());
-        this.scorer = new RewardScorer(config.rewards(), pool, metrics);
+        ExecutorService scoring = Executors.newFixedThreadPool(Math.max(2, cores),
+                Thread.ofPlatform().name("r1-reward-", 0).daemon().factory());
+        RewardScorer scorer = new RewardScorer(config.rewards(), p, metrics);
         RewardGrpcService service = new RewardGrpcService(scorer, config.advantage(), config.maxPendingGroups(),
                 config.maxInFlight(), scoring);
+        return new Mounted(service, p, scoring, scorer, metrics);
+    }
+
+    private RewardServer(Config config) {
+        this.config = config;
+        Mounted mounted = mountable(config);
+        this.metrics = mounted.metrics();
+        this.pool = mounted.pool();
+        this.scoring = mounted.scoring();
+        this.scorer = mounted.scorer();
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-                .addService(service)
+                .addService(mounted.service())
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();
