@@ -67,8 +67,11 @@ class RemoteEngineEndToEndTest {
     @BeforeAll
     static void start() throws IOException {
         String backend = "http://127.0.0.1:" + TestServer.get().httpPort();
+        String chatBackend = "http://127.0.0.1:" + ScriptedServer.get().httpPort();
         front = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(
-                        ModelConfig.remote("remote-stories", "openai", List.of(backend), TestServer.STORIES, "none", 512, 4))),
+                        ModelConfig.remote("remote-stories", "openai", List.of(backend), TestServer.STORIES, "none", 512, 4),
+                        ModelConfig.remote("remote-r1-chat", "openai-chat", List.of(chatBackend), ScriptedServer.R1_QWEN2,
+                                "deepseek-r1", 256, 2))),
                 64, ServerOptions.DEFAULTS.withHttpPort(0)).start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", front.port()).usePlaintext().build();
     }
@@ -85,6 +88,18 @@ class RemoteEngineEndToEndTest {
 
     private static GenerateRequest request(String model, SamplingParams.Builder s) {
         return GenerateRequest.newBuilder().setModel(model).setPrompt("").setSampling(s).build();
+    }
+
+    @Test
+    void chatModeSendsMessagesToTheBackendsChatCompletionsAndSplitsItsReasoning() {
+        GenerateRequest chat = GenerateRequest.newBuilder().setModel("remote-r1-chat")
+                .setChat(dev.r1serve.proto.v1.ChatMessages.newBuilder().addMessages(dev.r1serve.proto.v1.ChatMessage
+                        .newBuilder().setRole("user").setContent("What is 6 times 7?")))
+                .setSampling(SamplingParams.newBuilder().setTemperature(0).setMaxTokens(64)).build();
+        Sample s = remote().generate(chat).getSamples(0);
+        assertEquals("Let me think", s.getReasoning(), s.getText());
+        assertEquals("The answer is 42", s.getAnswer(), s.getText());
+        assertEquals(dev.r1serve.proto.v1.FinishReason.FINISH_REASON_EOS, s.getFinishReason());
     }
 
     @Test

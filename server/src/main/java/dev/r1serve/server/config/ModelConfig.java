@@ -62,7 +62,7 @@ public record ModelConfig(
                 defaultTimeoutSeconds, null, null, null, null, null, null, null);
     }
 
-    /** A model served by a remote backend ({@code engine} "openai" or "lmi") with defaults for the rest. */
+    /** A model served by a remote backend ({@code engine} "openai", "openai-chat" or "lmi") with defaults for the rest. */
     public static ModelConfig remote(String name, String engine, java.util.List<String> urls, String backendModel,
             String template, Integer contextLength, Integer slots) {
         return new ModelConfig(name, null, engine, template, contextLength, slots, null, null, null, null, urls,
@@ -77,5 +77,10 @@ public record ModelConfig(
     public static ModelConfig llamaCpp(String name, String path, String template, Integer contextLength,
                                        Integer slots, Integer threads) {
         return new ModelConfig(name, path, null, template, contextLength, slots, threads, null, null, null);
+    }
+
+    /** Whether {@code engine} names a remote backend: openai (completions), openai-chat, lmi. */
+    public static boolean isRemoteEngine(String engine) {
+        return "openai".equals(engine) || "openai-chat".equals(engine) || "lmi".equals(engine);
     }
 }

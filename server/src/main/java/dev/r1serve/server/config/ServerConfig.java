@@ -90,7 +90,7 @@ public record ServerConfig(String host, Integer port, Integer maxSamples, List<M
             if (m == null || m.name() == null || m.name().isBlank()) {
                 throw new IOException(file + ": models[" + i + "].name is required");
             }
-            boolean remote = "openai".equals(m.engine()) || "lmi".equals(m.engine());
+            boolean remote = ModelConfig.isRemoteEngine(m.engine());
             if (remote && (m.urls() == null || m.urls().isEmpty())) {
                 throw new IOException(file + ": models[" + i + "].urls is required with engine " + m.engine());
             }

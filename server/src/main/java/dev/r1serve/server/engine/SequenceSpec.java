@@ -1,5 +1,6 @@
 package dev.r1serve.server.engine;
 
+import dev.r1serve.server.chat.ChatMessage;
 import java.util.List;
 
 /**
@@ -7,6 +8,8 @@ import java.util.List;
  *
  * @param seed the engine seed of this sequence (already derived from the request seed and index)
  * @param stop stop strings, matched on the generated text by the engine adapter
+ * @param chat the chat turns {@code prompt} was rendered from (empty for raw prompts), for engines whose
+ *     backend renders chats itself ({@code engine: openai-chat})
  */
 public record SequenceSpec(
         String prompt,
@@ -17,9 +20,17 @@ public record SequenceSpec(
         long seed,
         int maxTokens,
         List<String> stop,
-        boolean returnTokenIds) {
+        boolean returnTokenIds,
+        List<ChatMessage> chat) {
 
     public SequenceSpec {
         stop = List.copyOf(stop);
+        chat = List.copyOf(chat);
+    }
+
+    /** A sequence from a raw prompt (no chat turns). */
+    public SequenceSpec(String prompt, float temperature, float topP, int topK, float minP, long seed, int maxTokens,
+                        List<String> stop, boolean returnTokenIds) {
+        this(prompt, temperature, topP, topK, minP, seed, maxTokens, stop, returnTokenIds, List.of());
     }
 }

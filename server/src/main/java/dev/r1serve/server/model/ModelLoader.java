@@ -35,12 +35,12 @@ public final class ModelLoader {
 
     public static HostedModel load(ModelConfig c) {
         String engineKind = c.engine() == null ? "llama.cpp" : c.engine();
-        if (engineKind.equals("openai") || engineKind.equals("lmi")) {
+        if (ModelConfig.isRemoteEngine(engineKind)) {
             return RemoteModels.load(c);
         }
         if (!engineKind.equals("llama.cpp")) {
             throw new IllegalArgumentException("model '" + c.name() + "': unknown engine '" + engineKind
-                    + "' (expected llama.cpp, openai or lmi)");
+                    + "' (expected llama.cpp, openai, openai-chat or lmi)");
         }
         boolean builtin = BuiltinModels.isBuiltin(c.path());
         Path gguf = builtin ? BuiltinModels.resolve(c.path()).orElseThrow() : Path.of(c.path());

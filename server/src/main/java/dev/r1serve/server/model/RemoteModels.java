@@ -16,7 +16,11 @@ final class RemoteModels {
     private RemoteModels() {}
 
     static HostedModel load(ModelConfig c) {
-        Protocol protocol = c.engine().equals("lmi") ? Protocol.LMI : Protocol.OPENAI;
+        Protocol protocol = switch (c.engine()) {
+            case "lmi" -> Protocol.LMI;
+            case "openai-chat" -> Protocol.OPENAI_CHAT;
+            default -> Protocol.OPENAI;
+        };
         if (c.urls() == null || c.urls().isEmpty()) {
             throw new IllegalArgumentException("model '" + c.name() + "': engine " + c.engine() + " needs 'urls'");
         }

@@ -109,7 +109,7 @@ public final class RequestValidator {
                 : ValidGenerateRequest.clampSeed(seeds.nextLong());
         return new ValidGenerateRequest(model, prompt, thinkPrefilled, temperature, topP, topK, minP, seed,
                 maxTokens, List.copyOf(s.getStopList()), n, r.getOptions().getReturnTokenIds(), r.getPriority(),
-                r.getRequestId());
+                r.getRequestId(), r.hasChat() ? turns(r.getChat().getMessagesList()) : List.of());
     }
 
     /** Renders the request's input (used by Tokenize too). */
@@ -158,6 +158,10 @@ public final class RequestValidator {
             throw invalid("chat.messages[" + (turns.size() - 1) + "].role", "the last message must be from the user");
         }
         return model.template().render(turns, prefill);
+    }
+
+    private static List<ChatMessage> turns(List<dev.r1serve.proto.v1.ChatMessage> messages) {
+        return messages.stream().map(m -> new ChatMessage(m.getRole(), m.getContent())).toList();
     }
 
     private static String abbreviate(String s) {

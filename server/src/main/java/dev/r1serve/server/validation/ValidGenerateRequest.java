@@ -1,6 +1,7 @@
 package dev.r1serve.server.validation;
 
 import dev.r1serve.server.model.HostedModel;
+import dev.r1serve.server.chat.ChatMessage;
 import java.util.List;
 
 /**
@@ -9,6 +10,7 @@ import java.util.List;
  * @param prompt the text the engine sees (chat already rendered)
  * @param thinkPrefilled whether the prompt ends with a pre-filled {@code <think>}
  * @param seed the request seed (uint32); sample i uses {@link #sampleSeed(int)}
+ * @param chat the chat turns the prompt was rendered from; empty for a raw prompt
  */
 public record ValidGenerateRequest(
         HostedModel model,
@@ -24,7 +26,12 @@ public record ValidGenerateRequest(
         int n,
         boolean returnTokenIds,
         int priority,
-        String requestId) {
+        String requestId,
+        List<ChatMessage> chat) {
+
+    public ValidGenerateRequest {
+        chat = List.copyOf(chat);
+    }
 
     /**
      * The engine seed of sample {@code index}. Sample 0 uses the request seed itself, so a sample can be

@@ -42,6 +42,11 @@ public record RemoteEngineOptions(
     public enum Protocol {
         /** OpenAI-compatible {@code /v1/completions} with SSE streaming (vLLM, SGLang, trtllm-serve, r1-serve). */
         OPENAI,
+        /**
+         * OpenAI-compatible {@code /v1/chat/completions} with SSE streaming: chat requests go as messages and the
+         * backend renders them with its own template (raw prompts still use {@code /v1/completions}).
+         */
+        OPENAI_CHAT,
         /** DJL Serving LMI {@code /invocations}: {@code {"inputs", "parameters"}}, JSON lines streaming. */
         LMI
     }

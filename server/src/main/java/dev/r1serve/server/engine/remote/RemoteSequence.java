@@ -126,8 +126,11 @@ final class RemoteSequence implements SequenceHandle {
         long start = System.nanoTime();
         lastActivityNanos = start;
         idleTimedOut = false;
-        boolean openAi = engine.options.protocol() == RemoteEngineOptions.Protocol.OPENAI;
-        var request = engine.post(b.resolve(openAi ? "/v1/completions" : "/invocations"), requestBody(openAi))
+        RemoteEngineOptions.Protocol protocol = engine.options.protocol();
+        boolean chat = protocol == RemoteEngineOptions.Protocol.OPENAI_CHAT && !spec.chat().isEmpty();
+        boolean openAi = protocol != RemoteEngineOptions.Protocol.LMI;
+        String path = chat ? "/v1/chat/completions" : openAi ? "/v1/completions" : "/invocations";
+        var request = engine.post(b.resolve(path), requestBody(openAi, chat))
                 .header("Accept", openAi ? "text/event-stream" : "application/jsonlines").build();
         CompletableFuture<HttpResponse<InputStream>> future =
                 engine.client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -342,12 +345,18 @@ final class RemoteSequence implements SequenceHandle {
         }
     }
 
-    private String requestBody(boolean openAi) {
+    private String requestBody(boolean openAi, boolean chat) {
         ObjectNode root = StreamPiece.JSON.createObjectNode();
         ObjectNode p = root;
         if (openAi) {
-            root.put("model", engine.options.backendModel()).put("prompt", spec.prompt())
-                    .put("max_tokens", spec.maxTokens()).put("n", 1).put("stream", true);
+            root.put("model", engine.options.backendModel());
+            if (chat) {
+                ArrayNode messages = root.putArray("messages");
+                spec.chat().forEach(m -> messages.addObject().put("role", m.role()).put("content", m.content()));
+            } else {
+                root.put("prompt", spec.prompt());
+            }
+            root.put("max_tokens", spec.maxTokens()).put("n", 1).put("stream", true);
             root.putObject("stream_options").put("include_usage", true);
         } else {
             root.put("inputs", spec.prompt()).put("stream", true);

@@ -44,6 +44,39 @@ class RemoteEngineScriptedTest {
     }
 
     @Test
+    void chatModeSendsTheTurnsToChatCompletionsAndRawPromptsToCompletions() throws Exception {
+        try (ScriptedBackend b = new ScriptedBackend()
+                .on("/v1/chat/completions", (ex, body) -> {
+                    OutputStream out = stream(ex, "text/event-stream");
+                    write(out, "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"hmm\"}}]}\n\n");
+                    write(out, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"42\"},\"finish_reason\":\"stop\"}]}\n\n");
+                    write(out, "data: [DONE]\n\n");
+                })
+                .on("/v1/completions", (ex, body) -> {
+                    OutputStream out = stream(ex, "text/event-stream");
+                    write(out, sse("raw", "stop") + "data: [DONE]\n\n");
+                });
+             RemoteEngine e = engine(Protocol.OPENAI_CHAT, b.uri())) {
+            List<dev.r1serve.server.chat.ChatMessage> turns = List.of(
+                    new dev.r1serve.server.chat.ChatMessage("system", "Be brief."),
+                    new dev.r1serve.server.chat.ChatMessage("user", "6 times 7?"));
+            RecordingListener chat = new RecordingListener();
+            run(e, new SequenceSpec("<｜User｜>6 times 7?<｜Assistant｜>", 0.6f, 0.95f, 0, 0, 7, 16, List.of(), false, turns), chat);
+            JsonNode req = StreamPiece.JSON.readTree(b.bodies.get(0));
+            assertEquals(2, req.get("messages").size());
+            assertEquals("user", req.get("messages").get(1).get("role").asText());
+            assertEquals("6 times 7?", req.get("messages").get(1).get("content").asText());
+            assertTrue(!req.has("prompt"), "chat requests carry messages, not a rendered prompt");
+            assertTrue(chat.text.toString().contains("hmm") && chat.text.toString().endsWith("42"), chat.text.toString());
+
+            RecordingListener raw = new RecordingListener();
+            run(e, spec(List.of()), raw);
+            assertEquals("raw", raw.text.toString());
+            assertEquals("Once", StreamPiece.JSON.readTree(b.bodies.get(1)).get("prompt").asText());
+        }
+    }
+
+    @Test
     void openAiStreamMapsParametersTextAndUsage() throws Exception {
         try (ScriptedBackend b = new ScriptedBackend().on("/v1/completions", (ex, body) -> {
             OutputStream out = stream(ex, "text/event-stream");
