@@ -52,8 +52,6 @@ final class BenchLoadCommand implements Callable<Integer> {
     @Option(names = "--max-requests", defaultValue = "100000", description = "Stop after this many requests in any case.")
     int maxRequests;
 
-    private static final io.grpc.Metadata.Key<String> RETRY_AFTER_MS =
-            io.grpc.Metadata.Key.of("retry-after-ms", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
     private static final java.util.concurrent.ScheduledExecutorService RETRY_TIMER =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
 
@@ -149,7 +147,7 @@ final class BenchLoadCommand implements Callable<Integer> {
                     rejected.add((System.nanoTime() - t0) / 1e6);
                     // A well-behaved client waits as long as the server's retry hint says (capped at 1 s).
                     io.grpc.Metadata trailers = Status.trailersFromThrowable(t);
-                    String hint = trailers == null ? null : trailers.get(RETRY_AFTER_MS);
+                    String hint = trailers == null ? null : trailers.get(dev.r1serve.client.R1Client.RETRY_AFTER_MS);
                     long wait = hint == null ? 100 : Math.min(1000, Long.parseLong(hint));
                     RETRY_TIMER.schedule((Runnable) slots::release, wait, TimeUnit.MILLISECONDS);
                 }

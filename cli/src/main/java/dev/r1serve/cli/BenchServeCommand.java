@@ -11,6 +11,7 @@ import dev.r1serve.proto.v1.SamplingParams;
 import dev.r1serve.server.R1Server;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
+import dev.r1serve.server.engine.llamacpp.NativeLibrary;
 import dev.r1serve.server.gguf.TinyModelGenerator;
 import dev.r1serve.server.model.BuiltinModels;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class BenchServeCommand implements Callable<Integer> {
                 gguf, Files.size(gguf) / 1e6, nThreads, tokens, rounds);
 
         List<Double> direct = new ArrayList<>();
-        prepareNativeDir();
+        NativeLibrary.prepare();
         try (LlamaModel llama = new LlamaModel(new ModelParameters().setModel(gguf.toString()).setCtxSize(1024)
                 .setParallel(1).setThreads(nThreads).setThreadsBatch(nThreads).disableLog())) {
             decodeDirect(llama); // warm-up
@@ -87,16 +88,6 @@ final class BenchServeCommand implements Callable<Integer> {
         Path p = TinyModelGenerator.writeQwen2HalfBillionShape(dir);
         System.out.printf("bench model ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return p;
-    }
-
-    private static void prepareNativeDir() throws Exception {
-        String dir = System.getProperty("de.kherud.llama.tmpdir");
-        if (dir == null) {
-            Path p = Files.createTempDirectory("r1-bench-jllama");
-            System.setProperty("de.kherud.llama.tmpdir", p.toString());
-        } else {
-            Files.createDirectories(Path.of(dir));
-        }
     }
 
     /** Tokens/s from the first to the last token (prefill excluded on both sides). */

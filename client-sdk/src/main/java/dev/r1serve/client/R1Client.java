@@ -75,17 +75,21 @@ public final class R1Client implements AutoCloseable {
     private final Duration defaultDeadline;
     private final CallCredentials credentials;
     private final RetryConfig retryConfig;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
     private final ScheduledExecutorService retryTimer;
 
     private R1Client(Builder b) {
         this.channel = b.buildChannel();
         this.defaultDeadline = b.defaultDeadline;
         this.credentials = b.apiKey == null ? null : new BearerCredentials(b.apiKey);
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
         this.retryConfig = RetryConfig.custom()
                 .maxAttempts(b.maxAttempts)
                 .retryOnException(R1Client::retriable)
                 .intervalBiFunction((Integer attempt, Either<Throwable, Object> outcome) ->
-                        backoffMillis(attempt, outcome.isLeft() ? outcome.getLeft() : null, b.initialBackoff, b.maxBackoff))
+                        backoffMillis(attempt, outcome.isLeft() ? outcome.getLeft() : null, initialBackoff, maxBackoff))
                 .build();
         this.retryTimer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("r1-client-retry").daemon().factory());
@@ -312,7 +316,8 @@ public final class R1Client implements AutoCloseable {
         return Retry.of(name, retryConfig);
     }
 
-    static boolean retriable(Throwable t) {
+    /** Whether a failure is transient and a retry may succeed: UNAVAILABLE and RESOURCE_EXHAUSTED. */
+    public static boolean retriable(Throwable t) {
         Status.Code code = Status.fromThrowable(t).getCode();
         return code == Status.Code.UNAVAILABLE || code == Status.Code.RESOURCE_EXHAUSTED;
     }
@@ -379,7 +384,7 @@ public final class R1Client implements AutoCloseable {
                         context.cancel(null);
                         throw e;
                     }
-                    long wait = backoffMillis((int) attempts.get(), e, Duration.ofMillis(100), Duration.ofSeconds(10));
+                    long wait = backoffMillis((int) attempts.get(), e, initialBackoff, maxBackoff);
                     context.cancel(null);
                     try {
                         Thread.sleep(wait);

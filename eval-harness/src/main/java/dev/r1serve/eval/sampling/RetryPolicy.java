@@ -1,7 +1,7 @@
 package dev.r1serve.eval.sampling;
 
+import dev.r1serve.client.R1Client;
 import io.grpc.Metadata;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
 
     /** The trailer r1-serve sets on RESOURCE_EXHAUSTED. */
-    public static final Metadata.Key<String> RETRY_AFTER_MS = Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> RETRY_AFTER_MS = R1Client.RETRY_AFTER_MS;
 
     public RetryPolicy {
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1");
@@ -31,8 +31,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 
     /** Whether {@code e} is worth retrying. */
     public static boolean retryable(StatusRuntimeException e) {
-        Status.Code c = e.getStatus().getCode();
-        return c == Status.Code.UNAVAILABLE || c == Status.Code.RESOURCE_EXHAUSTED;
+        return R1Client.retriable(e);
     }
 
     /** The wait before attempt {@code attempt + 1} (attempt counts from 1) after failure {@code e}. */

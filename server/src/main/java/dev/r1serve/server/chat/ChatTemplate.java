@@ -32,7 +32,7 @@ public enum ChatTemplate {
                 switch (m.role()) {
                     case "user" -> sb.append("<｜User｜>").append(m.content());
                     case "assistant" -> sb.append("<｜Assistant｜>")
-                            .append(ReasoningSplit.of(m.content(), false).answerOrText())
+                            .append(ReasoningSplit.of(m.content(), false).answer())
                             .append("<｜end▁of▁sentence｜>");
                     default -> { }
                 }

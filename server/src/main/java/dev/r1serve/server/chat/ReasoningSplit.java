@@ -34,9 +34,4 @@ public record ReasoningSplit(String reasoning, String answer, boolean closed, bo
         String answer = completion.substring(close + CLOSE.length()).strip();
         return new ReasoningSplit(reasoning, answer, true, true);
     }
-
-    /** The answer, or the whole text for completions that did not reason (used for history turns). */
-    String answerOrText() {
-        return answer;
-    }
 }

@@ -19,8 +19,7 @@ import java.util.function.Supplier;
 public final class RateLimits {
 
     /** Trailer with the milliseconds until the client's budget refreshes. */
-    public static final Metadata.Key<String> RETRY_AFTER_MS =
-            Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> RETRY_AFTER_MS = dev.r1serve.server.api.StatusMapper.RETRY_AFTER_MS;
 
     private static final Duration PERIOD = Duration.ofSeconds(1);
     // Peers on an open server are unbounded; idle limiters are dropped once this many clients were seen.

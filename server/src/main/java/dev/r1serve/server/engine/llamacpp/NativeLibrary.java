@@ -11,13 +11,14 @@ import java.nio.file.Path;
  * jllama* it finds there, which would break other processes sharing /tmp; so each process gets a
  * private directory, which must exist before the load.
  */
-final class NativeLibrary {
+public final class NativeLibrary {
 
     private static final String TMPDIR_PROPERTY = "de.kherud.llama.tmpdir";
 
     private NativeLibrary() {}
 
-    static synchronized void prepare() {
+    /** Gives java-llama.cpp a private, existing directory for its native library; call before its first use. */
+    public static synchronized void prepare() {
         String dir = System.getProperty(TMPDIR_PROPERTY);
         try {
             Path path = dir != null
