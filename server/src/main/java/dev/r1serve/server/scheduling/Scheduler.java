@@ -42,6 +42,7 @@ public final class Scheduler {
     private boolean dispatchAgain;
     private final AtomicLong dispatched = new AtomicLong();
     private final AtomicLong expiredInQueue = new AtomicLong();
+    private final AtomicLong cancelledInQueue = new AtomicLong();
     /** Exponential moving average of a sequence's time in the engine, for retry hints. */
     private volatile double averageSequenceMillis = 1000;
 
@@ -116,6 +117,14 @@ public final class Scheduler {
     /** Sequences dropped from the queue because their deadline passed or their caller left before they could start. */
     public long expiredInQueue() {
         return expiredInQueue.get();
+    }
+
+    /**
+     * Sequences that left the queue without engine work: expired at their turn, or cancelled while waiting.
+     * Every submitted sequence is eventually counted either here or in {@link #dispatchedSequences()}.
+     */
+    public long droppedInQueue() {
+        return expiredInQueue.get() + cancelledInQueue.get();
     }
 
     /** How long a caller refused now should wait: the queue ahead drained at the recent pace. */
@@ -299,6 +308,7 @@ public final class Scheduler {
                 }
             }
             if (removed) {
+                cancelledInQueue.incrementAndGet();
                 job.listener().onFinish(new SequenceResult(FinishReason.CANCELLED, 0, 0, null));
                 return;
             }

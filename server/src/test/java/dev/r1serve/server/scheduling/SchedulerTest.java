@@ -130,6 +130,7 @@ class SchedulerTest {
         List<SequenceHandle> queued = s.submit(jobs("q", 3), 0, "c", null);
         queued.forEach(SequenceHandle::cancel);
         assertEquals(0, s.waitingSequences());
+        assertEquals(3, s.droppedInQueue());
         engine.finish(0);
         assertEquals(List.of("busy"), order(engine));
         assertEquals(3, finished.stream().filter(r -> r.reason() == FinishReason.CANCELLED).count());
