@@ -49,6 +49,8 @@ public final class LlamaCppEngine implements Engine {
     private final TokenPieces pieces;
     private final boolean addsBos;
     private volatile boolean closed;
+    private boolean cancelledTasks;
+    static final long CANCEL_SETTLE_MILLIS = 5;
     /** When the engine thread last finished a step or an idle wait; a stale value with work means a hang. */
     private volatile long lastProgressNanos = System.nanoTime();
     /** No token for this long while sequences run means the engine hangs (long prefills stay well below). */
@@ -152,6 +154,11 @@ public final class LlamaCppEngine implements Engine {
     private void run() {
         while (!closed) {
             try {
+                if (cancelledTasks) {
+                    // Let llama.cpp take in the cancellations (and free their slots) before new tasks arrive.
+                    cancelledTasks = false;
+                    Thread.sleep(CANCEL_SETTLE_MILLIS);
+                }
                 admit();
                 if (running.isEmpty()) {
                     lastProgressNanos = System.nanoTime();
@@ -313,6 +320,7 @@ public final class LlamaCppEngine implements Engine {
 
         void cancelTask() {
             if (iterator != null) {
+                cancelledTasks = true;
                 iterator.cancel();
             }
         }
