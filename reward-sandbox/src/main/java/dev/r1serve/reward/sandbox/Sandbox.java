@@ -178,9 +178,16 @@ public final class Sandbox {
         return null;
     }
 
+    /** Starts spares in the background until {@code maxSpares} are ready or starting (not just one per run). */
     private void refillLater(Limits limits) {
-        if (closed || spareCount.get() >= maxSpares) return;
-        spareCount.incrementAndGet();
+        while (!closed) {
+            int n = spareCount.get();
+            if (n >= maxSpares) return;
+            if (spareCount.compareAndSet(n, n + 1)) startSpare(limits);
+        }
+    }
+
+    private void startSpare(Limits limits) {
         Thread.ofVirtual().start(() -> {
             Path dir = null;
             try {
