@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         version = "r1-serve 0.1.0",
         description = "Serve, evaluate and score reasoning LLMs (DeepSeek-R1 and its distills) over gRPC.",
         subcommands = {ServeCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class,
-                dev.r1serve.reward.verify.cli.VerifyCommand.class, dev.r1serve.eval.cli.EvalCommand.class,
+                dev.r1serve.reward.verify.cli.VerifyCommand.class, dev.r1serve.eval.cli.EvalCommand.class, dev.r1serve.eval.cli.DistillCommand.class,
                 RewardCommand.class, SandboxCommand.class})
 public final class R1 {
 

@@ -19,15 +19,14 @@ import dev.r1serve.eval.report.Reports;
 import dev.r1serve.eval.sampling.Progress;
 import dev.r1serve.eval.sampling.SampleRecord;
 import dev.r1serve.eval.sampling.SampleStore;
+import dev.r1serve.eval.sampling.SampleStream;
 import dev.r1serve.proto.v1.ChatMessage;
 import dev.r1serve.proto.v1.ChatMessages;
-import dev.r1serve.proto.v1.GenerateChunk;
 import dev.r1serve.proto.v1.GenerateOptions;
 import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.ModelInfo;
 import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.proto.v1.SamplingParams;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -36,7 +35,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -182,15 +180,8 @@ public final class EvalRunner {
                             for (int i = p.firstIndex(); i < p.firstIndex() + p.n(); i++) needed |= !have.contains(i);
                             if (!needed) continue;
                             GenerateRequest req = request(manifest, p);
-                            Iterator<Sample> stream = call(client, spec, req).iterator();
-                            Iterable<Sample> samples = () -> stream; // lazily: each sample is recorded as it finishes
-                            try {
-                                stream.hasNext(); // a refused prompt fails here, before any sample
-                            } catch (PromptTooLong e) {
-                                // Deterministic: retrying cannot help. The samples are recorded as unanswered (wrong),
-                                // visible as finish reason "prompt_too_long", instead of failing the whole run.
-                                samples = tooLong(p, e.getMessage());
-                            }
+                            Iterable<Sample> samples = new SampleStream(client, req, spec.deadline(), spec.retry())
+                                    .orUnansweredIfTooLong(); // lazily: each sample is recorded as it finishes
                             for (Sample s : samples) {
                                 int index = p.firstIndex() + s.getIndex();
                                 if (have.contains(index)) continue; // recorded before a crash; same seed, same sample
@@ -235,85 +226,6 @@ public final class EvalRunner {
             b.setPrompt(p.variant().prompt()); // base model without a chat template: raw text
         }
         return b.build();
-    }
-
-    /**
-     * Streams one request, retrying transient refusals, and returns its samples as they finish. A stream that
-     * fails after some samples finished is retried as a whole; samples already returned are skipped by the caller
-     * by index (the server derives each sample's seed from the request seed and index, so they come out the same).
-     */
-    private static Iterable<Sample> call(R1Client client, EvalSpec spec, GenerateRequest req) {
-        return () -> new Iterator<>() {
-            private Iterator<GenerateChunk> stream;
-            private Sample next;
-            private final Set<Integer> delivered = new HashSet<>();
-            private int attempt;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null) {
-                    try {
-                        if (stream == null) {
-                            attempt++;
-                            stream = client.generateStream(req, spec.deadline());
-                        }
-                        if (!stream.hasNext()) {
-                            if (delivered.size() < req.getSampling().getN()) {
-                                throw new IllegalStateException("stream ended after " + delivered.size() + " of " + req.getSampling().getN() + " samples");
-                            }
-                            return false;
-                        }
-                        GenerateChunk c = stream.next();
-                        if (c.hasFinal() && delivered.add(c.getIndex())) next = c.getFinal();
-                    } catch (StatusRuntimeException e) {
-                        stream = null;
-                        String d = e.getStatus().getDescription();
-                        if (e.getStatus().getCode() == io.grpc.Status.Code.INVALID_ARGUMENT && d != null && d.contains("has a context of")) {
-                            throw new PromptTooLong(d);
-                        }
-                        if (!dev.r1serve.eval.sampling.RetryPolicy.retryable(e) || attempt >= spec.retry().maxAttempts()) {
-                            throw new IllegalStateException(e.getStatus().getCode() + " after " + attempt + " attempt(s): "
-                                    + e.getStatus().getDescription(), e);
-                        }
-                        sleep(spec.retry().backoff(attempt, e).toMillis());
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            public Sample next() {
-                if (!hasNext()) throw new java.util.NoSuchElementException();
-                Sample s = next;
-                next = null;
-                return s;
-            }
-        };
-    }
-
-    /** The server refused the prompt as longer than the model's context. */
-    private static final class PromptTooLong extends RuntimeException {
-        PromptTooLong(String message) {
-            super(message);
-        }
-    }
-
-    private static List<Sample> tooLong(Planned p, String why) {
-        List<Sample> out = new ArrayList<>();
-        for (int i = 0; i < p.n(); i++) {
-            out.add(Sample.newBuilder().setIndex(i).setSeed(p.seed()).setFinishReason(dev.r1serve.proto.v1.FinishReason.FINISH_REASON_ERROR)
-                    .setError(why).build());
-        }
-        return out;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off", e);
-        }
     }
 
     static SampleRecord record(Question q, int index, Sample s, Grader grader, Variant v) {

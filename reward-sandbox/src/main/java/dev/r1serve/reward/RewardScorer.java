@@ -132,7 +132,7 @@ public final class RewardScorer {
     }
 
     /** The last fenced code block of the answer, else the answer itself. */
-    static String extractCode(String answer) {
+    public static String extractCode(String answer) {
         Matcher m = FENCE.matcher(answer);
         String last = null;
         while (m.find()) last = m.group(2);

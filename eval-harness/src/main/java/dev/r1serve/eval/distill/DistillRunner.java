@@ -1,0 +1,331 @@
+package dev.r1serve.eval.distill;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.r1serve.client.R1Client;
+import dev.r1serve.eval.Shard;
+import dev.r1serve.eval.benchmark.Benchmark;
+import dev.r1serve.eval.benchmark.Benchmarks;
+import dev.r1serve.eval.benchmark.ChoiceShuffler;
+import dev.r1serve.eval.benchmark.DataFormatException;
+import dev.r1serve.eval.benchmark.Dataset;
+import dev.r1serve.eval.sampling.AppendOnlyJsonl;
+import dev.r1serve.eval.sampling.Progress;
+import dev.r1serve.eval.sampling.SampleStream;
+import dev.r1serve.proto.v1.ChatMessage;
+import dev.r1serve.proto.v1.ChatMessages;
+import dev.r1serve.proto.v1.GenerateOptions;
+import dev.r1serve.proto.v1.GenerateRequest;
+import dev.r1serve.proto.v1.ModelInfo;
+import dev.r1serve.proto.v1.Sample;
+import dev.r1serve.proto.v1.SamplingParams;
+import dev.r1serve.reward.LanguageReward;
+import dev.r1serve.reward.sandbox.Limits;
+import dev.r1serve.reward.sandbox.Sandbox;
+import dev.r1serve.reward.sandbox.SandboxPool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * {@code r1 distill}: rejection sampling for SFT data, as in the DeepSeek-R1 pipeline (paper sec. 2.3.3). For each
+ * prompt, one request with n = k; each response is checked (verifier, code tests in the sandbox, or a judge model),
+ * measured for the filters and appended to {@code samples.jsonl} as it finishes; at the end the filters and the
+ * keep policy turn the responses into {@code sft.jsonl}, {@code rejected.jsonl} and {@code summary.json}.
+ *
+ * <p>Like {@code r1 eval}: resumable after kill -9 ({@code --resume} samples only what is missing, with the same
+ * seeds), shardable ({@code --shard i/N}, then {@link #merge}), and the outputs are a pure function of the
+ * recorded responses, so resumed, merged and uninterrupted runs write the same files.
+ */
+public final class DistillRunner {
+
+    public static final String SAMPLES = "samples.jsonl", MANIFEST = "run.json", SFT = "sft.jsonl",
+            REJECTED = "rejected.jsonl", SUMMARY = "summary.json";
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private DistillRunner() {}
+
+    /** A finished run: where, what, and how fast. */
+    public record Result(Path out, DistillManifest manifest, DistillSummary summary, double wallSeconds, int newSamples) {
+        public double samplesPerSecond() {
+            return wallSeconds > 0 ? newSamples / wallSeconds : 0;
+        }
+    }
+
+    /** The prompts of a run (after limit and shard) and where they came from. */
+    record Source(String label, String benchmarkData, String sha256, List<DistillPrompt> prompts) {}
+
+    static Source load(Path data, String benchmark, Path benchmarkData, long seed, int limit, Shard shard) {
+        List<DistillPrompt> all;
+        String label, sha;
+        if (data != null) {
+            all = PromptSets.read(data);
+            label = data.toString();
+            try {
+                sha = Dataset.sha256(Files.readAllBytes(data));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + data, e);
+            }
+        } else {
+            Benchmark bench = Benchmarks.byName(benchmark);
+            bench.requireAvailable();
+            Dataset d = bench.load(benchmarkData);
+            all = PromptSets.fromBenchmark(bench, d, seed);
+            label = "benchmark:" + bench.name();
+            sha = d.sha256();
+        }
+        if (limit > 0 && limit < all.size()) all = all.subList(0, limit);
+        List<DistillPrompt> mine = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) if (shard.includes(i)) mine.add(all.get(i));
+        return new Source(label, benchmarkData == null ? null : benchmarkData.toString(), sha, mine);
+    }
+
+    /** Runs (or, with {@code resume}, continues) a distillation and writes its outputs. */
+    public static Result run(DistillSpec spec) {
+        Source src = load(spec.data(), spec.benchmark(), spec.benchmarkData(), spec.seed(), spec.limit(), spec.shard());
+        List<DistillPrompt> prompts = src.prompts();
+        if (spec.judgeModel() == null) {
+            prompts.stream().filter(p -> p.task() == DistillTask.OPEN).findFirst().ifPresent(p -> {
+                throw new IllegalArgumentException("prompt " + p.id() + " is task open (checked by a judge model): pass --judge-model");
+            });
+        }
+        try (R1Client client = R1Client.connect(spec.server())) {
+            List<ModelInfo> hosted = client.listModels();
+            ModelInfo model = pickModel(hosted, spec.model(), spec.server());
+            if ("none".equals(model.getTemplate())) {
+                throw new IllegalArgumentException("model " + model.getName() + " has no chat template; distillation needs a chat (R1-style) model");
+            }
+            ModelJudge judge = null;
+            if (spec.judgeModel() != null) {
+                judge = new ModelJudge(client, pickModel(hosted, spec.judgeModel(), spec.server()).getName(),
+                        spec.judgeMaxTokens(), spec.deadline(), spec.retry());
+            }
+            int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();
+            DistillManifest manifest = new DistillManifest(src.label(), src.benchmarkData(), src.sha256(), prompts.size(),
+                    spec.limit(), spec.shard().isAll() ? null : spec.shard().toString(), model.getName(), model.getTemplate(),
+                    spec.k(), spec.keep().name().toLowerCase(Locale.ROOT), spec.temperature(), spec.topP(), maxTokens, spec.seed(),
+                    spec.filters(), spec.judgeModel(), spec.judgeMaxTokens());
+            Files.createDirectories(spec.out());
+            Path manifestFile = spec.out().resolve(MANIFEST);
+            if (spec.resume() && Files.exists(manifestFile)) {
+                DistillManifest recorded = readManifest(spec.out());
+                if (!recorded.equals(manifest)) {
+                    throw new IllegalStateException("cannot resume " + spec.out() + ": it was recorded with other settings\n  recorded: "
+                            + recorded + "\n  now:      " + manifest);
+                }
+            }
+            boolean code = prompts.stream().anyMatch(p -> p.task() == DistillTask.CODE);
+            SandboxPool sandbox = code ? SandboxPool.sizedToCores(Sandbox.detect(), null) : null;
+            try (AppendOnlyJsonl<DistillRecord> store = open(spec.out().resolve(SAMPLES), spec.resume())) {
+                JSON.writeValue(manifestFile.toFile(), manifest);
+                CorrectnessChecker checker = new CorrectnessChecker(sandbox, judge, Limits.DEFAULT);
+                long t0 = System.nanoTime();
+                int fresh = sample(client, spec, manifest, prompts, checker, store);
+                double wall = (System.nanoTime() - t0) / 1e9;
+                DistillSummary summary = writeOutputs(spec.out(), prompts, store.records(), spec.filters(), spec.keep());
+                return new Result(spec.out(), manifest, summary, wall, fresh);
+            } finally {
+                if (sandbox != null) sandbox.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static AppendOnlyJsonl<DistillRecord> open(Path file, boolean resume) {
+        return AppendOnlyJsonl.open(file, resume, DistillRecord.class, DistillRunner::problem);
+    }
+
+    private static String problem(DistillRecord r) {
+        return r.promptId() == null || r.finishReason() == null ? "record without promptId or finishReason" : null;
+    }
+
+    private static ModelInfo pickModel(List<ModelInfo> models, String name, String server) {
+        if (models.isEmpty()) throw new IllegalStateException("server " + server + " hosts no models");
+        if (name == null) return models.get(0);
+        return models.stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "model \"" + name + "\" is not hosted by " + server + "; hosted: "
+                        + models.stream().map(ModelInfo::getName).collect(Collectors.joining(", "))));
+    }
+
+    private static int sample(R1Client client, DistillSpec spec, DistillManifest m, List<DistillPrompt> prompts,
+                              CorrectnessChecker checker, AppendOnlyJsonl<DistillRecord> store) {
+        int k = m.k();
+        Map<String, Set<Integer>> recorded = new HashMap<>();
+        for (DistillRecord r : store.records()) recorded.computeIfAbsent(r.promptId(), x -> new HashSet<>()).add(r.sample());
+        List<DistillPrompt> todo = prompts.stream().filter(p -> recorded.getOrDefault(p.id(), Set.of()).size() < k).toList();
+        int already = prompts.stream().mapToInt(p -> Math.min(k, recorded.getOrDefault(p.id(), Set.of()).size())).sum();
+        Progress progress = new Progress(spec.progress(), prompts.size(), prompts.size() * k, prompts.size() - todo.size(), already);
+        AtomicInteger fresh = new AtomicInteger();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(spec.concurrency(), r -> {
+            Thread t = new Thread(r, "distill-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (DistillPrompt p : todo) {
+                Set<Integer> have = recorded.getOrDefault(p.id(), Set.of());
+                futures.add(pool.submit(() -> {
+                    try {
+                        GenerateRequest req = request(m, p);
+                        for (Sample s : new SampleStream(client, req, spec.deadline(), spec.retry()).orUnansweredIfTooLong()) {
+                            if (have.contains(s.getIndex())) continue; // recorded before a crash; same seed, same response
+                            DistillRecord r = record(p, s, checker);
+                            store.append(r);
+                            fresh.incrementAndGet();
+                            progress.sample(Filters.apply(m.filters(), p, r).isEmpty(), r.completionTokens());
+                        }
+                        progress.question();
+                    } catch (RuntimeException e) {
+                        failures.add("prompt " + p.id() + ": " + e.getMessage());
+                    }
+                }));
+            }
+            for (Future<?> f : futures) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted; resume with --resume", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+            progress.finish();
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " prompt(s) failed (recorded responses are kept; rerun with --resume):\n  "
+                    + failures.stream().limit(10).collect(Collectors.joining("\n  ")));
+        }
+        return fresh.get();
+    }
+
+    static GenerateRequest request(DistillManifest m, DistillPrompt p) {
+        ChatMessages.Builder chat = ChatMessages.newBuilder();
+        for (DistillPrompt.Message msg : p.messages()) chat.addMessages(ChatMessage.newBuilder().setRole(msg.role()).setContent(msg.content()));
+        long seed = ChoiceShuffler.permutationSeed(m.seed(), p.id(), -1) & 0xFFFF_FFFFL;
+        return GenerateRequest.newBuilder().setModel(m.model())
+                .setSampling(SamplingParams.newBuilder().setTemperature(m.temperature()).setTopP(m.topP())
+                        .setMaxTokens(m.maxTokens()).setN(m.k()).setSeed(seed))
+                .setChat(chat)
+                .setOptions(GenerateOptions.newBuilder().setPrefillThink(true)) // the template pre-fills "<think>\n"
+                .build();
+    }
+
+    /** Checks and measures one response. */
+    static DistillRecord record(DistillPrompt p, Sample s, CorrectnessChecker checker) {
+        String finish = s.getFinishReason().name().replace("FINISH_REASON_", "").toLowerCase(Locale.ROOT);
+        if (finish.equals("error") && s.getError().contains("has a context of")) finish = "prompt_too_long";
+        String error = s.getError().isEmpty() ? null : s.getError();
+        String reasoning = s.getReasoning(), answer = s.getAnswer(), text = s.getText();
+        boolean failed = finish.equals("error") || finish.equals("cancelled") || finish.equals("prompt_too_long");
+        Check check;
+        if (failed) {
+            check = new Check(null, "not checked: the generation failed");
+        } else if (finish.equals("length") || !text.contains("</think>")) {
+            check = new Check(null, "not checked: no complete answer");
+        } else {
+            check = checker.check(p, answer);
+        }
+        return new DistillRecord(p.id(), s.getIndex(), s.getSeed(), finish, text, reasoning, answer, check.correct(),
+                check.detail(), languageConsistency(reasoning.isBlank() ? answer : reasoning, p.targetLanguage()),
+                Filters.longestParagraph(reasoning), Filters.hasCodeBlock(reasoning), s.getUsage().getPromptTokens(),
+                s.getUsage().getCompletionTokens(), error);
+    }
+
+    /**
+     * Share of the text's words in the target language, by the reward sandbox's word counting; 1 when the text
+     * has no words at all (formulas only mix no languages).
+     */
+    static double languageConsistency(String text, String target) {
+        LanguageReward.WordCounts w = LanguageReward.count(text);
+        if (w.total() == 0) return 1.0;
+        long inTarget = target.toLowerCase(Locale.ROOT).startsWith("zh") ? w.han() : w.latin();
+        return (double) inTarget / w.total();
+    }
+
+    /** Applies the filters and the keep policy to the recorded responses and writes the outputs. */
+    static DistillSummary writeOutputs(Path out, List<DistillPrompt> prompts, List<DistillRecord> records, FilterConfig filters, KeepPolicy keep) {
+        Selection.Outcome o = Selection.select(prompts, records, filters, keep);
+        AppendOnlyJsonl.rewrite(out.resolve(SFT), o.kept());
+        AppendOnlyJsonl.rewrite(out.resolve(REJECTED), o.rejected());
+        try {
+            JSON.writeValue(out.resolve(SUMMARY).toFile(), o.summary());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out.resolve(SUMMARY), e);
+        }
+        return o.summary();
+    }
+
+    /** Reads a run directory's {@code run.json}. */
+    public static DistillManifest readManifest(Path dir) {
+        Path f = dir.resolve(MANIFEST);
+        if (!Files.exists(f)) throw new DataFormatException(f + ": no such file (not a distill run directory?)");
+        try {
+            return JSON.readValue(f.toFile(), DistillManifest.class);
+        } catch (IOException e) {
+            throw new DataFormatException(f + ": unreadable run manifest: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Combines the shard runs of one distillation ({@code --shard i/N} for every i) into {@code out}, with the
+     * outputs an unsharded run writes: the shards must be of one run and cover every shard exactly once.
+     */
+    public static Result merge(List<Path> shardDirs, Path out) {
+        if (shardDirs.isEmpty()) throw new IllegalArgumentException("merge needs the shard run directories");
+        List<DistillManifest> manifests = shardDirs.stream().map(DistillRunner::readManifest).toList();
+        DistillManifest first = manifests.get(0);
+        int count = first.shardOrAll().count();
+        Set<Integer> seen = new TreeSet<>();
+        for (int i = 0; i < manifests.size(); i++) {
+            DistillManifest m = manifests.get(i);
+            Shard s = m.shardOrAll();
+            if (s.isAll()) throw new IllegalArgumentException(shardDirs.get(i) + " is not a shard run (no --shard)");
+            if (s.count() != count) throw new IllegalArgumentException(shardDirs.get(i) + " is shard " + s + ", others are of " + count);
+            if (!seen.add(s.index())) throw new IllegalArgumentException(shardDirs.get(i) + ": shard " + s + " given twice");
+            if (!m.asWhole(0).equals(first.asWhole(0))) {
+                throw new IllegalArgumentException(shardDirs.get(i) + " is not of the same run as " + shardDirs.get(0)
+                        + " (data, model, sampling, filters or seed differ)");
+            }
+        }
+        if (seen.size() != count) throw new IllegalArgumentException("shards " + seen + " of " + count + ": some are missing");
+        boolean isBenchmark = first.source().startsWith("benchmark:");
+        Source src = load(isBenchmark ? null : Path.of(first.source()), isBenchmark ? first.source().substring(10) : null,
+                first.benchmarkData() == null ? null : Path.of(first.benchmarkData()), first.seed(), first.limit(), Shard.ALL);
+        if (!src.sha256().equals(first.sourceSha256())) {
+            throw new IllegalStateException("prompt data " + first.source() + " changed since the shards ran (SHA-256 differs)");
+        }
+        List<DistillRecord> records = new ArrayList<>();
+        for (Path dir : shardDirs) records.addAll(AppendOnlyJsonl.read(dir.resolve(SAMPLES), DistillRecord.class, DistillRunner::problem));
+        DistillManifest merged = first.asWhole(src.prompts().size());
+        try {
+            Files.createDirectories(out);
+            JSON.writeValue(out.resolve(MANIFEST).toFile(), merged);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out.resolve(MANIFEST), e);
+        }
+        AppendOnlyJsonl.rewrite(out.resolve(SAMPLES), records);
+        DistillSummary summary = writeOutputs(out, src.prompts(), records, first.filters(), KeepPolicy.valueOf(first.keep().toUpperCase(Locale.ROOT)));
+        return new Result(out, merged, summary, 0, 0);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.r1serve.eval.distill;
+
+import dev.r1serve.server.R1Server;
+import dev.r1serve.server.config.ModelConfig;
+import dev.r1serve.server.gguf.TinyModelGenerator;
+import dev.r1serve.server.gguf.TinyModelGenerator.Architecture;
+import dev.r1serve.server.model.ModelLoader;
+import dev.r1serve.server.model.ModelRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One real r1-serve server per test JVM on a free loopback port, hosting scripted Qwen2 GGUFs (in llama.cpp) with
+ * the DeepSeek-R1 template. Each continues the pre-filled {@code <think>\n} with its script, for every prompt and
+ * at the paper's temperature too (the scripted logit margin is 40), so the tests know each response in advance
+ * and build prompts and references that keep it or trip one filter.
+ */
+final class DistillServers {
+
+    /** "Let me think" then "The answer is \boxed{42}". */
+    static final String R1 = "r1";
+    /** Reasons briefly, then a Python program that doubles the number on stdin. */
+    static final String CODER = "coder";
+    /** A fenced code block inside the reasoning, then \boxed{42}. */
+    static final String FENCE = "fence";
+    /** An empty think block, then \boxed{42}. */
+    static final String BLUNT = "blunt";
+    /** Reasoning half English, half Chinese, then \boxed{42}. */
+    static final String MIXED = "mixed";
+    /** A judge that always replies CORRECT. */
+    static final String JUDGE = "judge";
+
+    static final Map<String, List<String>> SCRIPTS = new LinkedHashMap<>();
+
+    static {
+        SCRIPTS.put(R1, List.of("<think>", "\n", "Let", " me", " think", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
+        SCRIPTS.put(CODER, List.of("<think>", "\n", "Double", " it", "</think>", "\n\n", "```python\nprint(int(input()) * 2)\n```"));
+        SCRIPTS.put(FENCE, List.of("<think>", "\n", "Try", " this", "\n```python\nprint(6 * 7)\n```\n", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
+        SCRIPTS.put(BLUNT, List.of("<think>", "\n", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
+        SCRIPTS.put(MIXED, List.of("<think>", "\n", "Let", " me", " 想", "一下", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
+        SCRIPTS.put(JUDGE, List.of("<think>", "\n", "Compare", "</think>", "\n\n", "CORRECT"));
+    }
+
+    private static R1Server server;
+
+    private DistillServers() {}
+
+    static synchronized R1Server get() {
+        if (server == null) {
+            try {
+                Path dir = Files.createTempDirectory("r1-distill-models");
+                List<ModelConfig> models = new ArrayList<>();
+                for (var e : SCRIPTS.entrySet()) {
+                    Path f = TinyModelGenerator.scripted(Architecture.QWEN2, e.getValue(), "<｜Assistant｜>")
+                            .write(dir.resolve(e.getKey() + ".gguf"));
+                    models.add(ModelConfig.llamaCpp(e.getKey(), f.toString(), "deepseek-r1", 512, 2, 1));
+                }
+                ModelRegistry registry = ModelLoader.loadAll(models);
+                server = R1Server.onPort("127.0.0.1", 0, registry, 64).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close()));
+        }
+        return server;
+    }
+
+    static String target() {
+        return "127.0.0.1:" + get().port();
+    }
+}
