@@ -4,25 +4,11 @@ import dev.r1serve.eval.EvalResult;
 import dev.r1serve.eval.EvalRunner;
 import dev.r1serve.eval.EvalSpec;
 import dev.r1serve.server.R1Server;
-import dev.r1serve.server.chat.ChatTemplate;
-import dev.r1serve.server.engine.Engine;
-import dev.r1serve.server.engine.FinishReason;
-import dev.r1serve.server.engine.SequenceHandle;
-import dev.r1serve.server.engine.SequenceListener;
-import dev.r1serve.server.engine.SequenceResult;
-import dev.r1serve.server.engine.SequenceSpec;
-import dev.r1serve.server.model.HostedModel;
-import dev.r1serve.server.model.ModelRegistry;
-import dev.r1serve.server.scheduling.Scheduler;
-import dev.r1serve.server.scheduling.SchedulerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,11 +36,8 @@ public final class BenchEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InstantEngine engine = new InstantEngine();
-        ModelRegistry registry = new ModelRegistry().add(new HostedModel("bench", engine, ChatTemplate.DEEPSEEK_R1, "bench",
-                32768, new Scheduler(engine, SchedulerConfig.defaults())));
         double[] rates = new double[rounds];
-        try (R1Server server = R1Server.onPort("127.0.0.1", 0, registry, 64).start()) {
+        try (R1Server server = InstantEngine.serve()) {
             String target = "127.0.0.1:" + server.port();
             System.out.printf(Locale.ROOT, "math500: %d questions x k=%d, concurrency %d, instant-answer engine, %d cores%n",
                     questions, k, concurrency, Runtime.getRuntime().availableProcessors());
@@ -82,74 +65,6 @@ public final class BenchEvalCommand implements Callable<Integer> {
     private static void deleteTree(Path dir) throws java.io.IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    /**
-     * Answers every sequence at once with a short R1-shaped completion whose boxed number is derived from the
-     * prompt and seed (so answers vary and the grader does real work); callbacks come from one engine thread, as
-     * the Engine contract requires.
-     */
-    static final class InstantEngine implements Engine {
-
-        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "instant-engine");
-            t.setDaemon(true);
-            return t;
-        });
-        private final AtomicBoolean open = new AtomicBoolean(true);
-
-        @Override
-        public String kind() {
-            return "instant (bench)";
-        }
-
-        @Override
-        public int slots() {
-            return 256;
-        }
-
-        @Override
-        public int contextLength() {
-            return 32768;
-        }
-
-        @Override
-        public int[] tokenize(String text) {
-            return new int[Math.max(1, text.length() / 4)]; // about four characters per token; ids do not matter here
-        }
-
-        @Override
-        public SequenceHandle submit(SequenceSpec spec, SequenceListener listener) {
-            thread.execute(() -> {
-                listener.onStart();
-                long guess = Math.floorMod(spec.prompt().hashCode() * 31L + spec.seed(), 20);
-                String text = "Quick check.\n</think>\n\nThe answer is $\\boxed{" + guess + "}$.";
-                listener.onText(text, new int[0]);
-                listener.onFinish(new SequenceResult(FinishReason.EOS, Math.max(1, spec.prompt().length() / 4), 16, null));
-            });
-            return () -> { }; // finished before anyone could cancel it
-        }
-
-        @Override
-        public int busySlots() {
-            return 0;
-        }
-
-        @Override
-        public int queuedSequences() {
-            return 0;
-        }
-
-        @Override
-        public boolean isHealthy() {
-            return open.get();
-        }
-
-        @Override
-        public void close() {
-            open.set(false);
-            thread.shutdownNow();
         }
     }
 }
