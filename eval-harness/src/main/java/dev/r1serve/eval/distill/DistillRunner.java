@@ -109,7 +109,13 @@ public final class DistillRunner {
             });
         }
         try (R1Client client = R1Client.connect(spec.server())) {
-            List<ModelInfo> hosted = client.listModels();
+            List<ModelInfo> hosted;
+            try {
+                hosted = client.listModels();
+            } catch (io.grpc.StatusRuntimeException e) {
+                throw new IllegalStateException("cannot list the models of " + spec.server() + ": " + e.getStatus().getCode()
+                        + (e.getStatus().getDescription() == null ? "" : " (" + e.getStatus().getDescription() + ")"), e);
+            }
             ModelInfo model = pickModel(hosted, spec.model(), spec.server());
             if ("none".equals(model.getTemplate())) {
                 throw new IllegalArgumentException("model " + model.getName() + " has no chat template; distillation needs a chat (R1-style) model");
