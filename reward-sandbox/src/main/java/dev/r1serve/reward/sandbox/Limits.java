@@ -2,7 +2,7 @@ package dev.r1serve.reward.sandbox;
 
 /**
  * Resource limits of one run. CPU time, address space, processes, file size and open files are rlimits set
- * inside the sandbox (prlimit) on the program only; wall time and output are enforced from outside.
+ * inside the sandbox before the program runs (see {@link Sandbox}); wall time and output are enforced from outside.
  *
  * @param wallMillis wall-clock limit; the whole sandbox is killed when it passes
  * @param cpuSeconds RLIMIT_CPU (SIGXCPU, then kill)

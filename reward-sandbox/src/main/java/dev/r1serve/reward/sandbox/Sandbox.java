@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +37,38 @@ import java.util.stream.Stream;
  *   <li>uid/gid 65534 inside. When the JVM runs as root, bwrap itself is started as host uid 65534
  *       ({@code setpriv}): root's processes are exempt from RLIMIT_NPROC, and a host root mapped into the
  *       namespace would be a needless privilege;</li>
- *   <li>rlimits on the program only ({@code prlimit}): CPU, address space, processes, file size, open files,
- *       no core dumps. Wall time and output size are enforced here; on either, the sandbox's processes are
- *       SIGKILLed, and since the program lives in its own PID namespace whose init dies with bwrap, no
- *       descendant (daemons, double forks) survives.</li>
+ *   <li>rlimits (CPU, address space, processes, file size, open files, no core dumps) set before the program
+ *       runs: by the Python interpreter itself, which starts as the sandbox's first program and then runs the
+ *       untrusted code in-process ({@code python_boot.py}: no shell or prlimit to start per run; the CPU limit
+ *       counts the interpreter's start-up, about 30 ms); for C++ by a
+ *       trusted shell with {@code prlimit} around the binary only. Wall time and output size are enforced here;
+ *       on either, the sandbox's processes are SIGKILLed, and since the program lives in its own PID namespace
+ *       whose init dies with bwrap, no descendant (daemons, double forks) survives.</li>
  * </ul>
  */
 public final class Sandbox {
 
     /** Marker a trusted shell prints after the program; the last occurrence wins, so a program cannot forge it. */
     private static final String MARK = "@@r1-sandbox@@";
+    private static final Pattern CPU_MS = Pattern.compile("\n" + MARK + " cpu_ms=(\\d+)\n");
+    /** How bubblewrap reports that it could not set a sandbox up (it then exits 1). */
+    private static final Pattern BWRAP_ERROR = Pattern.compile("(?m)^bwrap: ");
+    /** The trusted start of a Python run (see the file): rlimits, the program, the CPU-time report. */
+    private static final String PYTHON_BOOT = resource("python_boot.py");
     private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s\\s+(\\d+)m([\\d.]+)s");
     private static final long WORK_TMPFS_BYTES = 64L << 20;
     /** Extra wall time for compiling C++ inside the sandbox. */
     private static final long COMPILE_MILLIS = 30_000;
+
+    /**
+     * Threads that feed stdin and drain stdout/stderr of runs. Platform threads, reused: a pipe read blocks its
+     * carrier, so virtual threads would make the scheduler start compensating carriers on every run.
+     */
+    private static final java.util.concurrent.ExecutorService PIPES = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sandbox-pipe");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Path bwrap;
     private final Path prlimit;
@@ -145,8 +164,9 @@ public final class Sandbox {
     /**
      * Keeps up to {@code n} Python sandboxes started ahead of demand, per set of limits: namespace creation is
      * most of a trivial run's cost, so it is paid off the critical path. A spare is a fully isolated sandbox
-     * whose trusted shell blocks on one line of stdin before it runs {@code /src/main.py}; the source is written
-     * into its (host-side) directory just before that line is sent. Spares are killed by {@link #close()}, and
+     * whose interpreter has started and blocks on one line of stdin before it sets the rlimits and runs
+     * {@code /src/main.py}; the source is written into its (host-side) directory just before that line is sent.
+     * Each spare serves one run. Spares are killed by {@link #close()}, and
      * die on their own when this JVM goes (their stdin reaches EOF). 0 turns this off.
      */
     public Sandbox prestart(int n) {
@@ -166,6 +186,20 @@ public final class Sandbox {
     }
 
     private record Warm(Process process, Path dir) {}
+
+    /** The processes of the spares waiting for a run, with everything under them (for tests that look for survivors). */
+    java.util.Set<Long> waitingSparePids() {
+        java.util.Set<Long> pids = new java.util.HashSet<>();
+        for (var q : spares.values()) {
+            for (Warm w : q) {
+                pids.add(w.process().pid());
+                try (Stream<ProcessHandle> d = w.process().descendants()) {
+                    d.forEach(h -> pids.add(h.pid()));
+                }
+            }
+        }
+        return pids;
+    }
 
     private Warm takeSpare(Limits limits) {
         var q = spares.get(limits);
@@ -245,19 +279,25 @@ public final class Sandbox {
                 "--size", Long.toString(WORK_TMPFS_BYTES), "--tmpfs", "/tmp",
                 "--size", Long.toString(WORK_TMPFS_BYTES), "--tmpfs", "/work",
                 "--ro-bind", dir.toString(), "/src", "--remount-ro", "/", "--chdir", "/work",
-                "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work", "--setenv", "LANG", "C.UTF-8",
-                "/bin/sh", "-c", (waitForGo ? "read -r go || exit 0; " : "") + script(lang, l)));
+                "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work", "--setenv", "LANG", "C.UTF-8"));
+        if (lang == Language.PYTHON) {
+            // The interpreter starts first and sets the rlimits itself (soft < hard CPU: SIGXCPU at the soft
+            // limit tells a CPU timeout apart); bwrap exits with the program's status (128 + signal when killed).
+            c.addAll(List.of(python.toString(), "-I", "-B", "-c", PYTHON_BOOT, Integer.toString(l.cpuSeconds()),
+                    Integer.toString(l.cpuSeconds() + 1), Long.toString(l.memoryBytes()), Integer.toString(l.processes()),
+                    Long.toString(l.fileBytes()), Integer.toString(l.openFiles()), waitForGo ? "1" : "0"));
+        } else {
+            c.addAll(List.of("/bin/sh", "-c", cppScript(l)));
+        }
         return c;
     }
 
-    private String script(Language lang, Limits l) {
+    /** The trusted shell of a C++ run: compile under its own limits, run under the program's, then a trailer. */
+    private String cppScript(Limits l) {
         // soft < hard: SIGXCPU at the soft limit tells a CPU timeout apart (the kernel SIGKILLs at the hard one)
         String run = prlimit + " --cpu=" + l.cpuSeconds() + ":" + (l.cpuSeconds() + 1) + " --as=" + l.memoryBytes() + " --nproc=" + l.processes()
                 + " --fsize=" + l.fileBytes() + " --nofile=" + l.openFiles() + " --core=0 -- ";
         String tail = "; rc=$?; printf '\\n" + MARK + " rc=%s\\n' \"$rc\" >&2; times >&2";
-        if (lang == Language.PYTHON) {
-            return run + python + " -I -B /src/main.py" + tail;
-        }
         // Compile with its own, larger limits and no stdin; the program's limits apply to the run only.
         String compile = prlimit + " --cpu=30 --as=" + (2L << 30) + " --nproc=64 --fsize=" + (64L << 20)
                 + " --nofile=256 --core=0 -- " + gpp + " -O2 -std=gnu++17 -o /work/a.out /src/main.cpp"
@@ -272,7 +312,7 @@ public final class Sandbox {
         // stderr carries the trailer too: allow it a little slack beyond the program's cap.
         Capture out = new Capture(p.getInputStream(), l.outputBytes(), overflow, p);
         Capture err = new Capture(p.getErrorStream(), l.outputBytes() + 8192, overflow, p);
-        Thread.ofVirtual().start(() -> {
+        PIPES.execute(() -> {
             try (OutputStream in = p.getOutputStream()) {
                 if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
@@ -297,23 +337,13 @@ public final class Sandbox {
         String stdout = out.text(l.outputBytes());
         String stderrRaw = err.text(Integer.MAX_VALUE);
         long wallMs = ms(t0);
-        int markAt = stderrRaw.lastIndexOf(MARK + " rc=");
-        int compileErrAt = stderrRaw.lastIndexOf(MARK + " compile-error");
-        int compiledAt = stderrRaw.lastIndexOf(MARK + " compiled\n");
-        long compileCpu = compiledAt >= 0 ? childCpuMillis(stderrRaw.substring(compiledAt)) : 0;
-        String programErr = stderrRaw;
-        if (markAt >= 0) programErr = stderrRaw.substring(0, markAt);
-        if (compiledAt >= 0 && compiledAt < programErr.length()) {
-            // skip the marker line and the two lines of `times` after it
-            int from = compiledAt;
-            for (int k = 0; k < 3 && from >= 0; k++) from = programErr.indexOf('\n', from) + 1;
-            programErr = from > 0 ? programErr.substring(Math.min(from, programErr.length())) : "";
-        }
+        Trailer t = compiles ? shellTrailer(stderrRaw) : pythonTrailer(stderrRaw, finished ? p.exitValue() : -1);
+        String programErr = t.programErr();
         if (programErr.endsWith("\n")) programErr = programErr.substring(0, programErr.length() - 1);
         programErr = cap(programErr, l.outputBytes());
         boolean truncated = overflow.get();
         if (!finished) {
-            if (compiles && compiledAt < 0 && !truncated) {
+            if (compiles && !t.compiled() && !truncated) {
                 return new RunResult(RunStatus.ERROR, -1, 0, stdout, programErr, -1, wallMs, false, "compile timed out");
             }
             if (looksLikeOutOfMemory(programErr)) {
@@ -328,31 +358,30 @@ public final class Sandbox {
             return new RunResult(RunStatus.OUTPUT_LIMIT, -1, 9, stdout, programErr, -1, wallMs, true,
                     "output over " + l.outputBytes() + " bytes; sandbox killed, the rest discarded");
         }
-        if (compileErrAt >= 0 && compileErrAt > markAt) {
-            String msg = stderrRaw.substring(compileErrAt + MARK.length() + 15);
-            return new RunResult(RunStatus.ERROR, -1, 0, "", cap(msg, l.outputBytes()), -1, wallMs, false, "compile error");
+        if (t.compileError() != null) {
+            return new RunResult(RunStatus.ERROR, -1, 0, "", cap(t.compileError(), l.outputBytes()), -1, wallMs, false, "compile error");
         }
-        if (markAt < 0 && p.exitValue() > 128 && !stderrRaw.contains("bwrap:")) {
-            // the program killed the run's supervising shell (its parent); everything went down with it
+        if (t.rc() == null && p.exitValue() > 128 && !stderrRaw.contains("bwrap:")) {
+            // the program killed what supervises it inside the sandbox (C++: its shell); everything went down with it
             int sig = p.exitValue() - 128;
             return new RunResult(RunStatus.CRASH, p.exitValue(), sig, stdout, programErr, -1, wallMs, false,
-                    "the run's supervising shell was killed (signal " + sig + "); sandbox torn down");
+                    "the run's supervisor was killed (signal " + sig + "); sandbox torn down");
         }
-        if (markAt < 0) {
+        if (t.rc() == null) {
             return new RunResult(RunStatus.ERROR, p.exitValue(), 0, stdout, cap(stderrRaw, l.outputBytes()), -1, wallMs,
                     false, "sandbox failed to start (bwrap exit " + p.exitValue() + ")");
         }
-        String trailer = stderrRaw.substring(markAt + MARK.length() + 4);
-        int nl = trailer.indexOf('\n');
-        int rc = Integer.parseInt(trailer.substring(0, nl < 0 ? trailer.length() : nl).strip());
-        long cpu = Math.max(0, childCpuMillis(trailer) - compileCpu);
+        int rc = t.rc();
+        // SIGXCPU comes exactly at the soft limit, so that is the CPU time when no report came
+        long cpu = t.cpuMillis() < 0 && rc == 128 + 24 ? l.cpuSeconds() * 1000L : t.cpuMillis();
         int signal = rc > 128 ? rc - 128 : 0;
         RunStatus status;
         String detail;
         if (rc == 0) {
             status = RunStatus.OK;
             detail = "exit 0";
-        } else if (signal == 24 || (signal == 9 && cpu >= l.cpuSeconds() * 1000L - 50)) {
+        } else if (signal == 24 || (signal == 9 && (cpu >= l.cpuSeconds() * 1000L - 50
+                || (cpu < 0 && wallMs >= l.cpuSeconds() * 1000L)))) { // SIGKILL at the hard CPU limit
             status = RunStatus.TIMEOUT;
             detail = "CPU-time limit of " + l.cpuSeconds() + " s reached (signal " + signal + ")";
         } else if (looksLikeOutOfMemory(programErr)) {
@@ -366,6 +395,56 @@ public final class Sandbox {
             detail = signal > 0 ? "killed by signal " + signal : "exit " + rc;
         }
         return new RunResult(status, rc, signal, stdout, programErr, cpu, wallMs, false, detail);
+    }
+
+    /**
+     * What a run's stderr says beyond the program's own output.
+     *
+     * @param rc the program's exit status (128 + signal when killed); null when the sandbox never reported one
+     * @param cpuMillis its CPU time, -1 when unknown (a Python program that left without running exit handlers)
+     * @param programErr stderr without the reports
+     * @param compiled C++: whether compilation finished
+     * @param compileError C++: the compiler's message when compilation failed, else null
+     */
+    private record Trailer(Integer rc, long cpuMillis, String programErr, boolean compiled, String compileError) {}
+
+    /**
+     * Python: the exit status is bwrap's (it passes the program's on); the boot's CPU-time report is the last one
+     * (a program cannot forge what follows it). Exit 1 with a bwrap error and no report: the sandbox never started.
+     */
+    private static Trailer pythonTrailer(String raw, int exitValue) {
+        long cpu = -1;
+        int at = -1;
+        Matcher c = CPU_MS.matcher(raw);
+        while (c.find()) {
+            at = c.start();
+            cpu = Long.parseLong(c.group(1));
+        }
+        boolean neverStarted = at < 0 && exitValue == 1 && BWRAP_ERROR.matcher(raw).find();
+        return new Trailer(neverStarted ? null : exitValue, cpu, at >= 0 ? raw.substring(0, at) : raw, true, null);
+    }
+
+    /** C++: the trusted shell's markers and {@code times} output (the last marker wins). */
+    private static Trailer shellTrailer(String raw) {
+        int markAt = raw.lastIndexOf(MARK + " rc=");
+        int compileErrAt = raw.lastIndexOf(MARK + " compile-error");
+        int compiledAt = raw.lastIndexOf(MARK + " compiled\n");
+        String programErr = markAt >= 0 ? raw.substring(0, markAt) : raw;
+        if (compiledAt >= 0 && compiledAt < programErr.length()) {
+            // skip the marker line and the two lines of `times` after it
+            int from = compiledAt;
+            for (int k = 0; k < 3 && from >= 0; k++) from = programErr.indexOf('\n', from) + 1;
+            programErr = from > 0 ? programErr.substring(Math.min(from, programErr.length())) : "";
+        }
+        if (compileErrAt >= 0 && compileErrAt > markAt) {
+            return new Trailer(null, -1, programErr, false, raw.substring(compileErrAt + MARK.length() + 15));
+        }
+        if (markAt < 0) return new Trailer(null, -1, programErr, compiledAt >= 0, null);
+        String trailer = raw.substring(markAt + MARK.length() + 4);
+        int nl = trailer.indexOf('\n');
+        int rc = Integer.parseInt(trailer.substring(0, nl < 0 ? trailer.length() : nl).strip());
+        long compileCpu = compiledAt >= 0 ? childCpuMillis(raw.substring(compiledAt)) : 0;
+        return new Trailer(rc, Math.max(0, childCpuMillis(trailer) - compileCpu), programErr, compiledAt >= 0, null);
     }
 
     private static boolean looksLikeOutOfMemory(String stderr) {
@@ -388,6 +467,15 @@ public final class Sandbox {
             d.sorted(Comparator.comparingLong(ProcessHandle::pid)).forEach(ProcessHandle::destroyForcibly);
         }
         p.destroyForcibly();
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = Sandbox.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing resource " + name);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static long ms(long t0) { return (System.nanoTime() - t0) / 1_000_000; }
@@ -442,10 +530,10 @@ public final class Sandbox {
     /** Reads a stream fully, keeping at most {@code cap} bytes; past the cap it flags overflow and kills. */
     private static final class Capture {
         private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        private final Thread thread;
+        private final java.util.concurrent.Future<?> reader;
 
         Capture(InputStream in, int cap, AtomicBoolean overflow, Process p) {
-            thread = Thread.ofVirtual().start(() -> {
+            reader = PIPES.submit(() -> {
                 byte[] b = new byte[8192];
                 try (in) {
                     int n;
@@ -466,9 +554,11 @@ public final class Sandbox {
 
         String text(int cap) {
             try {
-                thread.join(5_000);
+                reader.get(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // keep what was read
             }
             byte[] b;
             synchronized (this) {
