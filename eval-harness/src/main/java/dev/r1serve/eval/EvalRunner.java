@@ -20,6 +20,7 @@ import dev.r1serve.eval.sampling.Progress;
 import dev.r1serve.eval.sampling.SampleRecord;
 import dev.r1serve.eval.sampling.SampleStore;
 import dev.r1serve.eval.sampling.SampleStream;
+import dev.r1serve.eval.sampling.Workers;
 import dev.r1serve.proto.v1.ChatMessage;
 import dev.r1serve.proto.v1.ChatMessages;
 import dev.r1serve.proto.v1.GenerateOptions;
@@ -39,10 +40,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -85,7 +82,7 @@ public final class EvalRunner {
         int k = spec.k() > 0 ? spec.k() : bench.defaultK();
         Grader grader = grader(bench, data);
         try (R1Client client = R1Client.connect(spec.server())) {
-            ModelInfo model = pickModel(client.listModels(), spec.model(), spec.server());
+            ModelInfo model = Workers.pickModel(client, spec.model(), spec.server());
             boolean chat = !"none".equals(model.getTemplate());
             // The paper's 32,768 tokens do not fit every model: the server refuses max_tokens beyond the context,
             // so the budget is capped there (and recorded as such in run.json).
@@ -124,14 +121,6 @@ public final class EvalRunner {
         return Grader.of(bench.grader(), n);
     }
 
-    private static ModelInfo pickModel(List<ModelInfo> models, String name, String server) {
-        if (models.isEmpty()) throw new IllegalStateException("server " + server + " hosts no models");
-        if (name == null) return models.get(0);
-        return models.stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "model \"" + name + "\" is not hosted by " + server + "; hosted: "
-                        + models.stream().map(ModelInfo::getName).collect(Collectors.joining(", "))));
-    }
-
     /** Seed of question {@code q}'s request (uint32, as llama.cpp takes). */
     static long requestSeed(long runSeed, String questionId, int sample) {
         return ChoiceShuffler.permutationSeed(runSeed, questionId, sample) & 0xFFFF_FFFFL;
@@ -163,53 +152,29 @@ public final class EvalRunner {
         int alreadySamples = data.questions().stream().mapToInt(q -> Math.min(k, recorded.getOrDefault(q.id(), Set.of()).size())).sum();
         Progress progress = new Progress(spec.progress(), data.questions().size(), data.questions().size() * k, doneQuestions, alreadySamples);
         AtomicInteger fresh = new AtomicInteger();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        ExecutorService pool = Executors.newFixedThreadPool(spec.concurrency(), r -> {
-            Thread t = new Thread(r, "eval-worker");
-            t.setDaemon(true);
-            return t;
-        });
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Question q : todo) {
+            Workers.forEach(todo, spec.concurrency(), "question", Question::id, q -> {
                 Set<Integer> have = recorded.getOrDefault(q.id(), Set.of());
-                futures.add(pool.submit(() -> {
-                    try {
-                        for (Planned p : plan(bench, q, k, manifest.seed())) {
-                            boolean needed = false;
-                            for (int i = p.firstIndex(); i < p.firstIndex() + p.n(); i++) needed |= !have.contains(i);
-                            if (!needed) continue;
-                            GenerateRequest req = request(manifest, p);
-                            Iterable<Sample> samples = new SampleStream(client, req, spec.deadline(), spec.retry())
-                                    .orUnansweredIfTooLong(); // lazily: each sample is recorded as it finishes
-                            for (Sample s : samples) {
-                                int index = p.firstIndex() + s.getIndex();
-                                if (have.contains(index)) continue; // recorded before a crash; same seed, same sample
-                                SampleRecord rec = record(q, index, s, grader, p.variant());
-                                store.append(rec);
-                                fresh.incrementAndGet();
-                                progress.sample(rec.correct(), rec.completionTokens());
-                            }
-                        }
-                        progress.question();
-                    } catch (RuntimeException e) {
-                        failures.add("question " + q.id() + ": " + e.getMessage());
+                for (Planned p : plan(bench, q, k, manifest.seed())) {
+                    boolean needed = false;
+                    for (int i = p.firstIndex(); i < p.firstIndex() + p.n(); i++) needed |= !have.contains(i);
+                    if (!needed) continue;
+                    GenerateRequest req = request(manifest, p);
+                    Iterable<Sample> samples = new SampleStream(client, req, spec.deadline(), spec.retry())
+                            .orUnansweredIfTooLong(); // lazily: each sample is recorded as it finishes
+                    for (Sample s : samples) {
+                        int index = p.firstIndex() + s.getIndex();
+                        if (have.contains(index)) continue; // recorded before a crash; same seed, same sample
+                        SampleRecord rec = record(q, index, s, grader, p.variant());
+                        store.append(rec);
+                        fresh.incrementAndGet();
+                        progress.sample(rec.correct(), rec.completionTokens());
                     }
-                }));
-            }
-            for (Future<?> f : futures) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted; resume with --resume", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+                }
+                progress.question();
+            });
         } finally {
-            pool.shutdownNow();
             progress.finish();
-        }
-        if (!failures.isEmpty()) {
-            throw new IllegalStateException(failures.size() + " question(s) failed (recorded samples are kept; rerun with --resume):\n  "
-                    + failures.stream().limit(10).collect(Collectors.joining("\n  ")));
         }
         return fresh.get();
     }
@@ -302,20 +267,13 @@ public final class EvalRunner {
         if (shardDirs.isEmpty()) throw new IllegalArgumentException("merge needs the shard run directories");
         List<RunManifest> manifests = shardDirs.stream().map(EvalRunner::readManifest).toList();
         RunManifest first = manifests.get(0);
-        int count = first.shardOrAll().count();
-        Set<Integer> seen = new java.util.TreeSet<>();
-        for (int i = 0; i < manifests.size(); i++) {
-            RunManifest m = manifests.get(i);
-            Shard s = m.shardOrAll();
-            if (s.isAll()) throw new IllegalArgumentException(shardDirs.get(i) + " is not a shard run (no --shard)");
-            if (s.count() != count) throw new IllegalArgumentException(shardDirs.get(i) + " is shard " + s + ", others are of " + count);
-            if (!seen.add(s.index())) throw new IllegalArgumentException(shardDirs.get(i) + ": shard " + s + " given twice");
-            if (!m.asWhole(0).equals(first.asWhole(0).withServer(m.server()))) {
+        Shard.requireCompleteSet(manifests.stream().map(RunManifest::shardOrAll).toList(), shardDirs);
+        for (int i = 1; i < manifests.size(); i++) {
+            if (!manifests.get(i).asWhole(0).equals(first.asWhole(0).withServer(manifests.get(i).server()))) {
                 throw new IllegalArgumentException(shardDirs.get(i) + " is not of the same run as " + shardDirs.get(0)
                         + " (data, model, sampling or seed differ)");
             }
         }
-        if (seen.size() != count) throw new IllegalArgumentException("shards " + seen + " of " + count + ": some are missing");
         Benchmark bench = first.benchmark().equals("custom") ? Benchmarks.custom(first.customFields(), first.grader(), first.k())
                 : Benchmarks.byName(first.benchmark());
         Dataset data = bench.load(first.dataPath() == null ? null : Path.of(first.dataPath())).limit(first.limit());

@@ -1,5 +1,7 @@
 package dev.r1serve.eval;
 
+import java.util.List;
+
 /**
  * One of {@code count} disjoint parts of a benchmark: the questions whose position (after {@code --limit})
  * modulo {@code count} is {@code index}. Seeds depend on question ids, not positions, so the shards of a
@@ -27,6 +29,23 @@ public record Shard(int index, int count) {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--shard must look like i/N (e.g. 0/8), got '" + s + "'");
         }
+    }
+
+    /**
+     * Checks that {@code shards} (of the run directories {@code dirs}, in the same order) are the parts of one
+     * sharded run, each exactly once; throws {@link IllegalArgumentException} naming the directory otherwise.
+     */
+    public static void requireCompleteSet(List<Shard> shards, List<java.nio.file.Path> dirs) {
+        if (shards.isEmpty()) throw new IllegalArgumentException("merge needs the shard run directories");
+        int count = shards.get(0).count();
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        for (int i = 0; i < shards.size(); i++) {
+            Shard s = shards.get(i);
+            if (s.isAll()) throw new IllegalArgumentException(dirs.get(i) + " is not a shard run (no --shard)");
+            if (s.count() != count) throw new IllegalArgumentException(dirs.get(i) + " is shard " + s + ", others are of " + count);
+            if (!seen.add(s.index())) throw new IllegalArgumentException(dirs.get(i) + ": shard " + s + " given twice");
+        }
+        if (seen.size() != count) throw new IllegalArgumentException("shards " + seen + " of " + count + ": some are missing");
     }
 
     public boolean isAll() {

@@ -13,6 +13,7 @@ import dev.r1serve.eval.benchmark.Dataset;
 import dev.r1serve.eval.sampling.AppendOnlyJsonl;
 import dev.r1serve.eval.sampling.Progress;
 import dev.r1serve.eval.sampling.SampleStream;
+import dev.r1serve.eval.sampling.Workers;
 import dev.r1serve.proto.v1.ChatMessage;
 import dev.r1serve.proto.v1.ChatMessages;
 import dev.r1serve.proto.v1.GenerateOptions;
@@ -35,14 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 /**
  * {@code r1 distill}: rejection sampling for SFT data, as in the DeepSeek-R1 pipeline (paper sec. 2.3.3). For each
@@ -109,20 +103,13 @@ public final class DistillRunner {
             });
         }
         try (R1Client client = R1Client.connect(spec.server())) {
-            List<ModelInfo> hosted;
-            try {
-                hosted = client.listModels();
-            } catch (io.grpc.StatusRuntimeException e) {
-                throw new IllegalStateException("cannot list the models of " + spec.server() + ": " + e.getStatus().getCode()
-                        + (e.getStatus().getDescription() == null ? "" : " (" + e.getStatus().getDescription() + ")"), e);
-            }
-            ModelInfo model = pickModel(hosted, spec.model(), spec.server());
+            ModelInfo model = Workers.pickModel(client, spec.model(), spec.server());
             if ("none".equals(model.getTemplate())) {
                 throw new IllegalArgumentException("model " + model.getName() + " has no chat template; distillation needs a chat (R1-style) model");
             }
             ModelJudge judge = null;
             if (spec.judgeModel() != null) {
-                judge = new ModelJudge(client, pickModel(hosted, spec.judgeModel(), spec.server()).getName(),
+                judge = new ModelJudge(client, Workers.pickModel(client, spec.judgeModel(), spec.server()).getName(),
                         spec.judgeMaxTokens(), spec.deadline(), spec.retry());
             }
             int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();
@@ -165,14 +152,6 @@ public final class DistillRunner {
         return r.promptId() == null || r.finishReason() == null ? "record without promptId or finishReason" : null;
     }
 
-    private static ModelInfo pickModel(List<ModelInfo> models, String name, String server) {
-        if (models.isEmpty()) throw new IllegalStateException("server " + server + " hosts no models");
-        if (name == null) return models.get(0);
-        return models.stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "model \"" + name + "\" is not hosted by " + server + "; hosted: "
-                        + models.stream().map(ModelInfo::getName).collect(Collectors.joining(", "))));
-    }
-
     private static int sample(R1Client client, DistillSpec spec, DistillManifest m, List<DistillPrompt> prompts,
                               CorrectnessChecker checker, AppendOnlyJsonl<DistillRecord> store) {
         int k = m.k();
@@ -182,45 +161,20 @@ public final class DistillRunner {
         int already = prompts.stream().mapToInt(p -> Math.min(k, recorded.getOrDefault(p.id(), Set.of()).size())).sum();
         Progress progress = new Progress(spec.progress(), prompts.size(), prompts.size() * k, prompts.size() - todo.size(), already);
         AtomicInteger fresh = new AtomicInteger();
-        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        ExecutorService pool = Executors.newFixedThreadPool(spec.concurrency(), r -> {
-            Thread t = new Thread(r, "distill-worker");
-            t.setDaemon(true);
-            return t;
-        });
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (DistillPrompt p : todo) {
+            Workers.forEach(todo, spec.concurrency(), "prompt", DistillPrompt::id, p -> {
                 Set<Integer> have = recorded.getOrDefault(p.id(), Set.of());
-                futures.add(pool.submit(() -> {
-                    try {
-                        GenerateRequest req = request(m, p);
-                        for (Sample s : new SampleStream(client, req, spec.deadline(), spec.retry()).orUnansweredIfTooLong()) {
-                            if (have.contains(s.getIndex())) continue; // recorded before a crash; same seed, same response
-                            DistillRecord r = record(p, s, checker);
-                            store.append(r);
-                            fresh.incrementAndGet();
-                            progress.sample(Filters.apply(m.filters(), p, r).isEmpty(), r.completionTokens());
-                        }
-                        progress.question();
-                    } catch (RuntimeException e) {
-                        failures.add("prompt " + p.id() + ": " + e.getMessage());
-                    }
-                }));
-            }
-            for (Future<?> f : futures) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted; resume with --resume", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+                for (Sample s : new SampleStream(client, request(m, p), spec.deadline(), spec.retry()).orUnansweredIfTooLong()) {
+                    if (have.contains(s.getIndex())) continue; // recorded before a crash; same seed, same response
+                    DistillRecord r = record(p, s, checker);
+                    store.append(r);
+                    fresh.incrementAndGet();
+                    progress.sample(Filters.apply(m.filters(), p, r).isEmpty(), r.completionTokens());
+                }
+                progress.question();
+            });
         } finally {
-            pool.shutdownNow();
             progress.finish();
-        }
-        if (!failures.isEmpty()) {
-            throw new IllegalStateException(failures.size() + " prompt(s) failed (recorded responses are kept; rerun with --resume):\n  "
-                    + failures.stream().limit(10).collect(Collectors.joining("\n  ")));
         }
         return fresh.get();
     }
@@ -301,20 +255,13 @@ public final class DistillRunner {
         if (shardDirs.isEmpty()) throw new IllegalArgumentException("merge needs the shard run directories");
         List<DistillManifest> manifests = shardDirs.stream().map(DistillRunner::readManifest).toList();
         DistillManifest first = manifests.get(0);
-        int count = first.shardOrAll().count();
-        Set<Integer> seen = new TreeSet<>();
-        for (int i = 0; i < manifests.size(); i++) {
-            DistillManifest m = manifests.get(i);
-            Shard s = m.shardOrAll();
-            if (s.isAll()) throw new IllegalArgumentException(shardDirs.get(i) + " is not a shard run (no --shard)");
-            if (s.count() != count) throw new IllegalArgumentException(shardDirs.get(i) + " is shard " + s + ", others are of " + count);
-            if (!seen.add(s.index())) throw new IllegalArgumentException(shardDirs.get(i) + ": shard " + s + " given twice");
-            if (!m.asWhole(0).equals(first.asWhole(0))) {
+        Shard.requireCompleteSet(manifests.stream().map(DistillManifest::shardOrAll).toList(), shardDirs);
+        for (int i = 1; i < manifests.size(); i++) {
+            if (!manifests.get(i).asWhole(0).equals(first.asWhole(0))) {
                 throw new IllegalArgumentException(shardDirs.get(i) + " is not of the same run as " + shardDirs.get(0)
                         + " (data, model, sampling, filters or seed differ)");
             }
         }
-        if (seen.size() != count) throw new IllegalArgumentException("shards " + seen + " of " + count + ": some are missing");
         boolean isBenchmark = first.source().startsWith("benchmark:");
         Source src = load(isBenchmark ? null : Path.of(first.source()), isBenchmark ? first.source().substring(10) : null,
                 first.benchmarkData() == null ? null : Path.of(first.benchmarkData()), first.seed(), first.limit(), Shard.ALL);
