@@ -41,14 +41,14 @@ class EvalCliTest {
         for (String b : new String[] {"aime24", "aime25", "amc23", "math500", "gsm8k", "mmlu-stem", "gpqa-diamond", "humaneval", "livecodebench", "custom"}) {
             assertTrue(r.out().contains(b), b);
         }
-        assertTrue(r.out().contains("unavailable: needs the code sandbox"));
+        assertTrue(r.out().contains("HumanEval (164 Python functions; tests run in the reward sandbox)"), r.out());
     }
 
     @Test
-    void unavailableMissingDataAndMissingRunFailWithClearMessages() {
-        Run h = run("--benchmark", "humaneval", "--out", tmp.resolve("h").toString());
+    void missingDataAndMissingRunFailWithClearMessages() {
+        Run h = run("--benchmark", "livecodebench", "--out", tmp.resolve("h").toString());
         assertEquals(1, h.code());
-        assertTrue(h.err().contains("humaneval is unavailable: needs the code sandbox (reward-sandbox issue)"), h.err());
+        assertTrue(h.err().contains("benchmark livecodebench has no bundled data: give its file with --data PATH"), h.err());
         Run g = run("--benchmark", "gpqa-diamond", "--data", tmp.resolve("gpqa.csv").toString(), "--out", tmp.resolve("g").toString());
         assertEquals(1, g.code());
         assertTrue(g.err().contains(tmp.resolve("gpqa.csv") + ": no such file"), g.err());

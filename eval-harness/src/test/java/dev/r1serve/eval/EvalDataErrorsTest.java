@@ -108,11 +108,12 @@ class EvalDataErrorsTest {
     }
 
     @Test
-    void codeBenchmarksAreUnavailableWithTheReason() {
-        BenchmarkUnavailableException e = assertThrows(BenchmarkUnavailableException.class,
-                () -> Benchmarks.byName("humaneval").load(null));
-        assertTrue(e.getMessage().contains("needs the code sandbox (reward-sandbox issue)"), e.getMessage());
-        assertThrows(BenchmarkUnavailableException.class, () -> Benchmarks.byName("livecodebench").load(null));
+    void codeBenchmarksNeedTheirDataAndCustomCannotGradeCode() {
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Benchmarks.byName("livecodebench").load(null));
+        assertTrue(e.getMessage().contains("give its file with --data PATH"), e.getMessage());
+        IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
+                () -> Benchmarks.custom(FieldMap.of(null, "q", "a"), GraderKind.CODE, 1));
+        assertTrue(c.getMessage().contains("livecodebench"), c.getMessage());
         IllegalArgumentException u = assertThrows(IllegalArgumentException.class, () -> Benchmarks.byName("aime"));
         assertTrue(u.getMessage().contains("aime24"), u.getMessage());
     }

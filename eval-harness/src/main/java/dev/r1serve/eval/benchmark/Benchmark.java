@@ -29,6 +29,8 @@ public record Benchmark(String name, String description, GraderKind grader, int 
     /** Multiple choice: the options as "A) text" lines, answered with a boxed letter. */
     public static final String CHOICE_PROMPT =
             "{question}\n\n{options}\n\nPlease reason step by step, and put the letter of your final answer within \\boxed{}.";
+    /** Code: the loader renders the whole instruction into the question (it depends on the problem's form). */
+    public static final String CODE_PROMPT = "{question}";
 
     public Benchmark {
         breakdowns = List.copyOf(breakdowns);
@@ -78,6 +80,6 @@ public record Benchmark(String name, String description, GraderKind grader, int 
             options.append((char) ('A' + d)).append(") ").append(shown.get(d));
         }
         String prompt = promptTemplate.replace("{question}", q.problem()).replace("{options}", options);
-        return new Variant(prompt, gold, shown, order);
+        return new Variant(prompt, gold, shown, order, q.tests());
     }
 }

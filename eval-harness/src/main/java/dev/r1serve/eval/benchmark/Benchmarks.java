@@ -10,9 +10,6 @@ import java.util.Map;
  */
 public final class Benchmarks {
 
-    private static final String CODE_UNAVAILABLE =
-            "needs the code sandbox (reward-sandbox issue): code answers must be executed against tests, which this build cannot do";
-
     private static final Map<String, Benchmark> ALL = new LinkedHashMap<>();
 
     static {
@@ -33,10 +30,10 @@ public final class Benchmarks {
                 Benchmark.CHOICE_PROMPT, false, null, List.of("type")));
         add(new Benchmark("gpqa-diamond", "GPQA Diamond (198 questions; --data gpqa_diamond.csv as published)",
                 GraderKind.CHOICE, 8, null, null, Benchmark.CHOICE_PROMPT, true, null, List.of("subject")));
-        add(new Benchmark("humaneval", "HumanEval (164 Python functions)", GraderKind.MATH, 1, null, null, "",
-                false, CODE_UNAVAILABLE, List.of()));
-        add(new Benchmark("livecodebench", "LiveCodeBench (--data converted JSONL)", GraderKind.MATH, 1, null, null, "",
-                false, CODE_UNAVAILABLE, List.of()));
+        add(new Benchmark("humaneval", "HumanEval (164 Python functions; tests run in the reward sandbox)", GraderKind.CODE, 4,
+                "humaneval.jsonl", null, Benchmark.CODE_PROMPT, false, null, List.of()));
+        add(new Benchmark("livecodebench", "LiveCodeBench code generation (--data: the release converted to JSONL; by difficulty)",
+                GraderKind.CODE, 4, null, null, Benchmark.CODE_PROMPT, false, null, List.of("difficulty")));
     }
 
     private Benchmarks() {}
@@ -65,6 +62,10 @@ public final class Benchmarks {
      * Choice benchmarks need a choices field.
      */
     public static Benchmark custom(FieldMap fields, GraderKind grader, int defaultK) {
+        if (grader == GraderKind.CODE) {
+            throw new IllegalArgumentException("custom benchmarks are graded as math, gsm8k or choice; code needs tests:"
+                    + " write the problems in LiveCodeBench's JSONL form and use --benchmark livecodebench --data FILE");
+        }
         if (grader == GraderKind.CHOICE && fields.choices() == null) {
             throw new IllegalArgumentException("custom choice benchmark needs a choices field (--choices-field)");
         }

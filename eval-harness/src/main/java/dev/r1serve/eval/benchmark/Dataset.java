@@ -46,7 +46,11 @@ public record Dataset(Benchmark benchmark, String source, String sha256, List<Qu
         } else {
             throw new DataFormatException("benchmark " + b.name() + " has no bundled data: give its file with --data PATH");
         }
-        List<Question> qs = b.fields() == null ? GpqaCsv.parse(source, data) : JsonlLoader.parse(source, data, b.fields());
+        List<Question> qs = switch (b.name()) {
+            case "humaneval" -> CodeBenchmarks.humanEval(source, data);
+            case "livecodebench" -> CodeBenchmarks.liveCodeBench(source, data);
+            default -> b.fields() == null ? GpqaCsv.parse(source, data) : JsonlLoader.parse(source, data, b.fields());
+        };
         if (b.grader() == GraderKind.CHOICE) {
             for (Question q : qs) {
                 if (q.choices().size() < 2) throw new DataFormatException(source + ": question " + q.id() + " has fewer than 2 options");

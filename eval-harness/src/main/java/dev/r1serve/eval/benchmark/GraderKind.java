@@ -7,5 +7,7 @@ public enum GraderKind {
     /** GSM8K: a number; golds end in "#### N". */
     GSM8K,
     /** Multiple choice, answered with a letter. */
-    CHOICE
+    CHOICE,
+    /** Code: the answer's last fenced block runs against the question's tests in the reward sandbox. */
+    CODE
 }

@@ -1,5 +1,6 @@
 package dev.r1serve.eval.benchmark;
 
+import dev.r1serve.reward.sandbox.CodeTest;
 import java.util.List;
 import java.util.Map;
 
@@ -13,11 +14,20 @@ import java.util.Map;
  *     a letter for multiple choice in the order of {@code choices})
  * @param choices option texts for multiple-choice questions in their canonical order, else empty
  * @param attributes descriptive fields used for breakdowns (e.g. {@code level}, {@code subject})
+ * @param tests code questions: the tests a program must pass (then {@code gold} is the function stub or
+ *     starter code the answer completes); empty otherwise
  */
-public record Question(String id, String problem, String gold, List<String> choices, Map<String, String> attributes) {
+public record Question(String id, String problem, String gold, List<String> choices, Map<String, String> attributes,
+                       List<CodeTest> tests) {
 
     public Question {
         choices = List.copyOf(choices);
         attributes = Map.copyOf(attributes);
+        tests = List.copyOf(tests);
+    }
+
+    /** A question without code tests. */
+    public Question(String id, String problem, String gold, List<String> choices, Map<String, String> attributes) {
+        this(id, problem, gold, choices, attributes, List.of());
     }
 }

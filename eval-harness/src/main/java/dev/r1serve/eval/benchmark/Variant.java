@@ -1,5 +1,6 @@
 package dev.r1serve.eval.benchmark;
 
+import dev.r1serve.reward.sandbox.CodeTest;
 import java.util.List;
 
 /**
@@ -12,12 +13,18 @@ import java.util.List;
  * @param gold the gold answer for this variant (a displayed letter for choice questions)
  * @param choices the option texts in displayed order, empty for free-form questions
  * @param order {@code order[displayed] = canonical index}; identity or empty when nothing was shuffled
+ * @param tests code questions: the tests the answer's program must pass ({@code gold} is then the stub it completes)
  */
-public record Variant(String prompt, String gold, List<String> choices, int[] order) {
+public record Variant(String prompt, String gold, List<String> choices, int[] order, List<CodeTest> tests) {
 
     public Variant {
         choices = List.copyOf(choices);
         order = order.clone();
+        tests = List.copyOf(tests);
+    }
+
+    public Variant(String prompt, String gold, List<String> choices, int[] order) {
+        this(prompt, gold, choices, order, List.of());
     }
 
     /** The canonical letter of a displayed letter; other answers (free-form, out of range) are returned as is. */

@@ -1,5 +1,6 @@
 package dev.r1serve.eval.distill;
 
+import dev.r1serve.eval.grading.CodeGrading;
 import dev.r1serve.reward.RewardScorer;
 import dev.r1serve.reward.sandbox.Language;
 import dev.r1serve.reward.sandbox.Limits;
@@ -51,6 +52,7 @@ final class CorrectnessChecker {
     private Check code(DistillPrompt p, String answer) {
         String code = RewardScorer.extractCode(answer);
         if (code.isBlank()) return new Check(false, "no code in the answer");
+        if (p.codeLanguage().equals("python")) code = CodeGrading.program(p.reference(), code, p.tests());
         Language lang = Language.parse(p.codeLanguage()).orElseThrow();
         if (!sandbox.sandbox().supports(lang)) return new Check(false, lang.label() + " is not installed here");
         List<TestOutcome> outcomes = dev.r1serve.reward.sandbox.CodeTests.run(sandbox, lang, code, p.tests(), codeLimits)

@@ -9,7 +9,8 @@ import java.util.List;
  * @param id stable id (records, resumption and shards match prompts by it)
  * @param messages the conversation to answer, ending in a user turn
  * @param task how correctness is checked
- * @param reference the gold answer (math, gsm8k), letter (choice) or reference answer (open); null otherwise
+ * @param reference the gold answer (math, gsm8k), letter (choice) or reference answer (open); for code the stub
+ *     the answer completes, if any; null otherwise
  * @param choices option texts of a choice prompt (letters A, B, ... in this order), else empty
  * @param tests the tests of a code prompt, else empty
  * @param codeLanguage the language of a code prompt's answer ("python", "cpp")

@@ -30,7 +30,9 @@ import java.util.Set;
  * prompt           the user message, or
  * messages         [{"role": "system"|"user"|"assistant", "content": "..."}, ...] ending in a user turn
  * task             math (default) | gsm8k | choice | code | open | writing | qa
- * answer           the reference: required for math, gsm8k, choice (the letter) and open
+ * answer           the reference: required for math, gsm8k, choice (the letter) and open; for code,
+ *                  optionally code that goes before the answer's (imports, helpers, a stub with its docstring;
+ *                  an answer that does not define a function-call test's entry point continues it)
  * choices          option texts of a choice prompt (optional; lets the verifier accept the option's text)
  * tests            code: [{"stdin": "...", "stdout": "..."}] or [{"test_code": "def check(f): ...", "entry_point": "f"}]
  * language         code: python (default) or cpp
@@ -88,11 +90,12 @@ public final class PromptSets {
             case MATH -> DistillTask.MATH;
             case GSM8K -> DistillTask.GSM8K;
             case CHOICE -> DistillTask.CHOICE;
+            case CODE -> DistillTask.CODE;
         };
         for (Question q : data.questions()) {
             Variant v = bench.variant(q, seed, 0);
             out.add(new DistillPrompt(q.id(), List.of(new DistillPrompt.Message("user", v.prompt())), task, v.gold(),
-                    v.choices(), List.of(), "python", targetLanguage(v.prompt())));
+                    v.choices(), v.tests(), "python", targetLanguage(v.prompt())));
         }
         return out;
     }

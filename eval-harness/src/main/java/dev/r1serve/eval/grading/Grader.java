@@ -16,7 +16,7 @@ public final class Grader {
      * Version of the grading rules; recorded in every run so that results graded by different rules are not
      * silently compared. Bump it whenever this class or the verifier settings it uses change behaviour.
      */
-    public static final String VERSION = "eval-grader/1 (reward-sandbox Verifier: math/gsm8k/choice defaults)";
+    public static final String VERSION = "eval-grader/2 (reward-sandbox Verifier: math/gsm8k/choice defaults; code: tests in the sandbox)";
 
     private final GraderKind kind;
     private final Verifier verifier;
@@ -26,12 +26,17 @@ public final class Grader {
         this.verifier = verifier;
     }
 
-    /** The grader for a benchmark's kind; {@code nChoices} matters only for choice questions. */
+    /**
+     * The grader for a benchmark's kind; {@code nChoices} matters only for choice questions. Code needs the
+     * reward sandbox: without bubblewrap this fails at once, with the fix in the message.
+     */
     public static Grader of(GraderKind kind, int nChoices) {
+        if (kind == GraderKind.CODE) CodeGrading.pool();
         return new Grader(kind, switch (kind) {
             case MATH -> Verifier.math();
             case GSM8K -> Verifier.gsm8k();
             case CHOICE -> Verifier.choice(Math.max(2, nChoices));
+            case CODE -> null; // graded by running the code
         });
     }
 
@@ -42,6 +47,7 @@ public final class Grader {
     /** Grades one sample's answer section against the variant it was asked. */
     public Grade grade(Variant variant, String answer) {
         if (answer == null || answer.isBlank()) return new Grade(null, null, false, "no-answer");
+        if (kind == GraderKind.CODE) return CodeGrading.grade(variant, answer); // votes "pass" or "fail"
         Verdict v = kind == GraderKind.CHOICE
                 ? verifier.verify(variant.gold(), answer, variant.choices())
                 : verifier.verify(variant.gold(), answer);
@@ -53,6 +59,6 @@ public final class Grader {
     /** Whether two votes name the same answer (verifier equivalence; exact letters for choice questions). */
     public boolean sameAnswer(String a, String b) {
         if (a.equals(b)) return true;
-        return verifier.equivalent(a, b);
+        return verifier != null && verifier.equivalent(a, b);
     }
 }

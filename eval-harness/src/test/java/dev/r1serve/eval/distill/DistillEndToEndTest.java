@@ -175,6 +175,27 @@ class DistillEndToEndTest {
     }
 
     @Test
+    void codeBenchmarksServeAsPromptsWithTheirTests() throws Exception {
+        try {
+            Sandbox.detect().close();
+        } catch (SandboxUnavailableException e) {
+            assumeTrue(false, "needs bubblewrap: " + e.getMessage());
+        }
+        Path lcb = prompts("{\"question_id\":\"double\",\"question_content\":\"Read n, print 2n.\","
+                        + "\"public_test_cases\":[{\"input\":\"4\\n\",\"output\":\"8\\n\",\"testtype\":\"stdin\"}]}",
+                "{\"question_id\":\"square\",\"question_content\":\"Read n, print n squared.\","
+                        + "\"public_test_cases\":[{\"input\":\"3\\n\",\"output\":\"9\\n\",\"testtype\":\"stdin\"}]}");
+        Path out = tmp.resolve("lcb");
+        DistillSummary s = DistillRunner.run(DistillSpec.builder(DistillServers.target(), out).benchmark("livecodebench", lcb)
+                .model(DistillServers.CODER).k(1).maxTokens(64).progress(null).build()).summary();
+        assertEquals(1, s.kept(), s.table());
+        assertEquals(1, s.rejectedByReason().get(Filters.INCORRECT));
+        JsonNode kept = lines(out.resolve(DistillRunner.SFT)).get(0);
+        assertEquals("double", kept.get("prompt_id").asText());
+        assertEquals("code", kept.get("task").asText());
+    }
+
+    @Test
     void openPromptsAreGradedByAJudgeModel() throws Exception {
         Path data = prompts("{\"id\":\"capital\",\"task\":\"open\",\"prompt\":\"Why is the sky blue?\",\"answer\":\"Rayleigh scattering\"}");
         Path out = tmp.resolve("judged");
