@@ -86,8 +86,11 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--keep-duplicates", description = "Do not drop responses whose normalized text was seen before.")
     boolean keepDuplicates;
 
-    @Option(names = "--judge-model", description = "A model on the same server that grades 'open' prompts against their reference.")
+    @Option(names = "--judge-model", description = "A model served by r1-serve that grades 'open' prompts against their reference.")
     String judgeModel;
+
+    @Option(names = "--judge-server", description = "HOST:PORT serving the judge model (default: --server).")
+    String judgeServer;
 
     @Option(names = "--judge-max-tokens", defaultValue = "1024", description = "Tokens for the judge's reply (default: ${DEFAULT-VALUE}).")
     int judgeMaxTokens;
@@ -123,7 +126,7 @@ public final class DistillCommand implements Callable<Integer> {
                     .sampling(temperature, topP).seed(seed).limit(limit).concurrency(concurrency).resume(resume)
                     .shard(shard == null ? Shard.ALL : Shard.parse(shard))
                     .filters(new FilterConfig(minLanguage, maxParagraph, !allowCode, !allowEmpty, !keepDuplicates))
-                    .judge(judgeModel, judgeMaxTokens).deadline(Duration.ofSeconds(deadlineSeconds))
+                    .judge(judgeModel, judgeMaxTokens).judgeServer(judgeServer).deadline(Duration.ofSeconds(deadlineSeconds))
                     .retry(new RetryPolicy(maxAttempts, Duration.ofMillis(250), Duration.ofSeconds(30)))
                     .progress(quiet ? null : System.err);
             if (data != null) b.data(data);

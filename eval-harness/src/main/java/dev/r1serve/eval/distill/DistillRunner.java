@@ -102,6 +102,7 @@ public final class DistillRunner {
                 throw new IllegalArgumentException("prompt " + p.id() + " is task open (checked by a judge model): pass --judge-model");
             });
         }
+        R1Client judgeClient = null;
         try (R1Client client = R1Client.connect(spec.server())) {
             ModelInfo model = Workers.pickModel(client, spec.model(), spec.server());
             if ("none".equals(model.getTemplate())) {
@@ -109,7 +110,10 @@ public final class DistillRunner {
             }
             ModelJudge judge = null;
             if (spec.judgeModel() != null) {
-                judge = new ModelJudge(client, Workers.pickModel(client, spec.judgeModel(), spec.server()).getName(),
+                boolean elsewhere = spec.judgeServer() != null && !spec.judgeServer().equals(spec.server());
+                judgeClient = elsewhere ? R1Client.connect(spec.judgeServer()) : client;
+                String judgeAt = elsewhere ? spec.judgeServer() : spec.server();
+                judge = new ModelJudge(judgeClient, Workers.pickModel(judgeClient, spec.judgeModel(), judgeAt).getName(),
                         spec.judgeMaxTokens(), spec.deadline(), spec.retry());
             }
             int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();
@@ -141,6 +145,8 @@ public final class DistillRunner {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (judgeClient != null && spec.judgeServer() != null && !spec.judgeServer().equals(spec.server())) judgeClient.close();
         }
     }
 
@@ -159,7 +165,9 @@ public final class DistillRunner {
         for (DistillRecord r : store.records()) recorded.computeIfAbsent(r.promptId(), x -> new HashSet<>()).add(r.sample());
         List<DistillPrompt> todo = prompts.stream().filter(p -> recorded.getOrDefault(p.id(), Set.of()).size() < k).toList();
         int already = prompts.stream().mapToInt(p -> Math.min(k, recorded.getOrDefault(p.id(), Set.of()).size())).sum();
-        Progress progress = new Progress(spec.progress(), prompts.size(), prompts.size() * k, prompts.size() - todo.size(), already);
+        // the running share: responses passing the per-response filters (duplicates are decided at the end)
+        Progress progress = new Progress(spec.progress(), "distill", "prompts", "pass", prompts.size(), prompts.size() * k,
+                prompts.size() - todo.size(), already);
         AtomicInteger fresh = new AtomicInteger();
         try {
             Workers.forEach(todo, spec.concurrency(), "prompt", DistillPrompt::id, p -> {

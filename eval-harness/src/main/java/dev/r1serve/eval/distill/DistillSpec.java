@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 public record DistillSpec(Path data, String benchmark, Path benchmarkData, String server, String model, int k,
                           KeepPolicy keep, int maxTokens, float temperature, float topP, long seed, int limit, Shard shard,
-                          FilterConfig filters, String judgeModel, int judgeMaxTokens, int concurrency, Path out,
+                          FilterConfig filters, String judgeModel, String judgeServer, int judgeMaxTokens, int concurrency, Path out,
                           boolean resume, Duration deadline, RetryPolicy retry, PrintStream progress) {
 
     public DistillSpec {
@@ -49,6 +49,7 @@ public record DistillSpec(Path data, String benchmark, Path benchmarkData, Strin
         b.filters = filters;
         b.judgeModel = judgeModel;
         b.judgeMaxTokens = judgeMaxTokens;
+        b.judgeServer = judgeServer;
         b.concurrency = concurrency;
         b.resume = resume;
         b.deadline = deadline;
@@ -62,7 +63,7 @@ public record DistillSpec(Path data, String benchmark, Path benchmarkData, Strin
         private final String server;
         private Path out;
         private Path data, benchmarkData;
-        private String benchmark, model, judgeModel;
+        private String benchmark, model, judgeModel, judgeServer;
         private int k = 4, maxTokens = 32768, limit, judgeMaxTokens = 1024, concurrency = 8;
         private KeepPolicy keep = KeepPolicy.ALL;
         private float temperature = 0.6f, topP = 0.95f;
@@ -91,6 +92,8 @@ public record DistillSpec(Path data, String benchmark, Path benchmarkData, Strin
         public Builder shard(Shard v) { shard = v; return this; }
         public Builder filters(FilterConfig v) { filters = v; return this; }
         public Builder judge(String model, int maxTokens) { judgeModel = model; judgeMaxTokens = maxTokens; return this; }
+        /** Where the judge model is served, when not on {@code server}. */
+        public Builder judgeServer(String v) { judgeServer = v; return this; }
         public Builder concurrency(int v) { concurrency = v; return this; }
         public Builder out(Path v) { out = v; return this; }
         public Builder resume(boolean v) { resume = v; return this; }
@@ -100,7 +103,7 @@ public record DistillSpec(Path data, String benchmark, Path benchmarkData, Strin
 
         public DistillSpec build() {
             return new DistillSpec(data, benchmark, benchmarkData, server, model, k, keep, maxTokens, temperature, topP, seed,
-                    limit, shard, filters, judgeModel, judgeMaxTokens, concurrency, out, resume, deadline, retry, progress);
+                    limit, shard, filters, judgeModel, judgeServer, judgeMaxTokens, concurrency, out, resume, deadline, retry, progress);
         }
     }
 }

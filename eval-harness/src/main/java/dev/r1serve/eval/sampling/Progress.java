@@ -20,6 +20,7 @@ public final class Progress {
     private long tokens;
     private long lastPrint;
     private final int alreadyDone;
+    private final String task, unit, share;
 
     /**
      * @param out where to print (stderr), or null for silence
@@ -27,6 +28,19 @@ public final class Progress {
      *     not towards the rates
      */
     public Progress(PrintStream out, int totalQuestions, int totalSamples, int questionsAlreadyDone, int alreadyDone) {
+        this(out, "eval", "questions", "acc", totalQuestions, totalSamples, questionsAlreadyDone, alreadyDone);
+    }
+
+    /**
+     * A progress line for another task: {@code "distill: 3/10 prompts | ... | kept 0.400"}.
+     *
+     * @param share what the running share of {@link #sample(boolean, int)}'s flag is called
+     */
+    public Progress(PrintStream out, String task, String unit, String share, int totalQuestions, int totalSamples,
+                    int questionsAlreadyDone, int alreadyDone) {
+        this.task = task;
+        this.unit = unit;
+        this.share = share;
         this.out = out;
         this.totalQuestions = totalQuestions;
         this.totalSamples = totalSamples;
@@ -65,8 +79,8 @@ public final class Progress {
         int fresh = samplesDone - alreadyDone;
         double sps = fresh / secs;
         double eta = sps > 0 ? (totalSamples - samplesDone) / sps : Double.NaN;
-        String line = String.format(Locale.ROOT, "eval: %d/%d questions | %d/%d samples | %.1f samples/s | %.0f tok/s | acc %s | ETA %s",
-                questionsDone, totalQuestions, samplesDone, totalSamples, sps, tokens / secs,
+        String line = String.format(Locale.ROOT, "%s: %d/%d %s | %d/%d samples | %.1f samples/s | %.0f tok/s | %s %s | ETA %s",
+                task, questionsDone, totalQuestions, unit, samplesDone, totalSamples, sps, tokens / secs, share,
                 fresh == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) correct / fresh), formatEta(eta));
         if (redraw) {
             out.print("\r" + line + (force ? "\n" : ""));

@@ -207,6 +207,11 @@ class DistillEndToEndTest {
         assertEquals(1, s.kept(), s.table());
         JsonNode rec = lines(out.resolve(DistillRunner.SAMPLES)).get(0);
         assertEquals("judge: CORRECT", rec.get("check").asText());
+
+        // the judge on a server of its own (here: the same one under another address, so another connection)
+        DistillSummary elsewhere = DistillRunner.run(spec(data, DistillServers.R1, tmp.resolve("judged2")).k(1)
+                .judge(DistillServers.JUDGE, 32).judgeServer("localhost:" + DistillServers.get().port()).build()).summary();
+        assertEquals(1, elsewhere.kept(), elsewhere.table());
     }
 
     @Test
