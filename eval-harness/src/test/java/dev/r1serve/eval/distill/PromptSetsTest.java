@@ -78,4 +78,26 @@ class PromptSetsTest {
         assertEquals(1.0, DistillRunner.languageConsistency("$x^2$", "en"), "formulas only: nothing mixed");
         assertEquals(0.4, DistillRunner.languageConsistency("Let me 想一下", "en"), 1e-12);
     }
+
+    @Test
+    void limitsAreCheckedAndNamed() {
+        java.nio.file.Path out = java.nio.file.Path.of("unused");
+        java.nio.file.Path data = java.nio.file.Path.of("p.jsonl");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DistillSpec.builder("h:1", out).data(data).k(65).build())
+                .getMessage().contains("--k must be in 1..64"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DistillSpec.builder("h:1", out).data(data).k(0).build())
+                .getMessage().contains("--k"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DistillSpec.builder("h:1", out).build())
+                .getMessage().contains("exactly one of --data and --benchmark"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DistillSpec.builder("h:1", out).data(data).benchmark("math500", null).build())
+                .getMessage().contains("exactly one of --data and --benchmark"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DistillSpec.builder("h:1", out).data(data).concurrency(0).build())
+                .getMessage().contains("--concurrency"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DistillSpec.builder("h:1", out).data(data).maxTokens(0).build())
+                .getMessage().contains("--max-tokens"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FilterConfig(1.5, 10, true, true, true))
+                .getMessage().contains("--min-language-consistency"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new FilterConfig(0.5, -1, true, true, true))
+                .getMessage().contains("--max-paragraph-chars"));
+    }
 }
