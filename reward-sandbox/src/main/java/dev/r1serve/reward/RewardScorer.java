@@ -9,16 +9,12 @@ import dev.r1serve.proto.v1.TaskType;
 import dev.r1serve.reward.metrics.RewardMetrics;
 import dev.r1serve.reward.sandbox.CodeTests;
 import dev.r1serve.reward.sandbox.Language;
-import dev.r1serve.reward.sandbox.RunStatus;
 import dev.r1serve.reward.sandbox.SandboxPool;
-import dev.r1serve.reward.sandbox.TestOutcome;
 import dev.r1serve.reward.verify.Verdict;
 import dev.r1serve.reward.verify.Verifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
@@ -123,11 +119,9 @@ public final class RewardScorer {
             tests.add(new dev.r1serve.reward.sandbox.CodeTest(t.getStdin(), t.getExpectedStdout(), t.getTestCode(), t.getEntryPoint()));
         }
         return CodeTests.run(sandbox, lang, code, tests, options.codeLimits()).thenApply(outcomes -> {
-            long passed = outcomes.stream().filter(o -> o.status() == RunStatus.OK).count();
-            Map<String, Integer> byStatus = new TreeMap<>();
-            for (TestOutcome o : outcomes) byStatus.merge(o.status().label(), 1, Integer::sum);
-            double value = options.codePartialCredit() ? (double) passed / outcomes.size() : passed == outcomes.size() ? 1 : 0;
-            return new Reward(Reward.ACCURACY, value, passed + "/" + outcomes.size() + " tests passed " + byStatus);
+            CodeTests.Summary s = CodeTests.summarize(outcomes);
+            double value = options.codePartialCredit() ? (double) s.passed() / s.total() : s.allPassed() ? 1 : 0;
+            return new Reward(Reward.ACCURACY, value, s.toString());
         });
     }
 

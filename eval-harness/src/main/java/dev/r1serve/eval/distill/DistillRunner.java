@@ -10,6 +10,7 @@ import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.ChoiceShuffler;
 import dev.r1serve.eval.benchmark.DataFormatException;
 import dev.r1serve.eval.benchmark.Dataset;
+import dev.r1serve.eval.grading.CodeGrading;
 import dev.r1serve.eval.sampling.AppendOnlyJsonl;
 import dev.r1serve.eval.sampling.Progress;
 import dev.r1serve.eval.sampling.SampleStream;
@@ -22,9 +23,6 @@ import dev.r1serve.proto.v1.ModelInfo;
 import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.proto.v1.SamplingParams;
 import dev.r1serve.reward.LanguageReward;
-import dev.r1serve.reward.sandbox.Limits;
-import dev.r1serve.reward.sandbox.Sandbox;
-import dev.r1serve.reward.sandbox.SandboxPool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -102,20 +100,20 @@ public final class DistillRunner {
                 throw new IllegalArgumentException("prompt " + p.id() + " is task open (checked by a judge model): pass --judge-model");
             });
         }
-        R1Client judgeClient = null;
-        try (R1Client client = R1Client.connect(spec.server())) {
+        boolean judgeElsewhere = spec.judgeModel() != null && spec.judgeServer() != null && !spec.judgeServer().equals(spec.server());
+        try (R1Client client = R1Client.connect(spec.server());
+             R1Client judgeClient = judgeElsewhere ? R1Client.connect(spec.judgeServer()) : null) {
             ModelInfo model = Workers.pickModel(client, spec.model(), spec.server());
             if ("none".equals(model.getTemplate())) {
                 throw new IllegalArgumentException("model " + model.getName() + " has no chat template; distillation needs a chat (R1-style) model");
             }
             ModelJudge judge = null;
             if (spec.judgeModel() != null) {
-                boolean elsewhere = spec.judgeServer() != null && !spec.judgeServer().equals(spec.server());
-                judgeClient = elsewhere ? R1Client.connect(spec.judgeServer()) : client;
-                String judgeAt = elsewhere ? spec.judgeServer() : spec.server();
-                judge = new ModelJudge(judgeClient, Workers.pickModel(judgeClient, spec.judgeModel(), judgeAt).getName(),
+                R1Client c = judgeElsewhere ? judgeClient : client;
+                judge = new ModelJudge(c, Workers.pickModel(c, spec.judgeModel(), judgeElsewhere ? spec.judgeServer() : spec.server()).getName(),
                         spec.judgeMaxTokens(), spec.deadline(), spec.retry());
             }
+            if (prompts.stream().anyMatch(p -> p.task() == DistillTask.CODE)) CodeGrading.pool(); // no bubblewrap: fail now, not per sample
             int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();
             DistillManifest manifest = new DistillManifest(src.label(), src.benchmarkData(), src.sha256(), prompts.size(),
                     spec.limit(), spec.shard().isAll() ? null : spec.shard().toString(), model.getName(), model.getTemplate(),
@@ -130,23 +128,16 @@ public final class DistillRunner {
                             + recorded + "\n  now:      " + manifest);
                 }
             }
-            boolean code = prompts.stream().anyMatch(p -> p.task() == DistillTask.CODE);
-            SandboxPool sandbox = code ? SandboxPool.sizedToCores(Sandbox.detect(), null) : null;
             try (AppendOnlyJsonl<DistillRecord> store = open(spec.out().resolve(SAMPLES), spec.resume())) {
                 JSON.writeValue(manifestFile.toFile(), manifest);
-                CorrectnessChecker checker = new CorrectnessChecker(sandbox, judge, Limits.DEFAULT);
                 long t0 = System.nanoTime();
-                int fresh = sample(client, spec, manifest, prompts, checker, store);
+                int fresh = sample(client, spec, manifest, prompts, new CorrectnessChecker(judge), store);
                 double wall = (System.nanoTime() - t0) / 1e9;
                 DistillSummary summary = writeOutputs(spec.out(), prompts, store.records(), spec.filters(), spec.keep());
                 return new Result(spec.out(), manifest, summary, wall, fresh);
-            } finally {
-                if (sandbox != null) sandbox.close();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (judgeClient != null && spec.judgeServer() != null && !spec.judgeServer().equals(spec.server())) judgeClient.close();
         }
     }
 

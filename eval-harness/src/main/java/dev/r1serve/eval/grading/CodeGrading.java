@@ -6,47 +6,59 @@ import dev.r1serve.reward.sandbox.CodeTest;
 import dev.r1serve.reward.sandbox.CodeTests;
 import dev.r1serve.reward.sandbox.Language;
 import dev.r1serve.reward.sandbox.Limits;
-import dev.r1serve.reward.sandbox.RunStatus;
 import dev.r1serve.reward.sandbox.Sandbox;
 import dev.r1serve.reward.sandbox.SandboxPool;
-import dev.r1serve.reward.sandbox.TestOutcome;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Grades code answers by running them: the answer's last fenced block (else the whole answer) becomes a Python
- * program, run against every test of the question in the reward sandbox; correct when all pass (see
- * {@link #program} for how the question's stub and the answer are put together).
+ * Grades code answers by running them, for the eval harness and {@code r1 distill}: the answer's last fenced block
+ * (else the whole answer) becomes a program, run against every test of the question in the reward sandbox, each
+ * test in its own sandbox; correct when all pass (see {@link #program} for how a question's stub and the answer
+ * are put together).
  */
 public final class CodeGrading {
 
     /** Per test: HumanEval's own harness allows 3 s; competitive problems get a little more. */
-    static final Limits LIMITS = Limits.DEFAULT.withWallMillis(6_000);
-    private static final int MAX_EXTRACTED_CHARS = 4_000;
+    public static final Limits LIMITS = Limits.DEFAULT.withWallMillis(6_000);
+    private static final int MAX_CODE_CHARS = 4_000;
 
     private static SandboxPool pool;
 
     private CodeGrading() {}
 
-    /** The process-wide sandbox pool (sized to the cores), started on first use. */
-    static synchronized SandboxPool pool() {
+    /**
+     * The process-wide sandbox pool (sized to the cores), started on first use; throws
+     * {@link dev.r1serve.reward.sandbox.SandboxUnavailableException} with the fix when bubblewrap is missing.
+     */
+    public static synchronized SandboxPool pool() {
         if (pool == null) pool = SandboxPool.sizedToCores(Sandbox.detect(), null);
         return pool;
     }
 
+    /**
+     * What running an answer gave.
+     *
+     * @param code the code that ran (capped for the records), null when the answer had none
+     * @param summary e.g. {@code tests 2/3 {ok=2, timeout=1}}, or why nothing ran
+     */
+    public record Outcome(String code, boolean correct, String summary) {}
+
+    /** Runs {@code answer}'s code in {@code lang} against {@code tests}, after {@code stub} (Python only; may be null). */
+    public static Outcome run(Language lang, String stub, String answer, List<CodeTest> tests) {
+        String code = RewardScorer.extractCode(answer == null ? "" : answer);
+        if (code.isBlank()) return new Outcome(null, false, "no-code");
+        if (tests.isEmpty()) return new Outcome(null, false, "no-tests"); // nothing to pass is not a pass
+        if (!pool().sandbox().supports(lang)) return new Outcome(null, false, lang.label() + " is not installed here");
+        String program = lang == Language.PYTHON ? program(stub, code, tests) : code;
+        CodeTests.Summary s = CodeTests.summarize(CodeTests.run(pool(), lang, program, tests, LIMITS).toCompletableFuture().join());
+        String shown = code.length() > MAX_CODE_CHARS ? code.substring(0, MAX_CODE_CHARS) + "…" : code;
+        return new Outcome(shown, s.allPassed(), "tests " + s.passed() + "/" + s.total() + " " + s.byStatus());
+    }
+
+    /** An eval grade: votes "pass" or "fail" (cons@k is then whether most samples pass). */
     static Grade grade(Variant v, String answer) {
-        String code = RewardScorer.extractCode(answer);
-        if (code.isBlank()) return new Grade(null, "fail", false, "no-code");
-        if (v.tests().isEmpty()) return new Grade(null, "fail", false, "no-tests"); // nothing to pass is not a pass
-        String program = program(v.gold(), code, v.tests());
-        List<TestOutcome> outcomes = CodeTests.run(pool(), Language.PYTHON, program, v.tests(), LIMITS).toCompletableFuture().join();
-        long passed = outcomes.stream().filter(o -> o.status() == RunStatus.OK).count();
-        Map<String, Integer> byStatus = new TreeMap<>();
-        for (TestOutcome o : outcomes) byStatus.merge(o.status().label(), 1, Integer::sum);
-        boolean correct = passed == outcomes.size();
-        String extracted = code.length() > MAX_EXTRACTED_CHARS ? code.substring(0, MAX_EXTRACTED_CHARS) + "…" : code;
-        return new Grade(extracted, correct ? "pass" : "fail", correct, "tests " + passed + "/" + outcomes.size() + " " + byStatus);
+        Outcome o = run(Language.PYTHON, v.gold(), answer, v.tests());
+        return new Grade(o.code(), o.correct() ? "pass" : "fail", o.correct(), o.summary());
     }
 
     /**

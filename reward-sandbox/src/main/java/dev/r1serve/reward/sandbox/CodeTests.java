@@ -42,6 +42,29 @@ public final class CodeTests {
                 .thenApply(v -> fs.stream().map(CompletableFuture::join).toList());
     }
 
+    /**
+     * How a program did on its tests.
+     *
+     * @param byStatus tests per status label, e.g. {@code {ok=2, timeout=1}}
+     */
+    public record Summary(long passed, int total, java.util.Map<String, Integer> byStatus) {
+        public boolean allPassed() {
+            return passed == total;
+        }
+
+        /** e.g. {@code 2/3 tests passed {ok=2, timeout=1}}. */
+        @Override
+        public String toString() {
+            return passed + "/" + total + " tests passed " + byStatus;
+        }
+    }
+
+    public static Summary summarize(List<TestOutcome> outcomes) {
+        java.util.Map<String, Integer> byStatus = new java.util.TreeMap<>();
+        for (TestOutcome o : outcomes) byStatus.merge(o.status().label(), 1, Integer::sum);
+        return new Summary(outcomes.stream().filter(o -> o.status() == RunStatus.OK).count(), outcomes.size(), byStatus);
+    }
+
     /** Trailing whitespace of every line and trailing blank lines removed; line ends unified. */
     static String normalize(String s) {
         String[] lines = s.replace("\r\n", "\n").split("\n", -1);

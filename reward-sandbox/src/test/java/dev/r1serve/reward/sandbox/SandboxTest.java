@@ -41,15 +41,29 @@ class SandboxTest {
         if (sandbox != null) sandbox.close();
     }
 
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static RunResult py(String code) { return sandbox.run(Language.PYTHON, code, "", LIMITS); }
 
     /** After every attack: nothing from a sandbox still runs, and a normal run passes at normal speed. */
     @AfterEach
     void stillHealthy() {
-        // (pre-started spares are interpreters waiting for a run, not survivors)
-        java.util.Set<Long> spares = sandbox.waitingSparePids();
-        assertTrue(ProcessHandle.allProcesses().noneMatch(p -> !spares.contains(p.pid()) && p.info().command().orElse("").contains("python")
-                && p.info().commandLine().orElse("").contains("/src/main.py")), "a sandboxed process survived its run");
+        // Pre-started spares are interpreters waiting for a run, not survivors; one may be starting right now,
+        // not yet among the waiting ones, so the check is repeated for a while: a survivor stays.
+        boolean clean = false;
+        for (int i = 0; i < 40 && !clean; i++) {
+            java.util.Set<Long> spares = sandbox.waitingSparePids();
+            clean = ProcessHandle.allProcesses().noneMatch(p -> !spares.contains(p.pid()) && p.info().command().orElse("").contains("python")
+                    && p.info().commandLine().orElse("").contains("/src/main.py"));
+            if (!clean) sleep(50);
+        }
+        assertTrue(clean, "a sandboxed process survived its run");
         RunResult r = py("print(sum(range(10)))");
         assertEquals(RunStatus.OK, r.status(), r.toString());
         assertEquals("45\n", r.stdout());
