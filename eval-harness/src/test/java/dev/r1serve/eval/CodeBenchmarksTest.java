@@ -120,6 +120,20 @@ class CodeBenchmarksTest {
         assertTrue(ok.correct(), ok.rule());
         assertFalse(grader.grade(lcb.variant(functional, 0, 0), add.replace("a + sum(b)", "a")).correct());
 
+        // private_test_cases as published: base64(zlib(pickle(json))), made by Python's pickle with protocols 4, 5 and 2
+        for (String published : List.of(
+                "eJxrYJlaxgABPUXR1UqZeQWlJUpWCkqmMXlKOgpK+aUlUAFDA4hISWpxSUllQSpIrLgkJTNPqVZHAUmjOYZGE5waY6foAQBAuyYk",
+                "eJxrYJ1axgABPUXR1UqZeQWlJUpWCkqmMXlKOgpK+aUlUAFDA4hISWpxSUllQSpIrLgkJTNPqVZHAUmjOYZGE5waY6foAQBBOyYl",
+                "eJxrYIooYmBgiK5WyswrKC1RslJQMo3JU9JRUMovLYEKGBpAREpSi0tKKgtSQWLFJSmZeUq1OgpIGs0xNJrg1BhbyKAHAMdNJMA=")) {
+            Path asPublished = tmp.resolve("published.jsonl");
+            Files.writeString(asPublished, "{\"question_id\":\"d\",\"question_content\":\"Double n.\",\"public_test_cases\":\"[]\","
+                    + "\"private_test_cases\":\"" + published + "\",\"metadata\":\"{}\"}\n");
+            Question q = lcb.load(asPublished).questions().get(0);
+            assertEquals(List.of(dev.r1serve.reward.sandbox.CodeTest.io("5\n", "10\n"), dev.r1serve.reward.sandbox.CodeTest.io("7\n", "14\n")),
+                    q.tests(), published);
+            assertTrue(grader.grade(lcb.variant(q, 0, 0), "```python\nprint(int(input()) * 2)\n```").correct());
+        }
+
         Path encoded = tmp.resolve("encoded.jsonl");
         Files.writeString(encoded, "{\"question_id\":\"x\",\"question_content\":\"q\",\"private_test_cases\":\"eJzLSM3JyQcABiwCFQ==\"}\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> lcb.load(encoded));

@@ -32,7 +32,7 @@ public final class Benchmarks {
                 GraderKind.CHOICE, 8, null, null, Benchmark.CHOICE_PROMPT, true, null, List.of("subject")));
         add(new Benchmark("humaneval", "HumanEval (164 Python functions; tests run in the reward sandbox)", GraderKind.CODE, 4,
                 "humaneval.jsonl", null, Benchmark.CODE_PROMPT, false, null, List.of()));
-        add(new Benchmark("livecodebench", "LiveCodeBench code generation (--data: the release converted to JSONL; by difficulty)",
+        add(new Benchmark("livecodebench", "LiveCodeBench code generation (--data: a code_generation_lite JSONL file as published; by difficulty)",
                 GraderKind.CODE, 4, null, null, Benchmark.CODE_PROMPT, false, null, List.of("difficulty")));
     }
 

@@ -19,10 +19,11 @@ import java.util.Set;
  * <ul>
  *   <li><b>HumanEval</b> (openai/human-eval JSONL: task_id, prompt, test, entry_point): the answer is the complete
  *       function; one function-call test, {@code check(entry_point)} with the task's test code.</li>
- *   <li><b>LiveCodeBench</b> (code_generation_lite, converted to JSONL: one problem per line with question_id,
- *       question_content, starter_code, difficulty, public_test_cases and private_test_cases as arrays of
- *       {@code {input, output, testtype}} (or as JSON strings of such arrays), metadata with func_name for
- *       functional problems): stdin tests compare stdout; functional tests call
+ *   <li><b>LiveCodeBench</b> (code_generation_lite's JSONL as published, one problem per line with question_id,
+ *       question_content, starter_code, difficulty, public_test_cases (a JSON string of an array of
+ *       {@code {input, output, testtype}}), private_test_cases (the same array, base64/zlib/pickle-encoded as
+ *       published, or plain JSON), metadata with func_name for functional problems): stdin tests compare
+ *       stdout; functional tests call
  *       {@code Solution().func_name(*args)} with the JSON-per-line input and compare with the JSON output.
  *       The prompt is LiveCodeBench's own generation prompt.</li>
  * </ul>
@@ -65,7 +66,7 @@ public final class CodeBenchmarks {
         return out;
     }
 
-    /** LiveCodeBench's code-generation problems, converted to JSONL. */
+    /** LiveCodeBench's code-generation problems (code_generation_lite JSONL). */
     public static List<Question> liveCodeBench(String file, byte[] data) {
         List<Question> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -84,8 +85,13 @@ public final class CodeBenchmarks {
                     String t = cases.asText().strip();
                     if (t.isEmpty()) continue;
                     if (!t.startsWith("[")) {
-                        throw DataFormatException.at(file, line, "field \"" + field + "\" is still encoded (base64/zlib/pickle as"
-                                + " published): decode it to a JSON array of {input, output, testtype} first");
+                        // as published: base64 of zlib of a pickled JSON string
+                        String decoded = decodePublished(t);
+                        if (decoded == null) {
+                            throw DataFormatException.at(file, line, "field \"" + field + "\" is neither a JSON array nor"
+                                    + " LiveCodeBench's base64/zlib/pickle encoding of one: decode it to a JSON array of {input, output, testtype}");
+                        }
+                        t = decoded;
                     }
                     cases = parse(file, line, t, field);
                 }
@@ -107,6 +113,61 @@ public final class CodeBenchmarks {
             out.add(new Question(id, liveCodeBenchPrompt(content, starter), LIVECODEBENCH_PRELUDE, List.of(), attrs, tests));
         });
         return out;
+    }
+
+    /**
+     * LiveCodeBench's published encoding of private test cases, undone: base64, then zlib, then a pickled
+     * Python {@code str} (protocols 2 to 5) holding the JSON array. Returns null when {@code text} is not that.
+     */
+    static String decodePublished(String text) {
+        try {
+            byte[] zipped = java.util.Base64.getDecoder().decode(text);
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+            inflater.setInput(zipped);
+            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[64 * 1024];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buf);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) return null;
+                raw.write(buf, 0, n);
+                if (raw.size() > (256 << 20)) return null; // a test set, not a decompression bomb
+            }
+            inflater.end();
+            return pickledString(java.nio.ByteBuffer.wrap(raw.toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN));
+        } catch (IllegalArgumentException | java.util.zip.DataFormatException | java.nio.BufferUnderflowException e) {
+            return null;
+        }
+    }
+
+    /** The one {@code str} of a pickle made by {@code pickle.dumps(some_str)}; null for anything else. */
+    private static String pickledString(java.nio.ByteBuffer b) {
+        String value = null;
+        while (b.hasRemaining()) {
+            int op = b.get() & 0xff;
+            switch (op) {
+                case 0x80 -> b.get(); // PROTO n
+                case 0x95 -> b.getLong(); // FRAME length
+                case 0x94 -> { } // MEMOIZE
+                case 0x8c -> value = utf8(b, b.get() & 0xff); // SHORT_BINUNICODE
+                case 0x58 -> value = utf8(b, b.getInt() & 0xffffffffL); // BINUNICODE
+                case 0x8d -> value = utf8(b, b.getLong()); // BINUNICODE8
+                case 0x71 -> b.get(); // BINPUT (protocol 2)
+                case 0x2e -> { // STOP
+                    return value;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String utf8(java.nio.ByteBuffer b, long length) {
+        if (length < 0 || length > b.remaining()) throw new java.nio.BufferUnderflowException();
+        byte[] bytes = new byte[(int) length];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** LiveCodeBench's generation prompt (lcb_runner's format without a system message). */
