@@ -4,13 +4,8 @@ import dev.r1serve.eval.distill.DistillRunner;
 import dev.r1serve.eval.distill.DistillSpec;
 import dev.r1serve.eval.distill.DistillSummary;
 import dev.r1serve.server.R1Server;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,35 +33,25 @@ public final class BenchDistillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        double[] rates = new double[rounds];
+        double median;
         try (R1Server server = InstantEngine.serve()) {
             String target = "127.0.0.1:" + server.port();
             System.out.printf(Locale.ROOT, "math500: %d prompts x k=%d, concurrency %d, instant-answer engine, %d cores%n",
                     prompts, k, concurrency, Runtime.getRuntime().availableProcessors());
-            for (int round = -1; round < rounds; round++) {
-                Path dir = Files.createTempDirectory("r1-bench-distill");
-                try {
-                    DistillSpec spec = DistillSpec.builder(target, dir).benchmark("math500", null).model("bench").k(k)
-                            .limit(prompts).maxTokens(1024).concurrency(concurrency).progress(null).build();
-                    // timed around the whole run: connecting, sampling, checking, and writing the outputs
-                    long t0 = System.nanoTime();
-                    DistillSummary s = DistillRunner.run(spec).summary();
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    if (s.samples() != prompts * k) throw new IllegalStateException("incomplete run: " + s.samples() + " responses");
-                    if (round >= 0) {
-                        rates[round] = s.samples() / seconds;
-                        System.out.printf(Locale.ROOT, "round %d: %d responses in %.2f s = %.0f responses/s (kept %d: the engine guesses)%n",
-                                round + 1, s.samples(), seconds, rates[round], s.kept());
-                    }
-                } finally {
-                    try (Stream<Path> files = Files.walk(dir)) {
-                        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-                    }
-                }
-            }
+            median = BenchRounds.median(rounds, "r1-bench-distill", (dir, round) -> {
+                DistillSpec spec = DistillSpec.builder(target, dir).benchmark("math500", null).model("bench").k(k)
+                        .limit(prompts).maxTokens(1024).concurrency(concurrency).progress(null).build();
+                // timed around the whole run: connecting, sampling, checking, and writing the outputs
+                long t0 = System.nanoTime();
+                DistillSummary s = DistillRunner.run(spec).summary();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                if (s.samples() != prompts * k) throw new IllegalStateException("incomplete run: " + s.samples() + " responses");
+                BenchRounds.print(round, "%d responses in %.2f s = %.0f responses/s (kept %d: the engine guesses)",
+                        s.samples(), seconds, s.samples() / seconds, s.kept());
+                return s.samples() / seconds;
+            });
         }
-        Arrays.sort(rates);
-        System.out.printf(Locale.ROOT, "distill end to end: %.0f samples/s (median of %d; target >= 500)%n", rates[rates.length / 2], rounds);
+        System.out.printf(Locale.ROOT, "distill end to end: %.0f samples/s (median of %d; target >= 500)%n", median, rounds);
         return 0;
     }
 }

@@ -4,12 +4,8 @@ import dev.r1serve.eval.EvalResult;
 import dev.r1serve.eval.EvalRunner;
 import dev.r1serve.eval.EvalSpec;
 import dev.r1serve.server.R1Server;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,35 +32,21 @@ public final class BenchEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        double[] rates = new double[rounds];
+        double median;
         try (R1Server server = InstantEngine.serve()) {
             String target = "127.0.0.1:" + server.port();
             System.out.printf(Locale.ROOT, "math500: %d questions x k=%d, concurrency %d, instant-answer engine, %d cores%n",
                     questions, k, concurrency, Runtime.getRuntime().availableProcessors());
-            for (int round = -1; round < rounds; round++) {
-                Path dir = Files.createTempDirectory("r1-bench-eval");
-                try {
-                    EvalResult r = EvalRunner.run(EvalSpec.of("math500", target, dir).withModel("bench").withK(k)
-                            .withLimit(questions).withMaxTokens(1024).withConcurrency(concurrency).withProgress(null));
-                    if (r.summary().samples() != questions * k) throw new IllegalStateException("incomplete run");
-                    if (round >= 0) {
-                        rates[round] = r.samplesPerSecond();
-                        System.out.printf(Locale.ROOT, "round %d: %d samples in %.2f s = %.0f samples/s (pass@1 %.3f: the engine guesses)%n",
-                                round + 1, r.newSamples(), r.wallSeconds(), r.samplesPerSecond(), r.summary().pass1().mean());
-                    }
-                } finally {
-                    deleteTree(dir);
-                }
-            }
+            median = BenchRounds.median(rounds, "r1-bench-eval", (dir, round) -> {
+                EvalResult r = EvalRunner.run(EvalSpec.of("math500", target, dir).withModel("bench").withK(k)
+                        .withLimit(questions).withMaxTokens(1024).withConcurrency(concurrency).withProgress(null));
+                if (r.summary().samples() != questions * k) throw new IllegalStateException("incomplete run");
+                BenchRounds.print(round, "%d samples in %.2f s = %.0f samples/s (pass@1 %.3f: the engine guesses)",
+                        r.newSamples(), r.wallSeconds(), r.samplesPerSecond(), r.summary().pass1().mean());
+                return r.samplesPerSecond();
+            });
         }
-        java.util.Arrays.sort(rates);
-        System.out.printf(Locale.ROOT, "eval harness end to end: %.0f samples/s (median of %d; target >= 500)%n", rates[rates.length / 2], rounds);
+        System.out.printf(Locale.ROOT, "eval harness end to end: %.0f samples/s (median of %d; target >= 500)%n", median, rounds);
         return 0;
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,26 +52,11 @@ class EvalResumeAfterKillTest {
 
         // The same eval in another JVM, killed part-way.
         Path run = tmp.resolve("killed");
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), EvalCommand.class.getName(),
-                "--benchmark", "custom", "--data", data.toString(), "--id-field", "id", "--server", EvalServers.target(),
-                "--model", EvalServers.R1, "--k", Integer.toString(K), "--max-tokens", "64", "--temperature", "0",
-                "--seed", "11", "--concurrency", "1", "--out", run.toString(), "--quiet"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
         Path samples = run.resolve("samples.jsonl");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        long lines = 0;
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            lines = Files.exists(samples) ? Files.lines(samples).count() : 0;
-            if (lines >= 20) break;
-            Thread.sleep(5);
-        }
-        p.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing beyond what was already written
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        long recorded = Files.lines(samples).count();
-        assertTrue(lines >= 20, "the child recorded samples before the kill; log:\n" + Files.readString(tmp.resolve("child.log")));
-        assertTrue(recorded < QUESTIONS * K, "killed mid-run (" + recorded + " of " + QUESTIONS * K + " samples on disk)");
-        assertTrue(p.exitValue() != 0, "killed, not finished");
+        long recorded = KilledRun.killAfter(EvalCommand.class, List.of("--benchmark", "custom", "--data", data.toString(),
+                "--id-field", "id", "--server", EvalServers.target(), "--model", EvalServers.R1, "--k", Integer.toString(K),
+                "--max-tokens", "64", "--temperature", "0", "--seed", "11", "--concurrency", "1", "--out", run.toString(), "--quiet"),
+                samples, 20, QUESTIONS * K, tmp.resolve("child.log"));
 
         // Resume in process and compare with the reference.
         EvalResult resumed = EvalRunner.run(spec.withOut(run).withResume(true));

@@ -3,12 +3,11 @@ package dev.r1serve.eval.distill;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.r1serve.eval.KilledRun;
 import dev.r1serve.eval.cli.DistillCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,26 +46,10 @@ class DistillResumeAfterKillTest {
 
         // The same run in another JVM, killed part-way.
         Path run = tmp.resolve("killed");
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), DistillCommand.class.getName(),
-                "--data", data.toString(), "--server", DistillServers.target(), "--model", DistillServers.R1,
-                "--k", Integer.toString(K), "--max-tokens", "64", "--temperature", "0", "--seed", "11", "--concurrency", "1",
-                "--keep-duplicates", "--out", run.toString(), "--quiet"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
         Path samples = run.resolve(DistillRunner.SAMPLES);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        long lines = 0;
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            lines = Files.exists(samples) ? Files.lines(samples).count() : 0;
-            if (lines >= 20) break;
-            Thread.sleep(5);
-        }
-        p.destroyForcibly(); // SIGKILL: no shutdown hooks, no flushing beyond what was already written
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        long recorded = Files.lines(samples).count();
-        assertTrue(lines >= 20, "the child recorded responses before the kill; log:\n" + Files.readString(tmp.resolve("child.log")));
-        assertTrue(recorded < PROMPTS * K, "killed mid-run (" + recorded + " of " + PROMPTS * K + " responses on disk)");
-        assertTrue(p.exitValue() != 0, "killed, not finished");
+        long recorded = KilledRun.killAfter(DistillCommand.class, List.of("--data", data.toString(), "--server", DistillServers.target(),
+                "--model", DistillServers.R1, "--k", Integer.toString(K), "--max-tokens", "64", "--temperature", "0", "--seed", "11",
+                "--concurrency", "1", "--keep-duplicates", "--out", run.toString(), "--quiet"), samples, 20, PROMPTS * K, tmp.resolve("child.log"));
         assertTrue(!Files.exists(run.resolve(DistillRunner.SFT)), "outputs are written at the end only");
 
         // Resume in process: the same files as the reference.
