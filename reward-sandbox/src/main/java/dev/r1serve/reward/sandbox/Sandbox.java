@@ -74,9 +74,9 @@ public final class Sandbox {
     private final Path prlimit;
     private final Path setpriv; // null when not root
     private final Path python;
-    private final Path pythonPrefix; // bound read-only when outside /usr, else null
     private final Path gpp; // null when absent
     private final Path workRoot;
+    private final List<String> rootBinds;
     private final ConcurrentHashMap<Limits, ConcurrentLinkedDeque<Warm>> spares = new ConcurrentHashMap<>();
     private final AtomicInteger spareCount = new AtomicInteger();
     private volatile int maxSpares;
@@ -87,9 +87,9 @@ public final class Sandbox {
         this.prlimit = prlimit;
         this.setpriv = setpriv;
         this.python = python;
-        this.pythonPrefix = pythonPrefix;
         this.gpp = gpp;
         this.workRoot = workRoot;
+        this.rootBinds = rootBinds(pythonPrefix);
     }
 
     /**
@@ -259,22 +259,8 @@ public final class Sandbox {
             c.addAll(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups"));
         }
         c.addAll(List.of(bwrap.toString(), "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
-                "--uid", "65534", "--gid", "65534", "--hostname", "sandbox", "--cap-drop", "ALL",
-                "--ro-bind", "/usr", "/usr"));
-        for (String top : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
-            Path p = Path.of(top);
-            if (Files.isSymbolicLink(p)) {
-                try {
-                    c.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), top));
-                } catch (IOException e) {
-                    // unreadable link: leave it out, the binaries under /usr still work
-                }
-            } else if (Files.isDirectory(p)) {
-                c.addAll(List.of("--ro-bind", top, top));
-            }
-        }
-        if (Files.exists(Path.of("/etc/ld.so.cache"))) c.addAll(List.of("--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"));
-        if (pythonPrefix != null) c.addAll(List.of("--ro-bind", pythonPrefix.toString(), pythonPrefix.toString()));
+                "--uid", "65534", "--gid", "65534", "--hostname", "sandbox", "--cap-drop", "ALL"));
+        c.addAll(rootBinds);
         c.addAll(List.of("--proc", "/proc", "--dev", "/dev",
                 "--size", Long.toString(WORK_TMPFS_BYTES), "--tmpfs", "/tmp",
                 "--size", Long.toString(WORK_TMPFS_BYTES), "--tmpfs", "/work",
@@ -290,6 +276,30 @@ public final class Sandbox {
             c.addAll(List.of("/bin/sh", "-c", cppScript(l)));
         }
         return c;
+    }
+
+    /**
+     * The read-only root every run gets: {@code /usr}, the top-level {@code /bin}, {@code /lib*} links (or
+     * read-only binds where they are real directories), {@code /etc/ld.so.cache} and the interpreter's prefix
+     * when it lives outside {@code /usr}. Worked out once: it is the same for every run.
+     */
+    private static List<String> rootBinds(Path pythonPrefix) {
+        List<String> c = new ArrayList<>(List.of("--ro-bind", "/usr", "/usr"));
+        for (String top : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")) {
+            Path p = Path.of(top);
+            if (Files.isSymbolicLink(p)) {
+                try {
+                    c.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), top));
+                } catch (IOException e) {
+                    // unreadable link: leave it out, the binaries under /usr still work
+                }
+            } else if (Files.isDirectory(p)) {
+                c.addAll(List.of("--ro-bind", top, top));
+            }
+        }
+        if (Files.exists(Path.of("/etc/ld.so.cache"))) c.addAll(List.of("--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"));
+        if (pythonPrefix != null) c.addAll(List.of("--ro-bind", pythonPrefix.toString(), pythonPrefix.toString()));
+        return List.copyOf(c);
     }
 
     /** The trusted shell of a C++ run: compile under its own limits, run under the program's, then a trailer. */
