@@ -11,44 +11,62 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One real r1-serve server per test JVM on a free loopback port (models are loaded once per process because
- * java-llama.cpp leaks on load/close cycles), hosting:
- * <ul>
- *   <li>{@link #R1}: a scripted Qwen2 GGUF with the DeepSeek-R1 template whose greedy continuation after the
- *       pre-filled {@code <think>\n} is {@code Let me think</think>\n\nThe answer is \boxed{42}}, for every question;
- *       so a question is correct exactly when its gold is equivalent to 42.</li>
- *   <li>{@link #STORIES}: the bundled stories260K base model (template "none": prompts go as raw text).</li>
- *   <li>{@link #CODER}: a scripted Qwen2 GGUF whose answer is a Python program printing twice the number on stdin.</li>
- * </ul>
+ * One real r1-serve server per test JVM on a free loopback port, for the eval and distill tests (models are loaded
+ * once per process because java-llama.cpp leaks on load/close cycles). It hosts the bundled stories260K base model
+ * ({@link #STORIES}, template "none": prompts go as raw text) and scripted Qwen2 GGUFs with the DeepSeek-R1
+ * template. Each scripted model continues the pre-filled {@code <think>\n} with its script for every prompt, at
+ * the paper's temperature too (the scripted logit margin is 40), so tests know each response in advance.
  */
-final class EvalServers {
+public final class EvalServers {
 
-    static final String R1 = "r1-scripted";
-    static final String STORIES = "stories";
-    static final String CODER = "coder";
-    static final List<String> CODER_SCRIPT = List.of("<think>", "\n", "Double", " it", "</think>", "\n\n",
-            "```python\nprint(int(input()) * 2)\n```");
-    static final List<String> SCRIPT = List.of("<think>", "\n", "Let", " me", " think", "</think>", "\n\n",
-            "The", " answer", " is", " \\boxed{42}");
+    /** "Let me think" then "The answer is \boxed{42}": a question is correct exactly when its gold is 42. */
+    public static final String R1 = "r1-scripted";
+    public static final String STORIES = "stories";
+    /** Reasons briefly, then a Python program that prints twice the number on stdin. */
+    public static final String CODER = "coder";
+    /** A fenced code block inside the reasoning, then \boxed{42}. */
+    public static final String FENCE = "fence";
+    /** An empty think block, then \boxed{42}. */
+    public static final String BLUNT = "blunt";
+    /** Reasoning half English, half Chinese ("Let me 想一下"), then \boxed{42}. */
+    public static final String MIXED = "mixed";
+    /** A judge that always replies CORRECT. */
+    public static final String JUDGE = "judge";
+
+    static final Map<String, List<String>> SCRIPTS = new LinkedHashMap<>();
+
+    static {
+        SCRIPTS.put(R1, List.of("<think>", "\n", "Let", " me", " think", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
+        SCRIPTS.put(CODER, List.of("<think>", "\n", "Double", " it", "</think>", "\n\n", "```python\nprint(int(input()) * 2)\n```"));
+        SCRIPTS.put(FENCE, List.of("<think>", "\n", "Try", " this", "\n```python\nprint(6 * 7)\n```\n", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
+        SCRIPTS.put(BLUNT, List.of("<think>", "\n", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
+        SCRIPTS.put(MIXED, List.of("<think>", "\n", "Let", " me", " 想", "一下", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
+        SCRIPTS.put(JUDGE, List.of("<think>", "\n", "Compare", "</think>", "\n\n", "CORRECT"));
+    }
 
     private static R1Server server;
 
     private EvalServers() {}
 
-    static synchronized R1Server get() {
+    public static synchronized R1Server get() {
         if (server == null) {
             try {
                 Path dir = Files.createTempDirectory("r1-eval-models");
-                Path r1 = TinyModelGenerator.scripted(Architecture.QWEN2, SCRIPT, "<｜Assistant｜>").write(dir.resolve("r1.gguf"));
-                Path coder = TinyModelGenerator.scripted(Architecture.QWEN2, CODER_SCRIPT, "<｜Assistant｜>").write(dir.resolve("coder.gguf"));
-                ModelRegistry models = ModelLoader.loadAll(List.of(
-                        ModelConfig.llamaCpp(R1, r1.toString(), "deepseek-r1", 512, 2, 1),
-                        ModelConfig.llamaCpp(CODER, coder.toString(), "deepseek-r1", 512, 2, 1),
-                        ModelConfig.llamaCpp(STORIES, BuiltinModels.STORIES_260K, null, null, 2, 1)));
-                server = R1Server.onPort("127.0.0.1", 0, models, 64).start();
+                List<ModelConfig> models = new ArrayList<>();
+                for (var e : SCRIPTS.entrySet()) {
+                    Path f = TinyModelGenerator.scripted(Architecture.QWEN2, e.getValue(), "<｜Assistant｜>")
+                            .write(dir.resolve(e.getKey() + ".gguf"));
+                    models.add(ModelConfig.llamaCpp(e.getKey(), f.toString(), "deepseek-r1", 512, 2, 1));
+                }
+                models.add(ModelConfig.llamaCpp(STORIES, BuiltinModels.STORIES_260K, null, null, 2, 1));
+                ModelRegistry registry = ModelLoader.loadAll(models);
+                server = R1Server.onPort("127.0.0.1", 0, registry, 64).start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -57,7 +75,7 @@ final class EvalServers {
         return server;
     }
 
-    static String target() {
+    public static String target() {
         return "127.0.0.1:" + get().port();
     }
 }

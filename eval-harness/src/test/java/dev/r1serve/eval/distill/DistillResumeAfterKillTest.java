@@ -1,5 +1,6 @@
 package dev.r1serve.eval.distill;
 
+import dev.r1serve.eval.EvalServers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +38,7 @@ class DistillResumeAfterKillTest {
 
         // Uninterrupted reference, in process.
         Path ref = tmp.resolve("ref");
-        DistillSpec spec = DistillSpec.builder(DistillServers.target(), ref).data(data).model(DistillServers.R1).k(K)
+        DistillSpec spec = DistillSpec.builder(EvalServers.target(), ref).data(data).model(EvalServers.R1).k(K)
                 .maxTokens(64).sampling(0f, 0.95f).seed(11).concurrency(2).progress(null)
                 .filters(new FilterConfig(0.95, 3000, true, true, false)).build(); // no dedup: the scripted responses are all alike
         DistillRunner.Result reference = DistillRunner.run(spec);
@@ -47,8 +48,8 @@ class DistillResumeAfterKillTest {
         // The same run in another JVM, killed part-way.
         Path run = tmp.resolve("killed");
         Path samples = run.resolve(DistillRunner.SAMPLES);
-        long recorded = KilledRun.killAfter(DistillCommand.class, List.of("--data", data.toString(), "--server", DistillServers.target(),
-                "--model", DistillServers.R1, "--k", Integer.toString(K), "--max-tokens", "64", "--temperature", "0", "--seed", "11",
+        long recorded = KilledRun.killAfter(DistillCommand.class, List.of("--data", data.toString(), "--server", EvalServers.target(),
+                "--model", EvalServers.R1, "--k", Integer.toString(K), "--max-tokens", "64", "--temperature", "0", "--seed", "11",
                 "--concurrency", "1", "--keep-duplicates", "--out", run.toString(), "--quiet"), samples, 20, PROMPTS * K, tmp.resolve("child.log"));
         assertTrue(!Files.exists(run.resolve(DistillRunner.SFT)), "outputs are written at the end only");
 
