@@ -1,20 +1,16 @@
 package dev.r1serve.eval.cli;
 
-import dev.r1serve.eval.Shard;
 import dev.r1serve.eval.distill.DistillRunner;
 import dev.r1serve.eval.distill.DistillSpec;
 import dev.r1serve.eval.distill.FilterConfig;
 import dev.r1serve.eval.distill.KeepPolicy;
-import dev.r1serve.eval.sampling.RetryPolicy;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,6 +26,9 @@ import picocli.CommandLine.Parameters;
         subcommands = DistillCommand.Merge.class)
 public final class DistillCommand implements Callable<Integer> {
 
+    @Mixin
+    SamplingRunOptions run;
+
     @Option(names = "--data", description = "Prompt JSONL: id, prompt|messages, task (math|gsm8k|choice|code|open|writing|qa), answer, tests, target_language.")
     Path data;
 
@@ -39,11 +38,7 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--benchmark-data", description = "Data file for a benchmark that needs one (e.g. GPQA's CSV).")
     Path benchmarkData;
 
-    @Option(names = "--server", defaultValue = "localhost:50051", description = "r1-serve server HOST:PORT (default: ${DEFAULT-VALUE}).")
-    String server;
 
-    @Option(names = "--model", description = "Model to sample (default: the server's first model).")
-    String model;
 
     @Option(names = "--k", defaultValue = "4", description = "Responses per prompt, one request with n = k (default: ${DEFAULT-VALUE}).")
     int k;
@@ -51,23 +46,11 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--keep-per-prompt", defaultValue = "all", description = "all (every passing response, deduplicated) or best (one per prompt).")
     String keep;
 
-    @Option(names = "--max-tokens", defaultValue = "32768", description = "Tokens per response, capped at the model's context (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
 
-    @Option(names = "--temperature", defaultValue = "0.6", description = "Default: ${DEFAULT-VALUE}.")
-    float temperature;
 
-    @Option(names = "--top-p", defaultValue = "0.95", description = "Default: ${DEFAULT-VALUE}.")
-    float topP;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed; each prompt's request seed derives from it and the prompt id.")
-    long seed;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Use only the first N prompts.")
-    int limit;
 
-    @Option(names = "--shard", paramLabel = "i/N", description = "Only shard i of N (prompts whose position mod N is i); combine with 'r1 distill merge'.")
-    String shard;
 
     @Option(names = "--min-language-consistency", defaultValue = "0.95",
             description = "Reject reasoning with a smaller share of target-language words (0 turns the filter off; default: ${DEFAULT-VALUE}).")
@@ -98,37 +81,26 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "8", description = "Prompts in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--out", description = "Run directory (default: runs/distill-TIMESTAMP).")
-    Path out;
 
-    @Option(names = "--resume", description = "Continue the run in --out, sampling only what is missing.")
-    boolean resume;
 
-    @Option(names = "--deadline-s", defaultValue = "7200", description = "Per-request deadline in seconds (default: ${DEFAULT-VALUE}).")
-    long deadlineSeconds;
 
-    @Option(names = "--max-attempts", defaultValue = "8", description = "Calls per request on UNAVAILABLE/RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
-    int maxAttempts;
 
-    @Option(names = "--quiet", description = "No progress line.")
-    boolean quiet;
 
     @Override
     public Integer call() {
-        Path dir = out != null ? out : Path.of("runs", "distill-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = run.outOr("distill");
         try {
             KeepPolicy policy = switch (keep.strip().toLowerCase(Locale.ROOT)) {
                 case "all" -> KeepPolicy.ALL;
                 case "best", "best1", "1" -> KeepPolicy.BEST;
                 default -> throw new IllegalArgumentException("--keep-per-prompt must be all or best, got \"" + keep + "\"");
             };
-            DistillSpec.Builder b = DistillSpec.builder(server, dir).model(model).k(k).keep(policy).maxTokens(maxTokens)
-                    .sampling(temperature, topP).seed(seed).limit(limit).concurrency(concurrency).resume(resume)
-                    .shard(shard == null ? Shard.ALL : Shard.parse(shard))
+            DistillSpec.Builder b = DistillSpec.builder(run.server, dir).model(run.model).k(k).keep(policy).maxTokens(run.maxTokens)
+                    .sampling(run.temperature, run.topP).seed(run.seed).limit(run.limit).concurrency(concurrency).resume(run.resume)
+                    .shard(run.shardOrAll())
                     .filters(new FilterConfig(minLanguage, maxParagraph, !allowCode, !allowEmpty, !keepDuplicates))
-                    .judge(judgeModel, judgeMaxTokens).judgeServer(judgeServer).deadline(Duration.ofSeconds(deadlineSeconds))
-                    .retry(new RetryPolicy(maxAttempts, Duration.ofMillis(250), Duration.ofSeconds(30)))
-                    .progress(quiet ? null : System.err);
+                    .judge(judgeModel, judgeMaxTokens).judgeServer(judgeServer).deadline(run.deadline())
+                    .retry(run.retry()).progress(run.progress());
             if (data != null) b.data(data);
             if (benchmark != null) b.benchmark(benchmark, benchmarkData);
             DistillRunner.Result r = DistillRunner.run(b.build());

@@ -7,15 +7,12 @@ import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.FieldMap;
 import dev.r1serve.eval.benchmark.GraderKind;
-import dev.r1serve.eval.sampling.RetryPolicy;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,44 +26,29 @@ import picocli.CommandLine.Option;
         subcommands = {RegradeCommand.class, CompareCommand.class, MergeCommand.class})
 public final class EvalCommand implements Callable<Integer> {
 
+    @Mixin
+    SamplingRunOptions run;
+
     @Option(names = "--benchmark", description = "aime24, aime25, amc23, math500, gsm8k, mmlu-stem, gpqa-diamond, humaneval, livecodebench or custom.")
     String benchmark;
 
     @Option(names = "--list", description = "List the benchmarks and exit.")
     boolean list;
 
-    @Option(names = "--server", defaultValue = "localhost:50051", description = "r1-serve server HOST:PORT (default: ${DEFAULT-VALUE}).")
-    String server;
 
-    @Option(names = "--model", description = "Model name (default: the server's first model).")
-    String model;
 
     @Option(names = "--k", defaultValue = "0", description = "Samples per question (default: the benchmark's: 64 AIME/AMC, 8 GPQA, 4 others).")
     int k;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Evaluate only the first N questions.")
-    int limit;
 
-    @Option(names = "--max-tokens", defaultValue = "32768", description = "Tokens per sample (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
 
-    @Option(names = "--temperature", defaultValue = "0.6", description = "Default: ${DEFAULT-VALUE}.")
-    float temperature;
 
-    @Option(names = "--top-p", defaultValue = "0.95", description = "Default: ${DEFAULT-VALUE}.")
-    float topP;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed (uint32); request seeds and GPQA shuffles derive from it.")
-    long seed;
 
     @Option(names = "--concurrency", defaultValue = "4", description = "Questions in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--out", description = "Run directory (default: runs/BENCHMARK-TIMESTAMP).")
-    Path out;
 
-    @Option(names = "--resume", description = "Continue the run in --out, skipping recorded samples.")
-    boolean resume;
 
     @Option(names = "--data", description = "Data file: GPQA's CSV, LiveCodeBench JSONL, a custom JSONL, or a replacement for bundled data.")
     Path data;
@@ -87,18 +69,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--grader", defaultValue = "math", description = "custom: math, gsm8k or choice (default: ${DEFAULT-VALUE}).")
     String grader;
 
-    @Option(names = "--deadline-s", defaultValue = "7200", description = "Per-request deadline in seconds (default: ${DEFAULT-VALUE}).")
-    long deadlineSeconds;
 
-    @Option(names = "--max-attempts", defaultValue = "8", description = "Calls per request on UNAVAILABLE/RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
-    int maxAttempts;
 
-    @Option(names = "--shard", paramLabel = "i/N",
-            description = "Evaluate only shard i of N (questions whose position mod N is i); combine with 'r1 eval merge'.")
-    String shard;
 
-    @Option(names = "--quiet", description = "No progress line.")
-    boolean quiet;
 
     @Override
     public Integer call() {
@@ -114,14 +87,12 @@ public final class EvalCommand implements Callable<Integer> {
             System.err.println("r1 eval: --benchmark is required (see --list)");
             return 2;
         }
-        Path dir = out != null ? out : Path.of("runs", benchmark + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = run.outOr(benchmark);
         try {
-            EvalSpec spec = EvalSpec.of(benchmark, server, dir).withModel(model).withK(k).withLimit(limit).withMaxTokens(maxTokens)
-                    .withSampling(temperature, topP).withSeed(seed).withConcurrency(concurrency).withResume(resume)
-                    .withData(data).withDeadline(Duration.ofSeconds(deadlineSeconds))
-                    .withRetry(new RetryPolicy(maxAttempts, Duration.ofMillis(250), Duration.ofSeconds(30)))
-                    .withProgress(quiet ? null : System.err)
-                    .withShard(shard == null ? dev.r1serve.eval.Shard.ALL : dev.r1serve.eval.Shard.parse(shard));
+            EvalSpec spec = EvalSpec.of(benchmark, run.server, dir).withModel(run.model).withK(k).withLimit(run.limit)
+                    .withMaxTokens(run.maxTokens).withSampling(run.temperature, run.topP).withSeed(run.seed)
+                    .withConcurrency(concurrency).withResume(run.resume).withData(data).withDeadline(run.deadline())
+                    .withRetry(run.retry()).withProgress(run.progress()).withShard(run.shardOrAll());
             if (benchmark.equals("custom")) {
                 GraderKind kind;
                 try {
