@@ -55,7 +55,7 @@ public final class CodeBenchmarks {
     public static List<Question> humanEval(String file, byte[] data) {
         List<Question> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        forEachObject(file, data, (line, n) -> {
+        JsonlObjects.forEach(file, data, "questions", (line, n) -> {
             String id = text(file, line, n, "task_id");
             String stub = text(file, line, n, "prompt");
             String test = text(file, line, n, "test");
@@ -70,7 +70,7 @@ public final class CodeBenchmarks {
     public static List<Question> liveCodeBench(String file, byte[] data) {
         List<Question> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        forEachObject(file, data, (line, n) -> {
+        JsonlObjects.forEach(file, data, "questions", (line, n) -> {
             String id = text(file, line, n, "question_id");
             String content = text(file, line, n, "question_content");
             String starter = n.path("starter_code").asText("");
@@ -200,24 +200,6 @@ public final class CodeBenchmarks {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private interface LineHandler {
-        void accept(int line, JsonNode node);
-    }
-
-    private static void forEachObject(String file, byte[] data, LineHandler handler) {
-        String[] lines = new String(data, StandardCharsets.UTF_8).split("\n", -1);
-        int count = 0;
-        for (int i = 0; i < lines.length; i++) {
-            String l = lines[i].strip();
-            if (l.isEmpty()) continue;
-            JsonNode n = parse(file, i + 1, l, null);
-            if (!n.isObject()) throw DataFormatException.at(file, i + 1, "expected a JSON object");
-            handler.accept(i + 1, n);
-            count++;
-        }
-        if (count == 0) throw new DataFormatException(file + ": no questions (the file is empty)");
     }
 
     private static JsonNode parse(String file, int line, String text, String field) {

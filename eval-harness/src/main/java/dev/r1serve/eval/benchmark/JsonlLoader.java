@@ -1,9 +1,6 @@
 package dev.r1serve.eval.benchmark;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +12,6 @@ import java.util.Set;
 /** Parses benchmark JSONL (one JSON object per line) into questions, with errors that name file and line. */
 public final class JsonlLoader {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private JsonlLoader() {}
 
@@ -24,28 +20,13 @@ public final class JsonlLoader {
      * is an error naming {@code file} and the line.
      */
     public static List<Question> parse(String file, byte[] data, FieldMap fields) {
-        String text = new String(data, StandardCharsets.UTF_8);
         List<Question> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            int lineNo = i + 1;
-            String line = lines[i].strip();
-            if (line.isEmpty()) continue;
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw DataFormatException.at(file, lineNo, "not valid JSON: " + e.getOriginalMessage());
-            }
-            if (node == null || !node.isObject()) {
-                throw DataFormatException.at(file, lineNo, "expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
-            }
+        JsonlObjects.forEach(file, data, "questions", (lineNo, node) -> {
             Question q = toQuestion(file, lineNo, node, fields);
             if (!ids.add(q.id())) throw DataFormatException.at(file, lineNo, "duplicate question id \"" + q.id() + "\"");
             out.add(q);
-        }
-        if (out.isEmpty()) throw new DataFormatException(file + ": no questions (the file is empty)");
+        });
         return out;
     }
 

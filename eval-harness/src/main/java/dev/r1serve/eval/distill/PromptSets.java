@@ -1,11 +1,10 @@
 package dev.r1serve.eval.distill;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.DataFormatException;
 import dev.r1serve.eval.benchmark.Dataset;
+import dev.r1serve.eval.benchmark.JsonlObjects;
 import dev.r1serve.eval.benchmark.Question;
 import dev.r1serve.eval.benchmark.Variant;
 import dev.r1serve.reward.LanguageReward;
@@ -13,7 +12,6 @@ import dev.r1serve.reward.sandbox.CodeTest;
 import dev.r1serve.reward.sandbox.Language;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +40,6 @@ import java.util.Set;
  */
 public final class PromptSets {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private PromptSets() {}
 
@@ -61,25 +58,13 @@ public final class PromptSets {
 
     /** Parses prompt JSONL; {@code file} names the source in errors. */
     public static List<DistillPrompt> parse(String file, byte[] data) {
-        String[] lines = new String(data, StandardCharsets.UTF_8).split("\n", -1);
         List<DistillPrompt> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty()) continue;
-            int lineNo = i + 1;
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw DataFormatException.at(file, lineNo, "not valid JSON: " + e.getOriginalMessage());
-            }
-            if (node == null || !node.isObject()) throw DataFormatException.at(file, lineNo, "expected a JSON object");
+        JsonlObjects.forEach(file, data, "prompts", (lineNo, node) -> {
             DistillPrompt p = prompt(new Where(file, lineNo), node);
             if (!ids.add(p.id())) throw DataFormatException.at(file, lineNo, "field \"id\": duplicate id \"" + p.id() + "\"");
             out.add(p);
-        }
-        if (out.isEmpty()) throw new DataFormatException(file + ": no prompts (the file is empty)");
+        });
         return out;
     }
 
