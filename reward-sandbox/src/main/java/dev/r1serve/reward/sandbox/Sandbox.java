@@ -153,7 +153,7 @@ public final class Sandbox {
             Path src = dir.resolve(lang == Language.PYTHON ? "main.py" : "main.cpp");
             Files.writeString(src, source, StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rw-r--r--"));
-            return execute(new ProcessBuilder(command(lang, dir, limits, false)).start(), stdin, limits, lang == Language.CPP, t0);
+            return execute(new ProcessBuilder(command(lang, dir, limits, false)).start(), stdin, limits, lang, t0);
         } catch (IOException e) {
             return new RunResult(RunStatus.ERROR, -1, 0, "", "", -1, ms(t0), false, "sandbox I/O: " + e.getMessage());
         } finally {
@@ -244,7 +244,7 @@ public final class Sandbox {
             Files.writeString(src, source, StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rw-r--r--"));
             // the shell reads exactly one line (dash reads pipes byte by byte); the rest is the program's stdin
-            return execute(w.process(), "go\n" + (stdin == null ? "" : stdin), limits, false, t0);
+            return execute(w.process(), "go\n" + (stdin == null ? "" : stdin), limits, Language.PYTHON, t0);
         } catch (IOException e) {
             kill(w.process());
             return new RunResult(RunStatus.ERROR, -1, 0, "", "", -1, ms(t0), false, "sandbox I/O: " + e.getMessage());
@@ -317,7 +317,8 @@ public final class Sandbox {
                 + run + "/work/a.out" + tail;
     }
 
-    private RunResult execute(Process p, String stdin, Limits l, boolean compiles, long t0) {
+    private RunResult execute(Process p, String stdin, Limits l, Language lang, long t0) {
+        boolean compiles = lang == Language.CPP; // C++ runs behind a trusted shell that compiles first
         AtomicBoolean overflow = new AtomicBoolean();
         // stderr carries the trailer too: allow it a little slack beyond the program's cap.
         Capture out = new Capture(p.getInputStream(), l.outputBytes(), overflow, p);
@@ -347,7 +348,7 @@ public final class Sandbox {
         String stdout = out.text(l.outputBytes());
         String stderrRaw = err.text(Integer.MAX_VALUE);
         long wallMs = ms(t0);
-        Trailer t = compiles ? shellTrailer(stderrRaw) : pythonTrailer(stderrRaw, finished ? p.exitValue() : -1);
+        Trailer t = lang == Language.PYTHON ? pythonTrailer(stderrRaw, finished ? p.exitValue() : -1) : shellTrailer(stderrRaw);
         String programErr = t.programErr();
         if (programErr.endsWith("\n")) programErr = programErr.substring(0, programErr.length() - 1);
         programErr = cap(programErr, l.outputBytes());
