@@ -90,12 +90,10 @@ public final class Selection {
             }
             perPrompt.put(p.id(), n);
         }
-        if (keep == KeepPolicy.BEST) {
-            // rejections in sample order within a prompt, whatever order the ranking visited them in
-            Map<String, Integer> order = new HashMap<>();
-            for (int i = 0; i < prompts.size(); i++) order.put(prompts.get(i).id(), i);
-            rejected.sort(Comparator.comparingInt((Rejection x) -> order.get(x.promptId())).thenComparingInt(Rejection::sample));
-        }
+        // rejections in prompt order, then sample order, whichever step rejected them
+        Map<String, Integer> order = new HashMap<>();
+        for (int i = 0; i < prompts.size(); i++) order.put(prompts.get(i).id(), i);
+        rejected.sort(Comparator.comparingInt((Rejection x) -> order.get(x.promptId())).thenComparingInt(Rejection::sample));
         int promptsWithKept = (int) perPrompt.values().stream().filter(v -> v > 0).count();
         DistillSummary summary = new DistillSummary(prompts.size(), samples, kept.size(), rejected.size(), nonReasoningKept,
                 byReason, tripped, promptsWithKept, prompts.isEmpty() ? 0 : (double) kept.size() / prompts.size(), perPrompt,

@@ -48,9 +48,10 @@ public final class CodeGrading {
         String code = RewardScorer.extractCode(answer == null ? "" : answer);
         if (code.isBlank()) return new Outcome(null, false, "no-code");
         if (tests.isEmpty()) return new Outcome(null, false, "no-tests"); // nothing to pass is not a pass
-        if (!pool().sandbox().supports(lang)) return new Outcome(null, false, lang.label() + " is not installed here");
+        SandboxPool sandbox = pool();
+        if (!sandbox.sandbox().supports(lang)) return new Outcome(null, false, lang.label() + " is not installed here");
         String program = lang == Language.PYTHON ? program(stub, code, tests) : code;
-        CodeTests.Summary s = CodeTests.summarize(CodeTests.run(pool(), lang, program, tests, LIMITS).toCompletableFuture().join());
+        CodeTests.Summary s = CodeTests.summarize(CodeTests.run(sandbox, lang, program, tests, LIMITS).toCompletableFuture().join());
         String shown = code.length() > MAX_CODE_CHARS ? code.substring(0, MAX_CODE_CHARS) + "…" : code;
         return new Outcome(shown, s.allPassed(), "tests " + s.passed() + "/" + s.total() + " " + s.byStatus());
     }
