@@ -14,8 +14,23 @@ import picocli.CommandLine.Command;
 public final class R1 {
 
     public static void main(String[] args) {
-        int code = new CommandLine(new R1()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = new CommandLine(new R1()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(R1::refused).execute(args);
         // llama.cpp's native loop thread is not a daemon: once a model was loaded the JVM would not end.
         System.exit(code);
+    }
+
+    /**
+     * A command that refuses its input or its situation (a bad option value, a missing file, a server that is
+     * not there) says so in one line, "r1 bench distill: --rounds must be >= 1, got 0", instead of a stack
+     * trace; anything else is a bug and keeps its trace.
+     */
+    static int refused(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        if (!(e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException)
+                || e.getMessage() == null) {
+            throw e;
+        }
+        cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+        return e instanceof IllegalArgumentException ? cmd.getCommandSpec().exitCodeOnInvalidInput() : cmd.getCommandSpec().exitCodeOnExecutionException();
     }
 }

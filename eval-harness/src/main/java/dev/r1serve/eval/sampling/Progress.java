@@ -32,7 +32,7 @@ public final class Progress {
     }
 
     /**
-     * A progress line for another task: {@code "distill: 3/10 prompts | ... | kept 0.400"}.
+     * A progress line for another task: {@code "distill: 3/10 prompts | ... | pass 0.400"}.
      *
      * @param share what the running share of {@link #sample(boolean, int)}'s flag is called
      */

@@ -27,6 +27,7 @@ public final class SandboxBench {
 
     /** Measures with one pre-started sandbox (as {@code SandboxPool} runs them; see {@link Sandbox#prestart}). */
     public static Result run(Sandbox sandbox, double seconds) throws IOException, InterruptedException {
+        if (!(seconds > 0)) throw new IllegalArgumentException("--seconds must be > 0, got " + seconds);
         sandbox.prestart(1);
         // warm-up: page cache, JIT
         for (int i = 0; i < 3; i++) {
