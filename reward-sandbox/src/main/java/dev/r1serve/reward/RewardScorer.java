@@ -116,7 +116,8 @@ public final class RewardScorer {
         if (code.isBlank()) return CompletableFuture.completedFuture(new Reward(Reward.ACCURACY, 0, "no code in the answer"));
         List<dev.r1serve.reward.sandbox.CodeTest> tests = new ArrayList<>();
         for (CodeTest t : r.getReference().getTestsList()) {
-            tests.add(new dev.r1serve.reward.sandbox.CodeTest(t.getStdin(), t.getExpectedStdout(), t.getTestCode(), t.getEntryPoint()));
+            tests.add(new dev.r1serve.reward.sandbox.CodeTest(t.getStdin(), t.getExpectedStdout(), t.getTestCode(),
+                    t.getEntryPoint(), t.getTestSetup()));
         }
         return CodeTests.run(sandbox, lang, code, tests, options.codeLimits()).thenApply(outcomes -> {
             CodeTests.Summary s = CodeTests.summarize(outcomes);

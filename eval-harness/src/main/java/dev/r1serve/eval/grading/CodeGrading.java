@@ -51,7 +51,10 @@ public final class CodeGrading {
         SandboxPool sandbox = pool();
         if (!sandbox.sandbox().supports(lang)) return new Outcome(null, false, lang.label() + " is not installed here");
         String program = lang == Language.PYTHON ? program(stub, code, tests) : code;
-        CodeTests.Summary s = CodeTests.summarize(CodeTests.run(sandbox, lang, program, tests, LIMITS).toCompletableFuture().join());
+        // function-call tests run on the judge's side with the stub before them (HumanEval's checks call its helpers)
+        List<CodeTest> judged = stub == null || stub.isBlank() ? tests
+                : tests.stream().map(t -> t.isFunctionCall() && t.setup().isBlank() ? t.withSetup(stub) : t).toList();
+        CodeTests.Summary s = CodeTests.summarize(CodeTests.run(sandbox, lang, program, judged, LIMITS).toCompletableFuture().join());
         String shown = code.length() > MAX_CODE_CHARS ? code.substring(0, MAX_CODE_CHARS) + "…" : code;
         return new Outcome(shown, s.allPassed(), "tests " + s.passed() + "/" + s.total() + " " + s.byStatus());
     }

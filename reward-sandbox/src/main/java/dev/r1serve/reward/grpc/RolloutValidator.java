@@ -18,6 +18,8 @@ public final class RolloutValidator {
     public static final int MAX_GROUP_SIZE = 1024;
     static final int MAX_TEXT_CHARS = 1 << 20;
     static final int MAX_TESTS = 256;
+    /** A definition of (or assignment to) {@code check}: the name the harness calls. */
+    private static final java.util.regex.Pattern CHECK = java.util.regex.Pattern.compile("(?m)^\\s*(def\\s+check\\s*\\(|check\\s*=)");
 
     private RolloutValidator() {}
 
@@ -54,7 +56,19 @@ public final class RolloutValidator {
                     if (!t.getEntryPoint().isBlank() && !t.getEntryPoint().matches("[A-Za-z_][A-Za-z0-9_]*")) {
                         throw invalid(tf + ".entry_point must be an identifier");
                     }
-                    if (t.getStdin().length() + t.getExpectedStdout().length() + t.getTestCode().length() > MAX_TEXT_CHARS) {
+                    if (!t.getTestCode().isBlank()) {
+                        if (!ref.getLanguage().isEmpty() && Language.parse(ref.getLanguage()).orElse(null) != Language.PYTHON) {
+                            throw invalid(tf + ".test_code: function-call tests are Python only (reference.language is '"
+                                    + ref.getLanguage() + "')");
+                        }
+                        if (!CHECK.matcher(t.getTestCode()).find()) {
+                            throw invalid(tf + ".test_code must define check(candidate)");
+                        }
+                    } else if (!t.getTestSetup().isBlank()) {
+                        throw invalid(tf + ".test_setup is only for function-call tests (with test_code)");
+                    }
+                    if (t.getStdin().length() + t.getExpectedStdout().length() + t.getTestCode().length()
+                            + t.getTestSetup().length() > MAX_TEXT_CHARS) {
                         throw invalid(tf + " is over " + MAX_TEXT_CHARS + " chars");
                     }
                 }

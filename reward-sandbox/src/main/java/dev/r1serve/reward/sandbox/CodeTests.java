@@ -9,9 +9,11 @@ import java.util.concurrent.CompletionStage;
  * Runs a program against test cases, each in its own sandbox (so one test's state cannot leak into the next),
  * all submitted to the pool at once.
  *
- * <p>Verdicts: a stdin test is {@link RunStatus#OK} when the run exits 0 and its stdout equals the expected one up
- * to trailing whitespace on each line and trailing blank lines, else {@link RunStatus#WRONG}; a function-call test
- * is OK when {@code check(entry_point)} returns, WRONG on an {@code AssertionError}. Timeouts, memory, output
+ * <p>Verdicts: a stdin test is {@link RunStatus#OK} when the run exits 0 (bubblewrap's status, which the program
+ * cannot forge: output printed before a crash, a kill or a timeout never counts) and its stdout equals the expected
+ * one up to trailing whitespace on each line and trailing blank lines, else {@link RunStatus#WRONG}; a function-call
+ * test is OK only when the judge's sandbox saw {@code check(candidate)} return, WRONG on a failed assertion or a
+ * return value that is not plain data ({@link FunctionCallRun}). Timeouts, memory, output
  * limit and crashes keep their own status so a trainer can tell a slow solution from a wrong one.
  */
 public final class CodeTests {
@@ -29,9 +31,7 @@ public final class CodeTests {
                                     "function-call tests are Python only"))));
                     continue;
                 }
-                String program = code + "\n\n" + t.testCode() + "\n\ncheck(" + t.entryPoint() + ")\n";
-                fs.add(pool.submit(lang, program, "", limits).toCompletableFuture().thenApply(r -> new TestOutcome(
-                        r.status() == RunStatus.CRASH && r.stderr().contains("AssertionError") ? RunStatus.WRONG : r.status(), r)));
+                fs.add(pool.submitFunctionCall(code, t, limits).toCompletableFuture().thenApply(r -> new TestOutcome(r.status(), r)));
             } else {
                 fs.add(pool.submit(lang, code, t.stdin(), limits).toCompletableFuture().thenApply(r -> new TestOutcome(
                         r.status() == RunStatus.OK && !normalize(r.stdout()).equals(normalize(t.expectedStdout()))

@@ -6,7 +6,7 @@ package dev.r1serve.reward.sandbox;
  *
  * @param wallMillis wall-clock limit; the whole sandbox is killed when it passes
  * @param cpuSeconds RLIMIT_CPU (SIGXCPU, then kill)
- * @param memoryBytes RLIMIT_AS (address space)
+ * @param memoryBytes the run's memory: RLIMIT_AS (address space) plus its writable tmpfs storage, see {@link #storageBytes}
  * @param processes RLIMIT_NPROC (processes and threads of the sandbox user)
  * @param fileBytes RLIMIT_FSIZE (largest file written, in the private tmpfs)
  * @param openFiles RLIMIT_NOFILE
@@ -23,6 +23,16 @@ public record Limits(long wallMillis, int cpuSeconds, long memoryBytes, int proc
             throw new IllegalArgumentException("limits must be positive");
         }
     }
+
+    /**
+     * The writable storage of a run (its tmpfs mounts {@code /work}, {@code /tmp} and {@code /dev/shm} together):
+     * a quarter of {@link #memoryBytes}. tmpfs pages live in memory but are not counted by RLIMIT_AS, so they come
+     * out of the run's memory budget: address space plus storage never exceed {@code memoryBytes}.
+     */
+    public long storageBytes() { return memoryBytes / 4; }
+
+    /** RLIMIT_AS: the memory budget less the writable storage. */
+    public long addressSpaceBytes() { return memoryBytes - storageBytes(); }
 
     public Limits withWallMillis(long ms) {
         return new Limits(ms, (int) Math.max(1, Math.min(cpuSeconds, (ms + 999) / 1000)), memoryBytes, processes,

@@ -38,9 +38,19 @@ public final class SandboxPool implements AutoCloseable {
 
     /** Queues one run; completes with its result, or fails at once with {@link SandboxBusyException}. */
     public CompletionStage<RunResult> submit(Language lang, String source, String stdin, Limits limits) {
+        return submitTask(lang, () -> sandbox.run(lang, source, stdin, limits));
+    }
+
+    /** Queues one function-call test (two sandboxes, one worker); completes with its verdict as a run result. */
+    public CompletionStage<RunResult> submitFunctionCall(String source, CodeTest test, Limits limits) {
+        return submitTask(Language.PYTHON, () -> sandbox.runFunctionCall(source, test.setup(), test.testCode(),
+                test.entryPoint(), limits));
+    }
+
+    private CompletionStage<RunResult> submitTask(Language lang, java.util.function.Supplier<RunResult> task) {
         try {
             return bulkhead.submit(() -> {
-                RunResult r = sandbox.run(lang, source, stdin, limits);
+                RunResult r = task.get();
                 if (metrics != null) metrics.sandboxRun(r.status().label(), lang.label(), r.wallMillis());
                 return r;
             });
