@@ -31,7 +31,49 @@ public final class RewardBench {
         }
     }
 
+    /** Code rewards: each rollout's answer run against a HumanEval-style function-call test in the sandbox. */
+    public record CodeResult(int rollouts, double seconds, double perSecond) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "ScoreStream code rewards (HumanEval-style check(candidate), sandboxed): "
+                    + "%d rollouts in %.2f s = %.1f rollouts/s (groups of 8, loopback)", rollouts, seconds, perSecond);
+        }
+    }
+
     private RewardBench() {}
+
+    /** Code rewards per second: groups of 8, half the answers right, half wrong, each one test with 5 asserts. */
+    public static CodeResult runCode(int rollouts) throws IOException, InterruptedException {
+        int groupSize = 8;
+        int n = Math.max(groupSize, rollouts / groupSize * groupSize);
+        try (RewardServer server = RewardServer.start(RewardServer.Config.loopback(0))) {
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            try {
+                stream(ch, groupSize * 2, groupSize, RewardBench::codeRollout); // warm-up
+                long t0 = System.nanoTime();
+                stream(ch, n, groupSize, RewardBench::codeRollout);
+                double s = (System.nanoTime() - t0) / 1e9;
+                return new CodeResult(n, s, n / s);
+            } finally {
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static final String CODE_TEST = "def check(candidate):\n"
+            + "    assert candidate([1, 2, 3]) == [1, 4, 9]\n    assert candidate([]) == []\n"
+            + "    assert candidate([-2]) == [4]\n    assert candidate(list(range(10)))[-1] == 81\n"
+            + "    assert candidate([10**20]) == [10**40]\n";
+
+    static Rollout codeRollout(int i, int groupSize) {
+        String body = i % 2 == 0 ? "return [x * x for x in xs]" : "return [x * 2 for x in xs]";
+        String completion = "<think>Square each element.</think><answer>```python\ndef squares(xs):\n    " + body
+                + "\n```</answer>";
+        return Rollout.newBuilder().setId(Integer.toString(i)).setGroupId("c" + i / groupSize).setGroupSize(groupSize)
+                .setPrompt("Write squares(xs).").setCompletion(completion).setTaskType(TaskType.TASK_TYPE_CODE)
+                .setReference(Reference.newBuilder().addTests(dev.r1serve.proto.v1.CodeTest.newBuilder()
+                        .setTestCode(CODE_TEST).setEntryPoint("squares"))).build();
+    }
 
     public static Result run(int rollouts) throws IOException, InterruptedException {
         int groupSize = 16;
@@ -39,9 +81,9 @@ public final class RewardBench {
         try (RewardServer server = RewardServer.start(RewardServer.Config.loopback(0))) {
             ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
             try {
-                stream(ch, Math.min(n, 320), groupSize); // warm-up
+                stream(ch, Math.min(n, 320), groupSize, RewardBench::rollout); // warm-up
                 long t0 = System.nanoTime();
-                stream(ch, n, groupSize);
+                stream(ch, n, groupSize, RewardBench::rollout);
                 double s = (System.nanoTime() - t0) / 1e9;
                 return new Result(n, s, n / s);
             } finally {
@@ -50,7 +92,8 @@ public final class RewardBench {
         }
     }
 
-    private static void stream(ManagedChannel ch, int n, int groupSize) throws InterruptedException {
+    private static void stream(ManagedChannel ch, int n, int groupSize,
+            java.util.function.BiFunction<Integer, Integer, Rollout> rollouts) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger received = new AtomicInteger();
         AtomicReference<Throwable> error = new AtomicReference<>();
@@ -62,7 +105,7 @@ public final class RewardBench {
                 // send only while the transport is ready: the server's flow control paces us
                 out.setOnReadyHandler(() -> {
                     while (out.isReady() && sent < n) {
-                        out.onNext(rollout(sent, groupSize));
+                        out.onNext(rollouts.apply(sent, groupSize));
                         sent++;
                     }
                     if (sent == n) {

@@ -6,17 +6,20 @@
 #      `go MODE [ENTRY]`. EOF instead means a pre-started spare is discarded: exit quietly.
 #   2. Set the run's rlimits on this process (inherited by anything the program starts).
 #   3. By MODE:
-#      run    run /src/main.py as __main__ the way `python3 /src/main.py` would: its own module in sys.modules,
-#             __file__, sys.argv, a traceback of the program's own frames, exit status 1 on an uncaught exception.
-#      serve  the candidate side of a function-call test: load /src/main.py as __main__, then answer calls of
-#             ENTRY read from stdin, one JSON line each, with plain data (see encode) on the original stdout.
-#             The program's own prints go to stderr, so they cannot be mistaken for answers.
-#      judge  the trusted side of a function-call test, in another sandbox that never holds the candidate's code:
-#             run /src/test.py (the test's setup, then its test code), then check(candidate) where candidate is a
-#             proxy whose calls travel to the serve side through the host. Only when check returns does this
-#             print the verdict `pass`; the candidate cannot reach this process, its tests or its output.
-#   4. On the way out (run mode), report the CPU time on stderr for the host. The exit status is what bubblewrap
-#      exits with (this process is the sandbox's PID 1), not a report from here, so it cannot be forged.
+#      run   run /src/main.py as __main__ the way `python3 /src/main.py` would: its own module in sys.modules,
+#            __file__, sys.argv, a traceback of the program's own frames, exit status 1 on an uncaught exception.
+#            On the way out, report the CPU time on stderr for the host.
+#      test  a function-call test (`go test ENTRY MAX_ANSWER_BYTES`, then the test's source as a byte count line
+#            and the bytes). This process forks the candidate first, before it has read the test: the child
+#            keeps nothing but two pipes to this process (stdin /dev/null, stdout to stderr), sets the rlimits,
+#            loads /src/main.py as __main__ and answers calls of ENTRY, one JSON line each, with plain data only
+#            (see encode). This process, the judge, then makes itself non-dumpable (so the candidate can neither
+#            read nor write its memory through /proc/1/mem, nor reach its file descriptors), ignores every signal
+#            the candidate could send it (it is PID 1: what it ignores cannot reach it), reads the test source
+#            from stdin and runs check(candidate) with a proxy whose calls go to the child. Its verdict goes to
+#            the original stdout, which the candidate never holds; only `pass`, after check returned, counts.
+#   4. The exit status is what bubblewrap exits with (this process is the sandbox's PID 1), not a report from
+#      here, so it cannot be forged.
 import atexit, json, os, resource, sys, types
 
 cpu_soft, cpu_hard, address_space, processes, file_size, open_files = map(int, sys.argv[1:7])
@@ -30,10 +33,15 @@ go = line.decode("ascii", "replace").split()
 mode = go[1] if len(go) > 1 else "run"
 entry = go[2] if len(go) > 2 else ""
 
-for limit, soft, hard in ((resource.RLIMIT_CPU, cpu_soft, cpu_hard), (resource.RLIMIT_AS, address_space, address_space),
-                          (resource.RLIMIT_NPROC, processes, processes), (resource.RLIMIT_FSIZE, file_size, file_size),
-                          (resource.RLIMIT_NOFILE, open_files, open_files), (resource.RLIMIT_CORE, 0, 0)):
-    resource.setrlimit(limit, (soft, hard))
+
+
+def apply_limits():
+    for limit, soft, hard in ((resource.RLIMIT_CPU, cpu_soft, cpu_hard), (resource.RLIMIT_AS, address_space, address_space),
+                              (resource.RLIMIT_NPROC, processes, processes), (resource.RLIMIT_FSIZE, file_size, file_size),
+                              (resource.RLIMIT_NOFILE, open_files, open_files), (resource.RLIMIT_CORE, 0, 0)):
+        resource.setrlimit(limit, (soft, hard))
+
+
 if hasattr(sys, "set_int_max_str_digits"):
     sys.set_int_max_str_digits(0)  # the program's own big integers print as they would without the sandbox
 
@@ -109,30 +117,17 @@ def decode(text):
     return json.loads(text, object_hook=decode_tag)
 
 
-def channel():
-    """The protocol pipes, moved off fds 0 and 1: stdin becomes /dev/null and stdout goes to stderr."""
-    proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
-    proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
-    null = os.open("/dev/null", os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
-    os.dup2(2, 1)
-    return proto_in, proto_out
-
-
-def read_line(f):
-    chunks = []
-    while True:
-        b = f.readline()
-        if not b:
-            return None
-        chunks.append(b)
-        if b.endswith(b"\n"):
-            return b"".join(chunks)
+def read_line(f, cap):
+    """One line, at most cap bytes; None at EOF or past the cap."""
+    line = f.readline(cap + 1)
+    if not line.endswith(b"\n"):
+        return None
+    return line
 
 
 def send(f, message):
     f.write(json.dumps(message, separators=(",", ":")).encode("utf-8", "surrogatepass") + b"\n")
+    f.flush()
 
 
 def load_main():
@@ -166,6 +161,7 @@ def run():
         write(2, b"\n@@r1-sandbox@@ cpu_ms=%d\n" % round(used * 1000))
 
     atexit.register(report_cpu)
+    apply_limits()
     try:
         load_main()
     except SystemExit:
@@ -175,8 +171,7 @@ def run():
         raise SystemExit(1) from None
 
 
-def serve():
-    proto_in, proto_out = channel()
+def serve(proto_in, proto_out):
     try:
         main = load_main()
     except BaseException as e:  # SystemExit too: a program that leaves while loading has no function to call
@@ -185,8 +180,8 @@ def serve():
         os._exit(1)
     handles = []
     while True:
-        request = read_line(proto_in)
-        if request is None:
+        request = proto_in.readline()
+        if not request:
             os._exit(0)
         try:
             target, attr, args, kwargs = decode(request)
@@ -212,9 +207,8 @@ def serve():
         send(proto_out, answer)
 
 
-def judge():
+def judge(proto_in, proto_out, verdict_out, candidate_pid, max_answer):
     import builtins
-    proto_in, proto_out = channel()
 
     class CandidateError(Exception):
         """An exception the candidate raised that is not one of Python's built-in exceptions."""
@@ -234,10 +228,16 @@ def judge():
             request = [target, attr, encode(list(args)), encode(dict(kwargs))]
         except NotPlainData as e:
             raise TestBroke("the test passes the candidate an argument that is not plain data: %s" % e)
-        send(proto_out, request)
-        line = read_line(proto_in)
-        if line is None:
+        try:
+            send(proto_out, request)
+        except OSError:
             raise CandidateBroke("ended", "the candidate's process ended")
+        try:
+            line = read_line(proto_in, max_answer)
+        except OSError:
+            line = None
+        if line is None:
+            raise CandidateBroke("ended", "the candidate's process ended or sent an answer over %d bytes" % max_answer)
         try:
             answer = decode(line)
         except (ValueError, TypeError, NotPlainData, RecursionError) as e:
@@ -277,14 +277,23 @@ def judge():
             return remote(None, None, args, kwargs)
 
     def verdict(v, reason=""):
-        send(proto_out, {"verdict": v, "reason": reason[:4000]})
-        sys.stdout.flush()
+        message = {"verdict": v, "reason": reason[:4000]}
+        if v == "ended":  # how it ended (the CPU limit's SIGKILL is a timeout), if it did within half a second
+            import time
+            for _ in range(50):
+                done, status = os.waitpid(candidate_pid, os.WNOHANG)
+                if done:
+                    message["candidate_exit"] = os.waitstatus_to_exitcode(status)
+                    break
+                time.sleep(0.01)
+        send(verdict_out, message)
         os._exit(0)
 
+    header = read_line(sys.stdin.buffer, 32)
+    source = sys.stdin.buffer.read(int(header))
     namespace = {"__name__": "__r1_test__", "__builtins__": __builtins__}
     try:
-        with open("/src/test.py", "rb") as source:
-            exec(compile(source.read(), "/src/test.py", "exec", dont_inherit=True), namespace)
+        exec(compile(source, "/src/test.py", "exec", dont_inherit=True), namespace)
     except BaseException as e:
         verdict("error", "the test code failed to load: %s: %s" % (type(e).__name__, e))
     check = namespace.get("check")
@@ -306,4 +315,41 @@ def judge():
     verdict("pass")
 
 
-{"run": run, "serve": serve, "judge": judge}.get(mode, run)()
+def test():
+    import signal
+    to_candidate_r, to_candidate_w = os.pipe()
+    from_candidate_r, from_candidate_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        null = os.open("/dev/null", os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(2, 1)  # the verdict's pipe is closed here: only the judge holds it
+        for fd in map(int, os.listdir("/proc/self/fd")):
+            if fd > 2 and fd not in (to_candidate_r, from_candidate_w):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        apply_limits()
+        serve(os.fdopen(to_candidate_r, "rb"), os.fdopen(from_candidate_w, "wb"))
+        os._exit(0)
+    os.close(to_candidate_r)
+    os.close(from_candidate_w)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF",
+                 "SIGPIPE", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGWINCH", "SIGURG", "SIGIO", "SIGTRAP", "SIGXFSZ"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    import ctypes
+    if ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPABLE 0
+        os.write(1, b'{"verdict":"error","reason":"cannot make the test harness non-dumpable"}\n')
+        os._exit(0)
+    # nothing the candidate can write is importable here: no cwd, /work or /tmp on the module path
+    sys.path[:] = [p for p in sys.path if p not in ("", ".") and not p.startswith(("/work", "/tmp", "/src", "/dev"))]
+    os.chdir("/")
+    apply_limits()
+    verdict_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # the test's own prints go to stderr, not into the verdict
+    judge(os.fdopen(from_candidate_r, "rb"), os.fdopen(to_candidate_w, "wb"), verdict_out, pid, int(go[3]))
+
+
+{"run": run, "test": test}.get(mode, run)()

@@ -236,6 +236,18 @@ class SandboxTest {
     }
 
     @Test
+    void theJudgeOfAFunctionCallTestIsClosedToItsCandidate() {
+        // the candidate reports what of PID 1 (the judge, which holds the test) it can open or signal
+        String probe = "import os, signal\ndef probe():\n    opened = []\n"
+                + "    for p in ('/proc/1/mem', '/proc/1/fd/0', '/proc/1/fd/1', '/proc/1/environ', '/proc/1/maps', '/src/test.py'):\n"
+                + "        try:\n            open(p, 'rb').read(1); opened.append(p)\n        except OSError:\n            pass\n"
+                + "    os.kill(1, signal.SIGINT)\n    os.kill(1, signal.SIGTERM)\n    return opened\n";
+        RunResult r = sandbox.runFunctionCall(probe, "", "def check(candidate):\n    import time\n    got = candidate()\n"
+                + "    time.sleep(0.2)\n    assert got == [], got\n", "probe", LIMITS);
+        assertEquals(RunStatus.OK, r.status(), r.toString());
+    }
+
+    @Test
     void seccompDeniesKernelInterfacesThatEscapeTheLimits() {
         // x86_64 numbers: ptrace, process_vm_readv, mount, keyctl, bpf, perf_event_open, userfaultfd, memfd_create,
         // shmget, msgget, io_uring_setup, unshare, setns
