@@ -79,6 +79,49 @@ class CodeBenchmarksTest {
         assertTrue(data.questions().get(0).problem().contains("def has_close_elements"));
     }
 
+    /**
+     * Known-wrong mutations of every HumanEval task fail: the bare stub (no implementation), the canonical solution
+     * whose results are wrapped in an always-equal object, and the canonical solution that leaves with
+     * {@code os._exit(0)} before any check runs (which an exit-status harness counted as a pass).
+     */
+    @Test
+    void everyHumanEvalKnownWrongMutationFails() throws Exception {
+        Benchmark he = Benchmarks.byName("humaneval");
+        Dataset data = he.load(null);
+        Map<String, String> canonical = new HashMap<>();
+        Map<String, String> entry = new HashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        try (InputStream in = getClass().getResourceAsStream("/benchmarks/humaneval.jsonl")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank()) continue;
+                JsonNode n = json.readTree(line);
+                canonical.put(n.get("task_id").asText(), n.get("canonical_solution").asText());
+                entry.put(n.get("task_id").asText(), n.get("entry_point").asText());
+            }
+        }
+        Grader grader = Grader.of(GraderKind.CODE, 0);
+        List<CompletableFuture<String>> passed = new ArrayList<>();
+        for (int i = 0; i < data.questions().size(); i++) {
+            Question q = data.questions().get(i);
+            String full = q.gold() + canonical.get(q.id());
+            String e = entry.get(q.id());
+            int mutation = i % 3;
+            String code = switch (mutation) {
+                case 0 -> q.gold() + "    pass\n";
+                case 1 -> full + "\n_real = " + e + "\nclass _Same:\n    def __eq__(self, other):\n        return True\n"
+                        + "    def __bool__(self):\n        return True\n"
+                        + "def " + e + "(*args, **kwargs):\n    _real(*args, **kwargs)\n    return _Same()\n";
+                default -> full + "\nimport os\nos._exit(0)\n";
+            };
+            String answer = "```python\n" + code + "\n```";
+            passed.add(CompletableFuture.supplyAsync(() -> {
+                Grade g = grader.grade(he.variant(q, 0, 0), answer);
+                return g.correct() ? q.id() + " passed with mutation " + mutation : null;
+            }));
+        }
+        assertEquals(List.of(), passed.stream().map(CompletableFuture::join).filter(f -> f != null).toList());
+    }
+
     @Test
     void wrongAndMissingCodeFail() {
         Benchmark he = Benchmarks.byName("humaneval");
