@@ -80,7 +80,8 @@ class ServeProcessTest {
     }
 
     private ServingStatus health() {
-        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+        // generous: the first call also connects, which takes seconds on a loaded 2-core machine
+        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
                 .check(HealthCheckRequest.newBuilder().setService("stories260k").build()).getStatus();
     }
 
