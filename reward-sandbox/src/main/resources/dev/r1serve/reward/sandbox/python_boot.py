@@ -315,14 +315,29 @@ def judge(proto_in, proto_out, verdict_out, candidate_pid, max_answer):
     verdict("pass")
 
 
+JUDGE_IGNORES = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF",
+                 "SIGPIPE", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGWINCH", "SIGURG", "SIGIO", "SIGTRAP", "SIGXFSZ")
+
+
 def test():
-    import signal
+    import ctypes, signal
+    # Both before the fork, so there is no moment in which the candidate's code runs while the judge is still
+    # open to it: an fd to /proc/1/mem or /proc/1/fd/0 opened then would stay usable.
+    if ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPABLE 0
+        os.write(1, b'{"verdict":"error","reason":"cannot make the test harness non-dumpable"}\n')
+        os._exit(0)
+    ignored = [getattr(signal, name) for name in JUDGE_IGNORES if hasattr(signal, name)]
+    defaults = {s: signal.getsignal(s) for s in ignored}
+    for s in ignored:
+        signal.signal(s, signal.SIG_IGN)
     to_candidate_r, to_candidate_w = os.pipe()
     from_candidate_r, from_candidate_w = os.pipe()
     pid = os.fork()
     if pid == 0:
+        for s, handler in defaults.items():
+            signal.signal(s, handler)  # the candidate keeps Python's usual signal handling
         null = os.open("/dev/null", os.O_RDONLY)
-        os.dup2(null, 0)
+        os.dup2(null, 0)  # the test's source waits on the judge's stdin: not for the candidate
         os.dup2(2, 1)  # the verdict's pipe is closed here: only the judge holds it
         for fd in map(int, os.listdir("/proc/self/fd")):
             if fd > 2 and fd not in (to_candidate_r, from_candidate_w):
@@ -335,14 +350,6 @@ def test():
         os._exit(0)
     os.close(to_candidate_r)
     os.close(from_candidate_w)
-    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM", "SIGPROF",
-                 "SIGPIPE", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGWINCH", "SIGURG", "SIGIO", "SIGTRAP", "SIGXFSZ"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
-    import ctypes
-    if ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0) != 0:  # PR_SET_DUMPABLE 0
-        os.write(1, b'{"verdict":"error","reason":"cannot make the test harness non-dumpable"}\n')
-        os._exit(0)
     # nothing the candidate can write is importable here: no cwd, /work or /tmp on the module path
     sys.path[:] = [p for p in sys.path if p not in ("", ".") and not p.startswith(("/work", "/tmp", "/src", "/dev"))]
     os.chdir("/")
