@@ -123,8 +123,21 @@ public final class Verifier {
     Equivalence eqv = new Equivalence(options);
     Expr gu = eqv.unwrap(ge), pu = eqv.unwrap(pe);
     Equivalence.Decision d;
+    if (options.strictVariables() && ge instanceof Expr.Rel gr && pe instanceof Expr.Rel pr && gu != ge && pu != pe
+        && !gr.parts().get(0).equals(pr.parts().get(0))) {
+      // Two assignments to different names (x = 1, y = 1) differ when names matter.
+      return new Verdict(false, gold, pred, ge.toString(), pe.toString(), "variables", "assignments to different variables (strict variable names)", false);
+    }
     try {
       d = eqv.compare(gu, pu);
+      if (!d.equal() && ge instanceof Expr.Rel && pe instanceof Expr.Rel && (gu != ge || pu != pe)) {
+        // y = -x/2 + 3/4 against 2x + 4y - 3 = 0: an equation solved for a variable is still the
+        // equation, so compare the two relations whole.
+        Equivalence.Decision whole = eqv.compare(ge, pe);
+        if (whole.equal()) {
+          return new Verdict(true, gold, pred, ge.toString(), pe.toString(), whole.rule(), whole.reason(), whole.usedCas());
+        }
+      }
     } catch (StackOverflowError | RuntimeException e) {
       d = new Equivalence.Decision(false, "error", "comparison failed: " + e.getClass().getSimpleName(), false);
     }
