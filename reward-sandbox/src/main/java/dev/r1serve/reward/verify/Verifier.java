@@ -105,7 +105,7 @@ public final class Verifier {
       return new Verdict(same, abbreviate(gold), abbreviate(pred), null, null, same ? "string" : "size-cap",
           same ? "identical strings" : "answer longer than " + MAX_ANSWER_CHARS + " chars: not compared", false);
     }
-    String gn = LatexNormalizer.normalize(gold), pn = LatexNormalizer.normalize(pred);
+    String gn = LatexNormalizer.normalize(gold, options.decimalComma()), pn = LatexNormalizer.normalize(pred, options.decimalComma());
     if (gn.replace(" ", "").equals(pn.replace(" ", ""))) {
       return new Verdict(true, gold, pred, gn, pn, "string", "identical after LaTeX normalization", false);
     }
@@ -165,14 +165,14 @@ public final class Verifier {
         String last = null;
         while (m.find()) last = m.group(1);
         String src = last != null ? last : gold;
-        return dev.r1serve.reward.verify.extract.NumberExtraction.last(src.replace("$", " ")).orElse(null);
+        return dev.r1serve.reward.verify.extract.NumberExtraction.last(src.replace("$", " "), options.decimalComma()).orElse(null);
       }
       default -> {
         String g = gold.strip();
         boolean delimited = g.contains("\\boxed") || g.contains("\\fbox") || g.contains("$") || g.contains("\\(") || g.contains("\\[");
         if (options.latex() && !delimited && g.length() <= 300 && g.indexOf('\n') < 0 && !g.isEmpty()) {
           try {
-            LatexParser.parse(LatexNormalizer.normalize(g));
+            LatexParser.parse(LatexNormalizer.normalize(g, options.decimalComma()));
             return g;
           } catch (LatexParser.ParseException e) {
             // a sentence rather than a bare answer: extract from it below

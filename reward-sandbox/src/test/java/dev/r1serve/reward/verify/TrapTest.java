@@ -93,7 +93,9 @@ class TrapTest {
     same("14916", "\\boxed{14{,}916}");
     VerifierOptions expr = VerifierOptions.math().withLatex(false);
     assertTrue(Verifier.of(expr).verify("7425000", "7 425 000").equivalent());
-    assertTrue(Verifier.of(expr).verify("1000.99", "1000,99").equivalent());
+    // Decimal commas only under the locale option: by default 1000,99 is not 1000.99.
+    assertFalse(Verifier.of(expr).verify("1000.99", "1000,99").equivalent());
+    assertTrue(Verifier.of(expr.withDecimalComma(true)).verify("1000.99", "1000,99").equivalent());
     assertTrue(Verifier.gsm8k().verify("#### 7425000", "They earn 7,425,000 dollars.").equivalent());
   }
 
