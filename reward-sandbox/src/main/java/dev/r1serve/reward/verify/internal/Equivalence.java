@@ -70,11 +70,12 @@ public final class Equivalence {
   /**
    * The one-to-one renaming of the prediction's own variables onto the gold's (both sorted), as
    * Math-Verify's non-strict mode pairs them; null when the names already agree, the counts
-   * differ, or either answer is a bare name (renaming {@code b} onto {@code a} would accept any
-   * letter for a letter).
+   * differ, or an answer is only names with none in common ({@code b} for {@code a}, {@code cd}
+   * for {@code ab}: renaming would accept any letter for a letter; {@code f(y)} for {@code f(x)}
+   * keeps its {@code f}).
    */
   private static Map<String, String> renaming(Expr gold, Expr pred) {
-    if (isNameOnly(gold) || isNameOnly(pred)) return null;
+    if (gold instanceof Sym || pred instanceof Sym) return null;
     Set<String> g = new TreeSet<>(), p = new TreeSet<>();
     allSymbols(gold, g);
     allSymbols(pred, p);
@@ -84,6 +85,7 @@ public final class Equivalence {
     onlyG.removeAll(p);
     onlyP.removeAll(g);
     if (onlyG.isEmpty() || onlyG.size() != onlyP.size()) return null;
+    if ((isNameOnly(gold) || isNameOnly(pred)) && onlyG.size() == g.size()) return null;
     Map<String, String> m = new java.util.LinkedHashMap<>();
     var gi = onlyG.iterator();
     for (String v : onlyP) m.put(v, gi.next());
@@ -556,7 +558,8 @@ public final class Equivalence {
 
   private Decision rationals(Exact.Q a, Exact.Q b, boolean decimal) {
     if (a.compareTo(b) == 0) return Decision.yes("exact", a + " = " + b + " exactly");
-    if (a.isInteger() && b.isInteger()) return Decision.no("exact", "different integers " + a + " and " + b);
+    // Two integers written exactly are never equal unless identical: no tolerance, no rounding.
+    if (a.isInteger() && b.isInteger() && !decimal) return Decision.no("exact", "different integers " + a + " and " + b);
     if (opt.significantDigits() > 0) {
       MathContext mc = new MathContext(opt.significantDigits(), RoundingMode.HALF_UP);
       BigDecimal ra = a.toBigDecimal(opt.significantDigits() + 10).round(mc), rb = b.toBigDecimal(opt.significantDigits() + 10).round(mc);
