@@ -3,6 +3,7 @@ package dev.r1serve.reward.verify.extract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,10 +52,11 @@ public final class NumberExtraction {
 
   /** The last number of the text that is not negated. */
   public static Optional<String> last(String text, boolean decimalComma) {
-    Matcher m = pattern(decimalComma).matcher(text);
-    String last = null;
-    while (m.find()) if (!negated(text, m.start())) last = normalize(m);
-    return Optional.ofNullable(last);
+    List<MatchResult> all = matches(text, decimalComma);
+    for (int k = all.size() - 1; k >= 0; k--) {
+      if (!negated(text, all.get(k).start())) return Optional.of(normalize(all.get(k)));
+    }
+    return Optional.empty();
   }
 
   /**
@@ -62,22 +64,24 @@ public final class NumberExtraction {
    * a plain-text list answer is compared whole, so two lists that share only their last item differ.
    */
   public static Optional<String> lastList(String text, boolean decimalComma) {
-    Matcher m = pattern(decimalComma).matcher(text);
-    List<int[]> spans = new ArrayList<>();
-    List<String> values = new ArrayList<>();
-    while (m.find()) {
-      if (negated(text, m.start())) continue;
-      spans.add(new int[] {m.start(), m.end()});
-      values.add(normalize(m));
-    }
-    if (values.isEmpty()) return Optional.empty();
-    int k = values.size() - 1;
+    List<MatchResult> all = matches(text, decimalComma);
+    int k = all.size() - 1;
+    while (k >= 0 && negated(text, all.get(k).start())) k--;
+    if (k < 0) return Optional.empty();
     List<String> list = new ArrayList<>();
-    list.add(values.get(k));
-    while (k > 0 && LIST_SEPARATOR.matcher(text.substring(spans.get(k - 1)[1], spans.get(k)[0])).matches()) {
-      list.add(0, values.get(--k));
+    list.add(normalize(all.get(k)));
+    while (k > 0 && LIST_SEPARATOR.matcher(text.substring(all.get(k - 1).end(), all.get(k).start())).matches()
+        && !negated(text, all.get(k - 1).start())) {
+      list.add(0, normalize(all.get(--k)));
     }
     return Optional.of(String.join(", ", list));
+  }
+
+  private static List<MatchResult> matches(String text, boolean decimalComma) {
+    Matcher m = pattern(decimalComma).matcher(text);
+    List<MatchResult> out = new ArrayList<>();
+    while (m.find()) out.add(m.toMatchResult());
+    return out;
   }
 
   /** End offset of the last number in the text, or -1. */
@@ -121,7 +125,7 @@ public final class NumberExtraction {
   }
 
   /** Normalizes a match of {@link #NUMBER} or {@link #NUMBER_DECIMAL_COMMA} to a parseable number string. */
-  public static String normalize(Matcher m) {
+  public static String normalize(MatchResult m) {
     String sign = m.group(1) == null ? "" : "-";
     String body = m.group(2);
     if (body.contains(" ")) body = body.replace(" ", "");

@@ -54,6 +54,7 @@ public final class Equivalence {
   /** Compares two answers (already unwrapped of {@code x =} prefixes by {@link #unwrap}). */
   public Decision compare(Expr gold, Expr pred) {
     usedCas = false;
+    Exact.resetBudget();
     Decision d = cmp(gold, pred);
     if (!d.equal() && !opt.strictVariables()) {
       Map<String, String> renaming = renaming(gold, pred);

@@ -19,8 +19,8 @@ public final class Exact {
 
   /** Largest numerator or denominator computed exactly: 2^18 bits, about 79,000 decimal digits. */
   public static final int MAX_BITS = 1 << 18;
-  /** Largest n for which n! is computed (about 28,000 bits). */
-  static final int MAX_FACTORIAL = 3000;
+  /** Largest n for which n! is computed (about 19,000 bits), and largest k of a binomial. */
+  static final int MAX_FACTORIAL = 2000;
   /** Largest root index tried for perfect roots. */
   static final int MAX_ROOT = 64;
 
@@ -64,11 +64,14 @@ public final class Exact {
 
     Q add(Q o) throws TooLarge, NotRational {
       checkBits(bits() + o.bits() + 1);
+      // Integers need no gcd (which costs far more than the sum on numbers of thousands of digits).
+      if (isInteger() && o.isInteger()) return new Q(num.add(o.num), BigInteger.ONE);
       return of(num.multiply(o.den).add(o.num.multiply(den)), den.multiply(o.den));
     }
 
     Q mul(Q o) throws TooLarge, NotRational {
       checkBits(bits() + o.bits());
+      if (isInteger() && o.isInteger()) return new Q(num.multiply(o.num), BigInteger.ONE);
       return of(num.multiply(o.num), den.multiply(o.den));
     }
 
@@ -95,8 +98,24 @@ public final class Exact {
     }
   }
 
+  /**
+   * Bits of big results one comparison may compute in all (about 4 maximal values): an answer
+   * made of hundreds of large factorials or powers is "too large", not minutes of arithmetic.
+   */
+  public static final long WORK_BUDGET_BITS = 4L * MAX_BITS;
+  private static final ThreadLocal<long[]> WORK = ThreadLocal.withInitial(() -> new long[1]);
+
+  /** Starts a fresh work budget for the calling thread (one per comparison). */
+  public static void resetBudget() { WORK.get()[0] = 0; }
+
   private static void checkBits(long bits) throws TooLarge {
     if (bits > MAX_BITS) throw new TooLarge("exact value over 2^" + Integer.numberOfTrailingZeros(MAX_BITS) + " bits");
+    // Only results of a meaningful size count, so ordinary answers never come near the budget.
+    if (bits > 4096) {
+      long[] w = WORK.get();
+      w[0] += bits;
+      if (w[0] > WORK_BUDGET_BITS) throw new TooLarge("exact work over " + WORK_BUDGET_BITS + " bits for one comparison");
+    }
   }
 
   /** The exact value of a constant expression. */
@@ -209,6 +228,20 @@ public final class Exact {
     return r.pow(q).equals(x) ? r : null;
   }
 
+  /** lo·(lo+1)···hi by binary splitting (balanced products are much cheaper than a running one). */
+  private static BigInteger product(BigInteger lo, BigInteger hi) {
+    int c = hi.compareTo(lo);
+    if (c < 0) return BigInteger.ONE;
+    if (c == 0) return lo;
+    if (hi.subtract(lo).compareTo(BigInteger.valueOf(8)) < 0) {
+      BigInteger r = lo;
+      for (BigInteger k = lo.add(BigInteger.ONE); k.compareTo(hi) <= 0; k = k.add(BigInteger.ONE)) r = r.multiply(k);
+      return r;
+    }
+    BigInteger mid = lo.add(hi).shiftRight(1);
+    return product(lo, mid).multiply(product(mid.add(BigInteger.ONE), hi));
+  }
+
   private static Q fn(Fn f) throws NotRational, TooLarge {
     switch (f.name()) {
       case "sqrt" -> { return root(eval(f.args().get(0)), 2); }
@@ -234,9 +267,9 @@ public final class Exact {
         Q v = eval(f.args().get(0));
         if (!v.isInteger() || v.signum() < 0) throw new NotRational("factorial of a non-natural number");
         if (v.num().compareTo(BigInteger.valueOf(MAX_FACTORIAL)) > 0) throw new TooLarge("factorial of " + v);
-        BigInteger r = BigInteger.ONE;
-        for (int k = 2; k <= v.num().intValue(); k++) r = r.multiply(BigInteger.valueOf(k));
-        return new Q(r, BigInteger.ONE);
+        int n = v.num().intValue();
+        checkBits((long) (n * (Math.log(Math.max(n, 2)) / Math.log(2)))); // log2 n! < n log2 n
+        return new Q(product(BigInteger.ONE, v.num()), BigInteger.ONE);
       }
       case "binom" -> {
         Q n = eval(f.args().get(0)), k = eval(f.args().get(1));
@@ -244,12 +277,11 @@ public final class Exact {
         if (k.compareTo(n) > 0) return Q.ZERO;
         BigInteger kk = k.num().min(n.num().subtract(k.num()));
         if (kk.compareTo(BigInteger.valueOf(MAX_FACTORIAL)) > 0 || n.num().bitLength() > 64) throw new TooLarge("binomial " + n + " choose " + k);
-        BigInteger r = BigInteger.ONE;
-        for (long j = 0; j < kk.longValue(); j++) {
-          r = r.multiply(n.num().subtract(BigInteger.valueOf(j))).divide(BigInteger.valueOf(j + 1));
-        }
-        checkBits(r.bitLength());
-        return new Q(r, BigInteger.ONE);
+        if (kk.signum() == 0) return Q.ONE;
+        checkBits((long) kk.intValue() * n.num().bitLength());
+        BigInteger top = product(n.num().subtract(kk).add(BigInteger.ONE), n.num());
+        checkBits(top.bitLength());
+        return new Q(top.divide(product(BigInteger.ONE, kk)), BigInteger.ONE);
       }
       default -> throw new NotRational("function " + f.name());
     }
