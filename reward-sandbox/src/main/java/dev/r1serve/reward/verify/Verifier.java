@@ -2,6 +2,7 @@ package dev.r1serve.reward.verify;
 
 import dev.r1serve.reward.verify.AnswerExtractor.Extraction;
 import dev.r1serve.reward.verify.extract.ChoiceExtraction;
+import dev.r1serve.reward.verify.extract.Hedges;
 import dev.r1serve.reward.verify.internal.Equivalence;
 import dev.r1serve.reward.verify.normalize.Expr;
 import dev.r1serve.reward.verify.normalize.LatexNormalizer;
@@ -82,6 +83,11 @@ public final class Verifier {
       pred = extractor.extractFromSection(section.get());
     }
     if (pred.isEmpty()) return new Verdict(false, goldAnswer, null, null, null, "no-answer", "no answer found in the model output", false);
+    String alternative = Hedges.alternative(section.get(), options.type() == AnswerType.CHOICE ? options.nChoices() : 0);
+    if (alternative != null) {
+      return new Verdict(false, goldAnswer, pred.get().answer(), null, null, "hedge",
+          "the answer keeps an alternative open ('" + alternative + "'): a hedge is wrong [pred via " + pred.get().method() + "]", false);
+    }
     Verdict v = compareAnswers(goldAnswer, pred.get().answer());
     return new Verdict(v.equivalent(), v.goldExtracted(), v.predExtracted(), v.goldNormalized(), v.predNormalized(),
         v.rule(), v.reason() + " [pred via " + pred.get().method() + "]", v.usedCas());

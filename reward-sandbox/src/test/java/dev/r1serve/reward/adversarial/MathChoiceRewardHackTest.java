@@ -270,6 +270,41 @@ class MathChoiceRewardHackTest {
   }
 
   @Test
+  void alternativeOfferedAfterTheAnswerIsWrong() {
+    wrong("5", "\\boxed{5} (or possibly 6)");
+    wrong("5", "The answer is 5 (or 6).");
+    wrong("5", "The answer is either 5 or 6.");
+    wrong("5", "The answer is 5. Or 6.");
+    wrong("6", "\\boxed{5}, or maybe \\boxed{6}");
+    right("5", "The answer is $\\boxed{5}$. I hope it is correct.");
+    right("5", "\\boxed{5}. This is also correct because both cases give 5.");
+  }
+
+  @Test
+  void choiceAlternativeAfterTheAnswerIsWrong() {
+    wrongChoice("A", "Answer: A. Or B.");
+    wrongChoice("A", "The answer is A, but B is also possible");
+    wrongChoice("A", "The answer is (A), or perhaps (C).");
+    rightChoice("A", "The answer is A; it cannot be B or C.");
+  }
+
+  @Test
+  void allChoicesWrittenAsOptionsIsWrong() {
+    for (String gold : List.of("A", "D")) {
+      wrongChoice(gold, "(A) (B) (C) (D)");
+      wrongChoice(gold, "**A** **B** **C** **D**".replace("** **", "** or **"));
+      wrongChoice(gold, "A? B? C? D?");
+    }
+  }
+
+  @Test
+  void tinyImaginaryOrIrrationalPartIsWrong() {
+    wrong("5", "\\boxed{5 + 10^{-100} i}");
+    wrong("\\pi", "\\boxed{\\pi + 10^{-20}\\sqrt{2}}");
+    right("3+4i", "\\boxed{4i+3}");
+  }
+
+  @Test
   void listSharingOnlyTheLastNumberIsWrong() {
     wrong("19, 46, 82", "The numbers are 21, 36, and 82.");
     right("19, 46, 82", "The numbers are 19, 46, and 82.");

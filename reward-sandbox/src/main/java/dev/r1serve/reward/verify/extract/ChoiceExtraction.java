@@ -19,15 +19,19 @@ import java.util.regex.Pattern;
 public final class ChoiceExtraction {
   private ChoiceExtraction() {}
 
-  private static final String JOIN = "\\s*(?:,\\s*(?:or|and)?|/|&|;|\\bor\\b|\\band\\b|\\bnor\\b)\\s*";
+  private static final String JOIN = "\\s*(?:,\\s*(?:or|and)?|/|&|;|\\?|\\bor\\b|\\band\\b|\\bnor\\b)\\s*";
+  /** Letters written as options, "(A) (B)" or "**A** **B**", are listed even with only spaces between. */
+  private static final String DECORATED_JOIN = "\\s+";
 
   public static List<Candidate> candidates(String text, int nChoices, List<String> choiceTexts) {
     char lastLetter = (char) ('A' + nChoices - 1);
     String cls = "[A-" + lastLetter + "]";
     String standalone = "(?<![A-Za-z0-9])\\(?(" + cls + ")\\)?(?![A-Za-z0-9'’])";
     Pattern letter = Pattern.compile(standalone);
-    Pattern after = Pattern.compile("^" + JOIN + "\\*{0,2}\\(?(" + cls + ")\\)?(?![A-Za-z0-9'’])");
-    Pattern before = Pattern.compile("(?<![A-Za-z0-9])\\(?(" + cls + ")\\)?\\*{0,2}" + JOIN + "$");
+    Pattern after = Pattern.compile("^(?:" + JOIN + "\\*{0,2}\\(?(" + cls + ")\\)?(?![A-Za-z0-9'’])|" + DECORATED_JOIN
+        + "(?:\\((" + cls + ")\\)|\\*\\*(" + cls + ")\\*\\*))");
+    Pattern before = Pattern.compile("(?:(?<![A-Za-z0-9])\\(?(" + cls + ")\\)?\\*{0,2}" + JOIN + "|(?:\\((" + cls + ")\\)|\\*\\*("
+        + cls + ")\\*\\*)" + DECORATED_JOIN + ")$");
     List<Candidate> out = new ArrayList<>();
 
     List<Spans.Span> boxes = Spans.boxes(text);
@@ -84,6 +88,11 @@ public final class ChoiceExtraction {
     if (last != null) out.add(new Candidate(hedge(text, start, end, last, after, before), method));
   }
 
+  private static String firstGroup(Matcher m) {
+    for (int g = 1; g <= m.groupCount(); g++) if (m.group(g) != null) return m.group(g);
+    throw new IllegalStateException("no letter group");
+  }
+
   /**
    * The letter with every other letter listed next to it ("A or B", "A, B, C and D"): a single
    * letter when it stands alone, else the letters joined by ", " (a hedge, never equal to a gold).
@@ -98,7 +107,7 @@ public final class ChoiceExtraction {
     for (int guard = 0; guard < 26; guard++) {
       Matcher m = after.matcher(text.substring(e, Math.min(text.length(), e + 20)));
       if (!m.find()) break;
-      letters.add(m.group(1));
+      letters.add(firstGroup(m));
       e += m.end();
     }
     int s = start;
@@ -107,7 +116,7 @@ public final class ChoiceExtraction {
     for (int guard = 0; guard < 26; guard++) {
       Matcher m = before.matcher(text.substring(Math.max(0, s - 20), s));
       if (!m.find()) break;
-      letters.add(m.group(1));
+      letters.add(firstGroup(m));
       s = Math.max(0, s - 20) + m.start();
     }
     return String.join(", ", letters);

@@ -462,7 +462,7 @@ public final class Equivalence {
     // Exact first here too: x + 10^{20} and x + 10^{20} + 1 differ by exactly 1, which sampling in
     // doubles cannot see.
     Terms diff = Terms.difference(a, b);
-    if (diff != null && diff.onlyConstant()) {
+    if (diff != null && diff.onlyConstant() && (!decimal || diff.constant().signum() == 0)) {
       return diff.constant().signum() == 0 ? Decision.yes("exact", "same terms, exactly")
           : Decision.no("exact", "differ by exactly " + diff.constant());
     }
@@ -533,9 +533,14 @@ public final class Equivalence {
     if (qa != null && qb != null) return rationals(qa, qb, decimal);
     if (huge) return Decision.no("exact", "a value is too large to compute exactly (over 2^18 bits); only the identical form matches");
     Terms diff = Terms.difference(a, b);
-    if (diff != null && diff.onlyConstant()) {
+    if (diff != null && diff.onlyConstant() && (!decimal || diff.constant().signum() == 0)) {
       return diff.constant().signum() == 0 ? Decision.yes("exact", "same terms, exactly")
           : Decision.no("exact", "differ by exactly " + diff.constant());
+    }
+    // A decimal is an approximation that may still round to the other side below: only the exact
+    // "same terms" verdict applies to it.
+    if (diff != null && !decimal && diff.provablyNonZero()) {
+      return Decision.no("exact", "differ by a non-zero multiple of an irrational or imaginary value");
     }
     Complex va, vb;
     try {
