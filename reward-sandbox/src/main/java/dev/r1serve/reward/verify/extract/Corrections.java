@@ -25,8 +25,19 @@ public final class Corrections {
 
   private static final Pattern LETTER_TMPL = Pattern.compile("\\*{0,2}\\(?([A-Z])\\)?\\*{0,2}(?![A-Za-z0-9'’])");
 
+  /** Words one of which every marker contains: most answers have none, and skip the regex. */
+  private static final String[] HINTS = {"no", "actually", "wait", "oops", "sorry", "correction", "rather", "instead",
+      "mean", "scratch", "make that", "second thought", "correct", "wrong"};
+
+  private static boolean mayContainMarker(String text) {
+    String low = text.toLowerCase(java.util.Locale.ROOT);
+    for (String h : HINTS) if (low.contains(h)) return true;
+    return false;
+  }
+
   /** The last correction that states a number or a math expression, if any. */
   public static Correction lastMath(String text, boolean decimalComma) {
+    if (!mayContainMarker(text)) return null;
     Matcher m = MARKER.matcher(text);
     Correction last = null;
     while (m.find()) {
@@ -47,6 +58,7 @@ public final class Corrections {
 
   /** The last correction that names a choice letter in {@code A..lastLetter}, if any. */
   public static Correction lastLetter(String text, char lastLetter) {
+    if (!mayContainMarker(text)) return null;
     Matcher m = MARKER.matcher(text);
     Correction last = null;
     while (m.find()) {

@@ -44,11 +44,11 @@ public final class Hedges {
     }
     if (from < 0) return null;
     String region = text.substring(from, Math.min(text.length(), from + WINDOW));
-    String value = choiceLetters > 0
-        ? "\\(?[A-" + (char) ('A' + choiceLetters - 1) + "]\\)?(?![A-Za-z0-9'’])"
-        : "(?:-?\\d|\\$|\\\\boxed|\\\\\\(|\\\\frac|\\\\sqrt)";
-    Pattern next = Pattern.compile("^[\\s,:;*(\"'`]*(?:(?:it|that)\\s+(?:is|could be|might be)\\s+|the answer is\\s+|even\\s+)?(" + value + ")");
     Matcher alt = ALTERNATIVE.matcher(region);
+    if (!alt.find()) return null;
+    alt.reset();
+    String value = value(choiceLetters);
+    Pattern next = NEXT[Math.min(choiceLetters, 26)];
     while (alt.find()) {
       // "it can't be A or B" rules values out; it offers none.
       if (NumberExtraction.negated(region, alt.start()) || negatedClause(region, alt.start())) continue;
@@ -61,6 +61,21 @@ public final class Hedges {
       }
     }
     return null;
+  }
+
+  private static String value(int choiceLetters) {
+    return choiceLetters > 0
+        ? "\\(?[A-" + (char) ('A' + choiceLetters - 1) + "]\\)?(?![A-Za-z0-9'’])"
+        : "(?:-?\\d|\\$|\\\\boxed|\\\\\\(|\\\\frac|\\\\sqrt)";
+  }
+
+  /** What may follow an alternative word before its value, per number of choice letters (0: math). */
+  private static final Pattern[] NEXT = new Pattern[27];
+
+  static {
+    for (int n = 0; n <= 26; n++) {
+      NEXT[n] = Pattern.compile("^[\\s,:;*(\"'`]*(?:(?:it|that)\\s+(?:is|could be|might be)\\s+|the answer is\\s+|even\\s+)?(" + value(n) + ")");
+    }
   }
 
   private static final Pattern NEGATED_CLAUSE = Pattern.compile("(?i)(?:(?<![A-Za-z])(?:not|cannot|never|neither|nor)|n't)(?![A-Za-z])[^.;!?\\n]*$");

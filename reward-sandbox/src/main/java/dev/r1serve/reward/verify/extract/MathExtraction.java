@@ -50,7 +50,8 @@ public final class MathExtraction {
       int finalAt = lastEnd(text, FINAL_ANSWER);
       if (!boxSpans.isEmpty() && finalAt > boxSpans.get(boxSpans.size() - 1).end()) afterPhrase(text, FINAL_ANSWER, "final-answer-is", out);
       // "... $\boxed{5}$. Oops, I made an error: the answer is 6." The last statement counts.
-      else if (!boxSpans.isEmpty() && lastEnd(text, ANSWER_IS) > boxSpans.get(boxSpans.size() - 1).end()) afterPhrase(text, ANSWER_IS, "answer-is", out);
+      else if (!boxSpans.isEmpty() && text.length() - boxSpans.get(boxSpans.size() - 1).end() > 8
+          && lastEnd(text, ANSWER_IS) > boxSpans.get(boxSpans.size() - 1).end()) afterPhrase(text, ANSWER_IS, "answer-is", out);
       if (!boxed.isEmpty()) out.add(new Candidate(String.join(", ", boxed), "boxed"));
       afterPhrase(text, FINAL_ANSWER, "final-answer-is", out);
       afterPhrase(text, ANSWER_IS, "answer-is", out);

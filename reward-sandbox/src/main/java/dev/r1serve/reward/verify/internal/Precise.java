@@ -3,7 +3,6 @@ package dev.r1serve.reward.verify.internal;
 import dev.r1serve.reward.verify.normalize.Expr;
 import dev.r1serve.reward.verify.normalize.Expr.*;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Optional;
@@ -129,11 +128,5 @@ final class Precise {
       y = next;
     }
     return y.round(mc);
-  }
-
-  /** Decimal digits of an integer (for magnitude estimates of exact values). */
-  static double log10(BigInteger n) {
-    int bits = n.abs().bitLength();
-    return bits * Math.log10(2);
   }
 }

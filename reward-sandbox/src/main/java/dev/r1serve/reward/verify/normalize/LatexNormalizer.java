@@ -53,7 +53,7 @@ public final class LatexNormalizer {
     String t = s.replace("\u000crac", "\\frac"); // "\f" eaten by a non-raw Python string
     if (decimalComma) t = DECIMAL_COMMA.matcher(t.strip()).replaceAll("$1.$2");
     // "28 percent", "28\text{ pct}": the same as 28\%.
-    t = PERCENT_WORDS.matcher(t).replaceAll("$1\\%");
+    if (t.contains("per") || t.contains("pct")) t = PERCENT_WORDS.matcher(t).replaceAll("$1\\%");
     // Answers escaped twice ("\\frac") read as single commands; "\\" row breaks stay.
     if (DOUBLED.matcher(t).find()) t = DOUBLED_ANY.matcher(t).replaceAll("\\\\");
     t = t.replace("\\$", "").replace("$", "");
