@@ -22,9 +22,12 @@ import java.util.TreeSet;
  *
  * <p>Documented rules:
  * <ul>
- *   <li>Numbers: equal when their relative difference is within {@code relTolerance}; when either
- *       side contains a decimal literal both are also compared after rounding to {@code precision}
- *       places (so 0.33 matches 1/3 at precision 2, as in Math-Verify).
+ *   <li>Numbers: exact first (see {@code constants}): exact rationals compare exactly, two
+ *       integers written exactly never round together, values too large to compute match only
+ *       their identical form; when either side contains a decimal literal both are also compared
+ *       after rounding to {@code precision} places (so 0.33 matches 1/3 at precision 2, as in
+ *       Math-Verify); irrational values cancel common terms exactly, then compare within
+ *       {@code relTolerance} and, when algebraic, at high precision.
  *   <li>Percentages: {@code p%} may be matched by {@code p} or by {@code p/100}; a plain gold
  *       {@code g} is matched by {@code g%} (the sign is ignored) but not by {@code g/100}.
  *   <li>Tuples and intervals are ordered, and interval ends must agree on open/closed; a 2-tuple
