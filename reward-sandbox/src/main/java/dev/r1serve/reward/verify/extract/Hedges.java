@@ -29,6 +29,7 @@ public final class Hedges {
    * @param choiceLetters when above 0, letters A.. of that many choices count as values too
    */
   public static String alternative(String text, int choiceLetters) {
+    if (!mayOfferAlternative(text)) return null;
     int from = -1;
     Matcher st = STATEMENT.matcher(text);
     while (st.find()) from = st.end();
@@ -61,6 +62,15 @@ public final class Hedges {
       }
     }
     return null;
+  }
+
+  /** Every alternative word contains one of these; most answers have none and skip the scans. */
+  private static final String[] HINTS = {"or", "maybe", "possibly", "perhaps", "alternatively", "might", "also"};
+
+  private static boolean mayOfferAlternative(String text) {
+    String low = text.toLowerCase(java.util.Locale.ROOT);
+    for (String h : HINTS) if (low.contains(h)) return true;
+    return false;
   }
 
   private static String value(int choiceLetters) {

@@ -94,7 +94,10 @@ public final class NumberExtraction {
 
   /** Whether the text right before {@code at} negates what follows ("the answer is not 5"). */
   public static boolean negated(String text, int at) {
-    return NEGATED.matcher(text.substring(Math.max(0, at - 30), at)).find();
+    String before = text.substring(Math.max(0, at - 30), at);
+    String low = before.toLowerCase(java.util.Locale.ROOT);
+    if (!low.contains("not") && !low.contains("n't") && !low.contains("never") && !low.contains("≠") && !low.contains("\\ne")) return false;
+    return NEGATED.matcher(before).find();
   }
 
   public static Optional<String> afterAnswerIs(String text) { return afterAnswerIs(text, false); }
