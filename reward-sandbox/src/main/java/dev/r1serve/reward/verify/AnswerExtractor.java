@@ -2,6 +2,7 @@ package dev.r1serve.reward.verify;
 
 import dev.r1serve.reward.verify.extract.Candidate;
 import dev.r1serve.reward.verify.extract.ChoiceExtraction;
+import dev.r1serve.reward.verify.extract.Corrections;
 import dev.r1serve.reward.verify.extract.MathExtraction;
 import dev.r1serve.reward.verify.extract.NumberExtraction;
 import dev.r1serve.reward.verify.extract.Spans;
@@ -58,7 +59,7 @@ public final class AnswerExtractor {
       case MATH -> {
         List<Candidate> c = new ArrayList<>();
         if (options.nChoices() > 0) c.addAll(ChoiceExtraction.candidates(text, options.nChoices(), null));
-        c.addAll(MathExtraction.candidates(text, options.latex(), options.expr(), options.lastNumberFallback()));
+        c.addAll(MathExtraction.candidates(text, options.latex(), options.expr(), options.lastNumberFallback(), options.decimalComma()));
         yield c;
       }
     };
@@ -71,10 +72,25 @@ public final class AnswerExtractor {
     Matcher m = GSM8K_GOLD.matcher(text);
     String hashes = null;
     while (m.find()) hashes = m.group(1);
-    if (hashes != null) NumberExtraction.last(hashes.replace("$", " ")).ifPresent(s -> out.add(new Candidate(s, "####")));
-    NumberExtraction.afterAnswerIs(text).ifPresent(s -> out.add(new Candidate(s, "answer-is-number")));
-    if (options.lastNumberFallback()) NumberExtraction.last(text).ifPresent(s -> out.add(new Candidate(s, "last-number")));
+    boolean dc = options.decimalComma();
+    Corrections.Correction fix = Corrections.lastMath(text, dc);
+    if (fix != null && fix.start() >= lastStatementEnd(text, boxed.isEmpty() ? -1 : Spans.boxes(text).getLast().end())) {
+      out.add(0, new Candidate(fix.value(), "self-correction"));
+    }
+    if (hashes != null) NumberExtraction.last(hashes.replace("$", " "), dc).ifPresent(s -> out.add(new Candidate(s, "####")));
+    NumberExtraction.afterAnswerIs(text, dc).ifPresent(s -> out.add(new Candidate(s, "answer-is-number")));
+    if (options.lastNumberFallback()) NumberExtraction.lastList(text, dc).ifPresent(s -> out.add(new Candidate(s, "last-number")));
     return out;
+  }
+
+  private static final Pattern STATEMENT = Pattern.compile("(?i)answer\\s*(?:is|:)|####");
+
+  /** Where the last explicit statement of an answer ("answer is", "####", a box) ends. */
+  private static int lastStatementEnd(String text, int lastBoxEnd) {
+    Matcher m = STATEMENT.matcher(text);
+    int at = lastBoxEnd;
+    while (m.find()) at = Math.max(at, m.end());
+    return at;
   }
 
   /**
@@ -94,7 +110,7 @@ public final class AnswerExtractor {
       if (c.method().endsWith("letter") || c.method().equals("choice-text")) return Optional.of(new Extraction(c.text(), c.method()));
       if (c.text().length() > Verifier.MAX_ANSWER_CHARS) continue;
       try {
-        LatexParser.parse(LatexNormalizer.normalize(c.text()));
+        LatexParser.parse(LatexNormalizer.normalize(c.text(), options.decimalComma()));
         return Optional.of(new Extraction(c.text(), c.method()));
       } catch (LatexParser.ParseException e) {
         // try the next, lower-priority candidate

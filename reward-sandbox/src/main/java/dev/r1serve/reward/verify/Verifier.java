@@ -2,6 +2,7 @@ package dev.r1serve.reward.verify;
 
 import dev.r1serve.reward.verify.AnswerExtractor.Extraction;
 import dev.r1serve.reward.verify.extract.ChoiceExtraction;
+import dev.r1serve.reward.verify.extract.Hedges;
 import dev.r1serve.reward.verify.internal.Equivalence;
 import dev.r1serve.reward.verify.normalize.Expr;
 import dev.r1serve.reward.verify.normalize.LatexNormalizer;
@@ -82,6 +83,11 @@ public final class Verifier {
       pred = extractor.extractFromSection(section.get());
     }
     if (pred.isEmpty()) return new Verdict(false, goldAnswer, null, null, null, "no-answer", "no answer found in the model output", false);
+    String alternative = Hedges.alternative(section.get(), options.type() == AnswerType.CHOICE ? options.nChoices() : 0);
+    if (alternative != null) {
+      return new Verdict(false, goldAnswer, pred.get().answer(), null, null, "hedge",
+          "the answer keeps an alternative open ('" + alternative + "'): a hedge is wrong [pred via " + pred.get().method() + "]", false);
+    }
     Verdict v = compareAnswers(goldAnswer, pred.get().answer());
     return new Verdict(v.equivalent(), v.goldExtracted(), v.predExtracted(), v.goldNormalized(), v.predNormalized(),
         v.rule(), v.reason() + " [pred via " + pred.get().method() + "]", v.usedCas());
@@ -105,7 +111,7 @@ public final class Verifier {
       return new Verdict(same, abbreviate(gold), abbreviate(pred), null, null, same ? "string" : "size-cap",
           same ? "identical strings" : "answer longer than " + MAX_ANSWER_CHARS + " chars: not compared", false);
     }
-    String gn = LatexNormalizer.normalize(gold), pn = LatexNormalizer.normalize(pred);
+    String gn = LatexNormalizer.normalize(gold, options.decimalComma()), pn = LatexNormalizer.normalize(pred, options.decimalComma());
     if (gn.replace(" ", "").equals(pn.replace(" ", ""))) {
       return new Verdict(true, gold, pred, gn, pn, "string", "identical after LaTeX normalization", false);
     }
@@ -123,8 +129,21 @@ public final class Verifier {
     Equivalence eqv = new Equivalence(options);
     Expr gu = eqv.unwrap(ge), pu = eqv.unwrap(pe);
     Equivalence.Decision d;
+    if (options.strictVariables() && ge instanceof Expr.Rel gr && pe instanceof Expr.Rel pr && gu != ge && pu != pe
+        && !gr.parts().get(0).equals(pr.parts().get(0))) {
+      // Two assignments to different names (x = 1, y = 1) differ when names matter.
+      return new Verdict(false, gold, pred, ge.toString(), pe.toString(), "variables", "assignments to different variables (strict variable names)", false);
+    }
     try {
       d = eqv.compare(gu, pu);
+      if (!d.equal() && ge instanceof Expr.Rel && pe instanceof Expr.Rel && (gu != ge || pu != pe)) {
+        // y = -x/2 + 3/4 against 2x + 4y - 3 = 0: an equation solved for a variable is still the
+        // equation, so compare the two relations whole.
+        Equivalence.Decision whole = eqv.compare(ge, pe);
+        if (whole.equal()) {
+          return new Verdict(true, gold, pred, ge.toString(), pe.toString(), whole.rule(), whole.reason(), whole.usedCas());
+        }
+      }
     } catch (StackOverflowError | RuntimeException e) {
       d = new Equivalence.Decision(false, "error", "comparison failed: " + e.getClass().getSimpleName(), false);
     }
@@ -152,14 +171,14 @@ public final class Verifier {
         String last = null;
         while (m.find()) last = m.group(1);
         String src = last != null ? last : gold;
-        return dev.r1serve.reward.verify.extract.NumberExtraction.last(src.replace("$", " ")).orElse(null);
+        return dev.r1serve.reward.verify.extract.NumberExtraction.last(src.replace("$", " "), options.decimalComma()).orElse(null);
       }
       default -> {
         String g = gold.strip();
         boolean delimited = g.contains("\\boxed") || g.contains("\\fbox") || g.contains("$") || g.contains("\\(") || g.contains("\\[");
         if (options.latex() && !delimited && g.length() <= 300 && g.indexOf('\n') < 0 && !g.isEmpty()) {
           try {
-            LatexParser.parse(LatexNormalizer.normalize(g));
+            LatexParser.parse(LatexNormalizer.normalize(g, options.decimalComma()));
             return g;
           } catch (LatexParser.ParseException e) {
             // a sentence rather than a bare answer: extract from it below

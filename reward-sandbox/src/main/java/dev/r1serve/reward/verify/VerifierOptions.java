@@ -10,12 +10,26 @@ package dev.r1serve.reward.verify;
  * @param nChoices number of choices for {@link AnswerType#CHOICE} (4 = A..D, 10 = A..J)
  * @param lastNumberFallback when nothing better is found, take the last number of the text
  * @param precision decimal places used when either side is written as a decimal: both values are
- *     rounded to this many places before comparison (Math-Verify's {@code float_rounding})
- * @param relTolerance relative tolerance for exact-value comparison of numbers
+ *     rounded to this many places before comparison (Math-Verify's {@code float_rounding}); never
+ *     applied between two values that are both exact integers ({@code 1.0e20} is not {@code 10^{20}+1})
+ * @param relTolerance relative tolerance between values that are not exact (irrational or
+ *     transcendental constants evaluated in floating point); never used between two exact rationals
  * @param strict when true, a bare list {@code 1, 2} does not match a tuple {@code (1,2)} and an
  *     assignment {@code x = 3} does not match {@code 3}; intervals, sets and tuples never mix either way
  * @param timeoutMillis hard deadline of one CAS comparison (exceeding it means "not equivalent")
  * @param useCas allow the Symja CAS for symbolic comparisons (numeric sampling alone otherwise)
+ * @param decimalComma locale option: also read a comma as a decimal separator where it cannot be
+ *     a thousands separator ({@code 1,22} = 1.22, {@code 1000,99} = 1000.99; {@code 1,220} and
+ *     {@code 7,425,000} keep their thousands reading), as lighteval's multilingual number reading
+ *     does. Off by default: a comma is a thousands separator before groups of three digits and a
+ *     list separator otherwise ({@code 1,22} is the list 1, 22)
+ * @param significantDigits when above 0, two numbers that are not both exact integers are also equal
+ *     when they agree rounded to this many significant digits (the reference graders'
+ *     {@code numeric_precision}); 0 (default) compares exactly
+ * @param strictVariables when true, variable names matter ({@code f(x)} differs from {@code f(y)},
+ *     {@code x = 1} from {@code y = 1}); when false (default) an answer whose variables are those of
+ *     the gold renamed one-to-one, in sorted order, is equal (Math-Verify's {@code strict=False}).
+ *     A bare variable is never renamed onto another ({@code a} stays different from {@code b})
  */
 public record VerifierOptions(
     AnswerType type,
@@ -27,36 +41,43 @@ public record VerifierOptions(
     double relTolerance,
     boolean strict,
     long timeoutMillis,
-    boolean useCas) {
+    boolean useCas,
+    boolean decimalComma,
+    int significantDigits,
+    boolean strictVariables) {
 
   public VerifierOptions {
     if (nChoices < 0 || nChoices > 26) throw new IllegalArgumentException("nChoices must be 0..26");
     if (precision < 0 || precision > 15) throw new IllegalArgumentException("precision must be 0..15");
     if (timeoutMillis <= 0) throw new IllegalArgumentException("timeoutMillis must be positive");
+    if (significantDigits < 0 || significantDigits > 30) throw new IllegalArgumentException("significantDigits must be 0..30 (0 = exact), got " + significantDigits);
   }
 
   /** MATH-500/AIME defaults: LaTeX + numbers, last-number fallback on, 6 decimals, 2 s CAS deadline. */
   public static VerifierOptions math() {
-    return new VerifierOptions(AnswerType.MATH, true, true, 0, true, 6, 1e-9, false, 2000, true);
+    return new VerifierOptions(AnswerType.MATH, true, true, 0, true, 6, 1e-9, false, 2000, true, false, 0, false);
   }
 
   /** Multiple choice with {@code n} options (A.. the n-th letter). */
   public static VerifierOptions choice(int n) {
     if (n < 2) throw new IllegalArgumentException("need at least 2 choices");
-    return new VerifierOptions(AnswerType.CHOICE, false, false, n, false, 6, 1e-9, false, 2000, false);
+    return new VerifierOptions(AnswerType.CHOICE, false, false, n, false, 6, 1e-9, false, 2000, false, false, 0, false);
   }
 
   /** GSM8K: numbers only, last-number fallback on. */
   public static VerifierOptions gsm8k() {
-    return new VerifierOptions(AnswerType.GSM8K, true, true, 0, true, 6, 1e-9, false, 2000, false);
+    return new VerifierOptions(AnswerType.GSM8K, true, true, 0, true, 6, 1e-9, false, 2000, false, false, 0, false);
   }
 
-  public VerifierOptions withLatex(boolean v) { return new VerifierOptions(type, v, expr, nChoices, lastNumberFallback, precision, relTolerance, strict, timeoutMillis, useCas); }
-  public VerifierOptions withExpr(boolean v) { return new VerifierOptions(type, latex, v, nChoices, lastNumberFallback, precision, relTolerance, strict, timeoutMillis, useCas); }
-  public VerifierOptions withLastNumberFallback(boolean v) { return new VerifierOptions(type, latex, expr, nChoices, v, precision, relTolerance, strict, timeoutMillis, useCas); }
-  public VerifierOptions withPrecision(int v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, v, relTolerance, strict, timeoutMillis, useCas); }
-  public VerifierOptions withRelTolerance(double v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, precision, v, strict, timeoutMillis, useCas); }
-  public VerifierOptions withStrict(boolean v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, precision, relTolerance, v, timeoutMillis, useCas); }
-  public VerifierOptions withTimeoutMillis(long v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, precision, relTolerance, strict, v, useCas); }
-  public VerifierOptions withUseCas(boolean v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, precision, relTolerance, strict, timeoutMillis, v); }
+  public VerifierOptions withLatex(boolean v) { return new VerifierOptions(type, v, expr, nChoices, lastNumberFallback, precision, relTolerance, strict, timeoutMillis, useCas, decimalComma, significantDigits, strictVariables); }
+  public VerifierOptions withExpr(boolean v) { return new VerifierOptions(type, latex, v, nChoices, lastNumberFallback, precision, relTolerance, strict, timeoutMillis, useCas, decimalComma, significantDigits, strictVariables); }
+  public VerifierOptions withLastNumberFallback(boolean v) { return new VerifierOptions(type, latex, expr, nChoices, v, precision, relTolerance, strict, timeoutMillis, useCas, decimalComma, significantDigits, strictVariables); }
+  public VerifierOptions withPrecision(int v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, v, relTolerance, strict, timeoutMillis, useCas, decimalComma, significantDigits, strictVariables); }
+  public VerifierOptions withRelTolerance(double v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, precision, v, strict, timeoutMillis, useCas, decimalComma, significantDigits, strictVariables); }
+  public VerifierOptions withStrict(boolean v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, precision, relTolerance, v, timeoutMillis, useCas, decimalComma, significantDigits, strictVariables); }
+  public VerifierOptions withTimeoutMillis(long v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, precision, relTolerance, strict, v, useCas, decimalComma, significantDigits, strictVariables); }
+  public VerifierOptions withUseCas(boolean v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, precision, relTolerance, strict, timeoutMillis, v, decimalComma, significantDigits, strictVariables); }
+  public VerifierOptions withDecimalComma(boolean v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, precision, relTolerance, strict, timeoutMillis, useCas, v, significantDigits, strictVariables); }
+  public VerifierOptions withSignificantDigits(int v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, precision, relTolerance, strict, timeoutMillis, useCas, decimalComma, v, strictVariables); }
+  public VerifierOptions withStrictVariables(boolean v) { return new VerifierOptions(type, latex, expr, nChoices, lastNumberFallback, precision, relTolerance, strict, timeoutMillis, useCas, decimalComma, significantDigits, v); }
 }

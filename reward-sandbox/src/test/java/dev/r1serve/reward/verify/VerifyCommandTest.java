@@ -49,6 +49,18 @@ class VerifyCommandTest {
   }
 
   @Test
+  void verifierOptionsAreFlags() {
+    assertTrue(run("--gold", "1.22", "--pred", "\\boxed{1,22}").out().startsWith("different"));
+    assertTrue(run("--decimal-comma", "--gold", "1.22", "--pred", "\\boxed{1,22}").out().startsWith("equivalent"));
+    assertTrue(run("--significant-digits", "4", "--gold", "3.14159", "--pred", "\\boxed{3.1416}").out().startsWith("equivalent"));
+    assertTrue(run("--gold", "f(x)", "--pred", "$f(y)$").out().startsWith("equivalent"));
+    assertTrue(run("--strict-variables", "--gold", "f(x)", "--pred", "$f(y)$").out().startsWith("different"));
+    Run bad = run("--significant-digits", "99", "--gold", "1", "--pred", "1");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("--significant-digits"), bad.err());
+  }
+
+  @Test
   void badUsageExitsTwo() {
     assertEquals(2, run("--pred", "\\boxed{1}").exit());
     assertEquals(2, run("--gold", "1").exit());

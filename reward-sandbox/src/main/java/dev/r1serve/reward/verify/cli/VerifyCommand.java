@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.r1serve.reward.verify.Verdict;
 import dev.r1serve.reward.verify.Verifier;
+import dev.r1serve.reward.verify.VerifierOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,6 +47,15 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--choices", defaultValue = "4", description = "Number of choices for --type choice (default: ${DEFAULT-VALUE}).")
   int nChoices;
 
+  @Option(names = "--decimal-comma", description = "Locale option: read 1,22 as 1.22 (a comma that cannot be a thousands separator). Off by default: 1,220 = 1220 and 1,22 is a list.")
+  boolean decimalComma;
+
+  @Option(names = "--significant-digits", defaultValue = "0", description = "Also accept numbers equal to N significant digits (never two exact integers); 0 = exact (default).")
+  int significantDigits;
+
+  @Option(names = "--strict-variables", description = "Variable names matter: f(x) differs from f(y). Off by default (names renamed one-to-one).")
+  boolean strictVariables;
+
   @Option(names = "--jsonl", description = "Verify each line {gold, pred[, type]} of this file; writes the lines with 'equivalent' and 'reason' added.")
   Path jsonl;
 
@@ -70,11 +80,15 @@ public final class VerifyCommand implements Callable<Integer> {
   }
 
   private Verifier verifier(Type t) {
-    return switch (t) {
-      case math -> Verifier.math();
-      case choice -> Verifier.choice(nChoices);
-      case gsm8k -> Verifier.gsm8k();
+    if (significantDigits < 0 || significantDigits > 30) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--significant-digits must be 0..30 (0 = exact), got " + significantDigits);
+    }
+    VerifierOptions base = switch (t) {
+      case math -> VerifierOptions.math();
+      case choice -> VerifierOptions.choice(nChoices);
+      case gsm8k -> VerifierOptions.gsm8k();
     };
+    return Verifier.of(base.withDecimalComma(decimalComma).withSignificantDigits(significantDigits).withStrictVariables(strictVariables));
   }
 
   private int runJsonl(PrintWriter out, PrintWriter err) {

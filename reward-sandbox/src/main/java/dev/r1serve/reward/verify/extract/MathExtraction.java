@@ -9,6 +9,9 @@ import java.util.regex.Pattern;
  * Candidate answers of a math solution in priority order: the last boxed answer group, the content
  * after "final answer is", after "answer is", the last math environment group, a short bare LaTeX
  * text, and (when enabled) plain numbers. The verifier uses the first candidate that parses.
+ *
+ * <p>The last stated answer counts: a self-correction ("... is 5. Actually, 6.") after every box
+ * and answer phrase goes first, and a negated statement ("the answer is not 5") states nothing.
  */
 public final class MathExtraction {
   private MathExtraction() {}
@@ -18,6 +21,7 @@ public final class MathExtraction {
   private static final Pattern PROSE = Pattern.compile("[A-Za-z]{3,}|[\\p{IsHan}\\p{IsArabic}\\p{IsDevanagari}\\p{IsHiragana}]");
   /** A LaTeX fraction or root written without math delimiters ("每份应该是 (\frac{2}{5}) 吨"). */
   private static final Pattern LATEX_FRAGMENT = Pattern.compile("-?\\\\(?:[dtc]?frac|sqrt)(?:\\{[^{}]{0,40}\\}){1,2}");
+  private static final Pattern NEGATION_START = Pattern.compile("(?i)\\s*(?:not|never|n't|isn't|cannot be|can't be|≠)(?![A-Za-z])");
   private static final Pattern ANSWER_IS = Pattern.compile("(?i)(?:answer\\s*(?:is|:)|réponse\\s*(?:est|:)|respuesta\\s*(?:es|:)|答案\\s*[是为:：])\\s*:?");
 
   /**
@@ -25,7 +29,19 @@ public final class MathExtraction {
    * @param expr use plain-number rules ("answer is 5", the last number when {@code lastNumber})
    */
   public static List<Candidate> candidates(String text, boolean latex, boolean expr, boolean lastNumber) {
+    return candidates(text, latex, expr, lastNumber, false);
+  }
+
+  /** As above; {@code decimalComma} is the locale option of {@link NumberExtraction}. */
+  public static List<Candidate> candidates(String text, boolean latex, boolean expr, boolean lastNumber, boolean decimalComma) {
     List<Candidate> out = new ArrayList<>();
+    Corrections.Correction fix = Corrections.lastMath(text, decimalComma);
+    if (fix != null) {
+      int lastStatement = Math.max(lastEnd(text, FINAL_ANSWER), lastEnd(text, ANSWER_IS));
+      List<Spans.Span> boxes = latex ? Spans.boxes(text) : List.of();
+      if (!boxes.isEmpty()) lastStatement = Math.max(lastStatement, boxes.get(boxes.size() - 1).end());
+      if (fix.start() >= lastStatement) out.add(new Candidate(fix.value(), "self-correction"));
+    }
     if (latex) {
       List<Spans.Span> boxSpans = Spans.boxes(text);
       List<String> boxed = Spans.lastGroup(text, boxSpans);
@@ -33,6 +49,9 @@ public final class MathExtraction {
       // last box supersedes the intermediate box.
       int finalAt = lastEnd(text, FINAL_ANSWER);
       if (!boxSpans.isEmpty() && finalAt > boxSpans.get(boxSpans.size() - 1).end()) afterPhrase(text, FINAL_ANSWER, "final-answer-is", out);
+      // "... $\boxed{5}$. Oops, I made an error: the answer is 6." The last statement counts.
+      else if (!boxSpans.isEmpty() && text.length() - boxSpans.get(boxSpans.size() - 1).end() > 8
+          && lastEnd(text, ANSWER_IS) > boxSpans.get(boxSpans.size() - 1).end()) afterPhrase(text, ANSWER_IS, "answer-is", out);
       if (!boxed.isEmpty()) out.add(new Candidate(String.join(", ", boxed), "boxed"));
       afterPhrase(text, FINAL_ANSWER, "final-answer-is", out);
       afterPhrase(text, ANSWER_IS, "answer-is", out);
@@ -43,7 +62,7 @@ public final class MathExtraction {
         // ("... $d = 90/n$ ... so there are 12 sequences"), as Math-Verify ranks by position.
         int envEnd = envSpans.get(envSpans.size() - 1).end();
         if (expr && lastNumber && NumberExtraction.lastEnd(text) > envEnd) {
-          NumberExtraction.last(text.substring(envEnd)).ifPresent(s -> out.add(new Candidate(s, "last-number")));
+          NumberExtraction.lastList(text.substring(envEnd), decimalComma).ifPresent(s -> out.add(new Candidate(s, "last-number")));
         }
         out.add(new Candidate(String.join(", ", envs), "latex-env"));
       }
@@ -53,8 +72,8 @@ public final class MathExtraction {
       }
     }
     if (expr) {
-      NumberExtraction.afterAnswerIs(text).ifPresent(s -> out.add(new Candidate(s, "answer-is-number")));
-      if (lastNumber) NumberExtraction.last(text).ifPresent(s -> out.add(new Candidate(s, "last-number")));
+      NumberExtraction.afterAnswerIs(text, decimalComma).ifPresent(s -> out.add(new Candidate(s, "answer-is-number")));
+      if (lastNumber) NumberExtraction.lastList(text, decimalComma).ifPresent(s -> out.add(new Candidate(s, "last-number")));
     }
     return out;
   }
@@ -72,6 +91,8 @@ public final class MathExtraction {
     while (m.find()) at = m.end();
     if (at < 0) return;
     String rest = text.substring(at);
+    // "The answer is not 5" states no answer.
+    if (NEGATION_START.matcher(rest).lookingAt()) return;
     List<Spans.Span> envs = Spans.environments(rest);
     // "The final answer is $x$." — take the first environment that starts right after the phrase.
     if (!envs.isEmpty() && rest.substring(0, envs.get(0).start()).replaceAll("[\\s\"'`:\\\\]", "").isEmpty()) {

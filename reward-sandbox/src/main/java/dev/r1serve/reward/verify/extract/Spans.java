@@ -86,11 +86,37 @@ public final class Spans {
     return out;
   }
 
+  /** Longest inline {@code $...$} allowed to run over line breaks. */
+  private static final int MAX_MULTILINE_INLINE = 400;
+  private static final Pattern PROSE_WORD = Pattern.compile("(?<!\\\\)\\b[A-Za-z]{4,}\\b");
+
+  /**
+   * The closing dollar. An inline {@code $...$} may run over single line breaks (a prediction
+   * spread over lines) when it starts right after the opening dollar and ends right before the
+   * closing one, but not over a blank line, past {@link #MAX_MULTILINE_INLINE} characters,
+   * or around prose: two prices on different lines are not a formula.
+   */
   private static int findDollar(String t, int from, boolean display) {
+    boolean newline = false;
     for (int j = from; j < t.length(); j++) {
       char c = t.charAt(j);
       if (c == '\\') { j++; continue; }
-      if (!display && c == '\n') return -1;
+      if (!display && c == '\n') {
+        int next = j + 1;
+        while (next < t.length() && (t.charAt(next) == ' ' || t.charAt(next) == '\t' || t.charAt(next) == '\r')) next++;
+        if (next < t.length() && t.charAt(next) == '\n') return -1; // blank line
+        if (j - from > MAX_MULTILINE_INLINE) return -1;
+        newline = true;
+        continue;
+      }
+      if (c == '$' && !display && newline) {
+        // A wrapped formula starts on the opening line and ends on the closing one ("$x +\n 5$");
+        // a dollar alone at a line end ("$ \n 9 \n $", lighteval's case) opens nothing.
+        String content = t.substring(from, j);
+        if (content.substring(0, content.indexOf('\n')).isBlank() || content.substring(content.lastIndexOf('\n') + 1).isBlank()) return -1;
+        if (content.length() > MAX_MULTILINE_INLINE || PROSE_WORD.matcher(content.replaceAll("\\\\[A-Za-z]+", " ")).find()) return -1;
+        return j;
+      }
       if (c == '$') {
         if (!display) return j;
         if (j + 1 < t.length() && t.charAt(j + 1) == '$') return j;

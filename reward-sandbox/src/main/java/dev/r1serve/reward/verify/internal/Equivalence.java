@@ -5,6 +5,7 @@ import dev.r1serve.reward.verify.cas.SymjaCas;
 import dev.r1serve.reward.verify.normalize.Expr;
 import dev.r1serve.reward.verify.normalize.Expr.*;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,9 +22,12 @@ import java.util.TreeSet;
  *
  * <p>Documented rules:
  * <ul>
- *   <li>Numbers: equal when their relative difference is within {@code relTolerance}; when either
- *       side contains a decimal literal both are also compared after rounding to {@code precision}
- *       places (so 0.33 matches 1/3 at precision 2, as in Math-Verify).
+ *   <li>Numbers: exact first (see {@code constants}): exact rationals compare exactly, two
+ *       integers written exactly never round together, values too large to compute match only
+ *       their identical form; when either side contains a decimal literal both are also compared
+ *       after rounding to {@code precision} places (so 0.33 matches 1/3 at precision 2, as in
+ *       Math-Verify); irrational values cancel common terms exactly, then compare within
+ *       {@code relTolerance} and, when algebraic, at high precision.
  *   <li>Percentages: {@code p%} may be matched by {@code p} or by {@code p/100}; a plain gold
  *       {@code g} is matched by {@code g%} (the sign is ignored) but not by {@code g/100}.
  *   <li>Tuples and intervals are ordered, and interval ends must agree on open/closed; a 2-tuple
@@ -53,8 +57,87 @@ public final class Equivalence {
   /** Compares two answers (already unwrapped of {@code x =} prefixes by {@link #unwrap}). */
   public Decision compare(Expr gold, Expr pred) {
     usedCas = false;
+    Exact.resetBudget();
     Decision d = cmp(gold, pred);
+    if (!d.equal() && !opt.strictVariables()) {
+      Map<String, String> renaming = renaming(gold, pred);
+      if (renaming != null) {
+        Decision r = cmp(gold, rename(pred, renaming));
+        if (r.equal()) d = new Decision(true, r.rule(), "with variables renamed " + renaming + ": " + r.reason(), r.usedCas());
+      }
+    }
     return usedCas && !d.usedCas() ? d.cas() : d;
+  }
+
+  // ---- variable names (strictVariables off) ----------------------------------------------------
+
+  /**
+   * The one-to-one renaming of the prediction's own variables onto the gold's (both sorted), as
+   * Math-Verify's non-strict mode pairs them; null when the names already agree, the counts
+   * differ, or an answer is only names with none in common ({@code b} for {@code a}, {@code cd}
+   * for {@code ab}: renaming would accept any letter for a letter; {@code f(y)} for {@code f(x)}
+   * keeps its {@code f}).
+   */
+  private static Map<String, String> renaming(Expr gold, Expr pred) {
+    if (gold instanceof Sym || pred instanceof Sym) return null;
+    Set<String> g = new TreeSet<>(), p = new TreeSet<>();
+    allSymbols(gold, g);
+    allSymbols(pred, p);
+    g.removeAll(CONSTANTS);
+    p.removeAll(CONSTANTS);
+    Set<String> onlyG = new TreeSet<>(g), onlyP = new TreeSet<>(p);
+    onlyG.removeAll(p);
+    onlyP.removeAll(g);
+    if (onlyG.isEmpty() || onlyG.size() != onlyP.size()) return null;
+    if ((isNameOnly(gold) || isNameOnly(pred)) && onlyG.size() == g.size()) return null;
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    var gi = onlyG.iterator();
+    for (String v : onlyP) m.put(v, gi.next());
+    return m;
+  }
+
+  private static boolean isNameOnly(Expr e) {
+    return e instanceof Sym || e instanceof Mul m && m.factors().stream().allMatch(f -> f instanceof Sym);
+  }
+
+  private static void allSymbols(Expr e, Set<String> out) {
+    switch (e) {
+      case Sym s -> out.add(s.name());
+      case Neg n -> allSymbols(n.e(), out);
+      case Add a -> a.terms().forEach(t -> allSymbols(t, out));
+      case Mul m -> m.factors().forEach(t -> allSymbols(t, out));
+      case Div d -> { allSymbols(d.num(), out); allSymbols(d.den(), out); }
+      case Pow p -> { allSymbols(p.base(), out); allSymbols(p.exp(), out); }
+      case Percent p -> allSymbols(p.e(), out);
+      case Fn f -> f.args().forEach(t -> allSymbols(t, out));
+      case Seq q -> q.items().forEach(t -> allSymbols(t, out));
+      case Rel r -> r.parts().forEach(t -> allSymbols(t, out));
+      case Union u -> u.parts().forEach(t -> allSymbols(t, out));
+      case Interval i -> { allSymbols(i.lo(), out); allSymbols(i.hi(), out); }
+      case Matrix m -> m.rows().forEach(r -> r.forEach(t -> allSymbols(t, out)));
+      case Num n -> { }
+      case Text t -> { }
+    }
+  }
+
+  private static Expr rename(Expr e, Map<String, String> m) {
+    return switch (e) {
+      case Sym s -> m.containsKey(s.name()) ? new Sym(m.get(s.name())) : s;
+      case Neg n -> new Neg(rename(n.e(), m));
+      case Add a -> new Add(a.terms().stream().map(t -> rename(t, m)).toList());
+      case Mul x -> new Mul(x.factors().stream().map(t -> rename(t, m)).toList());
+      case Div d -> new Div(rename(d.num(), m), rename(d.den(), m));
+      case Pow p -> new Pow(rename(p.base(), m), rename(p.exp(), m));
+      case Percent p -> new Percent(rename(p.e(), m));
+      case Fn f -> new Fn(f.name(), f.args().stream().map(t -> rename(t, m)).toList());
+      case Seq q -> new Seq(q.kind(), q.items().stream().map(t -> rename(t, m)).toList());
+      case Rel r -> new Rel(r.parts().stream().map(t -> rename(t, m)).toList(), r.ops());
+      case Union u -> new Union(u.parts().stream().map(t -> rename(t, m)).toList());
+      case Interval i -> new Interval(rename(i.lo(), m), rename(i.hi(), m), i.loClosed(), i.hiClosed());
+      case Matrix x -> new Matrix(x.rows().stream().map(r -> r.stream().map(t -> rename(t, m)).toList()).toList());
+      case Num n -> n;
+      case Text t -> t;
+    };
   }
 
   // ---- answer-level unwrapping ------------------------------------------------------------------
@@ -274,10 +357,69 @@ public final class Equivalence {
       }
       Decision d = scalars(da, db);
       if (!d.equal() && symmetric) d = scalars(da, new Neg(db));
-      if (!d.equal()) return Decision.no("relation", "sides differ: " + d.reason());
+      if (!d.equal()) {
+        // The same line or curve written differently: both sides scaled (2x+4y=3 and x+2y=3/2),
+        // or solved for a variable (y = -x/2 + 3/4). An inequality keeps its sense only under a
+        // positive factor.
+        Expr c = constantRatio(da, db, symmetric);
+        if (c != null) {
+          Decision scaled = scalars(da, new Mul(List.of(c, db)));
+          if (scaled.equal()) return new Decision(true, "relation", "same relation up to the factor " + c + " (" + scaled.rule() + ")", scaled.usedCas());
+        }
+        return Decision.no("relation", "sides differ: " + d.reason());
+      }
       return new Decision(true, "relation", "same relation (" + d.rule() + ")", d.usedCas());
     }
     return Decision.no("relation", "empty");
+  }
+
+  /**
+   * The rational constant c with {@code a = c·b} when sampling shows {@code a/b} constant (a
+   * positive one for inequalities), else null. Only a guess: the caller proves {@code a = c·b}.
+   */
+  private static Expr constantRatio(Expr a, Expr b, boolean anySign) {
+    Set<String> vars = new TreeSet<>();
+    Evaluator.freeVars(a, vars);
+    Evaluator.freeVars(b, vars);
+    if (vars.isEmpty()) return null;
+    Random rnd = new Random(vars.hashCode() * 17L + 3);
+    Double ratio = null;
+    for (int k = 0; k < SAMPLES; k++) {
+      Map<String, Complex> point = new HashMap<>();
+      for (String v : vars) point.put(v, Complex.real(0.35 + 1.7 * rnd.nextDouble()));
+      try {
+        Complex va = Evaluator.eval(a, point), vb = Evaluator.eval(b, point);
+        if (!va.isFinite() || !vb.isFinite() || vb.abs() < 1e-12 || !va.isReal() || !vb.isReal()) continue;
+        double r = va.re() / vb.re();
+        if (ratio == null) ratio = r;
+        else if (Math.abs(r - ratio) > 1e-9 * Math.max(1, Math.abs(ratio))) return null;
+      } catch (Evaluator.NotScalar e) {
+        return null;
+      }
+    }
+    if (ratio == null || ratio == 0 || !Double.isFinite(ratio) || (!anySign && ratio < 0)) return null;
+    return rational(ratio);
+  }
+
+  /** A small-denominator fraction within 1e-9 of x (continued fractions), else null. */
+  private static Expr rational(double x) {
+    double v = Math.abs(x);
+    long h0 = 0, h1 = 1, k0 = 1, k1 = 0;
+    double f = v;
+    for (int i = 0; i < 20; i++) {
+      long a = (long) Math.floor(f);
+      long h2 = a * h1 + h0, k2 = a * k1 + k0;
+      if (k2 > 1_000_000) break;
+      h0 = h1; h1 = h2; k0 = k1; k1 = k2;
+      if (Math.abs(v - (double) h1 / k1) <= 1e-9 * Math.max(1, v)) {
+        Expr q = new Div(new Num(BigDecimal.valueOf(h1), false), new Num(BigDecimal.valueOf(k1), false));
+        return x < 0 ? new Neg(q) : q;
+      }
+      double frac = f - a;
+      if (frac < 1e-12) break;
+      f = 1 / frac;
+    }
+    return null;
   }
 
   /** Rewrites > and >= chains as < and <= by reversing the chain. */
@@ -319,13 +461,18 @@ public final class Equivalence {
     Evaluator.freeVars(a, vars);
     Evaluator.freeVars(b, vars);
     boolean decimal = hasDecimal(a) || hasDecimal(b);
-    if (vars.isEmpty()) {
-      try {
-        Complex va = Evaluator.eval(a, Map.of()), vb = Evaluator.eval(b, Map.of());
-        return numbers(va, vb, decimal);
-      } catch (Evaluator.NotScalar e) {
-        return Decision.no("numeric", "cannot evaluate: " + e.getMessage());
-      }
+    if (vars.isEmpty()) return constants(a, b, decimal);
+    // Exact first here too: x + 10^{20} and x + 10^{20} + 1 differ by exactly 1, which sampling in
+    // doubles cannot see.
+    Terms diff = Terms.difference(a, b);
+    if (diff != null && diff.onlyConstant() && (!decimal || diff.constant().signum() == 0)) {
+      return diff.constant().signum() == 0 ? Decision.yes("exact", "same terms, exactly")
+          : Decision.no("exact", "differ by exactly " + diff.constant());
+    }
+    // A constant too large to compute (10^{10^{10}}) would make sampling meaningless and the CAS
+    // try to compute it: only the identical written form (decided earlier) matches.
+    if (Exact.containsTooLarge(a) || Exact.containsTooLarge(b)) {
+      return Decision.no("exact", "contains a constant too large to compute exactly; only the identical form matches");
     }
     // Random-point sampling: a single clear mismatch refutes the identity without the CAS.
     Random rnd = new Random(vars.hashCode() * 31L + 7);
@@ -359,18 +506,124 @@ public final class Equivalence {
     };
   }
 
-  private Decision numbers(Complex a, Complex b, boolean decimal) {
+  // ---- constants: the exactness rule -------------------------------------------------------------
+
+  /**
+   * Two constants. Exact first: when both sides have exact rational values (integers, fractions,
+   * decimals, integer powers, perfect roots, factorials) they are compared exactly, and two exact
+   * integers are never equal unless identical. Only a value written as a decimal may be matched
+   * by rounding (an approximation such as 0.333333 for 1/3). A value too large to compute matches
+   * only its identical form. Irrational values first cancel their common terms exactly, then are
+   * compared numerically: at high precision where they are algebraic, else within the tolerance.
+   */
+  private Decision constants(Expr a, Expr b, boolean decimal) {
+    Exact.Q qa = null, qb = null;
+    boolean huge = false;
+    try {
+      qa = Exact.eval(a);
+    } catch (Exact.TooLarge e) {
+      huge = true;
+    } catch (Exact.NotRational e) {
+      // irrational or symbolic: handled below
+    }
+    try {
+      qb = Exact.eval(b);
+    } catch (Exact.TooLarge e) {
+      huge = true;
+    } catch (Exact.NotRational e) {
+      // irrational or symbolic: handled below
+    }
+    if (qa != null && qb != null) return rationals(qa, qb, decimal);
+    if (huge) return Decision.no("exact", "a value is too large to compute exactly (over 2^18 bits); only the identical form matches");
+    Terms diff = Terms.difference(a, b);
+    if (diff != null && diff.onlyConstant() && (!decimal || diff.constant().signum() == 0)) {
+      return diff.constant().signum() == 0 ? Decision.yes("exact", "same terms, exactly")
+          : Decision.no("exact", "differ by exactly " + diff.constant());
+    }
+    // A decimal is an approximation that may still round to the other side below: only the exact
+    // "same terms" verdict applies to it.
+    if (diff != null && !decimal && diff.provablyNonZero()) {
+      return Decision.no("exact", "differ by a non-zero multiple of an irrational or imaginary value");
+    }
+    Complex va, vb;
+    try {
+      va = Evaluator.eval(a, Map.of());
+      vb = Evaluator.eval(b, Map.of());
+    } catch (Evaluator.NotScalar e) {
+      return Decision.no("numeric", "cannot evaluate: " + e.getMessage());
+    }
+    Decision d = numbers(va, vb, decimal, containsInfinity(a) && containsInfinity(b));
+    if (d.equal() && !decimal && va.isFinite() && vb.isFinite()) {
+      // Both written exactly: the double agreement must survive a precise evaluation.
+      double mag = Math.log10(Math.max(1, Math.max(va.abs(), vb.abs())));
+      var precise = Precise.agree(a, b, mag);
+      if (precise.isPresent() && !precise.get()) {
+        return Decision.no("precise", "agree as doubles but differ at " + (45 + 2 * (int) Math.ceil(mag)) + " significant digits");
+      }
+      if (precise.isPresent()) return Decision.yes("precise", "equal at " + (45 + 2 * (int) Math.ceil(mag)) + " significant digits");
+    }
+    return d;
+  }
+
+  private Decision rationals(Exact.Q a, Exact.Q b, boolean decimal) {
+    if (a.compareTo(b) == 0) return Decision.yes("exact", a + " = " + b + " exactly");
+    // Two integers written exactly are never equal unless identical: no tolerance, no rounding.
+    if (a.isInteger() && b.isInteger() && !decimal) return Decision.no("exact", "different integers " + a + " and " + b);
+    if (opt.significantDigits() > 0) {
+      MathContext mc = new MathContext(opt.significantDigits(), RoundingMode.HALF_UP);
+      BigDecimal ra = a.toBigDecimal(opt.significantDigits() + 10).round(mc), rb = b.toBigDecimal(opt.significantDigits() + 10).round(mc);
+      if (ra.compareTo(rb) == 0) return Decision.yes("significant-digits", "equal to " + opt.significantDigits() + " significant digits: " + ra.toString());
+    }
+    if (decimal) {
+      BigDecimal ra = roundPlaces(a), rb = roundPlaces(b);
+      if (ra.compareTo(rb) == 0) return Decision.yes("numeric", "equal after rounding to " + opt.precision() + " places: " + ra.toPlainString());
+    }
+    return Decision.no("exact", a + " != " + b);
+  }
+
+  private BigDecimal roundPlaces(Exact.Q q) {
+    BigDecimal v = new BigDecimal(q.num()).divide(new BigDecimal(q.den()), opt.precision() + 5, RoundingMode.HALF_UP);
+    return v.setScale(opt.precision(), RoundingMode.HALF_UP);
+  }
+
+  private Decision numbers(Complex a, Complex b, boolean decimal, boolean bothWriteInfinity) {
     if (!a.isFinite() || !b.isFinite()) {
-      boolean eq = a.re() == b.re() && Double.isInfinite(a.re()) && a.isReal() && b.isReal();
-      return eq ? Decision.yes("numeric", "same infinity") : Decision.no("numeric", fmt(a) + " vs " + fmt(b));
+      // Only a written infinity is infinite: a finite value that overflows a double is not.
+      boolean eq = bothWriteInfinity && a.re() == b.re() && Double.isInfinite(a.re()) && a.isReal() && b.isReal();
+      return eq ? Decision.yes("numeric", "same infinity") : Decision.no("numeric", fmt(a) + " vs " + fmt(b) + " (not comparable as doubles)");
     }
     if (close(a, b, opt.relTolerance())) return Decision.yes("numeric", fmt(a) + " = " + fmt(b) + " (rel. tol " + opt.relTolerance() + ")");
+    if (opt.significantDigits() > 0 && a.isReal() && b.isReal()) {
+      MathContext mc = new MathContext(opt.significantDigits(), RoundingMode.HALF_UP);
+      BigDecimal ra = new BigDecimal(a.re()).round(mc), rb = new BigDecimal(b.re()).round(mc);
+      if (ra.compareTo(rb) == 0) return Decision.yes("significant-digits", "equal to " + opt.significantDigits() + " significant digits: " + ra);
+    }
     if (decimal && a.isReal() && b.isReal()) {
       BigDecimal ra = BigDecimal.valueOf(a.re()).setScale(opt.precision(), RoundingMode.HALF_UP);
       BigDecimal rb = BigDecimal.valueOf(b.re()).setScale(opt.precision(), RoundingMode.HALF_UP);
       if (ra.compareTo(rb) == 0) return Decision.yes("numeric", "equal after rounding to " + opt.precision() + " places: " + ra.toPlainString());
     }
     return Decision.no("numeric", fmt(a) + " != " + fmt(b));
+  }
+
+  private static boolean containsInfinity(Expr e) {
+    Set<String> names = new TreeSet<>();
+    symbols(e, names);
+    return names.contains("oo");
+  }
+
+  private static void symbols(Expr e, Set<String> out) {
+    switch (e) {
+      case Sym s -> out.add(s.name());
+      case Neg n -> symbols(n.e(), out);
+      case Add a -> a.terms().forEach(t -> symbols(t, out));
+      case Mul m -> m.factors().forEach(t -> symbols(t, out));
+      case Div d -> { symbols(d.num(), out); symbols(d.den(), out); }
+      case Pow p -> { symbols(p.base(), out); symbols(p.exp(), out); }
+      case Percent p -> symbols(p.e(), out);
+      case Fn f -> f.args().forEach(t -> symbols(t, out));
+      default -> { }
+    }
   }
 
   private static boolean close(Complex a, Complex b, double rel) {

@@ -23,9 +23,16 @@ public final class LatexNormalizer {
       Pattern.compile("\\^\\s*\\{\\s*\\\\circ\\s*\\}|\\^\\s*\\\\circ|\\\\circ|\\\\degree|°");
   private static final Pattern AND_OR =
       Pattern.compile("\\\\(?:text|textbf|textnormal|mbox|textrm)\\s*\\{\\s*(?:and|or)\\s*\\}|(?<![a-zA-Z\\\\])(?:and|or)(?![a-zA-Z])");
-  /** Text blocks that carry units or words around a value; removed only when a value remains. */
+  /**
+   * Text blocks that carry units or words around a value; removed only when a value remains. A
+   * block with a digit is part of the answer, never a unit ({@code 5\text{ (or 6)}} is a hedge).
+   */
   private static final Pattern TEXT_BLOCK =
-      Pattern.compile("\\\\(?:text|textbf|textnormal|mbox|textrm|textit|mathrm)\\s*\\{[^{}]*\\}(?:\\s*\\^\\s*\\{?\\d\\}?)?");
+      Pattern.compile("\\\\(?:text|textbf|textnormal|mbox|textrm|textit|mathrm)\\s*\\{[^{}\\d]*\\}(?:\\s*\\^\\s*\\{?\\d\\}?)?");
+  /** A lone number with a decimal comma; inside tuples and lists a comma stays a separator. */
+  private static final Pattern DECIMAL_COMMA = Pattern.compile("^(-?\\d+)(?:,|\\{,\\})(\\d{1,2}|\\d{4,})$");
+  private static final Pattern PERCENT_WORDS = Pattern.compile(
+      "(\\d)\\s*(?:\\\\(?:text|mbox|textrm|mathrm)\\s*\\{\\s*(?:percent(?:age)?|per cent|pct)\\s*\\}|(?:percent(?:age)?|per cent|pct)(?![A-Za-z]))");
   private static final Pattern THOUSANDS = Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
   private static final Pattern THOUSANDS_HINTED = Pattern.compile("(\\d),(?:\\\\!|\\{\\}|\\s)*(?=\\d{3}(?!\\d))");
 
@@ -35,8 +42,18 @@ public final class LatexNormalizer {
    * @param s the answer as extracted (no surrounding prose)
    * @return a cleaned string for {@link LatexParser}
    */
-  public static String normalize(String s) {
+  public static String normalize(String s) { return normalize(s, false); }
+
+  /**
+   * As {@link #normalize(String)}; with {@code decimalComma} (a locale option) an answer that is one
+   * number whose comma cannot be a thousands separator has a decimal comma: {@code 1,22} reads
+   * 1.22, while {@code (7,6)} stays a pair.
+   */
+  public static String normalize(String s, boolean decimalComma) {
     String t = s.replace("\u000crac", "\\frac"); // "\f" eaten by a non-raw Python string
+    if (decimalComma) t = DECIMAL_COMMA.matcher(t.strip()).replaceAll("$1.$2");
+    // "28 percent", "28\text{ pct}": the same as 28\%.
+    if (t.contains("per") || t.contains("pct")) t = PERCENT_WORDS.matcher(t).replaceAll("$1\\%");
     // Answers escaped twice ("\\frac") read as single commands; "\\" row breaks stay.
     if (DOUBLED.matcher(t).find()) t = DOUBLED_ANY.matcher(t).replaceAll("\\\\");
     t = t.replace("\\$", "").replace("$", "");
