@@ -49,6 +49,7 @@ public record Dataset(Benchmark benchmark, String source, String sha256, List<Qu
         List<Question> qs = switch (b.name()) {
             case "humaneval" -> CodeBenchmarks.humanEval(source, data);
             case "livecodebench" -> CodeBenchmarks.liveCodeBench(source, data);
+            case "ifeval" -> dev.r1serve.eval.ifeval.IfEvalData.parse(source, data);
             default -> b.fields() == null ? GpqaCsv.parse(source, data) : JsonlLoader.parse(source, data, b.fields());
         };
         if (b.grader() == GraderKind.CHOICE) {
