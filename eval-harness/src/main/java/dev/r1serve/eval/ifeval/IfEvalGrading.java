@@ -88,10 +88,17 @@ public final class IfEvalGrading {
             Instruction in = instructions.get(i);
             strict[i] = in.follows(response);
             boolean ok = strict[i];
-            for (int v = 1; !ok && v < variants.length; v++) ok = in.follows(variants[v]);
+            for (int v = 1; !ok && v < variants.length; v++) {
+                if (!seenBefore(variants, v)) ok = in.follows(variants[v]); // a repeated variant has the same outcome
+            }
             loose[i] = ok;
         }
         return new Result(List.copyOf(instructions), strict, loose);
+    }
+
+    private static boolean seenBefore(String[] variants, int v) {
+        for (int u = 0; u < v; u++) if (variants[u].equals(variants[v])) return true;
+        return false;
     }
 
     /** The reference's eight loose variants, in its order (the first is the response itself). */

@@ -99,33 +99,39 @@ final class PyText {
      * single-letter initial; line breaks alone do not. Punkt's learned parameters are approximated by that list.
      */
     static int countSentences(String s) {
-        String[] tokens = strip(s).split("[\\s\\u00a0\\u2000-\\u200b\\u3000]+");
-        int sentences = 0;
+        int sentences = 0, n = s.length();
         boolean open = false;
-        for (String t : tokens) {
-            if (t.isEmpty()) continue;
+        for (int i = 0; i < n; ) {
+            while (i < n && isSpace(s.charAt(i))) i++;
+            int a = i;
+            while (i < n && !isSpace(s.charAt(i))) i++;
+            if (a == i) break;
             open = true;
-            String core = strip(t, CLOSERS);
-            if (core.isEmpty()) continue;
-            char last = core.charAt(core.length() - 1);
+            int b = i;
+            while (b > a && CLOSERS.indexOf(s.charAt(b - 1)) >= 0) b--; // closing quotes and brackets
+            if (b == a) continue;
+            char last = s.charAt(b - 1);
             if (last == '?' || last == '!' || last == '…') {
                 sentences++;
                 open = false;
-            } else if (last == '.') {
-                String word = lower(strip(core, "\"'([{‘“«")).replaceAll("\\.+$", "");
-                boolean ellipsisOrAbbrev = core.endsWith("..") ? false
-                        : ABBREVIATIONS.contains(word) || (word.length() == 1 && Character.isLetter(word.charAt(0)));
-                if (!ellipsisOrAbbrev) {
-                    sentences++;
-                    open = false;
-                }
+            } else if (last == '.' && !abbreviationOrInitial(s, a, b)) {
+                sentences++;
+                open = false;
             }
         }
         return sentences + (open ? 1 : 0);
     }
 
-    private static final Pattern SPLIT_PUNCT = Pattern.compile("--|[;@#$%&?!\\[\\](){}<>\"“”‘`,:…]");
-    private static final Pattern CLITIC = Pattern.compile("(?i)^(.+?)(n't|'s|'m|'d|'re|'ve|'ll)$");
+    /** Whether the token s[a, b) ending in '.' is a known abbreviation or a one-letter initial (not an ellipsis). */
+    private static boolean abbreviationOrInitial(String s, int a, int b) {
+        if (b - a >= 2 && s.charAt(b - 2) == '.') return false; // "..": an ellipsis ends the sentence
+        while (a < b && "\"'([{‘“«".indexOf(s.charAt(a)) >= 0) a++;
+        String word = lower(s.substring(a, b - 1));
+        return ABBREVIATIONS.contains(word) || (word.length() == 1 && Character.isLetter(word.charAt(0)));
+    }
+
+    private static final String SPLIT_PUNCT = ";@#$%&?![](){}<>\"“”‘`,:…";
+    private static final String[] CLITICS = {"n't", "'s", "'m", "'d", "'re", "'ve", "'ll"};
 
     /**
      * Word tokens as NLTK's {@code word_tokenize} (the Treebank rules) makes them, for counting all-capital words:
@@ -133,19 +139,27 @@ final class PyText {
      */
     static List<String> wordTokens(String s) {
         List<String> out = new ArrayList<>();
-        for (String chunk : s.split("\\s+")) {
-            for (String piece : SPLIT_PUNCT.split(chunk)) {
-                String w = strip(piece, "'.");
-                if (w.isEmpty()) continue;
-                Matcher m = CLITIC.matcher(w);
-                if (m.matches()) {
-                    out.add(m.group(1));
-                    out.add(m.group(2));
-                } else {
-                    out.add(w);
-                }
-            }
+        int n = s.length(), start = 0;
+        for (int i = 0; i <= n; i++) {
+            boolean cut = i == n || isSpace(s.charAt(i)) || SPLIT_PUNCT.indexOf(s.charAt(i)) >= 0
+                    || (s.charAt(i) == '-' && i + 1 < n && s.charAt(i + 1) == '-');
+            if (!cut) continue;
+            if (i > start) addWord(strip(s.substring(start, i), "'.-"), out);
+            start = i + 1;
         }
         return out;
+    }
+
+    private static void addWord(String w, List<String> out) {
+        if (w.isEmpty()) return;
+        String low = lower(w);
+        for (String c : CLITICS) {
+            if (low.length() > c.length() && low.endsWith(c)) {
+                out.add(w.substring(0, w.length() - c.length()));
+                out.add(w.substring(w.length() - c.length()));
+                return;
+            }
+        }
+        out.add(w);
     }
 }
