@@ -61,6 +61,22 @@ class LiveCodeBenchWindowTest {
     }
 
     @Test
+    void theCliRefusesABadDateInOneLine() throws Exception {
+        var err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = new picocli.CommandLine(new dev.r1serve.eval.cli.EvalCommand()).execute("--benchmark", "livecodebench",
+                    "--data", data().toString(), "--since", "2024-08-32", "--out", tmp.resolve("cli").toString(), "--quiet");
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(1, code);
+        assertEquals("r1 eval: --since: must be a date yyyy-MM-dd, got \"2024-08-32\"", err.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
     void badWindowsAreRefusedNamingTheOption() throws Exception {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DateWindow.parse("2024-13-01", null)).getMessage()
                 .startsWith("--since: must be a date yyyy-MM-dd"));

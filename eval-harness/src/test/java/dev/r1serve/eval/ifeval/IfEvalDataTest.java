@@ -45,6 +45,17 @@ class IfEvalDataTest {
         assertEquals(2, many.followedStrict(), many.describe());
     }
 
+    @Test
+    void benchAnswersAreSeededSoEveryRoundGradesTheSameWork() {
+        var qs = Benchmarks.byName("ifeval").load(null).questions();
+        var answers = IfEvalBench.answers(qs, 1, 1);
+        assertEquals(answers, IfEvalBench.answers(qs, 1, 1));
+        IfEvalBench.Round a = IfEvalBench.grade(qs, answers), b = IfEvalBench.grade(qs, answers);
+        assertEquals(541, a.samples());
+        assertEquals(a.passed(), b.passed());
+        assertTrue(a.passed() > 0 && a.passed() < 541, "some answers follow everything, most do not: " + a.passed());
+    }
+
     private DataFormatException refused(String... lines) throws Exception {
         Path f = tmp.resolve("bad" + System.nanoTime() + ".jsonl");
         Files.writeString(f, String.join("\n", lines) + "\n");
