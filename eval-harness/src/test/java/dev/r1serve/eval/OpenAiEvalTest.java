@@ -169,6 +169,18 @@ class OpenAiEvalTest {
     }
 
     @Test
+    void anAbsentServerFailsAtOnceNamingTheUrl() throws Exception {
+        int port;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        String url = "http://127.0.0.1:" + port + "/v1";
+        EvalSpec spec = custom(tmp.resolve("absent"), OpenAiEndpoint.Mode.CHAT).withOpenAi(OpenAiEndpoint.of(url, OpenAiEndpoint.Mode.CHAT, null));
+        var e = assertThrows(IllegalStateException.class, () -> EvalRunner.run(spec));
+        assertTrue(e.getMessage().startsWith("GET " + url + "/models: no answer after 3 attempt(s)"), e.getMessage());
+    }
+
+    @Test
     void aBadUrlOrModeIsRefusedNamingTheOption() {
         var url = assertThrows(IllegalArgumentException.class, () -> OpenAiEndpoint.of("localhost:8000", OpenAiEndpoint.Mode.CHAT, null));
         assertTrue(url.getMessage().startsWith("--openai-url: must be an http:// or https:// URL"), url.getMessage());

@@ -63,7 +63,8 @@ public final class OpenAiSampler implements Sampler {
     @Override
     public ModelInfo model(String name) {
         URI url = endpoint.resolve("/models");
-        JsonNode body = call(url, null, Duration.ofSeconds(30), RetryPolicy.defaults());
+        // Few, short retries: an absent server or a wrong URL should fail the run at once, not after a minute.
+        JsonNode body = call(url, null, Duration.ofSeconds(30), new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2)));
         JsonNode data = body.get("data");
         if (data == null || !data.isArray()) throw notOpenAi(url, "a model list: missing array \"data\"", body.toString());
         List<String> ids = new ArrayList<>();
