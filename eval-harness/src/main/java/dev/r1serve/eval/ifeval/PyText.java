@@ -3,6 +3,7 @@ package dev.r1serve.eval.ifeval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,12 +115,18 @@ final class PyText {
             if (last == '?' || last == '!' || last == '…') {
                 sentences++;
                 open = false;
-            } else if (last == '.' && !abbreviationOrInitial(s, a, b)) {
+            } else if (last == '.' && !abbreviationOrInitial(s, a, b) && !(b - a >= 2 && s.charAt(b - 2) == '.' && nextIsLower(s, i))) {
+                // (an ellipsis before a lower-case word goes on, as punkt's orthographic rule has it)
                 sentences++;
                 open = false;
             }
         }
         return sentences + (open ? 1 : 0);
+    }
+
+    private static boolean nextIsLower(String s, int i) {
+        while (i < s.length() && isSpace(s.charAt(i))) i++;
+        return i < s.length() && Character.isLowerCase(s.charAt(i));
     }
 
     /** Whether the token s[a, b) ending in '.' is a known abbreviation or a one-letter initial (not an ellipsis). */
@@ -132,6 +139,9 @@ final class PyText {
 
     private static final String SPLIT_PUNCT = ";@#$%&?![](){}<>\"“”‘`,:…";
     private static final String[] CLITICS = {"n't", "'s", "'m", "'d", "'re", "'ve", "'ll"};
+    // the Treebank tokenizer's CONTRACTIONS2: whole words it splits in two
+    private static final Map<String, Integer> SPLIT_WORDS = Map.of("cannot", 3, "gimme", 3, "gonna", 3, "gotta", 3,
+            "lemme", 3, "wanna", 3, "more'n", 4, "d'ye", 1);
 
     /**
      * Word tokens as NLTK's {@code word_tokenize} (the Treebank rules) makes them, for counting all-capital words:
@@ -153,6 +163,12 @@ final class PyText {
     private static void addWord(String w, List<String> out) {
         if (w.isEmpty()) return;
         String low = lower(w);
+        Integer at = SPLIT_WORDS.get(low);
+        if (at != null) {
+            out.add(w.substring(0, at));
+            out.add(w.substring(at));
+            return;
+        }
         for (String c : CLITICS) {
             if (low.length() > c.length() && low.endsWith(c)) {
                 out.add(w.substring(0, w.length() - c.length()));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +96,20 @@ class InstructionCheckersTest {
         Instruction atLeast = in("length_constraints:number_sentences", "{\"num_sentences\": 2, \"relation\": \"at least\"}");
         follows(atLeast, "It rained. \"Really?\" she asked.");
         breaks(atLeast, "a line\nanother line without a stop");
+    }
+
+    @Test
+    void anEllipsisBeforeALowerCaseWordDoesNotEndTheSentence() {
+        assertEquals(2, PyText.countSentences("Wait... what? Really."));
+        assertEquals(2, PyText.countSentences("Wait... What now"));
+        assertEquals(3, PyText.countSentences("The U.S. is big. Dr. Who came. A. B. C. went home."));
+    }
+
+    @Test
+    void allCapitalTokensCountAsNltksTreebankTokenizerSplitsThem() {
+        // counts checked against NLTK 3.10's NLTKWordTokenizer: contractions, '&', brackets and CONTRACTIONS2 split
+        assertEquals(7, PyText.wordTokens("I DON'T know, AT&T is U.S.A. well-known (OK)?").stream().filter(PyText::isUpper).count());
+        assertEquals(List.of("GON", "NA", "CA", "N'T"), PyText.wordTokens("GONNA CAN'T"));
     }
 
     @Test
