@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * number measures the harness and the serving path, not a model. MATH-500 with k = 4 by default.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Eval harness samples/s end to end (MATH-500, k=4, grading included) against an instant-answer engine.")
+        description = {"Eval harness samples/s end to end (MATH-500, k=4, grading included) against an instant-answer engine;",
+                "--benchmark ifeval: IFEval grading alone on one thread (samples per CPU-second, target >= 2000)."})
 public final class BenchEvalCommand implements Callable<Integer> {
 
     @Option(names = "--benchmark", defaultValue = "math500",

