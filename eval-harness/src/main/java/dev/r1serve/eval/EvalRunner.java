@@ -3,7 +3,6 @@ package dev.r1serve.eval;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.r1serve.client.R1Client;
 import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.ChoiceShuffler;
@@ -19,7 +18,7 @@ import dev.r1serve.eval.report.Reports;
 import dev.r1serve.eval.sampling.Progress;
 import dev.r1serve.eval.sampling.SampleRecord;
 import dev.r1serve.eval.sampling.SampleStore;
-import dev.r1serve.eval.sampling.SampleStream;
+import dev.r1serve.eval.sampling.Sampler;
 import dev.r1serve.eval.sampling.Workers;
 import dev.r1serve.proto.v1.ChatMessage;
 import dev.r1serve.proto.v1.ChatMessages;
@@ -78,20 +77,22 @@ public final class EvalRunner {
     public static EvalResult run(EvalSpec spec) {
         Benchmark bench = benchmark(spec);
         bench.requireAvailable();
-        Dataset data = bench.load(spec.dataPath()).limit(spec.limit()).shard(spec.shard());
+        Dataset data = bench.load(spec.dataPath()).window(spec.window()).limit(spec.limit()).shard(spec.shard());
         int k = spec.k() > 0 ? spec.k() : bench.defaultK();
         Grader grader = grader(bench, data);
-        try (R1Client client = R1Client.connect(spec.server())) {
-            ModelInfo model = Workers.pickModel(client, spec.model(), spec.server());
+        try (Sampler client = Sampler.connect(spec.server(), spec.openai())) {
+            ModelInfo model = client.model(spec.model());
             boolean chat = !"none".equals(model.getTemplate());
+            // An OpenAI-compatible server applies its own chat template; only r1-serve's gRPC API takes the pre-fill flag.
+            boolean prefill = chat && spec.openai() == null;
             // The paper's 32,768 tokens do not fit every model: the server refuses max_tokens beyond the context,
             // so the budget is capped there (and recorded as such in run.json).
             int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();
             RunManifest manifest = new RunManifest(bench.name(), spec.dataPath() == null ? null : spec.dataPath().toString(),
                     data.source(), data.sha256(), spec.customFields(), bench.grader(), data.questions().size(), spec.limit(),
-                    bench.promptTemplate(), Grader.VERSION, model.getName(), model.getTemplate(), chat, chat, k,
-                    spec.temperature(), spec.topP(), maxTokens, spec.seed(), spec.server(),
-                    spec.shard().isAll() ? null : spec.shard().toString());
+                    bench.promptTemplate(), Grader.VERSION, model.getName(), model.getTemplate(), chat, prefill, k,
+                    spec.temperature(), spec.topP(), maxTokens, spec.seed(), client.target(),
+                    spec.shard().isAll() ? null : spec.shard().toString(), spec.window().label());
             Files.createDirectories(spec.out());
             Path manifestFile = spec.out().resolve(MANIFEST);
             if (spec.resume() && Files.exists(manifestFile)) {
@@ -139,7 +140,7 @@ public final class EvalRunner {
         return out;
     }
 
-    private static int sample(R1Client client, EvalSpec spec, Benchmark bench, Dataset data, int k, Grader grader,
+    private static int sample(Sampler client, EvalSpec spec, Benchmark bench, Dataset data, int k, Grader grader,
                               RunManifest manifest, SampleStore store) {
         Map<String, Set<Integer>> recorded = new HashMap<>();
         for (SampleRecord r : store.records()) recorded.computeIfAbsent(r.questionId(), x -> new HashSet<>()).add(r.sample());
@@ -160,8 +161,10 @@ public final class EvalRunner {
                     for (int i = p.firstIndex(); i < p.firstIndex() + p.n(); i++) needed |= !have.contains(i);
                     if (!needed) continue;
                     GenerateRequest req = request(manifest, p);
-                    Iterable<Sample> samples = new SampleStream(client, req, spec.deadline(), spec.retry())
-                            .orUnansweredIfTooLong(); // lazily: each sample is recorded as it finishes
+                    Set<Integer> skip = new HashSet<>();
+                    for (int i : have) if (i >= p.firstIndex() && i < p.firstIndex() + p.n()) skip.add(i - p.firstIndex());
+                    // lazily: each sample is recorded as it finishes
+                    Iterable<Sample> samples = client.samples(req, skip, spec.deadline(), spec.retry());
                     for (Sample s : samples) {
                         int index = p.firstIndex() + s.getIndex();
                         if (have.contains(index)) continue; // recorded before a crash; same seed, same sample
@@ -195,7 +198,9 @@ public final class EvalRunner {
 
     static SampleRecord record(Question q, int index, Sample s, Grader grader, Variant v) {
         String finish = s.getFinishReason().name().replace("FINISH_REASON_", "").toLowerCase(Locale.ROOT);
-        if (finish.equals("error") && s.getError().contains("has a context of")) finish = "prompt_too_long";
+        if (finish.equals("error") && (s.getError().contains("has a context of") || s.getError().contains("maximum context length"))) {
+            finish = "prompt_too_long";
+        }
         // Only the answer section counts; a cancelled or failed sample has no answer whatever it wrote.
         boolean usable = usable(finish);
         Grade g = grader.grade(v, usable ? s.getAnswer() : "");
@@ -231,7 +236,7 @@ public final class EvalRunner {
         RunManifest m = readManifest(dir);
         Benchmark bench = m.benchmark().equals("custom") ? Benchmarks.custom(m.customFields(), m.grader(), m.k())
                 : Benchmarks.byName(m.benchmark());
-        Dataset data = bench.load(m.dataPath() == null ? null : Path.of(m.dataPath())).limit(m.limit())
+        Dataset data = bench.load(m.dataPath() == null ? null : Path.of(m.dataPath())).window(m.windowOrAll()).limit(m.limit())
                 .shard(m.shardOrAll());
         if (!data.sha256().equals(m.dataSha256())) {
             throw new IllegalStateException("data of " + m.benchmark() + " changed since the run (" + data.source() + " has SHA-256 "
@@ -276,7 +281,8 @@ public final class EvalRunner {
         }
         Benchmark bench = first.benchmark().equals("custom") ? Benchmarks.custom(first.customFields(), first.grader(), first.k())
                 : Benchmarks.byName(first.benchmark());
-        Dataset data = bench.load(first.dataPath() == null ? null : Path.of(first.dataPath())).limit(first.limit());
+        Dataset data = bench.load(first.dataPath() == null ? null : Path.of(first.dataPath())).window(first.windowOrAll())
+                .limit(first.limit());
         List<SampleRecord> records = new ArrayList<>();
         for (Path dir : shardDirs) {
             records.addAll(SampleStore.read(dir.resolve(SAMPLES)));

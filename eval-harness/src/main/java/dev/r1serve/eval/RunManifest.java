@@ -15,11 +15,13 @@ import dev.r1serve.eval.benchmark.GraderKind;
  * @param prefillThink whether the assistant turn was pre-filled with {@code <think>\n}
  * @param seed the run seed
  * @param shard {@code i/N} for one shard of a sharded run, null for a whole run
+ * @param window the release window of the questions ({@code 2024-08-01..2025-01-31}), null for all of them
  */
 public record RunManifest(String benchmark, String dataPath, String dataSource, String dataSha256, FieldMap customFields,
                           GraderKind grader, int questions, int limit, String promptTemplate, String graderVersion,
                           String model, String modelTemplate, boolean chat, boolean prefillThink, int k,
-                          double temperature, double topP, int maxTokens, long seed, String server, String shard) {
+                          double temperature, double topP, int maxTokens, long seed, String server, String shard,
+                          String window) {
 
     /** Whether a run recorded with {@code this} may be continued with {@code other} (all but the server match). */
     public boolean sameRunAs(RunManifest other) {
@@ -27,7 +29,14 @@ public record RunManifest(String benchmark, String dataPath, String dataSource, 
                 && promptTemplate.equals(other.promptTemplate) && model.equals(other.model) && chat == other.chat
                 && prefillThink == other.prefillThink && k == other.k && temperature == other.temperature
                 && topP == other.topP && maxTokens == other.maxTokens && seed == other.seed
-                && java.util.Objects.equals(shard, other.shard);
+                && java.util.Objects.equals(shard, other.shard) && java.util.Objects.equals(window, other.window);
+    }
+
+    /** The release window this run's questions were chosen by. */
+    public dev.r1serve.eval.benchmark.DateWindow windowOrAll() {
+        if (window == null) return dev.r1serve.eval.benchmark.DateWindow.ALL;
+        String[] p = window.split("\\.\\.", -1);
+        return dev.r1serve.eval.benchmark.DateWindow.parse(p[0], p.length > 1 ? p[1] : null);
     }
 
     /** The shard this run covers. */
@@ -39,13 +48,13 @@ public record RunManifest(String benchmark, String dataPath, String dataSource, 
     public RunManifest asWhole(int allQuestions) {
         return new RunManifest(benchmark, dataPath, dataSource, dataSha256, customFields, grader, allQuestions, limit,
                 promptTemplate, graderVersion, model, modelTemplate, chat, prefillThink, k, temperature, topP, maxTokens,
-                seed, server, null);
+                seed, server, null, window);
     }
 
     /** The same manifest with another server (shards of one run may have used different replicas). */
     public RunManifest withServer(String other) {
         return new RunManifest(benchmark, dataPath, dataSource, dataSha256, customFields, grader, questions, limit,
                 promptTemplate, graderVersion, model, modelTemplate, chat, prefillThink, k, temperature, topP, maxTokens,
-                seed, other, shard);
+                seed, other, shard, window);
     }
 }

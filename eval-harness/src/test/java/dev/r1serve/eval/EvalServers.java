@@ -1,6 +1,7 @@
 package dev.r1serve.eval;
 
 import dev.r1serve.server.R1Server;
+import dev.r1serve.server.ServerOptions;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.gguf.TinyModelGenerator;
 import dev.r1serve.server.gguf.TinyModelGenerator.Architecture;
@@ -38,6 +39,8 @@ public final class EvalServers {
     public static final String MIXED = "mixed";
     /** A judge that always replies CORRECT. */
     public static final String JUDGE = "judge";
+    /** Reasons with commas, then answers "*Kyoto* and *Nara* plus *Osaka*" (no comma, three highlights). */
+    public static final String IFEVAL = "ifeval";
 
     static final Map<String, List<String>> SCRIPTS = new LinkedHashMap<>();
 
@@ -48,6 +51,7 @@ public final class EvalServers {
         SCRIPTS.put(BLUNT, List.of("<think>", "\n", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
         SCRIPTS.put(MIXED, List.of("<think>", "\n", "Let", " me", " 想", "一下", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
         SCRIPTS.put(JUDGE, List.of("<think>", "\n", "Compare", "</think>", "\n\n", "CORRECT"));
+        SCRIPTS.put(IFEVAL, List.of("<think>", "\n", "Hmm,", " commas,", " here", "</think>", "\n\n", "*Kyoto*", " and", " *Nara*", " plus", " *Osaka*"));
     }
 
     private static R1Server server;
@@ -66,13 +70,19 @@ public final class EvalServers {
                 }
                 models.add(ModelConfig.llamaCpp(STORIES, BuiltinModels.STORIES_260K, null, null, 2, 1));
                 ModelRegistry registry = ModelLoader.loadAll(models);
-                server = R1Server.onPort("127.0.0.1", 0, registry, 64).start();
+                // also the OpenAI-compatible HTTP front, which --openai-url runs are tested against
+                server = R1Server.onPort("127.0.0.1", 0, registry, 64, ServerOptions.DEFAULTS.withHttpPort(0)).start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close()));
         }
         return server;
+    }
+
+    /** The base URL of the server's OpenAI-compatible front. */
+    public static String openAiUrl() {
+        return "http://127.0.0.1:" + get().httpPort() + "/v1";
     }
 
     public static String target() {

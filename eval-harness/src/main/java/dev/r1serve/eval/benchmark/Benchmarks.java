@@ -33,7 +33,9 @@ public final class Benchmarks {
         add(new Benchmark("humaneval", "HumanEval (164 Python functions; tests run in the reward sandbox)", GraderKind.CODE, 4,
                 "humaneval.jsonl", null, Benchmark.CODE_PROMPT, false, null, List.of()));
         add(new Benchmark("livecodebench", "LiveCodeBench code generation (--data: a code_generation_lite JSONL file as published; by difficulty)",
-                GraderKind.CODE, 4, null, null, Benchmark.CODE_PROMPT, false, null, List.of("difficulty")));
+                GraderKind.CODE, 16, null, null, Benchmark.CODE_PROMPT, false, null, List.of("difficulty")));
+        add(new Benchmark("ifeval", "IFEval (541 prompts with verifiable instructions; prompt/instruction-level, strict/loose)",
+                GraderKind.IFEVAL, 4, "ifeval_input_data.jsonl", null, Benchmark.CODE_PROMPT, false, null, List.of()));
     }
 
     private Benchmarks() {}
@@ -62,6 +64,10 @@ public final class Benchmarks {
      * Choice benchmarks need a choices field.
      */
     public static Benchmark custom(FieldMap fields, GraderKind grader, int defaultK) {
+        if (grader == GraderKind.IFEVAL) {
+            throw new IllegalArgumentException("custom benchmarks are graded as math, gsm8k or choice; an IFEval file in its"
+                    + " own form (key, prompt, instruction_id_list, kwargs) runs with --benchmark ifeval --data FILE");
+        }
         if (grader == GraderKind.CODE) {
             throw new IllegalArgumentException("custom benchmarks are graded as math, gsm8k or choice; code needs tests:"
                     + " write the problems in LiveCodeBench's JSONL form and use --benchmark livecodebench --data FILE");

@@ -110,6 +110,18 @@ public final class CodeBenchmarks {
             if (!ids.add(id)) throw DataFormatException.at(file, line, "duplicate question_id \"" + id + "\"");
             Map<String, String> attrs = new LinkedHashMap<>();
             if (n.hasNonNull("difficulty")) attrs.put("difficulty", n.get("difficulty").asText());
+            if (n.hasNonNull(DateWindow.ATTRIBUTE)) {
+                // published as "2023-08-21T00:00:00"; the day is what release windows compare
+                String d = n.get(DateWindow.ATTRIBUTE).asText();
+                if (!d.matches("\\d{4}-\\d{2}-\\d{2}.*")) {
+                    throw DataFormatException.at(file, line, "field \"" + DateWindow.ATTRIBUTE + "\" must start with a date yyyy-MM-dd, got \"" + d + "\"");
+                }
+                try {
+                    attrs.put(DateWindow.ATTRIBUTE, java.time.LocalDate.parse(d.substring(0, 10)).toString());
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw DataFormatException.at(file, line, "field \"" + DateWindow.ATTRIBUTE + "\" is not a valid date: \"" + d + "\"");
+                }
+            }
             out.add(new Question(id, liveCodeBenchPrompt(content, starter), LIVECODEBENCH_PRELUDE, List.of(), attrs, tests));
         });
         return out;

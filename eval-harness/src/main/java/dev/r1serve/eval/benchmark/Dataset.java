@@ -49,6 +49,7 @@ public record Dataset(Benchmark benchmark, String source, String sha256, List<Qu
         List<Question> qs = switch (b.name()) {
             case "humaneval" -> CodeBenchmarks.humanEval(source, data);
             case "livecodebench" -> CodeBenchmarks.liveCodeBench(source, data);
+            case "ifeval" -> dev.r1serve.eval.ifeval.IfEvalData.parse(source, data);
             default -> b.fields() == null ? GpqaCsv.parse(source, data) : JsonlLoader.parse(source, data, b.fields());
         };
         if (b.grader() == GraderKind.CHOICE) {
@@ -77,6 +78,27 @@ public record Dataset(Benchmark benchmark, String source, String sha256, List<Qu
             if (shard.includes(i)) part.add(questions.get(i));
         }
         return new Dataset(benchmark, source, sha256, part);
+    }
+
+    /**
+     * The questions dated inside {@code window} (by their {@code contest_date}); all of them for
+     * {@link DateWindow#ALL}. A window on undated questions is an error, not an empty run.
+     */
+    public Dataset window(DateWindow window) {
+        if (window.isAll()) return this;
+        List<Question> in = new java.util.ArrayList<>();
+        for (Question q : questions) {
+            String d = q.attributes().get(DateWindow.ATTRIBUTE);
+            if (d == null) {
+                throw new IllegalArgumentException("--since/--until: question " + q.id() + " of " + benchmark.name()
+                        + " has no " + DateWindow.ATTRIBUTE + " (only LiveCodeBench problems are dated)");
+            }
+            if (window.includes(java.time.LocalDate.parse(d))) in.add(q);
+        }
+        if (in.isEmpty()) {
+            throw new IllegalArgumentException("--since/--until: no question of " + source + " is dated in " + window.label());
+        }
+        return new Dataset(benchmark, source, sha256, in);
     }
 
     public Dataset limit(int limit) {

@@ -9,5 +9,7 @@ public enum GraderKind {
     /** Multiple choice, answered with a letter. */
     CHOICE,
     /** Code: the answer's last fenced block runs against the question's tests in the reward sandbox. */
-    CODE
+    CODE,
+    /** IFEval: the answer is checked against the prompt's verifiable instructions; correct = all followed (strict). */
+    IFEVAL
 }

@@ -100,7 +100,7 @@ public final class DistillCommand implements Callable<Integer> {
                     .shard(run.shardOrAll())
                     .filters(new FilterConfig(minLanguage, maxParagraph, !allowCode, !allowEmpty, !keepDuplicates))
                     .judge(judgeModel, judgeMaxTokens).judgeServer(judgeServer).deadline(run.deadline())
-                    .retry(run.retry()).progress(run.progress());
+                    .retry(run.retry()).progress(run.progress()).openai(run.openai());
             if (data != null) b.data(data);
             if (benchmark != null) b.benchmark(benchmark, benchmarkData);
             DistillRunner.Result r = DistillRunner.run(b.build());

@@ -5,6 +5,7 @@ import dev.r1serve.eval.EvalRunner;
 import dev.r1serve.eval.EvalSpec;
 import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.Benchmarks;
+import dev.r1serve.eval.benchmark.DateWindow;
 import dev.r1serve.eval.benchmark.FieldMap;
 import dev.r1serve.eval.benchmark.GraderKind;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     SamplingRunOptions run;
 
-    @Option(names = "--benchmark", description = "aime24, aime25, amc23, math500, gsm8k, mmlu-stem, gpqa-diamond, humaneval, livecodebench or custom.")
+    @Option(names = "--benchmark", description = "aime24, aime25, amc23, math500, gsm8k, mmlu-stem, gpqa-diamond, humaneval, livecodebench, ifeval or custom.")
     String benchmark;
 
     @Option(names = "--list", description = "List the benchmarks and exit.")
@@ -37,7 +38,7 @@ public final class EvalCommand implements Callable<Integer> {
 
 
 
-    @Option(names = "--k", defaultValue = "0", description = "Samples per question (default: the benchmark's: 64 AIME/AMC, 8 GPQA, 4 others).")
+    @Option(names = "--k", defaultValue = "0", description = "Samples per question (default: the benchmark's: 64 AIME/AMC, 16 LiveCodeBench, 8 GPQA, 4 others).")
     int k;
 
 
@@ -47,6 +48,12 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--concurrency", defaultValue = "4", description = "Questions in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
+
+    @Option(names = "--since", paramLabel = "yyyy-MM-dd", description = "livecodebench: only problems with contest_date on or after this day (the paper: 2024-08-01).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "yyyy-MM-dd", description = "livecodebench: only problems with contest_date on or before this day (the paper: 2025-01-31).")
+    String until;
 
 
 
@@ -92,7 +99,8 @@ public final class EvalCommand implements Callable<Integer> {
             EvalSpec spec = EvalSpec.of(benchmark, run.server, dir).withModel(run.model).withK(k).withLimit(run.limit)
                     .withMaxTokens(run.maxTokens).withSampling(run.temperature, run.topP).withSeed(run.seed)
                     .withConcurrency(concurrency).withResume(run.resume).withData(data).withDeadline(run.deadline())
-                    .withRetry(run.retry()).withProgress(run.progress()).withShard(run.shardOrAll());
+                    .withRetry(run.retry()).withProgress(run.progress()).withShard(run.shardOrAll())
+                    .withOpenAi(run.openai()).withWindow(DateWindow.parse(since, until));
             if (benchmark.equals("custom")) {
                 GraderKind kind;
                 try {

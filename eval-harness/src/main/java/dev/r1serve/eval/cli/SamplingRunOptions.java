@@ -1,6 +1,7 @@
 package dev.r1serve.eval.cli;
 
 import dev.r1serve.eval.Shard;
+import dev.r1serve.eval.sampling.OpenAiEndpoint;
 import dev.r1serve.eval.sampling.RetryPolicy;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -54,6 +55,24 @@ final class SamplingRunOptions {
 
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
+
+    @Option(names = "--openai-url", paramLabel = "URL",
+            description = "Sample an OpenAI-compatible server (vLLM, SGLang, TGI, a hosted API) at this base URL, e.g. http://host:8000/v1, instead of --server; one request per sample with its own seed.")
+    String openaiUrl;
+
+    @Option(names = "--openai-mode", defaultValue = "chat",
+            description = "chat (/chat/completions, the server's template) or completions (/completions, raw prompt text) (default: ${DEFAULT-VALUE}).")
+    String openaiMode;
+
+    @Option(names = "--openai-api-key", paramLabel = "KEY", description = "Bearer key for --openai-url (default: the OPENAI_API_KEY environment variable, if set).")
+    String openaiApiKey;
+
+    /** The OpenAI-compatible server of {@code --openai-url}, or null for r1-serve's gRPC API. */
+    OpenAiEndpoint openai() {
+        if (openaiUrl == null) return null;
+        String key = openaiApiKey != null ? openaiApiKey : System.getenv("OPENAI_API_KEY");
+        return OpenAiEndpoint.of(openaiUrl, OpenAiEndpoint.Mode.parse(openaiMode), key);
+    }
 
     /** {@code --out}, or {@code runs/NAME-TIMESTAMP}. */
     Path outOr(String name) {

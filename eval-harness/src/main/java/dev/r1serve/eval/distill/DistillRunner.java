@@ -13,7 +13,7 @@ import dev.r1serve.eval.benchmark.Dataset;
 import dev.r1serve.eval.grading.CodeGrading;
 import dev.r1serve.eval.sampling.AppendOnlyJsonl;
 import dev.r1serve.eval.sampling.Progress;
-import dev.r1serve.eval.sampling.SampleStream;
+import dev.r1serve.eval.sampling.Sampler;
 import dev.r1serve.eval.sampling.Workers;
 import dev.r1serve.proto.v1.ChatMessage;
 import dev.r1serve.proto.v1.ChatMessages;
@@ -100,10 +100,18 @@ public final class DistillRunner {
                 throw new IllegalArgumentException("prompt " + p.id() + " is task open (checked by a judge model): pass --judge-model");
             });
         }
-        boolean judgeElsewhere = spec.judgeModel() != null && spec.judgeServer() != null && !spec.judgeServer().equals(spec.server());
-        try (R1Client client = R1Client.connect(spec.server());
+        if (spec.openai() != null && spec.judgeModel() != null && spec.judgeServer() == null) {
+            throw new IllegalArgumentException("--judge-model with --openai-url needs --judge-server: the judge is served by r1-serve over gRPC");
+        }
+        boolean judgeElsewhere = spec.judgeModel() != null && spec.judgeServer() != null
+                && (spec.openai() != null || !spec.judgeServer().equals(spec.server()));
+        try (Sampler sampler = Sampler.connect(spec.server(), spec.openai());
+             R1Client client = spec.openai() == null && spec.judgeModel() != null && !judgeElsewhere ? R1Client.connect(spec.server()) : null;
              R1Client judgeClient = judgeElsewhere ? R1Client.connect(spec.judgeServer()) : null) {
-            ModelInfo model = Workers.pickModel(client, spec.model(), spec.server());
+            ModelInfo model = sampler.model(spec.model());
+            if ("none".equals(model.getTemplate()) && spec.openai() != null) {
+                throw new IllegalArgumentException("--openai-mode completions sends raw text; distillation needs chat turns: use --openai-mode chat");
+            }
             if ("none".equals(model.getTemplate())) {
                 throw new IllegalArgumentException("model " + model.getName() + " has no chat template; distillation needs a chat (R1-style) model");
             }
@@ -131,7 +139,7 @@ public final class DistillRunner {
             try (AppendOnlyJsonl<DistillRecord> store = open(spec.out().resolve(SAMPLES), spec.resume())) {
                 JSON.writeValue(manifestFile.toFile(), manifest);
                 long t0 = System.nanoTime();
-                int fresh = sample(client, spec, manifest, prompts, new CorrectnessChecker(judge), store);
+                int fresh = sample(sampler, spec, manifest, prompts, new CorrectnessChecker(judge), store);
                 double wall = (System.nanoTime() - t0) / 1e9;
                 DistillSummary summary = writeOutputs(spec.out(), prompts, store.records(), spec.filters(), spec.keep());
                 return new Result(spec.out(), manifest, summary, wall, fresh);
@@ -149,7 +157,7 @@ public final class DistillRunner {
         return r.promptId() == null || r.finishReason() == null ? "record without promptId or finishReason" : null;
     }
 
-    private static int sample(R1Client client, DistillSpec spec, DistillManifest m, List<DistillPrompt> prompts,
+    private static int sample(Sampler client, DistillSpec spec, DistillManifest m, List<DistillPrompt> prompts,
                               CorrectnessChecker checker, AppendOnlyJsonl<DistillRecord> store) {
         int k = m.k();
         Map<String, Set<Integer>> recorded = new HashMap<>();
@@ -163,7 +171,7 @@ public final class DistillRunner {
         try {
             Workers.forEach(todo, spec.concurrency(), "prompt", DistillPrompt::id, p -> {
                 Set<Integer> have = recorded.getOrDefault(p.id(), Set.of());
-                for (Sample s : new SampleStream(client, request(m, p), spec.deadline(), spec.retry()).orUnansweredIfTooLong()) {
+                for (Sample s : client.samples(request(m, p), have, spec.deadline(), spec.retry())) {
                     if (have.contains(s.getIndex())) continue; // recorded before a crash; same seed, same response
                     DistillRecord r = record(p, s, checker);
                     store.append(r);

@@ -1,6 +1,7 @@
 package dev.r1serve.eval.distill;
 
 import dev.r1serve.eval.Shard;
+import dev.r1serve.eval.sampling.OpenAiEndpoint;
 import dev.r1serve.eval.sampling.RetryPolicy;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -10,12 +11,13 @@ import java.util.Objects;
 /**
  * What {@code r1 distill} does; build with {@link #builder(String, Path)}. Sampling defaults follow the paper
  * (temperature 0.6, top-p 0.95); the prompts come from {@code data} (a prompt JSONL file, see {@link PromptSets})
- * or a registered {@code benchmark}.
+ * or a registered {@code benchmark}. With {@code openai} set the responses come from that OpenAI-compatible server
+ * instead of {@code server} (a judge model then needs {@code judgeServer}, an r1-serve server).
  */
 public record DistillSpec(Path data, String benchmark, Path benchmarkData, String server, String model, int k,
                           KeepPolicy keep, int maxTokens, float temperature, float topP, long seed, int limit, Shard shard,
                           FilterConfig filters, String judgeModel, String judgeServer, int judgeMaxTokens, int concurrency, Path out,
-                          boolean resume, Duration deadline, RetryPolicy retry, PrintStream progress) {
+                          boolean resume, Duration deadline, RetryPolicy retry, PrintStream progress, OpenAiEndpoint openai) {
 
     public DistillSpec {
         if ((data == null) == (benchmark == null)) throw new IllegalArgumentException("give exactly one of --data and --benchmark");
@@ -55,6 +57,7 @@ public record DistillSpec(Path data, String benchmark, Path benchmarkData, Strin
         b.deadline = deadline;
         b.retry = retry;
         b.progress = progress;
+        b.openai = openai;
         return b;
     }
 
@@ -74,6 +77,7 @@ public record DistillSpec(Path data, String benchmark, Path benchmarkData, Strin
         private Duration deadline = Duration.ofHours(2);
         private RetryPolicy retry = RetryPolicy.defaults();
         private PrintStream progress = System.err;
+        private OpenAiEndpoint openai;
 
         private Builder(String server, Path out) {
             this.server = server;
@@ -100,10 +104,13 @@ public record DistillSpec(Path data, String benchmark, Path benchmarkData, Strin
         public Builder deadline(Duration v) { deadline = v; return this; }
         public Builder retry(RetryPolicy v) { retry = v; return this; }
         public Builder progress(PrintStream v) { progress = v; return this; }
+        /** Sample this OpenAI-compatible server instead of {@code server} (null: r1-serve's gRPC API). */
+        public Builder openai(OpenAiEndpoint v) { openai = v; return this; }
 
         public DistillSpec build() {
             return new DistillSpec(data, benchmark, benchmarkData, server, model, k, keep, maxTokens, temperature, topP, seed,
-                    limit, shard, filters, judgeModel, judgeServer, judgeMaxTokens, concurrency, out, resume, deadline, retry, progress);
+                    limit, shard, filters, judgeModel, judgeServer, judgeMaxTokens, concurrency, out, resume, deadline, retry, progress,
+                    openai);
         }
     }
 }

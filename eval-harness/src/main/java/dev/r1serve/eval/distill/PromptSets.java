@@ -76,6 +76,8 @@ public final class PromptSets {
             case GSM8K -> DistillTask.GSM8K;
             case CHOICE -> DistillTask.CHOICE;
             case CODE -> DistillTask.CODE;
+            case IFEVAL -> throw new IllegalArgumentException("--benchmark ifeval: distill has no instruction-following check;"
+                    + " give the prompts with --data and task \"writing\"");
         };
         for (Question q : data.questions()) {
             Variant v = bench.variant(q, seed, 0);

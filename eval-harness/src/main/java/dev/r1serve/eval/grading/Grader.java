@@ -2,6 +2,8 @@ package dev.r1serve.eval.grading;
 
 import dev.r1serve.eval.benchmark.GraderKind;
 import dev.r1serve.eval.benchmark.Variant;
+import dev.r1serve.eval.ifeval.IfEvalData;
+import dev.r1serve.eval.ifeval.IfEvalGrading;
 import dev.r1serve.reward.verify.Verdict;
 import dev.r1serve.reward.verify.Verifier;
 
@@ -36,7 +38,7 @@ public final class Grader {
             case MATH -> Verifier.math();
             case GSM8K -> Verifier.gsm8k();
             case CHOICE -> Verifier.choice(Math.max(2, nChoices));
-            case CODE -> null; // graded by running the code
+            case CODE, IFEVAL -> null; // graded by running the code / the instruction checkers
         });
     }
 
@@ -48,6 +50,12 @@ public final class Grader {
     public Grade grade(Variant variant, String answer) {
         if (answer == null || answer.isBlank()) return new Grade(null, null, false, "no-answer");
         if (kind == GraderKind.CODE) return CodeGrading.grade(variant, answer); // votes "pass" or "fail"
+        if (kind == GraderKind.IFEVAL) {
+            // Correct = every instruction followed by the answer as it is (prompt-level strict); votes like code.
+            IfEvalGrading.Result r = IfEvalGrading.grade(IfEvalData.instructions(variant.gold()), answer);
+            String verdict = r.allStrict() ? "pass" : "fail";
+            return new Grade(verdict, verdict, r.allStrict(), r.describe());
+        }
         Verdict v = kind == GraderKind.CHOICE
                 ? verifier.verify(variant.gold(), answer, variant.choices())
                 : verifier.verify(variant.gold(), answer);

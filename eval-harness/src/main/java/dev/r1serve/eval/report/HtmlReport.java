@@ -47,6 +47,7 @@ final class HtmlReport {
             if (k > 1) row(b, "pass@" + k, e);
         });
         row(b, "cons@" + s.k(), s.consAtK());
+        MetricSections.rows(s).forEach((name, e) -> row(b, name, e));
         b.append("</table><p>").append(s.correctSamples()).append(" of ").append(s.samples()).append(" samples correct; ")
                 .append(s.noAnswerSamples()).append(" without an answer; cons@k ties ").append(s.consTies())
                 .append(", questions without any answer ").append(s.consNoAnswer()).append("; finish reasons ")

@@ -55,6 +55,7 @@ public final class Reports {
         cons.put("ties", s.consTies());
         cons.put("no_answer", s.consNoAnswer());
         root.set("cons@k", cons);
+        MetricSections.json(s, root);
         ObjectNode fr = root.putObject("finish_reasons");
         s.finishReasons().forEach(fr::put);
         ObjectNode bd = root.putObject("breakdowns");
@@ -87,7 +88,7 @@ public final class Reports {
         else o.put(k, v);
     }
 
-    private static ObjectNode estimate(Estimate e) {
+    static ObjectNode estimate(Estimate e) {
         ObjectNode o = JSON.createObjectNode();
         o.put("value", e.mean());
         o.put("stderr", e.stderr());
@@ -117,6 +118,7 @@ public final class Reports {
             if (k > 1) b.append(String.format(Locale.ROOT, "%-12s %s%n", "pass@" + k, pm(e)));
         });
         b.append(String.format(Locale.ROOT, "%-12s %s%n", "cons@" + s.k(), pm(s.consAtK())));
+        MetricSections.rows(s).forEach((name, e) -> b.append(String.format(Locale.ROOT, "%-12s %s%n", name, pm(e))));
         b.append(line);
         b.append(String.format(Locale.ROOT, "samples %d, correct %d, no answer %d; votes tied %d, no vote %d; finish %s%n",
                 s.samples(), s.correctSamples(), s.noAnswerSamples(), s.consTies(), s.consNoAnswer(), s.finishReasons()));
@@ -144,7 +146,9 @@ public final class Reports {
             if (k > 1) row(b, "pass@" + k, e);
         });
         row(b, "cons@" + s.k(), s.consAtK());
+        MetricSections.rows(s).forEach((name, e) -> row(b, name, e));
         b.append("\n");
+        b.append(MetricSections.markdownByInstruction(s));
         b.append(String.format(Locale.ROOT, "%d questions × k = %d = %d samples; %d correct; %d without an answer; "
                 + "cons@k: %d tied votes (earliest sample wins), %d questions without any answer. Finish reasons: %s.%n%n",
                 s.questions(), s.k(), s.samples(), s.correctSamples(), s.noAnswerSamples(), s.consTies(), s.consNoAnswer(), s.finishReasons()));

@@ -34,9 +34,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         return R1Client.retriable(e);
     }
 
-    /** The wait before attempt {@code attempt + 1} (attempt counts from 1) after failure {@code e}. */
+    /** The wait before attempt {@code attempt + 1} (attempt counts from 1) after failure {@code e} (null: not gRPC). */
     public Duration backoff(int attempt, StatusRuntimeException e) {
-        Metadata trailers = e.getTrailers();
+        Metadata trailers = e == null ? null : e.getTrailers();
         if (trailers != null) {
             String hint = trailers.get(RETRY_AFTER_MS);
             if (hint != null) {
