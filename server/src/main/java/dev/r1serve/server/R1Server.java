@@ -1,6 +1,7 @@
 package dev.r1serve.server;
 
 import dev.r1serve.server.api.InferenceGrpcService;
+import dev.r1serve.server.api.OversizedMessageLog;
 import dev.r1serve.server.config.ServerConfig;
 import dev.r1serve.server.metrics.ServerMetrics;
 import dev.r1serve.server.model.HostedModel;
@@ -17,6 +18,7 @@ import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
@@ -52,6 +54,8 @@ public final class R1Server implements AutoCloseable {
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("r1-health").daemon().factory());
     private volatile boolean draining;
+    /** Our own services (r1.v1.InferenceService, and r1.v1.RewardService when mounted), reported by health. */
+    private final List<String> serviceNames;
     /**
      * Runs the service's callbacks. Bounded, unlike grpc-java's default cached pool, which would start a
      * thread per call when a thousand calls are cancelled at once; the callbacks never block.
@@ -99,13 +103,20 @@ public final class R1Server implements AutoCloseable {
             builder.intercept(new ApiKeyInterceptor(options.apiKeys()));
         }
         builder.intercept(metrics.callInterceptor());
+        builder.addStreamTracerFactory(metrics.callInterceptor().transportStatusTracer());
+        builder.maxInboundMessageSize(options.maxMessageBytesOrDefault());
+        OversizedMessageLog.install();
         this.inference = new InferenceGrpcService(models, validator, metrics.generation());
         this.server = builder
                 .executor(callbacks)
                 .addService(inference.lenientDefinition())
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
+                // v1alpha too: older grpcurl, Postman and Evans speak only that one.
+                .addService(ProtoReflectionService.newInstance())
                 .build();
+        this.serviceNames = server.getServices().stream().map(d -> d.getServiceDescriptor().getName())
+                .filter(n -> !n.startsWith("grpc.")).toList();
     }
 
     /** Netty on {@code host:port}; port 0 picks a free port (see {@link #port()}). */
@@ -150,7 +161,8 @@ public final class R1Server implements AutoCloseable {
         try {
             if (options.httpPort() != null) {
                 httpFront = new OpenAiHttpServer(metricsHost, options.httpPort(), models, validator,
-                        metrics.generation(), options.apiKeys(), () -> draining).withRateLimits(rateLimits).start();
+                        metrics.generation(), options.apiKeys(), () -> draining).withRateLimits(rateLimits)
+                        .withCallMetrics(metrics.callInterceptor()).start();
             }
             server.start();
         } catch (IOException | RuntimeException e) {
@@ -210,7 +222,12 @@ public final class R1Server implements AutoCloseable {
             all &= ok;
             health.setStatus(m.name(), ok ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         }
-        health.setStatus("", all ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        ServingStatus overall = all ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus("", overall);
+        // gRPC health convention: each service by its fully qualified name, as load balancers probe it.
+        for (String service : serviceNames) {
+            health.setStatus(service, overall);
+        }
     }
 
     /**
@@ -223,6 +240,9 @@ public final class R1Server implements AutoCloseable {
         health.setStatus("", ServingStatus.NOT_SERVING);
         for (HostedModel m : models.all()) {
             health.setStatus(m.name(), ServingStatus.NOT_SERVING);
+        }
+        for (String service : serviceNames) {
+            health.setStatus(service, ServingStatus.NOT_SERVING);
         }
         inference.stopAdmitting();
         long deadline = System.nanoTime() + timeout.toNanos();
