@@ -22,6 +22,7 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +40,11 @@ public final class R1Server implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(R1Server.class.getName());
     public static final int DEFAULT_PORT = 50051;
+
+    static {
+        // Before the metrics endpoint, which is a JDK HTTP server too and fixes the JVM-wide setting.
+        OpenAiHttpServer.limitRequestTime();
+    }
 
     private final Server server;
     private final ModelRegistry models;
@@ -66,6 +72,9 @@ public final class R1Server implements AutoCloseable {
     /** How often engine liveness is copied into grpc.health. */
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
+    /** The gRPC port asked for (0 = a free one), or -1 when the builder's transport is not known to us. */
+    private final int grpcPort;
+
     /** Serves {@code models} on {@code builder}'s transport (Netty on a port, or in-process in tests). */
     public R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples) {
         this(builder, models, maxSamples, ServerOptions.DEFAULTS);
@@ -76,11 +85,12 @@ public final class R1Server implements AutoCloseable {
      * if any, binds all interfaces.
      */
     public R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples, ServerOptions options) {
-        this(builder, models, maxSamples, options, "0.0.0.0");
+        this(builder, models, maxSamples, options, "0.0.0.0", -1);
     }
 
     private R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples, ServerOptions options,
-            String metricsHost) {
+            String metricsHost, int grpcPort) {
+        this.grpcPort = grpcPort;
         this.models = models;
         this.options = options;
         this.metricsHost = metricsHost;
@@ -128,7 +138,7 @@ public final class R1Server implements AutoCloseable {
     public static R1Server onPort(String host, int port, ModelRegistry models, int maxSamples,
             ServerOptions options) {
         return new R1Server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)), models, maxSamples,
-                options, host);
+                options, host, port);
     }
 
     /** Loads the configured models and starts serving them; closes the models if the start fails. */
@@ -147,24 +157,31 @@ public final class R1Server implements AutoCloseable {
                     new InetSocketAddress(config.hostOrDefault(), config.portOrDefault()));
             extraServices.forEach(builder::addService);
             return new R1Server(builder, models, config.maxSamplesOrDefault(), ServerOptions.from(config),
-                    config.hostOrDefault()).start();
+                    config.hostOrDefault(), config.portOrDefault()).start();
         } catch (IOException | RuntimeException e) {
             models.close();
             throw e;
         }
     }
 
+    /**
+     * Binds the metrics, HTTP and gRPC ports and starts serving. A port already in use is a
+     * {@link BindException} whose message names the port and the setting, e.g. "port 50051 (gRPC, --port) is
+     * already in use".
+     */
     public R1Server start() throws IOException {
         if (options.metricsPort() != null) {
-            metricsServer = metrics.serve(metricsHost, options.metricsPort());
+            metricsServer = bound(options.metricsPort(), "metrics, --metrics-port",
+                    () -> metrics.serve(metricsHost, options.metricsPort()));
         }
         try {
             if (options.httpPort() != null) {
-                httpFront = new OpenAiHttpServer(metricsHost, options.httpPort(), models, validator,
-                        metrics.generation(), options.apiKeys(), () -> draining).withRateLimits(rateLimits)
+                httpFront = bound(options.httpPort(), "OpenAI HTTP API, --http-port",
+                        () -> new OpenAiHttpServer(metricsHost, options.httpPort(), models, validator,
+                                metrics.generation(), options.apiKeys(), () -> draining)).withRateLimits(rateLimits)
                         .withCallMetrics(metrics.callInterceptor()).start();
             }
-            server.start();
+            bound(grpcPort, "gRPC, --port", server::start);
         } catch (IOException | RuntimeException e) {
             closeMetricsServer();
             closeHttpFront();
@@ -187,6 +204,27 @@ public final class R1Server implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    private interface Binding<T> {
+        T bind() throws IOException;
+    }
+
+    /** Runs {@code binding}; a port in use becomes a BindException naming the port and what it is for. */
+    private static <T> T bound(int port, String what, Binding<T> binding) throws IOException {
+        try {
+            return binding.bind();
+        } catch (IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException) {
+                    BindException clear = new BindException("port " + (port >= 0 ? port + " " : "") + "(" + what
+                            + ") is already in use");
+                    clear.initCause(e);
+                    throw clear;
+                }
+            }
+            throw e;
+        }
     }
 
     public ModelRegistry models() {

@@ -57,6 +57,26 @@ public final class OpenAiHttpServer implements AutoCloseable {
     private static final java.util.Set<String> ROUTES = java.util.Set.of("/v1/models", "/v1/completions",
             "/v1/chat/completions", "/tokenize");
 
+    /**
+     * The JDK server's limit (seconds) on receiving a request's headers and body, after which it closes the
+     * connection: slow clients (slowloris) cannot hold connections open forever. A JVM-wide property, read once
+     * when the first JDK HTTP server of the process starts (the metrics endpoint's included), so it is set by
+     * {@link #limitRequestTime()} before that; {@code -Dsun.net.httpserver.maxReqTime=N} overrides it.
+     */
+    public static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    public static final int DEFAULT_MAX_REQUEST_SECONDS = 30;
+
+    static {
+        limitRequestTime();
+    }
+
+    /** Sets {@link #MAX_REQUEST_TIME_PROPERTY} to the default unless the user set it; call before any HTTP server starts. */
+    public static synchronized void limitRequestTime() {
+        if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_REQUEST_TIME_PROPERTY, Integer.toString(DEFAULT_MAX_REQUEST_SECONDS));
+        }
+    }
+
     private final HttpServer http;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ModelRegistry models;
