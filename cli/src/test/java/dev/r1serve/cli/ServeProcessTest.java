@@ -159,7 +159,9 @@ class ServeProcessTest {
         for (int i = 0; i < 20; i++) {
             java.net.Socket s = new java.net.Socket("127.0.0.1", http);
             s.setSoTimeout(8_000);
-            s.getOutputStream().write("GET /v1/models HTTP/1.1\r\nHost: x\r\n".getBytes());
+            // Half of them never finish their headers; the others promise a body they never finish sending.
+            s.getOutputStream().write((i % 2 == 0 ? "GET /v1/models HTTP/1.1\r\nHost: x\r\n"
+                    : "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{\"model\":").getBytes());
             slow.add(s);
         }
         var models = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(

@@ -39,7 +39,7 @@ class OpenAiStrictnessTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\"frequency_penalty\":0.5", "\"presence_penalty\":-1", "\"logit_bias\":{\"50\":100}",
+    @ValueSource(strings = {"\"logit_bias\":{\"50\":100}",
             "\"best_of\":3", "\"echo\":true", "\"response_format\":{\"type\":\"json_object\"}", "\"suffix\":\"end\"",
             "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]", "\"top_logprobs\":2"})
     void anUnimplementedParameterIsA400NamingItNotASilentNoOp(String parameter) {
@@ -57,6 +57,30 @@ class OpenAiStrictnessTest {
         Reply with = completion(neutral);
         assertEquals(200, with.status(), with.body().toString());
         assertEquals(completion("").body().get("choices").get(0).get("text"), with.body().get("choices").get(0).get("text"));
+    }
+
+    /** Penalties are implemented (llama.cpp's sampler): the same seed gives another text with them, never the same. */
+    @Test
+    void frequencyAndPresencePenaltiesChangeWhatTheSameSeedGenerates() {
+        String body = "{\"model\":\"stories\",\"prompt\":\"\",\"max_tokens\":64,\"seed\":5,\"temperature\":1.0";
+        java.util.function.Function<String, String> text = extra -> {
+            Reply r = OpenAiHttp.post(stories(), "/v1/completions", body + extra + "}");
+            assertEquals(200, r.status(), r.body().toString());
+            return r.body().get("choices").get(0).get("text").asText();
+        };
+        String plain = text.apply("");
+        assertEquals(plain, text.apply(",\"frequency_penalty\":0,\"presence_penalty\":0"), "0 is off");
+        String frequency = text.apply(",\"frequency_penalty\":2");
+        String presence = text.apply(",\"presence_penalty\":2");
+        org.junit.jupiter.api.Assertions.assertNotEquals(plain, frequency);
+        org.junit.jupiter.api.Assertions.assertNotEquals(plain, presence);
+        assertEquals(frequency, text.apply(",\"frequency_penalty\":2"), "still reproducible");
+
+        Reply tooHigh = completion(",\"presence_penalty\":2.5");
+        assertEquals(400, tooHigh.status());
+        assertEquals("presence_penalty", tooHigh.body().get("error").get("param").asText());
+        assertEquals("sampling.presence_penalty: must be in [-2, 2], got 2.5", tooHigh.body().get("error").get("message").asText());
+        assertEquals("frequency_penalty", completion(",\"frequency_penalty\":\"high\"").body().get("error").get("param").asText());
     }
 
     @Test
@@ -107,6 +131,18 @@ class OpenAiStrictnessTest {
         String head = "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n";
         String answer = raw(head + "{\"model\":\"stories\"", true); // the client stops sending
         assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+    }
+
+    /**
+     * Slow clients: the JDK server closes a connection whose request has not fully arrived within maxReqTime, a
+     * JVM-wide setting that must be in place before the first HTTP server starts (cli's ServeProcessTest watches
+     * it close slowloris connections). A server JVM gets the 30 s default unless the user chose a value.
+     */
+    @Test
+    void theRequestTimeLimitIsInPlaceBeforeAnyHttpServerStarts() {
+        TestServer.get();
+        assertEquals(Integer.toString(dev.r1serve.server.openai.OpenAiHttpServer.DEFAULT_MAX_REQUEST_SECONDS),
+                System.getProperty(dev.r1serve.server.openai.OpenAiHttpServer.MAX_REQUEST_TIME_PROPERTY));
     }
 
     /** Sends bytes as they are on a raw socket and reads the answer until the server closes or 10 s pass. */

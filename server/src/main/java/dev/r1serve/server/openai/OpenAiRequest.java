@@ -25,7 +25,7 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
     /** The parameters each endpoint implements; any other field is refused rather than silently ignored. */
     private static final Set<String> COMMON = Set.of("model", "temperature", "top_p", "top_k", "min_p", "n", "seed",
             "max_tokens", "max_completion_tokens", "stop", "stream", "stream_options", "logprobs", "prefill_think",
-            "priority", "user");
+            "priority", "user", "frequency_penalty", "presence_penalty");
     private static final Set<String> CHAT_ONLY = Set.of("messages");
     private static final Set<String> COMPLETION_ONLY = Set.of("prompt");
 
@@ -35,7 +35,6 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
      * as vLLM answers for what it lacks. Same seed with or without them must mean the same output.
      */
     private static final Map<String, String> NEUTRAL_ONLY = Map.ofEntries(
-            Map.entry("frequency_penalty", "0"), Map.entry("presence_penalty", "0"),
             Map.entry("logit_bias", "{}"), Map.entry("echo", "false"), Map.entry("suffix", "\"\""),
             Map.entry("tools", "[]"), Map.entry("tool_choice", "\"none\""), Map.entry("functions", "[]"),
             Map.entry("function_call", "\"none\""), Map.entry("parallel_tool_calls", "false"),
@@ -70,6 +69,12 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
         }
         if (present(body, "min_p")) {
             s.setMinP((float) number(body, "min_p"));
+        }
+        if (present(body, "frequency_penalty")) {
+            s.setFrequencyPenalty((float) number(body, "frequency_penalty"));
+        }
+        if (present(body, "presence_penalty")) {
+            s.setPresencePenalty((float) number(body, "presence_penalty"));
         }
         if (present(body, "n")) {
             s.setN(integer(body, "n"));
