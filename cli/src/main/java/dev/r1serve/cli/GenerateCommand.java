@@ -66,6 +66,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        String unresolved = unresolvableHost(server);
+        if (unresolved != null) {
+            // Checked before connecting: grpc-java would log a WARNING with a stack trace per resolution attempt.
+            spec.commandLine().getErr().println("error: cannot connect to " + server + " (unknown host " + unresolved + ")");
+            return 1;
+        }
         try (R1Client client = R1Client.connect(server)) {
             List<ModelInfo> models = client.listModels();
             ModelInfo info = models.stream().filter(m -> model == null || m.getName().equals(model)).findFirst()
@@ -89,7 +95,7 @@ final class GenerateCommand implements Callable<Integer> {
             }
             return 0;
         } catch (StatusRuntimeException e) {
-            spec.commandLine().getErr().println("error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+            spec.commandLine().getErr().println("error: " + describe(e, server));
             return 1;
         } catch (Exception e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
@@ -97,6 +103,38 @@ final class GenerateCommand implements Callable<Integer> {
         } finally {
             out.flush();
         }
+    }
+
+    /** The host of a plain {@code HOST:PORT} target when it does not resolve; null otherwise (or for dns:/// etc.). */
+    static String unresolvableHost(String target) {
+        if (target.contains("://") || target.lastIndexOf(':') <= 0) {
+            return null;
+        }
+        String host = target.substring(0, target.lastIndexOf(':'));
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            java.net.InetAddress.getAllByName(host);
+            return null;
+        } catch (java.net.UnknownHostException e) {
+            return host;
+        }
+    }
+
+    /** A failed call in words: "cannot connect to HOST:PORT (connection refused)" rather than "io exception". */
+    static String describe(StatusRuntimeException e, String target) {
+        if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+            for (Throwable t = e.getStatus().getCause(); t != null; t = t.getCause()) {
+                if (t instanceof java.net.ConnectException) {
+                    return "cannot connect to " + target + " (connection refused)";
+                }
+                if (t instanceof java.net.UnknownHostException) {
+                    return "cannot connect to " + target + " (unknown host)";
+                }
+            }
+        }
+        return e.getStatus().getCode() + ": " + e.getStatus().getDescription();
     }
 
     private GenerateRequest request(ModelInfo info) {

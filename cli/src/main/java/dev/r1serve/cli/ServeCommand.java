@@ -29,7 +29,7 @@ final class ServeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--port", description = "gRPC port (default: ${DEFAULT-VALUE}, or the config's).")
+    @Option(names = "--port", description = "gRPC port (default: " + R1Server.DEFAULT_PORT + ", or the config's).")
     Integer port;
 
     @Option(names = "--host", description = "Address to bind (default: 0.0.0.0, or the config's).")
@@ -76,10 +76,28 @@ final class ServeCommand implements Callable<Integer> {
             description = "CA (PEM) that signs client certificates: requires them (mutual TLS).")
     String tlsClientCa;
 
+    /**
+     * Mistakes in what was asked for (a missing or invalid config file, a model file that is not GGUF, a port in
+     * use) end in one line naming the file or port and the usage exit code (see {@link R1#refused}).
+     */
     @Override
     public Integer call() throws Exception {
+        try {
+            return serve();
+        } catch (java.net.BindException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            // ServerConfig.read and ServerOptions.from name the file and the setting.
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private int serve() throws Exception {
         ServerConfig config;
         if (source.config != null) {
+            if (!java.nio.file.Files.isRegularFile(source.config)) {
+                throw new IllegalArgumentException("--config: file not found: " + source.config);
+            }
             config = ServerConfig.read(source.config);
         } else {
             String modelName = name != null ? name : defaultName(source.model);
@@ -90,7 +108,8 @@ final class ServeCommand implements Callable<Integer> {
                 config.maxSamples(), config.models(),
                 metricsPort != null ? metricsPort : config.metricsPort(),
                 apiKeys != null ? apiKeys : config.apiKeysFile(),
-                tls(config.tls()), config.rateLimit(), httpPort != null ? httpPort : config.httpPort());
+                tls(config.tls()), config.rateLimit(), httpPort != null ? httpPort : config.httpPort(),
+                config.maxMessageBytes());
         RewardServer.Mounted rewards = withRewards
                 ? RewardServer.mountable(RewardServer.Config.loopback(0)) : null;
         R1Server server = R1Server.launch(config, rewards == null ? List.of() : List.of(rewards.service()));

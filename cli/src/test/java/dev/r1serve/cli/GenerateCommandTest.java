@@ -87,4 +87,44 @@ class GenerateCommandTest {
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("INVALID_ARGUMENT: sampling.top_p"), r[2]);
     }
+
+    @Test
+    void aDeadServerIsCannotConnectConnectionRefusedInOneLine() throws Exception {
+        int free;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            free = s.getLocalPort();
+        }
+        String[] r = run("generate", "--server", "127.0.0.1:" + free, "hi");
+        assertEquals("1", r[0]);
+        assertEquals("error: cannot connect to 127.0.0.1:" + free + " (connection refused)", r[2].strip());
+    }
+
+    @Test
+    void anUnresolvableHostIsOneLineWithoutGrpcWarningTraces() {
+        List<java.util.logging.LogRecord> grpcLogs = new java.util.ArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                grpcLogs.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        java.util.logging.Logger grpc = java.util.logging.Logger.getLogger("io.grpc");
+        grpc.addHandler(capture);
+        try {
+            String[] r = run("generate", "--server", "no-such-host.invalid:50051", "hi");
+            assertEquals("1", r[0]);
+            assertEquals("error: cannot connect to no-such-host.invalid:50051 (unknown host no-such-host.invalid)",
+                    r[2].strip());
+            assertTrue(grpcLogs.stream().noneMatch(l -> l.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()),
+                    grpcLogs.stream().map(java.util.logging.LogRecord::getMessage).toList().toString());
+        } finally {
+            grpc.removeHandler(capture);
+        }
+    }
 }

@@ -41,6 +41,12 @@ class RewardsMountedInServeTest {
             assertEquals(2, results.size());
             assertTrue(results.get(0).getTotal() > results.get(1).getTotal());
             assertTrue(results.get(0).getAdvantage() > 0 && results.get(1).getAdvantage() < 0);
+            // grpc.health reports each mounted service by its full name.
+            var health = io.grpc.health.v1.HealthGrpc.newBlockingStub(client.channel());
+            for (String service : List.of("r1.v1.InferenceService", "r1.v1.RewardService")) {
+                assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING, health.check(
+                        io.grpc.health.v1.HealthCheckRequest.newBuilder().setService(service).build()).getStatus(), service);
+            }
         }
     }
 }

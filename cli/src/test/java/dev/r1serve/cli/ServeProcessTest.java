@@ -37,14 +37,22 @@ class ServeProcessTest {
     Path home;
     Process process;
     ManagedChannel channel;
+    /** What the process printed up to its "listening" line. */
+    final List<String> startup = new ArrayList<>();
 
     private int startServer(String... extra) throws Exception {
+        return startServer(List.of(), extra);
+    }
+
+    private int startServer(List<String> jvmOptions, String... extra) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of(
                 "-Dde.kherud.llama.tmpdir=" + Files.createDirectories(home.resolve("jllama")),
                 "-cp", System.getProperty("java.class.path"), R1.class.getName(),
                 "serve", "--model", "stories260k", "--host", "127.0.0.1", "--port", Integer.toString(port)));
@@ -55,6 +63,7 @@ class ServeProcessTest {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (String line; System.nanoTime() < deadline && (line = out.readLine()) != null; ) {
+            startup.add(line);
             if (line.startsWith("r1-serve listening on")) {
                 break;
             }
@@ -129,5 +138,58 @@ class ServeProcessTest {
         assertThrows(StatusRuntimeException.class, () -> stream.forEachRemaining(c -> { }));
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue());
+    }
+
+    @Test
+    void theNativeLoadersExtractionLineIsNotPrintedAtStart() throws Exception {
+        startServer();
+        assertTrue(startup.get(startup.size() - 1).startsWith("r1-serve listening on"), startup.toString());
+        assertTrue(startup.stream().noneMatch(l -> l.contains("Extracted '")), startup.toString());
+    }
+
+    /**
+     * Slowloris: connections that send their headers a byte at a time are closed once the request time limit
+     * passes (2 s here, 30 s by default), while a normal request on the same server is answered.
+     */
+    @Test
+    void slowHeaderConnectionsAreClosedAndLegitimateRequestsStillServed() throws Exception {
+        startServer(List.of("-Dsun.net.httpserver.maxReqTime=2"), "--http-port", "0");
+        String listening = startup.get(startup.size() - 1);
+        int http = Integer.parseInt(listening.replaceAll(".*OpenAI API on http port (\\d+).*", "$1"));
+        List<java.net.Socket> slow = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            java.net.Socket s = new java.net.Socket("127.0.0.1", http);
+            s.setSoTimeout(8_000);
+            // Half of them never finish their headers; the others promise a body they never finish sending.
+            s.getOutputStream().write((i % 2 == 0 ? "GET /v1/models HTTP/1.1\r\nHost: x\r\n"
+                    : "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{\"model\":").getBytes());
+            slow.add(s);
+        }
+        var models = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + http + "/v1/models")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, models.statusCode());
+        long start = System.nanoTime();
+        for (java.net.Socket s : slow) {
+            try (s) {
+                // Keep trickling header bytes; the server must close the connection (read -1 or a reset).
+                int read = 0;
+                try {
+                    while (read >= 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(8)) {
+                        s.getOutputStream().write('X');
+                        s.setSoTimeout(200);
+                        try {
+                            read = s.getInputStream().read();
+                        } catch (java.net.SocketTimeoutException e) {
+                            read = 0;
+                        }
+                    }
+                } catch (java.io.IOException closed) {
+                    read = -1;
+                }
+                assertEquals(-1, read, "connection still open after 8 s");
+            }
+        }
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(8));
     }
 }

@@ -1,6 +1,7 @@
 package dev.r1serve.server;
 
 import dev.r1serve.server.api.InferenceGrpcService;
+import dev.r1serve.server.api.OversizedMessageLog;
 import dev.r1serve.server.config.ServerConfig;
 import dev.r1serve.server.metrics.ServerMetrics;
 import dev.r1serve.server.model.HostedModel;
@@ -17,9 +18,11 @@ import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +41,11 @@ public final class R1Server implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(R1Server.class.getName());
     public static final int DEFAULT_PORT = 50051;
 
+    static {
+        // Before the metrics endpoint, which is a JDK HTTP server too and fixes the JVM-wide setting.
+        OpenAiHttpServer.limitRequestTime();
+    }
+
     private final Server server;
     private final ModelRegistry models;
     private final HealthStatusManager health = new HealthStatusManager();
@@ -52,6 +60,8 @@ public final class R1Server implements AutoCloseable {
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("r1-health").daemon().factory());
     private volatile boolean draining;
+    /** Our own services (r1.v1.InferenceService, and r1.v1.RewardService when mounted), reported by health. */
+    private final List<String> serviceNames;
     /**
      * Runs the service's callbacks. Bounded, unlike grpc-java's default cached pool, which would start a
      * thread per call when a thousand calls are cancelled at once; the callbacks never block.
@@ -61,6 +71,9 @@ public final class R1Server implements AutoCloseable {
             Thread.ofPlatform().name("r1-grpc-", 0).daemon().factory());
     /** How often engine liveness is copied into grpc.health. */
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+
+    /** The gRPC port asked for (0 = a free one), or -1 when the builder's transport is not known to us. */
+    private final int grpcPort;
 
     /** Serves {@code models} on {@code builder}'s transport (Netty on a port, or in-process in tests). */
     public R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples) {
@@ -72,11 +85,12 @@ public final class R1Server implements AutoCloseable {
      * if any, binds all interfaces.
      */
     public R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples, ServerOptions options) {
-        this(builder, models, maxSamples, options, "0.0.0.0");
+        this(builder, models, maxSamples, options, "0.0.0.0", -1);
     }
 
     private R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples, ServerOptions options,
-            String metricsHost) {
+            String metricsHost, int grpcPort) {
+        this.grpcPort = grpcPort;
         this.models = models;
         this.options = options;
         this.metricsHost = metricsHost;
@@ -99,13 +113,20 @@ public final class R1Server implements AutoCloseable {
             builder.intercept(new ApiKeyInterceptor(options.apiKeys()));
         }
         builder.intercept(metrics.callInterceptor());
+        builder.addStreamTracerFactory(metrics.callInterceptor().transportStatusTracer());
+        builder.maxInboundMessageSize(options.maxMessageBytesOrDefault());
+        OversizedMessageLog.install();
         this.inference = new InferenceGrpcService(models, validator, metrics.generation());
         this.server = builder
                 .executor(callbacks)
                 .addService(inference.lenientDefinition())
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
+                // v1alpha too: older grpcurl, Postman and Evans speak only that one.
+                .addService(ProtoReflectionService.newInstance())
                 .build();
+        this.serviceNames = server.getServices().stream().map(d -> d.getServiceDescriptor().getName())
+                .filter(n -> !n.startsWith("grpc.")).toList();
     }
 
     /** Netty on {@code host:port}; port 0 picks a free port (see {@link #port()}). */
@@ -117,7 +138,7 @@ public final class R1Server implements AutoCloseable {
     public static R1Server onPort(String host, int port, ModelRegistry models, int maxSamples,
             ServerOptions options) {
         return new R1Server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)), models, maxSamples,
-                options, host);
+                options, host, port);
     }
 
     /** Loads the configured models and starts serving them; closes the models if the start fails. */
@@ -136,23 +157,31 @@ public final class R1Server implements AutoCloseable {
                     new InetSocketAddress(config.hostOrDefault(), config.portOrDefault()));
             extraServices.forEach(builder::addService);
             return new R1Server(builder, models, config.maxSamplesOrDefault(), ServerOptions.from(config),
-                    config.hostOrDefault()).start();
+                    config.hostOrDefault(), config.portOrDefault()).start();
         } catch (IOException | RuntimeException e) {
             models.close();
             throw e;
         }
     }
 
+    /**
+     * Binds the metrics, HTTP and gRPC ports and starts serving. A port already in use is a
+     * {@link BindException} whose message names the port and the setting, e.g. "port 50051 (gRPC, --port) is
+     * already in use".
+     */
     public R1Server start() throws IOException {
         if (options.metricsPort() != null) {
-            metricsServer = metrics.serve(metricsHost, options.metricsPort());
+            metricsServer = bound(options.metricsPort(), "metrics, --metrics-port",
+                    () -> metrics.serve(metricsHost, options.metricsPort()));
         }
         try {
             if (options.httpPort() != null) {
-                httpFront = new OpenAiHttpServer(metricsHost, options.httpPort(), models, validator,
-                        metrics.generation(), options.apiKeys(), () -> draining).withRateLimits(rateLimits).start();
+                httpFront = bound(options.httpPort(), "OpenAI HTTP API, --http-port",
+                        () -> new OpenAiHttpServer(metricsHost, options.httpPort(), models, validator,
+                                metrics.generation(), options.apiKeys(), () -> draining)).withRateLimits(rateLimits)
+                        .withCallMetrics(metrics.callInterceptor()).start();
             }
-            server.start();
+            bound(grpcPort, "gRPC, --port", server::start);
         } catch (IOException | RuntimeException e) {
             closeMetricsServer();
             closeHttpFront();
@@ -175,6 +204,27 @@ public final class R1Server implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    private interface Binding<T> {
+        T bind() throws IOException;
+    }
+
+    /** Runs {@code binding}; a port in use becomes a BindException naming the port and what it is for. */
+    private static <T> T bound(int port, String what, Binding<T> binding) throws IOException {
+        try {
+            return binding.bind();
+        } catch (IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException) {
+                    BindException clear = new BindException("port " + (port >= 0 ? port + " " : "") + "(" + what
+                            + ") is already in use");
+                    clear.initCause(e);
+                    throw clear;
+                }
+            }
+            throw e;
+        }
     }
 
     public ModelRegistry models() {
@@ -210,7 +260,12 @@ public final class R1Server implements AutoCloseable {
             all &= ok;
             health.setStatus(m.name(), ok ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         }
-        health.setStatus("", all ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        ServingStatus overall = all ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus("", overall);
+        // gRPC health convention: each service by its fully qualified name, as load balancers probe it.
+        for (String service : serviceNames) {
+            health.setStatus(service, overall);
+        }
     }
 
     /**
@@ -223,6 +278,9 @@ public final class R1Server implements AutoCloseable {
         health.setStatus("", ServingStatus.NOT_SERVING);
         for (HostedModel m : models.all()) {
             health.setStatus(m.name(), ServingStatus.NOT_SERVING);
+        }
+        for (String service : serviceNames) {
+            health.setStatus(service, ServingStatus.NOT_SERVING);
         }
         inference.stopAdmitting();
         long deadline = System.nanoTime() + timeout.toNanos();

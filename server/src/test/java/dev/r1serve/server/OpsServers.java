@@ -67,6 +67,11 @@ public final class OpsServers {
         }
 
         @Override
+        public boolean supportsPenalties() {
+            return engine.supportsPenalties();
+        }
+
+        @Override
         public SequenceHandle submit(SequenceSpec spec, SequenceListener listener) {
             return engine.submit(spec, listener);
         }

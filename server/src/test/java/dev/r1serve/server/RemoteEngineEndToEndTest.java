@@ -128,6 +128,17 @@ class RemoteEngineEndToEndTest {
         assertFalse(direct.get(0).getText().equals(direct.get(1).getText()));
     }
 
+    /** Penalties reach an OpenAI-compatible backend as such: the same samples as asking the backend directly. */
+    @Test
+    void penaltiesPassThroughToTheBackend() {
+        SamplingParams.Builder s = SamplingParams.newBuilder().setSeed(8).setTemperature(1f).setMaxTokens(40)
+                .setFrequencyPenalty(1.5f).setPresencePenalty(-0.5f);
+        String direct = TestServer.stub().generate(request(TestServer.STORIES, s)).getSamples(0).getText();
+        assertEquals(direct, remote().generate(request("remote-stories", s)).getSamples(0).getText());
+        assertFalse(direct.equals(TestServer.stub().generate(request(TestServer.STORIES,
+                s.clone().clearFrequencyPenalty().clearPresencePenalty())).getSamples(0).getText()));
+    }
+
     @Test
     void stopStringsAndListModels() {
         SamplingParams.Builder s = SamplingParams.newBuilder().setSeed(5).setTemperature(0f).setMaxTokens(40);

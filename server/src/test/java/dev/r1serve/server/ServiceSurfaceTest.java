@@ -43,9 +43,9 @@ class ServiceSurfaceTest {
     }
 
     @Test
-    void healthIsServingOverallAndPerModel() {
+    void healthIsServingOverallPerModelAndPerServiceName() {
         var health = HealthGrpc.newBlockingStub(TestServer.channel());
-        for (String service : List.of("", TestServer.STORIES)) {
+        for (String service : List.of("", TestServer.STORIES, "r1.v1.InferenceService")) {
             assertEquals(HealthCheckResponse.ServingStatus.SERVING,
                     health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus());
         }
@@ -73,5 +73,37 @@ class ServiceSurfaceTest {
                 .map(s -> s.getName()).toList();
         requests.onCompleted();
         assertTrue(services.containsAll(List.of("r1.v1.InferenceService", "grpc.health.v1.Health")), services.toString());
+    }
+
+    /** Older grpcurl, Postman and Evans speak only v1alpha; it must not answer UNIMPLEMENTED. */
+    @Test
+    void reflectionAlsoAnswersTheV1alphaProtocol() throws Exception {
+        CompletableFuture<io.grpc.reflection.v1alpha.ServerReflectionResponse> answer = new CompletableFuture<>();
+        var requests = io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(TestServer.channel())
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse r) {
+                        answer.complete(r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {}
+                });
+        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("r1.v1.InferenceService").build());
+        var files = answer.get(10, TimeUnit.SECONDS).getFileDescriptorResponse().getFileDescriptorProtoList();
+        requests.onCompleted();
+        assertTrue(files.stream().map(b -> {
+            try {
+                return com.google.protobuf.DescriptorProtos.FileDescriptorProto.parseFrom(b).getName();
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        }).anyMatch(n -> n.endsWith("inference.proto")), files.toString());
     }
 }

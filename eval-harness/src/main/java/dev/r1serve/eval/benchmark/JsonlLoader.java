@@ -31,7 +31,9 @@ public final class JsonlLoader {
     }
 
     private static Question toQuestion(String file, int lineNo, JsonNode node, FieldMap f) {
-        String id = f.id() == null ? Integer.toString(lineNo) : scalar(file, lineNo, node, f.id());
+        // Without an id field given, a line's own "id" is its id (as most JSONL benchmarks name it); else its number.
+        String id = f.id() != null ? scalar(file, lineNo, node, f.id())
+                : node.hasNonNull("id") ? scalar(file, lineNo, node, "id") : Integer.toString(lineNo);
         String problem = scalar(file, lineNo, node, f.problem());
         List<String> choices = new ArrayList<>();
         if (f.choices() != null) {

@@ -66,7 +66,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--answer-field", defaultValue = "answer", description = "custom: gold answer field (default: ${DEFAULT-VALUE}).")
     String answerField;
 
-    @Option(names = "--id-field", description = "custom: id field (default: the line number).")
+    @Option(names = "--id-field", description = "custom: id field (default: each line's \"id\" when it has one, else the line number).")
     String idField;
 
     @Option(names = "--choices-field", description = "custom: options array field (choice grader).")

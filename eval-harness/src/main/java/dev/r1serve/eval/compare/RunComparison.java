@@ -29,6 +29,10 @@ public record RunComparison(RunManifest a, RunManifest b, PairedComparison pass1
         if (!ma.benchmark().equals(mb.benchmark())) warnings.add("different benchmarks: " + ma.benchmark() + " vs " + mb.benchmark());
         if (!ma.dataSha256().equals(mb.dataSha256())) warnings.add("different data files (SHA-256 differs): question ids may not match");
         if (!ma.graderVersion().equals(mb.graderVersion())) warnings.add("different grader versions; consider 'r1 eval regrade' on both");
+        List<String> settings = differingSettings(ma, mb);
+        if (!settings.isEmpty()) {
+            warnings.add("different settings (" + String.join("; ", settings) + "): the difference may come from them, not only the models");
+        }
         List<Double> xa = new ArrayList<>(), xb = new ArrayList<>();
         int onlyA = 0;
         for (var e : ra.entrySet()) {
@@ -45,6 +49,34 @@ public record RunComparison(RunManifest a, RunManifest b, PairedComparison pass1
         PairedComparison p = PairedComparison.of(xa.stream().mapToDouble(Double::doubleValue).toArray(),
                 xb.stream().mapToDouble(Double::doubleValue).toArray());
         return new RunComparison(ma, mb, p, onlyA, onlyB, warnings);
+    }
+
+    /**
+     * The generation settings that differ between the runs, each as "name A vs B": prompt and chat templates,
+     * sampling and the token budget. The model, seed, k and server may differ without a warning: comparing models
+     * is the point, and pass@1 does not depend on the others.
+     */
+    static List<String> differingSettings(RunManifest a, RunManifest b) {
+        List<String> out = new ArrayList<>();
+        differ(out, "prompt template", a.promptTemplate(), b.promptTemplate());
+        differ(out, "chat template", a.modelTemplate(), b.modelTemplate());
+        differ(out, "chat", a.chat(), b.chat());
+        differ(out, "<think> pre-fill", a.prefillThink(), b.prefillThink());
+        // Sampling settings travel as floats: compare and print them at that precision.
+        differ(out, "temperature", (float) a.temperature(), (float) b.temperature());
+        differ(out, "top-p", (float) a.topP(), (float) b.topP());
+        differ(out, "max tokens", a.maxTokens(), b.maxTokens());
+        return out;
+    }
+
+    private static void differ(List<String> out, String name, Object a, Object b) {
+        if (!java.util.Objects.equals(a, b)) {
+            out.add(name + " " + show(a) + " vs " + show(b));
+        }
+    }
+
+    private static String show(Object v) {
+        return v instanceof String s ? "\"" + s.replace("\n", "\\n") + "\"" : String.valueOf(v);
     }
 
     private static double mean(List<SampleRecord> rs) {

@@ -38,7 +38,7 @@ final class HtmlReport {
                 .append(".ok{color:#1a7f37}.bad{color:#c62828}summary{cursor:pointer}</style></head><body>");
         b.append("<h1>").append(esc(m.benchmark())).append(" · ").append(esc(m.model())).append("</h1>");
         b.append("<p>").append(s.questions()).append(" questions × k = ").append(s.k()).append(", temperature ")
-                .append(fmt(m.temperature())).append(", top-p ").append(fmt(m.topP())).append(", max ")
+                .append(setting(m.temperature())).append(", top-p ").append(setting(m.topP())).append(", max ")
                 .append(m.maxTokens()).append(" tokens, seed ").append(m.seed()).append(". Data SHA-256 <code>")
                 .append(esc(m.dataSha256())).append("</code>; grader ").append(esc(m.graderVersion())).append(".</p>");
         b.append("<table><tr><th>metric</th><th>%</th><th>stderr</th><th>bootstrap 95% CI</th></tr>");
@@ -69,14 +69,22 @@ final class HtmlReport {
     }
 
     private static final int W = 340, H = 220, L = 40, B = 30, T = 24;
+    /** Group labels under bars: at most this many characters, slanted by this many degrees, in this font size. */
+    static final int LABEL_CHARS = 7, LABEL_ANGLE = 45, LABEL_FONT = 9;
 
     private static String frame(String title) {
+        return frame(title, "100", "%");
+    }
+
+    /** Axes with the y axis labelled 0 at the bottom and {@code top} at the top, in {@code unit}. */
+    private static String frame(String title, String top, String unit) {
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + W + "\" height=\"" + H + "\" role=\"img\"><title>"
                 + esc(title) + "</title><text x=\"" + W / 2 + "\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">" + esc(title)
                 + "</text><line x1=\"" + L + "\" y1=\"" + (H - B) + "\" x2=\"" + (W - 10) + "\" y2=\"" + (H - B)
                 + "\" stroke=\"#444\"/><line x1=\"" + L + "\" y1=\"" + T + "\" x2=\"" + L + "\" y2=\"" + (H - B) + "\" stroke=\"#444\"/>"
-                + "<text x=\"" + (L - 4) + "\" y=\"" + (T + 4) + "\" text-anchor=\"end\" font-size=\"10\">100</text>"
-                + "<text x=\"" + (L - 4) + "\" y=\"" + (H - B) + "\" text-anchor=\"end\" font-size=\"10\">0</text>";
+                + "<text x=\"" + (L - 4) + "\" y=\"" + (T + 4) + "\" text-anchor=\"end\" font-size=\"10\">" + esc(top) + "</text>"
+                + "<text x=\"" + (L - 4) + "\" y=\"" + (H - B) + "\" text-anchor=\"end\" font-size=\"10\">0</text>"
+                + "<text class=\"y-unit\" x=\"" + (L - 4) + "\" y=\"" + (T - 6) + "\" text-anchor=\"end\" font-size=\"10\">" + esc(unit) + "</text>";
     }
 
     private static double y(double v) {
@@ -111,16 +119,20 @@ final class HtmlReport {
             b.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(fmt(y(g.getValue().mean()))).append("\" width=\"")
                     .append(fmt(Math.max(1, slot * 0.8))).append("\" height=\"").append(fmt(h)).append("\" fill=\"#2e7d32\"><title>")
                     .append(esc(g.getKey())).append(": ").append(Reports.pct(g.getValue().mean())).append("%</title></rect>");
-            String label = g.getKey().length() > 8 ? g.getKey().substring(0, 7) + "…" : g.getKey();
-            b.append("<text x=\"").append(fmt(x + slot * 0.4)).append("\" y=\"").append(H - B + 12)
-                    .append("\" text-anchor=\"middle\" font-size=\"9\">").append(esc(label)).append("</text>");
+            // Slanted so that neighbours never overlap: the gap across two slanted labels is slot·sin(angle),
+            // which stays above the font size down to 20 px slots (14 groups); the full name is in the tooltip.
+            String label = g.getKey().length() > LABEL_CHARS ? g.getKey().substring(0, LABEL_CHARS - 1) + "…" : g.getKey();
+            double lx = x + slot * 0.4, ly = H - B + 4;
+            b.append("<text class=\"x-label\" x=\"").append(fmt(lx)).append("\" y=\"").append(fmt(ly))
+                    .append("\" text-anchor=\"end\" font-size=\"").append(LABEL_FONT).append("\" transform=\"rotate(-")
+                    .append(LABEL_ANGLE).append(' ').append(fmt(lx)).append(' ').append(fmt(ly)).append(")\">")
+                    .append(esc(label)).append("</text>");
             i++;
         }
         return b.append("</svg>").toString();
     }
 
     static String lengthHistogram(List<SampleRecord> records) {
-        StringBuilder b = new StringBuilder(frame("completion tokens: correct vs wrong"));
         int max = records.stream().mapToInt(SampleRecord::completionTokens).max().orElse(1);
         int bins = 12;
         int[] ok = new int[bins], bad = new int[bins];
@@ -131,14 +143,20 @@ final class HtmlReport {
         }
         int top = 1;
         for (int i = 0; i < bins; i++) top = Math.max(top, Math.max(ok[i], bad[i]));
+        // The y axis counts samples per bin (its top is the fullest bin); the x axis is completion tokens.
+        StringBuilder b = new StringBuilder(frame("completion tokens: correct vs wrong", Integer.toString(top), "samples"));
         double slot = (double) (W - L - 20) / bins;
         for (int i = 0; i < bins; i++) {
             double x = L + 10 + i * slot;
             bar(b, x, slot * 0.4, (double) ok[i] / top, "#2e7d32", ok[i] + " correct");
             bar(b, x + slot * 0.4, slot * 0.4, (double) bad[i] / top, "#c62828", bad[i] + " wrong");
         }
-        b.append("<text x=\"").append(W - 10).append("\" y=\"").append(H - 6).append("\" text-anchor=\"end\" font-size=\"10\">0 … ")
-                .append(max).append(" tokens · green correct, red wrong</text></svg>");
+        b.append("<text class=\"x-axis\" x=\"").append(L + 10).append("\" y=\"").append(H - B + 12)
+                .append("\" text-anchor=\"start\" font-size=\"10\">0</text>")
+                .append("<text class=\"x-axis\" x=\"").append(W - 10).append("\" y=\"").append(H - B + 12)
+                .append("\" text-anchor=\"end\" font-size=\"10\">").append(max).append("</text>")
+                .append("<text class=\"x-unit\" x=\"").append(W / 2).append("\" y=\"").append(H - 6)
+                .append("\" text-anchor=\"middle\" font-size=\"10\">completion tokens · green correct, red wrong</text></svg>");
         return b.toString();
     }
 
@@ -162,19 +180,32 @@ final class HtmlReport {
             Question q = qs.get(qr.id());
             b.append("<details><summary><b>").append(esc(qr.id())).append("</b> — ").append(qr.correct()).append('/')
                     .append(qr.n()).append(" correct, vote <span class=\"").append(qr.consensus().correct() ? "ok" : "bad").append("\">")
-                    .append(esc(String.valueOf(qr.consensus().answer()))).append("</span></summary>");
+                    .append(esc(orNone(qr.consensus().answer()))).append("</span></summary>");
             if (q != null) {
                 b.append("<pre>").append(esc(clip(q.problem()))).append("</pre><p>gold: <code>").append(esc(q.gold())).append("</code></p>");
             }
             for (SampleRecord r : byQ.getOrDefault(qr.id(), List.of())) {
                 b.append("<details><summary>sample ").append(r.sample()).append(" · <span class=\"").append(r.correct() ? "ok\">correct" : "bad\">wrong")
-                        .append("</span> · extracted <code>").append(esc(String.valueOf(r.extracted()))).append("</code> · ")
+                        .append("</span> · extracted <code>").append(esc(orNone(r.extracted()))).append("</code> · ")
                         .append(r.completionTokens()).append(" tokens · ").append(esc(r.finishReason())).append("</summary><pre>")
                         .append(esc(clip(r.text()))).append("</pre></details>");
             }
             b.append("</details>");
         }
         return b.toString();
+    }
+
+    /** A missing vote or extraction in words, not Java's "null". */
+    private static String orNone(String s) {
+        return s == null ? "(no answer)" : s;
+    }
+
+    /**
+     * A sampling setting as given: they travel as 32-bit floats, so 0.95 is stored as 0.949999988 in run.json and
+     * must print as 0.95 (a fixed one-decimal format printed it as 0.9).
+     */
+    static String setting(double v) {
+        return Float.toString((float) v);
     }
 
     private static String clip(String s) {

@@ -27,11 +27,13 @@ import java.util.List;
  * apiKeysFile: keys.txt # name:sha256hex per line; without it the server is open
  * tls: {cert: server.pem, key: server.key, clientCa: clients-ca.pem}  # clientCa turns on mutual TLS
  * rateLimit: {requestsPerSecond: 10, sequencesPerSecond: 64}         # per API key (or peer when open)
+ * maxMessageBytes: 4194304  # largest inbound gRPC message (default 4 MiB); raise it for huge prompts
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models,
-        Integer metricsPort, String apiKeysFile, Tls tls, RateLimitSettings rateLimit, Integer httpPort) {
+        Integer metricsPort, String apiKeysFile, Tls tls, RateLimitSettings rateLimit, Integer httpPort,
+        Integer maxMessageBytes) {
 
     /** TLS files (PEM); {@code clientCa} requires client certificates signed by it (mutual TLS). */
     public record Tls(String cert, String key, String clientCa) {}
@@ -45,13 +47,19 @@ public record ServerConfig(String host, Integer port, Integer maxSamples, List<M
 
     /** A configuration without the production settings (metrics, API keys, TLS, rate limits). */
     public ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models) {
-        this(host, port, maxSamples, models, null, null, null, null, null);
+        this(host, port, maxSamples, models, null, null, null, null, null, null);
+    }
+
+    /** A configuration with the default inbound message limit. */
+    public ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models,
+            Integer metricsPort, String apiKeysFile, Tls tls, RateLimitSettings rateLimit, Integer httpPort) {
+        this(host, port, maxSamples, models, metricsPort, apiKeysFile, tls, rateLimit, httpPort, null);
     }
 
     /** A configuration without the OpenAI-compatible HTTP front. */
     public ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models,
             Integer metricsPort, String apiKeysFile, Tls tls, RateLimitSettings rateLimit) {
-        this(host, port, maxSamples, models, metricsPort, apiKeysFile, tls, rateLimit, null);
+        this(host, port, maxSamples, models, metricsPort, apiKeysFile, tls, rateLimit, null, null);
     }
 
     public String hostOrDefault() {

@@ -26,6 +26,11 @@ public interface Engine extends AutoCloseable {
         return tokenize(prompt).length;
     }
 
+    /** Whether the engine applies frequency and presence penalties ({@link SequenceSpec#frequencyPenalty()}). */
+    default boolean supportsPenalties() {
+        return false;
+    }
+
     /** Whether the engine can return per-token log-probabilities. */
     default boolean supportsLogprobs() {
         return false;

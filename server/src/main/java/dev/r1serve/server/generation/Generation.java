@@ -69,8 +69,8 @@ public final class Generation {
         for (int i = 0; i < request.n(); i++) {
             long seed = request.sampleSeed(i);
             SequenceSpec spec = new SequenceSpec(request.prompt(), request.temperature(), request.topP(),
-                    request.topK(), request.minP(), seed, request.maxTokens(), request.stop(),
-                    request.returnTokenIds(), request.chat());
+                    request.topK(), request.minP(), request.frequencyPenalty(), request.presencePenalty(), seed,
+                    request.maxTokens(), request.stop(), request.returnTokenIds(), request.chat());
             jobs.add(new Scheduler.Job(spec, g.new SampleAssembler(i, seed)));
         }
         List<SequenceHandle> submitted = request.model().scheduler().submit(jobs, request.priority(), client, deadline,

@@ -48,6 +48,9 @@ public final class ModelLoader {
             throw new IllegalArgumentException("model '" + c.name() + "': file not found: " + gguf
                     + " (give a GGUF file or a built-in model name: " + BuiltinModels.STORIES_260K + ")");
         }
+        if (!builtin) {
+            requireGguf(c.name(), gguf);
+        }
         int defaultContext = builtin ? BuiltinModels.STORIES_CONTEXT : LlamaCppOptions.DEFAULT_CONTEXT_LENGTH;
         LlamaCppOptions options = new LlamaCppOptions(gguf,
                 c.contextLength() != null ? c.contextLength() : defaultContext,
@@ -61,6 +64,21 @@ public final class ModelLoader {
         Engine engine = new LlamaCppEngine(c.name(), options);
         return new HostedModel(c.name(), engine, template, builtin ? "builtin:" + c.path() : gguf.toString(),
                 defaultMaxTokens, new Scheduler(engine, scheduling));
+    }
+
+    /** llama.cpp answers a file of another format with a native error and a trace; say what it is instead. */
+    private static void requireGguf(String name, Path file) {
+        byte[] magic = new byte[4];
+        int n;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(magic, 0, 4);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("model '" + name + "': cannot read " + file + ": " + e.getMessage());
+        }
+        if (n < 4 || !new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("GGUF")) {
+            throw new IllegalArgumentException("model '" + name + "': not a GGUF file: " + file
+                    + " (llama.cpp needs GGUF; convert safetensors with llama.cpp's convert_hf_to_gguf.py)");
+        }
     }
 
     static int defaultMaxTokens(ModelConfig c) {

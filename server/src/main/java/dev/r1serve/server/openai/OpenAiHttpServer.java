@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.r1serve.proto.v1.FinishReason;
 import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.server.generation.Generation;
+import dev.r1serve.server.metrics.CallMetricsInterceptor;
 import dev.r1serve.server.metrics.GenerationMetrics;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelRegistry;
@@ -51,6 +52,30 @@ public final class OpenAiHttpServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Request bodies beyond this are refused; prompts are bounded by the validator well below it. */
     private static final int MAX_BODY_BYTES = 8 << 20;
+    private static final String MODELS_PREFIX = "/v1/models/";
+    /** Routes counted by name in r1_requests_total; anything else counts as "other" (bounded label values). */
+    private static final java.util.Set<String> ROUTES = java.util.Set.of("/v1/models", "/v1/completions",
+            "/v1/chat/completions", "/tokenize");
+
+    /**
+     * The JDK server's limit (seconds) on receiving a request's headers and body, after which it closes the
+     * connection: slow clients (slowloris) cannot hold connections open forever. A JVM-wide property, read once
+     * when the first JDK HTTP server of the process starts (the metrics endpoint's included), so it is set by
+     * {@link #limitRequestTime()} before that; {@code -Dsun.net.httpserver.maxReqTime=N} overrides it.
+     */
+    public static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    public static final int DEFAULT_MAX_REQUEST_SECONDS = 30;
+
+    static {
+        limitRequestTime();
+    }
+
+    /** Sets {@link #MAX_REQUEST_TIME_PROPERTY} to the default unless the user set it; call before any HTTP server starts. */
+    public static synchronized void limitRequestTime() {
+        if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_REQUEST_TIME_PROPERTY, Integer.toString(DEFAULT_MAX_REQUEST_SECONDS));
+        }
+    }
 
     private final HttpServer http;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -60,6 +85,7 @@ public final class OpenAiHttpServer implements AutoCloseable {
     private final ApiKeys apiKeys;
     private final BooleanSupplier draining;
     private RateLimits rateLimits;
+    private CallMetricsInterceptor callMetrics;
 
     /**
      * Binds {@code host:port} (0 = a free port); call {@link #start()} to serve.
@@ -77,6 +103,12 @@ public final class OpenAiHttpServer implements AutoCloseable {
         this.http = HttpServer.create(new InetSocketAddress(host, port), 0);
         http.setExecutor(executor);
         http.createContext("/", this::handle);
+    }
+
+    /** Counts this front's requests in {@code r1_requests_total} beside the gRPC calls; null for none. */
+    public OpenAiHttpServer withCallMetrics(CallMetricsInterceptor calls) {
+        this.callMetrics = calls;
+        return this;
     }
 
     /** Applies per-client limits (shared with the gRPC service) to generations; null for none. */
@@ -102,6 +134,7 @@ public final class OpenAiHttpServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) {
+        boolean gone = false;
         try (ex) {
             try {
                 route(ex);
@@ -113,7 +146,24 @@ public final class OpenAiHttpServer implements AutoCloseable {
                         "internal error: " + e.getClass().getSimpleName(), 0));
             }
         } catch (IOException e) {
+            gone = true;
             LOG.fine(() -> "OpenAI front: client went away: " + e);
+        } finally {
+            count(ex, gone);
+        }
+    }
+
+    /** One count per request in {@code r1_requests_total{front="http"}}, by route and answer. */
+    private void count(HttpExchange ex, boolean gone) {
+        String path = ex.getRequestURI().getPath();
+        if (callMetrics == null || path.equals("/health") || path.equals("/ping")) {
+            return;
+        }
+        String route = ROUTES.contains(path) ? path : path.startsWith(MODELS_PREFIX) ? "/v1/models/{id}" : "other";
+        if (gone || ex.getResponseCode() < 0) {
+            callMetrics.countHttpCancelled(route);
+        } else {
+            callMetrics.countHttp(route, ex.getResponseCode());
         }
     }
 
@@ -143,7 +193,14 @@ public final class OpenAiHttpServer implements AutoCloseable {
                 requireMethod(method, "POST");
                 sendJson(ex, 200, tokenize(readJson(ex)));
             }
-            default -> throw new OpenAiException(404, "not_found_error", null, null, "no route " + path, 0);
+            default -> {
+                if (path.startsWith(MODELS_PREFIX) && path.length() > MODELS_PREFIX.length()) {
+                    requireMethod(method, "GET");
+                    sendJson(ex, 200, retrieveModel(path.substring(MODELS_PREFIX.length())));
+                    return;
+                }
+                throw new OpenAiException(404, "not_found_error", null, null, "no route " + path, 0);
+            }
         }
     }
 
@@ -169,11 +226,21 @@ public final class OpenAiHttpServer implements AutoCloseable {
         ObjectNode out = JSON.createObjectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
         for (HostedModel m : models.all()) {
-            data.addObject().put("id", m.name()).put("object", "model").put("created", 0)
-                    .put("owned_by", "r1-serve").put("root", m.source())
-                    .put("max_model_len", m.engine().contextLength());
+            data.add(modelObject(m));
         }
         return out;
+    }
+
+    /** {@code GET /v1/models/{id}} (the SDKs' {@code models.retrieve}); the id is URL-decoded by the JDK. */
+    private ObjectNode retrieveModel(String id) {
+        return models.all().stream().filter(m -> m.name().equals(id)).findFirst().map(OpenAiHttpServer::modelObject)
+                .orElseThrow(() -> new OpenAiException(404, "invalid_request_error", "model", "model_not_found",
+                        "model: no model named '" + id + "'", 0));
+    }
+
+    private static ObjectNode modelObject(HostedModel m) {
+        return JSON.createObjectNode().put("id", m.name()).put("object", "model").put("created", 0)
+                .put("owned_by", "r1-serve").put("root", m.source()).put("max_model_len", m.engine().contextLength());
     }
 
     /** vLLM's {@code /tokenize}: {"model", "prompt"} to {"tokens", "count", "max_model_len"}. */
@@ -277,19 +344,70 @@ public final class OpenAiHttpServer implements AutoCloseable {
                 .replace("chat.messages", "messages").replace("chat", "messages");
     }
 
-    private static JsonNode readJson(HttpExchange ex) throws IOException {
+    private static JsonNode readJson(HttpExchange ex) {
         try (InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
                 throw new OpenAiException(413, "invalid_request_error", null, null,
                         "request body over " + MAX_BODY_BYTES + " bytes", 0);
             }
+            JsonNode json;
             try {
-                return JSON.readTree(body);
+                json = JSON.readTree(body);
             } catch (com.fasterxml.jackson.core.JacksonException e) {
                 throw OpenAiException.badRequest(null, "the request body is not valid JSON: " + e.getOriginalMessage());
             }
+            String broken = loneSurrogate(json, "");
+            if (broken != null) {
+                // JSON's \\uD800 escapes can encode half a character, which no tokenizer can take.
+                throw OpenAiException.badRequest(broken.isEmpty() ? null : broken,
+                        (broken.isEmpty() ? "the request body" : broken) + ": contains a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
+            }
+            return json;
+        } catch (IOException e) {
+            // A malformed chunked body or a connection that ended before its Content-Length.
+            throw OpenAiException.badRequest(null, "the request body could not be read: " + e.getMessage());
         }
+    }
+
+    /** The path of the first field name or string holding an unpaired surrogate, or null. */
+    static String loneSurrogate(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return hasLoneSurrogate(node.asText()) ? path : null;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = loneSurrogate(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var f = it.next();
+                String child = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
+                if (hasLoneSurrogate(f.getKey())) {
+                    return path;
+                }
+                String found = loneSurrogate(f.getValue(), child);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {

@@ -8,6 +8,9 @@ import dev.r1serve.proto.v1.ChatMessages;
 import dev.r1serve.proto.v1.GenerateOptions;
 import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.SamplingParams;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * An OpenAI {@code /v1/completions} or {@code /v1/chat/completions} body translated into our protocol's
@@ -19,11 +22,34 @@ import dev.r1serve.proto.v1.SamplingParams;
  */
 record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolean includeUsage) {
 
-    /** Parses a request body; unknown fields are ignored as OpenAI's SDKs send many optional ones. */
+    /** The parameters each endpoint implements; any other field is refused rather than silently ignored. */
+    private static final Set<String> COMMON = Set.of("model", "temperature", "top_p", "top_k", "min_p", "n", "seed",
+            "max_tokens", "max_completion_tokens", "stop", "stream", "stream_options", "logprobs", "prefill_think",
+            "priority", "user", "frequency_penalty", "presence_penalty");
+    private static final Set<String> CHAT_ONLY = Set.of("messages");
+    private static final Set<String> COMPLETION_ONLY = Set.of("prompt");
+
+    /**
+     * OpenAI parameters the engines do not implement, accepted only with the value that changes nothing
+     * (clients and SDK wrappers often send the default explicitly); any other value is a 400 naming them,
+     * as vLLM answers for what it lacks. Same seed with or without them must mean the same output.
+     */
+    private static final Map<String, String> NEUTRAL_ONLY = Map.ofEntries(
+            Map.entry("logit_bias", "{}"), Map.entry("echo", "false"), Map.entry("suffix", "\"\""),
+            Map.entry("tools", "[]"), Map.entry("tool_choice", "\"none\""), Map.entry("functions", "[]"),
+            Map.entry("function_call", "\"none\""), Map.entry("parallel_tool_calls", "false"),
+            Map.entry("response_format", "{\"type\":\"text\"}"), Map.entry("top_logprobs", "0"),
+            Map.entry("best_of", "1"), Map.entry("store", "false"));
+
+    /**
+     * Parses a request body. Every field must be one this endpoint implements, or an unimplemented one with its
+     * neutral value (see {@link #NEUTRAL_ONLY}): a parameter that would be ignored is refused with 400.
+     */
     static OpenAiRequest parse(JsonNode body, boolean chat) {
         if (body == null || !body.isObject()) {
             throw badRequest(null, "the request body must be a JSON object");
         }
+        checkFields(body, chat);
         GenerateRequest.Builder r = GenerateRequest.newBuilder().setModel(text(body, "model", true));
         if (chat) {
             r.setChat(messages(body.get("messages")));
@@ -43,6 +69,12 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
         }
         if (present(body, "min_p")) {
             s.setMinP((float) number(body, "min_p"));
+        }
+        if (present(body, "frequency_penalty")) {
+            s.setFrequencyPenalty((float) number(body, "frequency_penalty"));
+        }
+        if (present(body, "presence_penalty")) {
+            s.setPresencePenalty((float) number(body, "presence_penalty"));
         }
         if (present(body, "n")) {
             s.setN(integer(body, "n"));
@@ -93,6 +125,40 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
         JsonNode streamOptions = body.get("stream_options");
         boolean usage = streamOptions != null && streamOptions.path("include_usage").asBoolean(false);
         return new OpenAiRequest(r.build(), chat, stream, usage);
+    }
+
+    private static void checkFields(JsonNode body, boolean chat) {
+        String endpoint = chat ? "/v1/chat/completions" : "/v1/completions";
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String name = f.getKey();
+            if (COMMON.contains(name) || (chat ? CHAT_ONLY : COMPLETION_ONLY).contains(name)) {
+                continue;
+            }
+            String neutral = NEUTRAL_ONLY.get(name);
+            if (neutral == null) {
+                throw badRequest(name, name + ": unknown parameter for " + endpoint);
+            }
+            JsonNode v = f.getValue();
+            boolean isNeutral = v.isNull() || neutralValue(v, neutral)
+                    // best_of equal to n is plain sampling of n
+                    || (name.equals("best_of") && v.isIntegralNumber() && v.asInt() == body.path("n").asInt(1));
+            if (!isNeutral) {
+                throw badRequest(name, name + ": not supported by r1-serve (only " + neutral
+                        + " is accepted, which changes nothing)");
+            }
+        }
+    }
+
+    private static boolean neutralValue(JsonNode v, String neutral) {
+        if (v.isNumber()) {
+            return v.asDouble() == Double.parseDouble(neutral);
+        }
+        try {
+            return v.equals(OpenAiHttpServer.JSON.readTree(neutral));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String prompt(JsonNode p) {

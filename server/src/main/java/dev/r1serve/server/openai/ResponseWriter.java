@@ -5,6 +5,7 @@ import static dev.r1serve.server.openai.OpenAiHttpServer.JSON;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.r1serve.proto.v1.Sample;
+import dev.r1serve.server.chat.ReasoningSplit;
 import dev.r1serve.server.validation.ValidGenerateRequest;
 import java.util.List;
 
@@ -30,8 +31,23 @@ final class ResponseWriter {
         return valid.thinkPrefilled();
     }
 
-    /** OpenAI's finish reasons: EOS and stop strings are both "stop" (vLLM's stop_reason tells them apart). */
-    static String finishReason(Sample s) {
+    /**
+     * OpenAI's finish reasons: EOS and stop strings are both "stop" (vLLM's stop_reason tells them apart). A chat
+     * sample that ended at end-of-sequence with its reasoning never closed has no answer: it is reported as
+     * "length" (the output is incomplete; a client may retry with more tokens), so an empty {@code content} is
+     * never an unexplained "stop". A stop string the caller chose stays "stop".
+     */
+    String finishReason(Sample s) {
+        if (request.chat() && s.getFinishReason() == dev.r1serve.proto.v1.FinishReason.FINISH_REASON_EOS) {
+            ReasoningSplit split = ReasoningSplit.of(s.getText(), valid.thinkPrefilled());
+            if (split.hadReasoning() && !split.closed()) {
+                return "length";
+            }
+        }
+        return plainFinishReason(s);
+    }
+
+    private static String plainFinishReason(Sample s) {
         return switch (s.getFinishReason()) {
             case FINISH_REASON_STOP, FINISH_REASON_EOS -> "stop";
             case FINISH_REASON_LENGTH -> "length";

@@ -73,6 +73,8 @@ public final class RequestValidator {
         if (!(minP >= 0 && minP <= 1)) {
             throw invalid("sampling.min_p", "must be in [0, 1], got " + minP);
         }
+        float frequencyPenalty = penalty(model, "sampling.frequency_penalty", s.hasFrequencyPenalty(), s.getFrequencyPenalty());
+        float presencePenalty = penalty(model, "sampling.presence_penalty", s.hasPresencePenalty(), s.getPresencePenalty());
         int n = s.hasN() ? s.getN() : 1;
         if (n < 1 || n > maxSamples) {
             throw invalid("sampling.n", "must be in [1, " + maxSamples + "], got " + n);
@@ -107,9 +109,25 @@ public final class RequestValidator {
         }
         long seed = s.hasSeed() ? ValidGenerateRequest.clampSeed(s.getSeed())
                 : ValidGenerateRequest.clampSeed(seeds.nextLong());
-        return new ValidGenerateRequest(model, prompt, thinkPrefilled, temperature, topP, topK, minP, seed,
+        return new ValidGenerateRequest(model, prompt, thinkPrefilled, temperature, topP, topK, minP,
+                frequencyPenalty, presencePenalty, seed,
                 maxTokens, List.copyOf(s.getStopList()), n, r.getOptions().getReturnTokenIds(), r.getPriority(),
                 r.getRequestId(), r.hasChat() ? turns(r.getChat().getMessagesList()) : List.of());
+    }
+
+    /** A penalty in OpenAI's range [-2, 2]; a non-zero one needs an engine that applies it (never ignored). */
+    private static float penalty(HostedModel model, String field, boolean set, float value) {
+        if (!set) {
+            return 0f;
+        }
+        if (!(value >= -2 && value <= 2)) {
+            throw invalid(field, "must be in [-2, 2], got " + value);
+        }
+        if (value != 0 && !model.engine().supportsPenalties()) {
+            throw invalid(field, "the " + model.engine().kind() + " engine of model '" + model.name()
+                    + "' does not apply penalties");
+        }
+        return value;
     }
 
     /** Renders the request's input (used by Tokenize too). */

@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param prompt the text the engine sees (chat already rendered)
  * @param thinkPrefilled whether the prompt ends with a pre-filled {@code <think>}
+ * @param frequencyPenalty OpenAI's frequency penalty, 0 for none
+ * @param presencePenalty OpenAI's presence penalty, 0 for none
  * @param seed the request seed (uint32); sample i uses {@link #sampleSeed(int)}
  * @param chat the chat turns the prompt was rendered from; empty for a raw prompt
  */
@@ -20,6 +22,8 @@ public record ValidGenerateRequest(
         float topP,
         int topK,
         float minP,
+        float frequencyPenalty,
+        float presencePenalty,
         long seed,
         int maxTokens,
         List<String> stop,

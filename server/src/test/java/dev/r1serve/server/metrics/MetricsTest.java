@@ -10,6 +10,7 @@ import dev.r1serve.proto.v1.GenerateResponse;
 import dev.r1serve.proto.v1.InferenceServiceGrpc;
 import dev.r1serve.proto.v1.SamplingParams;
 import dev.r1serve.proto.v1.Sample;
+import dev.r1serve.server.OpenAiHttp;
 import dev.r1serve.server.OpsServers;
 import dev.r1serve.server.R1Server;
 import dev.r1serve.server.ServerOptions;
@@ -36,7 +37,7 @@ class MetricsTest {
 
     @BeforeAll
     static void runWorkload() throws Exception {
-        server = OpsServers.start(ServerOptions.DEFAULTS.withMetricsPort(0));
+        server = OpsServers.start(ServerOptions.DEFAULTS.withMetricsPort(0).withHttpPort(0));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         var stub = InferenceServiceGrpc.newBlockingStub(channel);
         GenerateRequest request = GenerateRequest.newBuilder().setModel(M).setPrompt("Once upon a time")
@@ -53,6 +54,11 @@ class MetricsTest {
         StatusRuntimeException bad = assertThrows(StatusRuntimeException.class, () -> stub.generate(
                 request.toBuilder().setSampling(SamplingParams.newBuilder().setTopP(1.5f)).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
+        // The OpenAI front, without generating: a listing, a refused parameter, an unknown route.
+        assertEquals(200, OpenAiHttp.get(server.httpPort(), "/v1/models").status());
+        assertEquals(400, OpenAiHttp.post(server.httpPort(), "/v1/chat/completions",
+                "{\"model\":\"" + M + "\",\"messages\":[],\"presence_penalty\":1}").status());
+        assertEquals(404, OpenAiHttp.get(server.httpPort(), "/v1/nothing").status());
         scrape = MetricsScrape.of(server.metricsPort());
     }
 
@@ -79,9 +85,18 @@ class MetricsTest {
 
     @Test
     void callsAreCountedByMethodAndStatusCode() {
-        assertEquals(2, scrape.value("r1_requests_total", "method", "Generate", "code", "OK"));
-        assertEquals(1, scrape.value("r1_requests_total", "method", "GenerateStream", "code", "OK"));
-        assertEquals(1, scrape.value("r1_requests_total", "code", "INVALID_ARGUMENT"));
+        assertEquals(2, scrape.value("r1_requests_total", "front", "grpc", "method", "Generate", "code", "OK"));
+        assertEquals(1, scrape.value("r1_requests_total", "front", "grpc", "method", "GenerateStream", "code", "OK"));
+        assertEquals(1, scrape.value("r1_requests_total", "front", "grpc", "code", "INVALID_ARGUMENT"));
+    }
+
+    @Test
+    void openAiRequestsAreCountedWithTheHttpFrontLabelAndTheirGrpcCode() {
+        assertEquals(1, scrape.value("r1_requests_total", "front", "http", "method", "/v1/models", "code", "OK"));
+        assertEquals(1, scrape.value("r1_requests_total", "front", "http", "method", "/v1/chat/completions",
+                "code", "INVALID_ARGUMENT"));
+        assertEquals(1, scrape.value("r1_requests_total", "front", "http", "method", "other", "code", "NOT_FOUND"));
+        assertEquals(3, scrape.value("r1_requests_total", "front", "http"));
     }
 
     @Test

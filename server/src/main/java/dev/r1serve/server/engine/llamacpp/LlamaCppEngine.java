@@ -121,6 +121,11 @@ public final class LlamaCppEngine implements Engine {
     }
 
     @Override
+    public boolean supportsPenalties() {
+        return true;
+    }
+
+    @Override
     public int contextLength() {
         return options.contextLength();
     }
@@ -234,6 +239,9 @@ public final class LlamaCppEngine implements Engine {
                 .setTopP(spec.topP())
                 .setTopK(spec.topK())
                 .setMinP(spec.minP())
+                // llama.cpp's penalties sampler, over its last 64 tokens (repeat_last_n's default)
+                .setFrequencyPenalty(spec.frequencyPenalty())
+                .setPresencePenalty(spec.presencePenalty())
                 .setSeed((int) spec.seed())
                 .setNPredict(Math.min(spec.maxTokens(), room))
                 .setCachePrompt(true);

@@ -87,6 +87,12 @@ public final class RemoteEngine implements Engine {
         return options.maxInFlight();
     }
 
+    /** OpenAI-compatible backends take frequency and presence penalties as such; LMI's parameters differ. */
+    @Override
+    public boolean supportsPenalties() {
+        return options.protocol() != RemoteEngineOptions.Protocol.LMI;
+    }
+
     @Override
     public int contextLength() {
         return options.contextLength();

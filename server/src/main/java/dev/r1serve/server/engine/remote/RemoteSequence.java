@@ -373,6 +373,13 @@ final class RemoteSequence implements SequenceHandle {
         if (spec.minP() > 0) {
             p.put("min_p", spec.minP());
         }
+        // Only OpenAI-compatible backends take them (the engine refuses them for LMI).
+        if (openAi && spec.frequencyPenalty() != 0) {
+            p.put("frequency_penalty", spec.frequencyPenalty());
+        }
+        if (openAi && spec.presencePenalty() != 0) {
+            p.put("presence_penalty", spec.presencePenalty());
+        }
         if (!spec.stop().isEmpty()) {
             ArrayNode stops = p.putArray(openAi ? "stop" : "stop_sequences");
             spec.stop().forEach(stops::add);

@@ -152,6 +152,21 @@ class RemoteEngineScriptedTest {
             assertEquals(1234, p.get("seed").asLong());
             assertTrue(p.get("do_sample").asBoolean());
             assertEquals("zzz", p.get("stop_sequences").get(0).asText());
+
+            // LMI's parameters have no OpenAI penalties: a request with one is refused, never sent without it.
+            assertFalse(e.supportsPenalties());
+            var models = new dev.r1serve.server.model.ModelRegistry();
+            models.add(new dev.r1serve.server.model.HostedModel("lmi", e, dev.r1serve.server.chat.ChatTemplate.NONE,
+                    "test", 16, new dev.r1serve.server.scheduling.Scheduler(e,
+                            dev.r1serve.server.scheduling.SchedulerConfig.defaults())));
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.r1serve.server.validation.InvalidRequestException.class,
+                    () -> new dev.r1serve.server.validation.RequestValidator(models, 64).validate(
+                            dev.r1serve.proto.v1.GenerateRequest.newBuilder().setModel("lmi").setPrompt("x")
+                                    .setSampling(dev.r1serve.proto.v1.SamplingParams.newBuilder().setFrequencyPenalty(1))
+                                    .build()));
+            assertEquals("sampling.frequency_penalty: the lmi-remote engine of model 'lmi' does not apply penalties",
+                    refused.getMessage());
         }
     }
 
