@@ -83,7 +83,7 @@ public final class EvalRunner {
         Grader grader = grader(bench, data);
         try (R1Client client = R1Client.connect(spec.server())) {
             ModelInfo model = Workers.pickModel(client, spec.model(), spec.server());
-            boolean chat = !"none".equals(model.getTemplate());
+            boolean chat = !"none".equals(model.getTemplate()) && !"plain".equals(model.getTemplate());
             // The paper's 32,768 tokens do not fit every model: the server refuses max_tokens beyond the context,
             // so the budget is capped there (and recorded as such in run.json).
             int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();

@@ -104,7 +104,7 @@ public final class DistillRunner {
         try (R1Client client = R1Client.connect(spec.server());
              R1Client judgeClient = judgeElsewhere ? R1Client.connect(spec.judgeServer()) : null) {
             ModelInfo model = Workers.pickModel(client, spec.model(), spec.server());
-            if ("none".equals(model.getTemplate())) {
+            if ("none".equals(model.getTemplate()) || "plain".equals(model.getTemplate())) {
                 throw new IllegalArgumentException("model " + model.getName() + " has no chat template; distillation needs a chat (R1-style) model");
             }
             ModelJudge judge = null;
