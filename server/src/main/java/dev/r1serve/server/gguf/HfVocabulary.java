@@ -26,6 +26,7 @@ public final class HfVocabulary {
     public static final Map<Integer, String> R1_DISTILL_QWEN_ADDED = Map.of(
             151643, "<｜end▁of▁sentence｜>", 151644, "<｜User｜>", 151645, "<｜Assistant｜>",
             151646, "<｜begin▁of▁sentence｜>", 151647, "<|EOT|>", 151648, "<think>", 151649, "</think>");
+    private static final int R1_DISTILL_LAST_ID = 151_664;
     /** Which of them are special in the distills' tokenizer_config.json. */
     private static final List<String> R1_SPECIAL = List.of("<｜end▁of▁sentence｜>", "<｜begin▁of▁sentence｜>");
 
@@ -87,6 +88,9 @@ public final class HfVocabulary {
             added.put(id, a.path("special").asBoolean());
         }
         if (r1DistillQwen) {
+            // The distills end at Qwen2.5's <|file_sep|> (151664); Qwen3 appends <think> and others after it.
+            byId.keySet().removeIf(id -> id > R1_DISTILL_LAST_ID);
+            added.keySet().removeIf(id -> id > R1_DISTILL_LAST_ID);
             R1_DISTILL_QWEN_ADDED.forEach((id, text) -> {
                 byId.put(id, text);
                 added.put(id, R1_SPECIAL.contains(text));
@@ -108,6 +112,9 @@ public final class HfVocabulary {
                         : special || LOOKS_SPECIAL.matcher(t).matches() ? ByteLevelBpeVocab.TYPE_CONTROL
                         : ByteLevelBpeVocab.TYPE_USER_DEFINED;
             }
+        }
+        if (new java.util.HashSet<>(tokens).size() != tokens.size()) {
+            throw new IllegalArgumentException("--tokenizer: " + dir + " has a token string at two ids (llama.cpp refuses that)");
         }
         List<String> merges = new ArrayList<>();
         for (JsonNode m : model.path("merges")) {
