@@ -223,7 +223,8 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
                         request.hasPrefillThink() ? request.getPrefillThink() : model.template().prefillThinkByDefault());
                 case INPUT_NOT_SET -> throw InvalidRequestException.invalid("text", "one of text or chat is required");
             };
-            int[] ids = model.engine().tokenize(prompt);
+            // Text is tokenized as given; a chat as the model sees it (markers only where the template wrote them, BOS once).
+            int[] ids = request.hasChat() ? model.engine().tokenize(prompt) : model.engine().tokenize(prompt.text());
             responseObserver.onNext(TokenizeResponse.newBuilder()
                     .addAllTokenIds(Arrays.stream(ids).boxed().toList())
                     .setText(prompt.text())

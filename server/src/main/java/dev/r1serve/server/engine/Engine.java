@@ -30,8 +30,9 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
-     * Tokenizes a rendered chat: special-token strings are tokens only where the template wrote them
-     * ({@link ChatPrompt.Piece#markers()}); engines without that distinction tokenize the text.
+     * Tokenizes a rendered chat as the model sees it: special-token strings are tokens only where the
+     * template wrote them ({@link ChatPrompt.Piece#markers()}), with the BOS the engine adds (once);
+     * engines without that distinction tokenize the text.
      */
     default int[] tokenize(ChatPrompt prompt) {
         return tokenize(prompt.text());

@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Our tokenizer over real-vocabulary GGUFs gives Hugging Face's ids (the Rust tokenizers library through
@@ -40,15 +39,13 @@ class HuggingFaceEqualityTest {
     static final String LONG = String.join(" ", java.util.Collections.nCopies(120,
             "Step by step: 17 * 23 = 391, so the answer is \\boxed{391}."));
 
-    @TempDir
-    static Path tmp;
     static Path qwenGguf;
     static Path llamaGguf;
 
     @BeforeAll
     static void writeModels() throws IOException {
-        qwenGguf = RealTokenizers.r1DistillQwenTiny(tmp);
-        llamaGguf = RealTokenizers.llama3Tiny(tmp);
+        qwenGguf = RealTokenizers.r1DistillQwenTiny();
+        llamaGguf = RealTokenizers.llama3Tiny();
     }
 
     @Test

@@ -24,14 +24,36 @@ public final class RealTokenizers {
         return root.resolve(name);
     }
 
-    /** A tiny-shaped DeepSeek-R1-Distill-Qwen GGUF (real vocabulary and template, random weights). */
-    public static Path r1DistillQwenTiny(Path dir) throws IOException {
-        return RealVocabModels.write(dir("qwen3"), "qwen2", "tiny", null, true, dir.resolve("r1-distill-qwen-tiny.gguf"));
+    private static Path r1DistillQwenTiny;
+    private static Path llama3Tiny;
+
+    /**
+     * A tiny-shaped DeepSeek-R1-Distill-Qwen GGUF (real vocabulary and template, random weights), written
+     * once per test JVM.
+     */
+    public static synchronized Path r1DistillQwenTiny() throws IOException {
+        if (r1DistillQwenTiny == null) {
+            r1DistillQwenTiny = RealVocabModels.write(dir("qwen3"), "qwen2", "tiny", null, true,
+                    models().resolve("r1-distill-qwen-tiny.gguf"));
+            r1DistillQwenTiny.toFile().deleteOnExit();
+        }
+        return r1DistillQwenTiny;
     }
 
-    /** A tiny-shaped Llama 3 GGUF with Llama 3.1's vocabulary and template. */
-    public static Path llama3Tiny(Path dir) throws IOException {
-        return RealVocabModels.write(dir("llama3.1"), "llama", "tiny", null, false, dir.resolve("llama3-tiny.gguf"));
+    /** A tiny-shaped Llama 3 GGUF with Llama 3.1's vocabulary and template, written once per test JVM. */
+    public static synchronized Path llama3Tiny() throws IOException {
+        if (llama3Tiny == null) {
+            llama3Tiny = RealVocabModels.write(dir("llama3.1"), "llama", "tiny", null, false,
+                    models().resolve("llama3-tiny.gguf"));
+            llama3Tiny.toFile().deleteOnExit();
+        }
+        return llama3Tiny;
+    }
+
+    private static Path models() throws IOException {
+        Path dir = Files.createTempDirectory("r1-real-vocab");
+        dir.toFile().deleteOnExit();
+        return dir;
     }
 
     private static Path find() {

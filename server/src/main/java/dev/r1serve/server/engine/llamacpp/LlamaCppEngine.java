@@ -55,6 +55,7 @@ public final class LlamaCppEngine implements Engine {
     /** Our tokenizer for the vocabulary (HF-equal, content kept plain); null where llama.cpp's is used. */
     private final BpeTokenizer bpe;
     private final String bosToken;
+    private final int bosId;
     private final String eosToken;
     private final String chatTemplate;
     private volatile boolean closed;
@@ -101,6 +102,7 @@ public final class LlamaCppEngine implements Engine {
             this.bpe = BpeTokenizer.fromGguf(gguf).orElse(null);
             List<String> tokens = gguf.getStringArray("tokenizer.ggml.tokens");
             this.bosToken = tokenText(gguf, "tokenizer.ggml.bos_token_id", tokens);
+            this.bosId = gguf.has("tokenizer.ggml.bos_token_id") ? gguf.getInt("tokenizer.ggml.bos_token_id") : 1;
             this.eosToken = tokenText(gguf, "tokenizer.ggml.eos_token_id", tokens);
             this.chatTemplate = gguf.findString("tokenizer.chat_template").orElse(null);
         } catch (IOException | RuntimeException e) {
@@ -152,7 +154,17 @@ public final class LlamaCppEngine implements Engine {
 
     @Override
     public int[] tokenize(ChatPrompt prompt) {
-        return bpe != null ? bpe.encode(prompt.pieces()) : model.encode(textPrompt(prompt.text()));
+        if (bpe != null) {
+            return bpe.encodePrompt(prompt.pieces());
+        }
+        int[] ids = model.encode(textPrompt(prompt.text()));
+        if (!addsBos) {
+            return ids;
+        }
+        int[] withBos = new int[ids.length + 1];
+        withBos[0] = bosId;
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        return withBos;
     }
 
     @Override
