@@ -17,12 +17,14 @@ final class ContentEscaper {
     private static final int FIRST_PLACEHOLDER = 0xF0001;
 
     private final List<String> markers; // longest first, so a marker's prefix never wins
+    private final java.util.BitSet firstChars = new java.util.BitSet(); // positions that can start a marker
 
     ContentEscaper(List<String> markers) {
         if (markers.size() > 0xFFFD) {
             throw new IllegalArgumentException("too many special tokens: " + markers.size());
         }
         this.markers = markers;
+        markers.forEach(m -> firstChars.set(m.charAt(0)));
     }
 
     String escape(String content, List<String> keep) {
@@ -30,7 +32,7 @@ final class ContentEscaper {
         int i = 0;
         outer:
         while (i < content.length()) {
-            for (int k = 0; k < markers.size(); k++) {
+            for (int k = 0; firstChars.get(content.charAt(i)) && k < markers.size(); k++) {
                 String m = markers.get(k);
                 if (content.startsWith(m, i) && !keep.contains(m)) {
                     sb.appendCodePoint(FIRST_PLACEHOLDER + k);

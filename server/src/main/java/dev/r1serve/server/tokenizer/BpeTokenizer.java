@@ -192,38 +192,69 @@ public final class BpeTokenizer {
         }
     }
 
+    /**
+     * BPE of one pre-token: repeatedly merge the adjacent pair of lowest rank (leftmost on ties), with a
+     * priority queue over a linked list of symbols so that long words (a 1 MB run of letters) stay
+     * O(n log n), as in Hugging Face's and llama.cpp's implementations.
+     */
     private int[] bpe(String word) {
         Integer whole = ids.get(word);
         if (whole != null && (ignoreMerges || word.length() == 1)) {
             return new int[] {whole};
         }
-        List<String> parts = new ArrayList<>(word.length());
-        for (int i = 0; i < word.length(); i++) {
-            parts.add(String.valueOf(word.charAt(i)));
+        int n = word.length();
+        String[] sym = new String[n];
+        int[] next = new int[n];
+        int[] prev = new int[n];
+        for (int i = 0; i < n; i++) {
+            sym[i] = String.valueOf(word.charAt(i));
+            next[i] = i + 1 < n ? i + 1 : -1;
+            prev[i] = i - 1;
         }
-        while (parts.size() > 1) {
-            int best = -1;
-            int bestRank = Integer.MAX_VALUE;
-            for (int i = 0; i + 1 < parts.size(); i++) {
-                Integer r = ranks.get(parts.get(i) + " " + parts.get(i + 1));
-                if (r != null && r < bestRank) {
-                    bestRank = r;
-                    best = i;
-                }
-            }
-            if (best < 0) {
-                break;
-            }
-            parts.set(best, parts.get(best) + parts.remove(best + 1));
+        // Queue entries: rank, left position, and the pair's text at push time (stale entries are skipped).
+        java.util.PriorityQueue<Object[]> queue = new java.util.PriorityQueue<>((a, b) -> {
+            int c = Integer.compare((int) a[0], (int) b[0]);
+            return c != 0 ? c : Integer.compare((int) a[1], (int) b[1]);
+        });
+        for (int i = 0; i + 1 < n; i++) {
+            push(queue, sym, i, i + 1);
         }
-        int[] result = new int[parts.size()];
-        for (int i = 0; i < result.length; i++) {
-            Integer id = ids.get(parts.get(i));
+        while (!queue.isEmpty()) {
+            Object[] e = queue.poll();
+            int left = (int) e[1];
+            int right = sym[left] == null ? -1 : next[left];
+            if (right < 0 || !(sym[left] + " " + sym[right]).equals(e[2])) {
+                continue;
+            }
+            sym[left] = sym[left] + sym[right];
+            sym[right] = null;
+            next[left] = next[right];
+            if (next[right] >= 0) {
+                prev[next[right]] = left;
+            }
+            if (prev[left] >= 0) {
+                push(queue, sym, prev[left], left);
+            }
+            if (next[left] >= 0) {
+                push(queue, sym, left, next[left]);
+            }
+        }
+        List<Integer> result = new ArrayList<>();
+        for (int i = 0; i >= 0; i = next[i]) {
+            Integer id = ids.get(sym[i]);
             if (id == null) {
-                throw new IllegalStateException("vocabulary has no token for BPE piece '" + parts.get(i) + "'");
+                throw new IllegalStateException("vocabulary has no token for BPE piece '" + sym[i] + "'");
             }
-            result[i] = id;
+            result.add(id);
         }
-        return result;
+        return result.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private void push(java.util.PriorityQueue<Object[]> queue, String[] sym, int left, int right) {
+        String pair = sym[left] + " " + sym[right];
+        Integer rank = ranks.get(pair);
+        if (rank != null) {
+            queue.add(new Object[] {rank, left, pair});
+        }
     }
 }

@@ -35,6 +35,9 @@ class HuggingFaceEqualityTest {
             "Decomposed accents (NFD): cafe\u0301 nai\u0308ve",
             "<think> and </think> and <|im_start|> written in a raw text: added tokens are split out");
 
+    /** One pre-token of 100,000 letters: BPE must stay O(n log n) (a quadratic merge loop would hang here). */
+    static final String LONG_WORD = "abcdefghij".repeat(10_000);
+
     /** Over 512 tokens: DJL truncates at 512 by default, which the test turns off. */
     static final String LONG = String.join(" ", java.util.Collections.nCopies(120,
             "Step by step: 17 * 23 = 391, so the answer is \\boxed{391}."));
@@ -94,6 +97,7 @@ class HuggingFaceEqualityTest {
                 .optAddSpecialTokens(false).optTruncation(false).optPadding(false).build()) {
             List<String> texts = new ArrayList<>(CORPUS);
             texts.add(LONG);
+            texts.add(LONG_WORD);
             for (String text : texts) {
                 long[] expected = hf.encode(text).getIds();
                 int[] actual = text.contains("<think>") && tokenizer.equals("qwen3")
