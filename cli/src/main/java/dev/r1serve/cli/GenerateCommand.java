@@ -145,7 +145,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (seed != null) s.setSeed(seed);
         s.setN(n == null ? 1 : n);
         GenerateRequest.Builder r = GenerateRequest.newBuilder().setModel(info.getName()).setSampling(s);
-        if (raw || info.getTemplate().equals("none")) {
+        if (raw || info.getTemplate().equals("none") || info.getTemplate().equals("plain")) {
             r.setPrompt(prompt);
         } else {
             r.setChat(ChatMessages.newBuilder().addMessages(ChatMessage.newBuilder().setRole("user").setContent(prompt)));

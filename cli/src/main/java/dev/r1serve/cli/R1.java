@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Serve, evaluate and score reasoning LLMs (DeepSeek-R1 and its distills) over gRPC.",
         subcommands = {ServeCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class,
                 dev.r1serve.reward.verify.cli.VerifyCommand.class, dev.r1serve.eval.cli.EvalCommand.class, dev.r1serve.eval.cli.DistillCommand.class,
-                RewardCommand.class, SandboxCommand.class})
+                RewardCommand.class, SandboxCommand.class, GgufCommand.class})
 public final class R1 {
 
     public static void main(String[] args) {

@@ -38,8 +38,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Model name with --model (default: the file name without .gguf).")
     String name;
 
-    @Option(names = "--template", description = "Chat template with --model: deepseek-r1, qwen2.5, llama3, none, auto.")
+    @Option(names = "--template", description = "Chat template with --model: auto (the GGUF's own, else guessed "
+            + "from the name, else plain), deepseek-r1, qwen2.5, llama3, plain, none.")
     String template;
+
+    @Option(names = "--chat-template", paramLabel = "FILE", description = "A Hugging Face Jinja chat template file "
+            + "for --model (overrides --template).")
+    Path chatTemplate;
 
     @Option(names = "--slots", description = "Sequences decoded together with --model (default 4).")
     Integer slots;
@@ -101,8 +106,10 @@ final class ServeCommand implements Callable<Integer> {
             config = ServerConfig.read(source.config);
         } else {
             String modelName = name != null ? name : defaultName(source.model);
-            config = new ServerConfig(null, null, null, List.of(new ModelConfig(modelName, source.model, null,
-                    template, context, slots, null, null, null, null)));
+            ModelConfig model = new ModelConfig(modelName, source.model, null, template, context, slots, null, null,
+                    null, null);
+            config = new ServerConfig(null, null, null, List.of(chatTemplate == null ? model
+                    : model.withChatTemplateFile(chatTemplate.toString())));
         }
         config = new ServerConfig(host != null ? host : config.host(), port != null ? port : config.port(),
                 config.maxSamples(), config.models(),

@@ -82,7 +82,7 @@ public final class EvalRunner {
         Grader grader = grader(bench, data);
         try (Sampler client = Sampler.connect(spec.server(), spec.openai())) {
             ModelInfo model = client.model(spec.model());
-            boolean chat = !"none".equals(model.getTemplate());
+            boolean chat = !"none".equals(model.getTemplate()) && !"plain".equals(model.getTemplate());
             // An OpenAI-compatible server applies its own chat template; only r1-serve's gRPC API takes the pre-fill flag.
             boolean prefill = chat && spec.openai() == null;
             // The paper's 32,768 tokens do not fit every model: the server refuses max_tokens beyond the context,

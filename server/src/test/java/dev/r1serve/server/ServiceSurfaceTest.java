@@ -29,7 +29,7 @@ class ServiceSurfaceTest {
         ModelInfo m = models.get(0);
         assertEquals(TestServer.STORIES, m.getName());
         assertEquals("llama.cpp", m.getEngine());
-        assertEquals("none", m.getTemplate());
+        assertEquals("plain", m.getTemplate()); // no template of its own: the plain one
         assertEquals(512, m.getContextLength());
         assertEquals(4, m.getSlots());
     }

@@ -80,10 +80,11 @@ class ValidationTest {
     }
 
     @org.junit.jupiter.api.Test
-    void chatToAModelWithoutTemplateIsInvalid() {
-        assertRefused(Status.Code.INVALID_ARGUMENT, "chat", GenerateRequest.newBuilder().setModel(TestServer.STORIES)
+    void chatToAModelWithoutATemplateOfItsOwnGetsThePlainTemplate() {
+        var r = TestServer.stub().generate(GenerateRequest.newBuilder().setModel(TestServer.STORIES)
                 .setChat(ChatMessages.newBuilder().addMessages(ChatMessage.newBuilder().setRole("user").setContent("hi")))
-                .build());
+                .setSampling(dev.r1serve.proto.v1.SamplingParams.newBuilder().setMaxTokens(4)).build());
+        assertEquals("User: hi\nAssistant:", r.getRenderedPrompt());
     }
 
     @org.junit.jupiter.api.Test

@@ -109,10 +109,11 @@ public final class DistillRunner {
              R1Client client = spec.openai() == null && spec.judgeModel() != null && !judgeElsewhere ? R1Client.connect(spec.server()) : null;
              R1Client judgeClient = judgeElsewhere ? R1Client.connect(spec.judgeServer()) : null) {
             ModelInfo model = sampler.model(spec.model());
-            if ("none".equals(model.getTemplate()) && spec.openai() != null) {
+            boolean raw = "none".equals(model.getTemplate()) || "plain".equals(model.getTemplate());
+            if (raw && spec.openai() != null) {
                 throw new IllegalArgumentException("--openai-mode completions sends raw text; distillation needs chat turns: use --openai-mode chat");
             }
-            if ("none".equals(model.getTemplate())) {
+            if (raw) {
                 throw new IllegalArgumentException("model " + model.getName() + " has no chat template; distillation needs a chat (R1-style) model");
             }
             ModelJudge judge = null;

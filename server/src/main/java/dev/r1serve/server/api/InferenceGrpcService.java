@@ -12,6 +12,7 @@ import dev.r1serve.proto.v1.TokenizeRequest;
 import dev.r1serve.proto.v1.TokenizeResponse;
 import dev.r1serve.server.generation.Generation;
 import dev.r1serve.server.metrics.GenerationMetrics;
+import dev.r1serve.server.chat.ChatPrompt;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelRegistry;
 import dev.r1serve.server.validation.InvalidRequestException;
@@ -210,22 +211,23 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         try {
             LenientRequests.requireParsed(request);
             HostedModel model = validator.model(request.getModel());
-            String text = switch (request.getInputCase()) {
+            ChatPrompt prompt = switch (request.getInputCase()) {
                 case TEXT -> {
                     if (request.getText().length() > RequestValidator.MAX_PROMPT_CHARS) {
                         throw InvalidRequestException.invalid("text",
                                 "at most " + RequestValidator.MAX_PROMPT_CHARS + " characters");
                     }
-                    yield request.getText();
+                    yield ChatPrompt.raw(request.getText());
                 }
                 case CHAT -> validator.renderChat(request.getChat().getMessagesList(), model,
                         request.hasPrefillThink() ? request.getPrefillThink() : model.template().prefillThinkByDefault());
                 case INPUT_NOT_SET -> throw InvalidRequestException.invalid("text", "one of text or chat is required");
             };
-            int[] ids = model.engine().tokenize(text);
+            // Text is tokenized as given; a chat as the model sees it (markers only where the template wrote them, BOS once).
+            int[] ids = request.hasChat() ? model.engine().tokenize(prompt) : model.engine().tokenize(prompt.text());
             responseObserver.onNext(TokenizeResponse.newBuilder()
                     .addAllTokenIds(Arrays.stream(ids).boxed().toList())
-                    .setText(text)
+                    .setText(prompt.text())
                     .build());
             responseObserver.onCompleted();
         } catch (RuntimeException e) {

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * - name: r1-distill-qwen-1.5b
  *   path: /models/DeepSeek-R1-Distill-Qwen-1.5B-Q8_0.gguf   # or a built-in name: stories260k
  *   engine: llama.cpp          # the default
- *   template: deepseek-r1      # deepseek-r1 | qwen2.5 | llama3 | none | auto (from the file name)
+ *   template: auto             # auto (the GGUF's own tokenizer.chat_template, else guessed from the file
+ *                              # name, else plain) | deepseek-r1 | qwen2.5 | llama3 | plain | none
+ *   chatTemplateFile: t.jinja  # a Hugging Face Jinja chat template file (overrides template)
  *   contextLength: 8192        # tokens per sequence
  *   slots: 4                   # sequences decoded together
  *   threads: 8                 # default: all cores
@@ -52,21 +54,29 @@ public record ModelConfig(
         Boolean http2,
         Integer idleTimeoutSeconds,
         Integer retries,
-        Boolean tokenize) {
+        Boolean tokenize,
+        String chatTemplateFile) {
 
     /** A model without remote-engine settings (llama.cpp). */
     public ModelConfig(String name, String path, String engine, String template, Integer contextLength,
             Integer slots, Integer threads, Integer defaultMaxTokens, Integer queueCapacity,
             Integer defaultTimeoutSeconds) {
         this(name, path, engine, template, contextLength, slots, threads, defaultMaxTokens, queueCapacity,
-                defaultTimeoutSeconds, null, null, null, null, null, null, null);
+                defaultTimeoutSeconds, null, null, null, null, null, null, null, null);
     }
 
     /** A model served by a remote backend ({@code engine} "openai", "openai-chat" or "lmi") with defaults for the rest. */
     public static ModelConfig remote(String name, String engine, java.util.List<String> urls, String backendModel,
             String template, Integer contextLength, Integer slots) {
         return new ModelConfig(name, null, engine, template, contextLength, slots, null, null, null, null, urls,
-                backendModel, null, null, null, null, null);
+                backendModel, null, null, null, null, null, null);
+    }
+
+    /** The same model with a Jinja chat template file ({@code --chat-template}). */
+    public ModelConfig withChatTemplateFile(String file) {
+        return new ModelConfig(name, path, engine, template, contextLength, slots, threads, defaultMaxTokens,
+                queueCapacity, defaultTimeoutSeconds, urls, backendModel, apiKeyEnv, http2, idleTimeoutSeconds, retries,
+                tokenize, file);
     }
 
     public static ModelConfig of(String name, String path) {

@@ -70,7 +70,7 @@ public final class Generation {
             long seed = request.sampleSeed(i);
             SequenceSpec spec = new SequenceSpec(request.prompt(), request.temperature(), request.topP(),
                     request.topK(), request.minP(), request.frequencyPenalty(), request.presencePenalty(), seed,
-                    request.maxTokens(), request.stop(), request.returnTokenIds(), request.chat());
+                    request.maxTokens(), request.stop(), request.returnTokenIds(), request.chat(), request.promptPieces());
             jobs.add(new Scheduler.Job(spec, g.new SampleAssembler(i, seed)));
         }
         List<SequenceHandle> submitted = request.model().scheduler().submit(jobs, request.priority(), client, deadline,

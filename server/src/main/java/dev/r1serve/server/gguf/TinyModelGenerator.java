@@ -91,6 +91,26 @@ public final class TinyModelGenerator {
             return new Spec(Architecture.LLAMA, 64, 2, 4, 2, 128, 2048, 0, GgmlType.F16, 1, true);
         }
 
+        /**
+         * A named shape of {@code ./r1 gguf synth}: {@code tiny} (width 64, 2 layers), {@code 0.5b}
+         * (Qwen2.5-0.5B), {@code 1.5b} (DeepSeek-R1-Distill-Qwen-1.5B / Qwen2.5-1.5B, untied as the distill),
+         * {@code 7b} (R1-Distill-Qwen-7B / Qwen2.5-7B) for qwen2; {@code tiny} and {@code 8b}
+         * (R1-Distill-Llama-8B / Llama-3.1-8B) for llama. Context 4096, Q8_0 (tiny: F16).
+         */
+        public static Spec named(Architecture arch, String shape) {
+            Spec s = switch (arch + "/" + shape) {
+                case "QWEN2/tiny" -> tinyQwen2().withWeightType(GgmlType.F16);
+                case "LLAMA/tiny" -> tinyLlama();
+                case "QWEN2/0.5b" -> qwen2_0_5bShape();
+                case "QWEN2/1.5b" -> new Spec(Architecture.QWEN2, 1536, 28, 12, 2, 8960, 4096, 0, GgmlType.Q8_0, 1, false);
+                case "QWEN2/7b" -> new Spec(Architecture.QWEN2, 3584, 28, 28, 4, 18944, 4096, 0, GgmlType.Q8_0, 1, false);
+                case "LLAMA/8b" -> new Spec(Architecture.LLAMA, 4096, 32, 32, 8, 14336, 4096, 0, GgmlType.Q8_0, 1, false);
+                default -> throw new IllegalArgumentException("--shape: " + shape + " is not a " + arch.ggufName
+                        + " shape (qwen2: tiny, 0.5b, 1.5b, 7b; llama: tiny, 8b)");
+            };
+            return s.withContextLength(shape.equals("tiny") ? 2048 : 4096);
+        }
+
         /** The shape of Qwen2(.5)-0.5B (about 494M parameters), Q8_0, tied embeddings, context 4096. */
         public static Spec qwen2_0_5bShape() {
             return new Spec(Architecture.QWEN2, 896, 24, 14, 2, 4864, 4096, 151_936, GgmlType.Q8_0, 1, true);
@@ -152,13 +172,29 @@ public final class TinyModelGenerator {
     private final ByteLevelBpeVocab.Family family;
     private final List<String> extraPieces;
     private final Script script; // null for random weights
+    private final HfVocabulary hfVocabulary; // a real vocabulary instead of the generated one; null if none
 
     private TinyModelGenerator(Spec spec, ByteLevelBpeVocab.Family family, List<String> extraPieces,
                                Script script) {
+        this(spec, family, extraPieces, script, null);
+    }
+
+    private TinyModelGenerator(Spec spec, ByteLevelBpeVocab.Family family, List<String> extraPieces,
+                               Script script, HfVocabulary hfVocabulary) {
         this.spec = spec;
         this.family = family;
         this.extraPieces = List.copyOf(extraPieces);
         this.script = script;
+        this.hfVocabulary = hfVocabulary;
+    }
+
+    /**
+     * A random-weight model of the given shape with a real Hugging Face vocabulary (its tokens, merges,
+     * special tokens and chat template); the embedding has one row per token of {@code vocab}.
+     */
+    public static TinyModelGenerator random(Spec spec, HfVocabulary vocab) {
+        return new TinyModelGenerator(spec.withVocabSize(vocab.size()), ByteLevelBpeVocab.Family.DEEPSEEK_R1,
+                List.of(), null, Objects.requireNonNull(vocab));
     }
 
     /** A random-weight model of the given shape with the DeepSeek-R1 special tokens as BOS/EOS. */
@@ -268,8 +304,9 @@ public final class TinyModelGenerator {
 
     /** Writes the model to {@code file} and returns it. */
     public Path write(Path file) throws IOException {
-        ByteLevelBpeVocab vocab = vocab();
-        Weights weights = script == null ? new RandomWeights(spec, realTokens(vocab)) : new ScriptedWeights(spec, vocab, script);
+        ByteLevelBpeVocab vocab = hfVocabulary == null ? vocab() : null;
+        Weights weights = hfVocabulary != null ? new RandomWeights(spec, hfVocabulary.realTokens())
+                : script == null ? new RandomWeights(spec, realTokens(vocab)) : new ScriptedWeights(spec, vocab, script);
         GgufWriter w = new GgufWriter();
         String a = spec.architecture().ggufName;
         w.putString("general.architecture", a)
@@ -284,12 +321,16 @@ public final class TinyModelGenerator {
                 .putUint32(a + ".rope.dimension_count", spec.headDim())
                 .putFloat32(a + ".rope.freq_base", spec.architecture().ropeTheta)
                 .putFloat32(a + ".attention.layer_norm_rms_epsilon", RMS_EPS);
-        vocab.writeTo(w);
+        if (hfVocabulary != null) {
+            hfVocabulary.writeTo(w);
+        } else {
+            vocab.writeTo(w);
+        }
 
         int dim = spec.embeddingDim();
         int kv = spec.kvDim();
         int ffn = spec.ffnDim();
-        long n = vocab.size();
+        long n = hfVocabulary != null ? hfVocabulary.size() : vocab.size();
         GgmlType t = spec.weightType();
         w.addTensor("token_embd.weight", new long[] {dim, n}, t, weights.embedding());
         for (int l = 0; l < spec.layers(); l++) {

@@ -56,12 +56,16 @@ public final class ModelLoader {
                 c.contextLength() != null ? c.contextLength() : defaultContext,
                 c.slots() != null ? c.slots() : LlamaCppOptions.DEFAULT_SLOTS,
                 c.threads() != null ? c.threads() : LlamaCppOptions.defaultThreads());
-        ChatTemplate template = c.template() == null || c.template().equals("auto")
-                ? (builtin ? ChatTemplate.NONE : ChatTemplate.guessFromName(gguf.getFileName().toString()))
-                : ChatTemplate.byId(c.template());
         int defaultMaxTokens = defaultMaxTokens(c);
         SchedulerConfig scheduling = scheduling(c);
         Engine engine = new LlamaCppEngine(c.name(), options);
+        ChatTemplate template;
+        try {
+            template = template(c, engine, gguf.getFileName().toString());
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         return new HostedModel(c.name(), engine, template, builtin ? "builtin:" + c.path() : gguf.toString(),
                 defaultMaxTokens, new Scheduler(engine, scheduling));
     }
@@ -80,6 +84,54 @@ public final class ModelLoader {
                     + " (llama.cpp needs GGUF; convert safetensors with llama.cpp's convert_hf_to_gguf.py)");
         }
     }
+
+    /**
+     * The chat template of a llama.cpp model: a {@code chatTemplateFile}; else for {@code auto} (the
+     * default) the GGUF's own {@code tokenizer.chat_template}, else the built-in guessed from the file name,
+     * else {@link ChatTemplate#PLAIN}; else the named built-in. Jinja templates get the model's BOS/EOS.
+     */
+    static ChatTemplate template(ModelConfig c, Engine engine, String fileName) {
+        ChatTemplate t;
+        if (c.chatTemplateFile() != null) {
+            Path file = Path.of(c.chatTemplateFile());
+            try {
+                t = ChatTemplate.fromJinja(file.getFileName().toString(), Files.readString(file), "", "");
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("model '" + c.name() + "': chatTemplateFile: cannot read " + file
+                        + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("model '" + c.name() + "': chatTemplateFile: " + file
+                        + " is not a usable Jinja chat template: " + e.getMessage());
+            }
+        } else if (c.template() == null || c.template().equals("auto")) {
+            t = ownTemplate(c, engine).orElseGet(() -> {
+                ChatTemplate guessed = ChatTemplate.guessFromName(fileName);
+                return guessed == ChatTemplate.NONE ? ChatTemplate.PLAIN : guessed;
+            });
+        } else {
+            try {
+                t = ChatTemplate.byId(c.template());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("model '" + c.name() + "': template: " + e.getMessage());
+            }
+        }
+        return t.withSpecialTokens(engine.bosToken(), engine.eosToken());
+    }
+
+    private static java.util.Optional<ChatTemplate> ownTemplate(ModelConfig c, Engine engine) {
+        return engine.chatTemplate().flatMap(source -> {
+            try {
+                return java.util.Optional.of(ChatTemplate.fromJinja("gguf", source, "", ""));
+            } catch (IllegalArgumentException e) {
+                // A template Jinjava cannot run (e.g. Python slices): serve with the guessed built-in instead.
+                LOG.warning("model '" + c.name() + "': its tokenizer.chat_template cannot be rendered ("
+                        + e.getMessage() + "); using the built-in template guessed from its name");
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ModelLoader.class.getName());
 
     static int defaultMaxTokens(ModelConfig c) {
         int defaultMaxTokens = c.defaultMaxTokens() != null ? c.defaultMaxTokens() : DEFAULT_MAX_TOKENS;

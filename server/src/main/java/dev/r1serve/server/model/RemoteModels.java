@@ -60,6 +60,8 @@ final class RemoteModels {
         }
         ChatTemplate template = c.template() == null || c.template().equals("auto")
                 ? ChatTemplate.guessFromName(backendModel) : ChatTemplate.byId(c.template());
+        // The backend's tokenizer adds BOS to the completions prompt itself.
+        template = template.withSpecialTokens("", template.eosToken());
         RemoteEngine engine = new RemoteEngine(c.name(), o);
         return new HostedModel(c.name(), engine, template, c.engine() + ":" + String.join(",", c.urls()),
                 ModelLoader.defaultMaxTokens(c), new Scheduler(engine, ModelLoader.scheduling(c)));

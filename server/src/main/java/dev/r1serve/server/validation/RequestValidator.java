@@ -5,6 +5,7 @@ import static dev.r1serve.server.validation.InvalidRequestException.invalid;
 import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.SamplingParams;
 import dev.r1serve.server.chat.ChatMessage;
+import dev.r1serve.server.chat.ChatPrompt;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelRegistry;
 import io.grpc.Status;
@@ -100,9 +101,10 @@ public final class RequestValidator {
 
         boolean prefill = r.getOptions().hasPrefillThink()
                 ? r.getOptions().getPrefillThink() : model.template().prefillThinkByDefault();
-        String prompt = renderInput(r, model, prefill);
+        ChatPrompt rendered = renderInput(r, model, prefill);
+        String prompt = rendered.text();
         boolean thinkPrefilled = r.hasChat() && prefill;
-        int promptTokens = model.engine().countPromptTokens(prompt);
+        int promptTokens = model.engine().countPromptTokens(rendered);
         if (promptTokens >= context) {
             throw invalid(r.hasChat() ? "chat" : "prompt", "the prompt has " + promptTokens
                     + " tokens; model '" + model.name() + "' has a context of " + context + " per sequence");
@@ -112,7 +114,7 @@ public final class RequestValidator {
         return new ValidGenerateRequest(model, prompt, thinkPrefilled, temperature, topP, topK, minP,
                 frequencyPenalty, presencePenalty, seed,
                 maxTokens, List.copyOf(s.getStopList()), n, r.getOptions().getReturnTokenIds(), r.getPriority(),
-                r.getRequestId(), r.hasChat() ? turns(r.getChat().getMessagesList()) : List.of());
+                r.getRequestId(), r.hasChat() ? turns(r.getChat().getMessagesList()) : List.of(), rendered.pieces());
     }
 
     /** A penalty in OpenAI's range [-2, 2]; a non-zero one needs an engine that applies it (never ignored). */
@@ -131,24 +133,28 @@ public final class RequestValidator {
     }
 
     /** Renders the request's input (used by Tokenize too). */
-    public String renderInput(GenerateRequest r, HostedModel model, boolean prefill) {
+    public ChatPrompt renderInput(GenerateRequest r, HostedModel model, boolean prefill) {
         return switch (r.getInputCase()) {
             case PROMPT -> {
                 String p = r.getPrompt();
                 if (p.length() > MAX_PROMPT_CHARS) {
                     throw invalid("prompt", "at most " + MAX_PROMPT_CHARS + " characters, got " + p.length());
                 }
-                if (p.isEmpty() && model.template().supportsChat()) {
+                if (p.isEmpty() && model.template().isChatFormat()) {
                     throw invalid("prompt", "must not be empty (only models without a chat template start from BOS)");
                 }
-                yield p;
+                yield ChatPrompt.raw(p);
             }
             case CHAT -> renderChat(r.getChat().getMessagesList(), model, prefill);
             case INPUT_NOT_SET -> throw invalid("prompt", "one of prompt or chat is required");
         };
     }
 
-    public String renderChat(List<dev.r1serve.proto.v1.ChatMessage> messages, HostedModel model, boolean prefill) {
+    /**
+     * Renders a chat with the model's template; special-token strings in message content stay plain text
+     * (see {@link ChatPrompt}).
+     */
+    public ChatPrompt renderChat(List<dev.r1serve.proto.v1.ChatMessage> messages, HostedModel model, boolean prefill) {
         if (!model.template().supportsChat()) {
             throw invalid("chat", "model '" + model.name() + "' has no chat template; send a raw prompt");
         }
@@ -175,7 +181,13 @@ public final class RequestValidator {
         if (!turns.get(turns.size() - 1).role().equals("user")) {
             throw invalid("chat.messages[" + (turns.size() - 1) + "].role", "the last message must be from the user");
         }
-        return model.template().render(turns, prefill);
+        try {
+            return model.template().render(turns, prefill, model.engine().specialTokens());
+        } catch (IllegalArgumentException e) {
+            // raise_exception in the model's template (e.g. roles that do not alternate), or a render error.
+            throw invalid("chat.messages", "model '" + model.name() + "': its chat template (" + model.template().id()
+                    + ") refused the messages: " + e.getMessage());
+        }
     }
 
     private static List<ChatMessage> turns(List<dev.r1serve.proto.v1.ChatMessage> messages) {

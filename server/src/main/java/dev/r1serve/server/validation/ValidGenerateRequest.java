@@ -2,6 +2,7 @@ package dev.r1serve.server.validation;
 
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.chat.ChatMessage;
+import dev.r1serve.server.chat.ChatPrompt;
 import java.util.List;
 
 /**
@@ -13,6 +14,7 @@ import java.util.List;
  * @param presencePenalty OpenAI's presence penalty, 0 for none
  * @param seed the request seed (uint32); sample i uses {@link #sampleSeed(int)}
  * @param chat the chat turns the prompt was rendered from; empty for a raw prompt
+ * @param promptPieces the prompt cut into template markers and plain content (see {@link ChatPrompt})
  */
 public record ValidGenerateRequest(
         HostedModel model,
@@ -31,10 +33,12 @@ public record ValidGenerateRequest(
         boolean returnTokenIds,
         int priority,
         String requestId,
-        List<ChatMessage> chat) {
+        List<ChatMessage> chat,
+        List<ChatPrompt.Piece> promptPieces) {
 
     public ValidGenerateRequest {
         chat = List.copyOf(chat);
+        promptPieces = List.copyOf(promptPieces);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.r1serve.server.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -11,19 +12,9 @@ class ChatTemplateTest {
     private static final List<ChatMessage> Q = List.of(new ChatMessage("user", "What is 2+2?"));
 
     @Test
-    void deepSeekR1RendersUserAndAssistantMarkersWithThinkPrefill() {
-        assertEquals("<｜User｜>What is 2+2?<｜Assistant｜><think>\n", ChatTemplate.DEEPSEEK_R1.render(Q, true));
-        assertEquals("<｜User｜>What is 2+2?<｜Assistant｜>", ChatTemplate.DEEPSEEK_R1.render(Q, false));
-    }
-
-    @Test
-    void deepSeekR1KeepsTheSystemPromptFirstAndDropsEarlierReasoning() {
-        String p = ChatTemplate.DEEPSEEK_R1.render(List.of(
-                new ChatMessage("system", "Be brief."),
-                new ChatMessage("user", "1+1?"),
-                new ChatMessage("assistant", "<think>easy</think>2"),
-                new ChatMessage("user", "2+2?")), false);
-        assertEquals("Be brief.<｜User｜>1+1?<｜Assistant｜>2<｜end▁of▁sentence｜><｜User｜>2+2?<｜Assistant｜>", p);
+    void deepSeekR1WritesBosThenUserAndAssistantMarkersWithThinkPrefill() {
+        assertEquals(ChatTemplate.R1_BOS + "<｜User｜>What is 2+2?<｜Assistant｜><think>\n", ChatTemplate.DEEPSEEK_R1.render(Q, true));
+        assertEquals("<｜User｜>What is 2+2?<｜Assistant｜>", ChatTemplate.DEEPSEEK_R1.withSpecialTokens("", "").render(Q, false));
     }
 
     @Test
@@ -34,8 +25,15 @@ class ChatTemplateTest {
 
     @Test
     void llama3UsesHeaders() {
-        assertEquals("<|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>"
+        assertEquals("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>"
                 + "<|start_header_id|>assistant<|end_header_id|>\n\n", ChatTemplate.LLAMA3.render(Q, false));
+    }
+
+    @Test
+    void plainTemplateServesModelsWithoutOneButIsNotAChatFormat() {
+        assertEquals("User: What is 2+2?\nAssistant:", ChatTemplate.PLAIN.render(Q, false));
+        assertFalse(ChatTemplate.PLAIN.isChatFormat());
+        assertFalse(ChatTemplate.NONE.supportsChat());
     }
 
     @Test

@@ -12,7 +12,9 @@ import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
 import dev.r1serve.server.engine.StopStringFilter;
+import dev.r1serve.server.chat.ChatPrompt;
 import dev.r1serve.server.gguf.GgufReader;
+import dev.r1serve.server.tokenizer.BpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -50,6 +52,12 @@ public final class LlamaCppEngine implements Engine {
     private final Thread loop;
     private final TokenPieces pieces;
     private final boolean addsBos;
+    /** Our tokenizer for the vocabulary (HF-equal, content kept plain); null where llama.cpp's is used. */
+    private final BpeTokenizer bpe;
+    private final String bosToken;
+    private final int bosId;
+    private final String eosToken;
+    private final String chatTemplate;
     private volatile boolean closed;
     private boolean cancelledTasks;
     static final long CANCEL_SETTLE_MILLIS = 5;
@@ -91,6 +99,12 @@ public final class LlamaCppEngine implements Engine {
                     ? gguf.getBool("tokenizer.ggml.add_bos_token")
                     : "llama".equals(gguf.findString("tokenizer.ggml.model").orElse(""));
             this.pieces = TokenPieces.build(vocab, id -> model.decode(new int[] {id}), model::encode);
+            this.bpe = BpeTokenizer.fromGguf(gguf).orElse(null);
+            List<String> tokens = gguf.getStringArray("tokenizer.ggml.tokens");
+            this.bosToken = tokenText(gguf, "tokenizer.ggml.bos_token_id", tokens);
+            this.bosId = gguf.has("tokenizer.ggml.bos_token_id") ? gguf.getInt("tokenizer.ggml.bos_token_id") : 1;
+            this.eosToken = tokenText(gguf, "tokenizer.ggml.eos_token_id", tokens);
+            this.chatTemplate = gguf.findString("tokenizer.chat_template").orElse(null);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw new IllegalArgumentException("cannot read the vocabulary of " + options.gguf() + ": " + e.getMessage(), e);
@@ -130,14 +144,71 @@ public final class LlamaCppEngine implements Engine {
         return options.contextLength();
     }
 
+    private static String tokenText(GgufReader gguf, String key, List<String> tokens) {
+        if (!gguf.has(key)) {
+            return "";
+        }
+        int id = gguf.getInt(key);
+        return id >= 0 && id < tokens.size() ? tokens.get(id) : "";
+    }
+
     @Override
     public int[] tokenize(String text) {
-        return model.encode(text);
+        return bpe != null ? bpe.encode(text) : model.encode(text);
+    }
+
+    @Override
+    public int[] tokenize(ChatPrompt prompt) {
+        if (bpe != null) {
+            return bpe.encodePrompt(prompt.pieces());
+        }
+        int[] ids = model.encode(textPrompt(prompt.text()));
+        if (!addsBos) {
+            return ids;
+        }
+        int[] withBos = new int[ids.length + 1];
+        withBos[0] = bosId;
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        return withBos;
     }
 
     @Override
     public int countPromptTokens(String prompt) {
-        return model.encode(prompt).length + (addsBos ? 1 : 0);
+        return countPromptTokens(ChatPrompt.raw(prompt));
+    }
+
+    @Override
+    public int countPromptTokens(ChatPrompt prompt) {
+        return bpe != null ? bpe.encodePrompt(prompt.pieces()).length
+                : model.encode(textPrompt(prompt.text())).length + (addsBos ? 1 : 0);
+    }
+
+    @Override
+    public List<String> specialTokens() {
+        return bpe != null ? bpe.addedTokens() : List.of();
+    }
+
+    @Override
+    public String bosToken() {
+        return bosToken;
+    }
+
+    @Override
+    public String eosToken() {
+        return eosToken;
+    }
+
+    @Override
+    public java.util.Optional<String> chatTemplate() {
+        return java.util.Optional.ofNullable(chatTemplate);
+    }
+
+    /**
+     * A prompt for llama.cpp's own tokenizer, which adds BOS itself: a BOS the template wrote is dropped
+     * so that there is one.
+     */
+    private String textPrompt(String prompt) {
+        return addsBos && !bosToken.isEmpty() && prompt.startsWith(bosToken) ? prompt.substring(bosToken.length()) : prompt;
     }
 
     @Override
@@ -223,8 +294,14 @@ public final class LlamaCppEngine implements Engine {
             return;
         }
         SequenceSpec spec = s.spec;
+        int[] promptIds = null;
         try {
-            s.promptTokens = countPromptTokens(spec.prompt());
+            if (bpe != null) {
+                promptIds = bpe.encodePrompt(spec.pieces());
+                s.promptTokens = promptIds.length;
+            } else {
+                s.promptTokens = countPromptTokens(ChatPrompt.raw(spec.prompt()));
+            }
         } catch (RuntimeException e) {
             s.finish(FinishReason.ERROR, "llama.cpp could not tokenize the prompt: " + e.getMessage());
             return;
@@ -234,7 +311,7 @@ public final class LlamaCppEngine implements Engine {
             s.finish(FinishReason.LENGTH, null);
             return;
         }
-        InferenceParameters params = new InferenceParameters(spec.prompt())
+        InferenceParameters params = new InferenceParameters(textPrompt(spec.prompt()))
                 .setTemperature(spec.temperature())
                 .setTopP(spec.topP())
                 .setTopK(spec.topK())
@@ -245,6 +322,9 @@ public final class LlamaCppEngine implements Engine {
                 .setSeed((int) spec.seed())
                 .setNPredict(Math.min(spec.maxTokens(), room))
                 .setCachePrompt(true);
+        if (promptIds != null) {
+            PromptTokens.set(params, promptIds);
+        }
         try {
             s.iterator = (LlamaIterator) model.generate(params).iterator();
         } catch (RuntimeException e) {
