@@ -1,0 +1,73 @@
+package dev.r1serve.reward.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import dev.r1serve.proto.v1.AdvantageOptions;
+import dev.r1serve.proto.v1.Rollout;
+import dev.r1serve.proto.v1.ScoreRequest;
+import dev.r1serve.proto.v1.ScoreResponse;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * {@code ScoreRequest} and {@code ScoreResponse} in the proto JSON mapping (protobuf-java-util's JsonFormat: field
+ * names in lowerCamelCase or as in the .proto, enums by name). Each rollout is parsed on its own so an error names
+ * it ({@code rollouts[3]: ...}); unknown fields are refused rather than ignored, so a misspelt field is not
+ * silently scored as unset.
+ */
+final class ScoreJson {
+
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+    /** Defaults printed too: a total of 0 is a result, not a missing one. */
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().alwaysPrintFieldsWithNoPresence()
+            .omittingInsignificantWhitespace();
+
+    private ScoreJson() {}
+
+    static ScoreRequest parse(JsonNode root) {
+        ScoreRequest.Builder b = ScoreRequest.newBuilder();
+        if (!root.has("rollouts")) throw HttpProblem.badRequest("rollouts", "rollouts is required (a list of Rollout objects)");
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            switch (e.getKey()) {
+                case "rollouts" -> {
+                    JsonNode list = e.getValue();
+                    if (!list.isArray()) throw HttpProblem.badRequest("rollouts", "rollouts must be a list of Rollout objects");
+                    for (int i = 0; i < list.size(); i++) {
+                        Rollout.Builder r = Rollout.newBuilder();
+                        merge(list.get(i), r, "rollouts[" + i + "]");
+                        b.addRollouts(r);
+                    }
+                }
+                case "advantage" -> {
+                    AdvantageOptions.Builder a = AdvantageOptions.newBuilder();
+                    merge(e.getValue(), a, "advantage");
+                    b.setAdvantage(a);
+                }
+                default -> throw HttpProblem.badRequest(e.getKey(),
+                        e.getKey() + ": unknown field of ScoreRequest (rollouts, advantage)");
+            }
+        }
+        return b.build();
+    }
+
+    /** Merges one JSON object into {@code into}; a JsonFormat refusal becomes a 400 naming {@code field}. */
+    static void merge(JsonNode node, Message.Builder into, String field) {
+        if (!node.isObject()) throw HttpProblem.badRequest(field, field + " must be a JSON object");
+        try {
+            PARSER.merge(node.toString(), into);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw HttpProblem.badRequest(field, field + ": " + e.getMessage());
+        }
+    }
+
+    static String print(ScoreResponse response) {
+        try {
+            return PRINTER.print(response);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a ScoreResponse always prints", e);
+        }
+    }
+}
