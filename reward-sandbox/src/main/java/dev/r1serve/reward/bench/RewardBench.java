@@ -50,7 +50,7 @@ public final class RewardBench {
         }
     }
 
-    private static void stream(ManagedChannel ch, int n, int groupSize) throws InterruptedException {
+    static void stream(ManagedChannel ch, int n, int groupSize) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger received = new AtomicInteger();
         AtomicReference<Throwable> error = new AtomicReference<>();

@@ -85,6 +85,15 @@ public final class OpenAiHttpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Serves {@code handler} at {@code path} on this server's port beside the OpenAI API (e.g. the reward front:
+     * {@code r1 serve --rewards}); the handler does its own authentication and errors.
+     */
+    public OpenAiHttpServer mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+        http.createContext(path, handler);
+        return this;
+    }
+
     public OpenAiHttpServer start() {
         http.start();
         return this;
