@@ -1,6 +1,9 @@
 package dev.r1serve.reward.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -59,8 +62,47 @@ final class ScoreJson {
         try {
             PARSER.merge(node.toString(), into);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            throw HttpProblem.badRequest(field, field + ": " + e.getMessage());
+            String at = locate(node, into.getDescriptorForType(), field);
+            throw HttpProblem.badRequest(at, at + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The innermost field of {@code node} that JsonFormat refuses ("rollouts[2].reference.tests[0].stdin"), found by
+     * parsing each field alone; JsonFormat's own messages do not say where. Runs only on the error path.
+     */
+    private static String locate(JsonNode node, Descriptors.Descriptor type, String path) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Descriptors.FieldDescriptor f = type.findFieldByName(e.getKey());
+            if (f == null) f = type.getFields().stream().filter(d -> d.getJsonName().equals(e.getKey())).findFirst().orElse(null);
+            if (f == null) return path + "." + e.getKey();
+            String at = path + "." + f.getName();
+            ObjectNode one = RewardHttpFront.JSON.createObjectNode().set(e.getKey(), e.getValue());
+            try {
+                PARSER.merge(one.toString(), DynamicMessage.newBuilder(type));
+                continue;
+            } catch (InvalidProtocolBufferException | RuntimeException refused) {
+                // this field is the culprit; look inside it when it is a message or a list of them
+            }
+            JsonNode v = e.getValue();
+            if (f.getJavaType() == Descriptors.FieldDescriptor.JavaType.MESSAGE && !f.isMapField()) {
+                if (f.isRepeated() && v.isArray()) {
+                    for (int i = 0; i < v.size(); i++) {
+                        if (!v.get(i).isObject()) return at + "[" + i + "]";
+                        try {
+                            PARSER.merge(v.get(i).toString(), DynamicMessage.newBuilder(f.getMessageType()));
+                        } catch (InvalidProtocolBufferException | RuntimeException refused) {
+                            return locate(v.get(i), f.getMessageType(), at + "[" + i + "]");
+                        }
+                    }
+                } else if (v.isObject()) {
+                    return locate(v, f.getMessageType(), at);
+                }
+            }
+            return at;
+        }
+        return path;
     }
 
     static String print(ScoreResponse response) {
