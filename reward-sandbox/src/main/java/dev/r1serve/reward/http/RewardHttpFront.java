@@ -144,6 +144,7 @@ public final class RewardHttpFront {
         return ex -> {
             try (ex) {
                 int code;
+                String body;
                 try {
                     // Contexts match by prefix; only the exact path is the route.
                     if (!ex.getRequestURI().getPath().equals(route)) {
@@ -154,17 +155,18 @@ public final class RewardHttpFront {
                         ex.getResponseHeaders().set("Allow", "POST");
                         throw new HttpProblem(405, null, route + " takes POST, got " + ex.getRequestMethod(), 0);
                     }
-                    send(ex, 200, work.handle(readBody(ex)));
+                    body = work.handle(readBody(ex));
                     code = 200;
                 } catch (HttpProblem p) {
                     code = p.status();
-                    sendProblem(ex, shape, p);
+                    body = problem(ex, shape, p);
                 } catch (RuntimeException e) {
                     LOG.log(Level.SEVERE, "reward HTTP front: " + route + " failed", e);
                     code = 500;
-                    sendProblem(ex, shape, new HttpProblem(500, null, "internal error: " + e.getClass().getSimpleName(), 0));
+                    body = problem(ex, shape, new HttpProblem(500, null, "internal error: " + e.getClass().getSimpleName(), 0));
                 }
-                metrics.httpRequest(route, code);
+                metrics.httpRequest(route, code); // before the reply, so a client that sees it sees it counted
+                send(ex, code, body);
             } catch (IOException e) {
                 LOG.fine(() -> "reward HTTP front: client went away: " + e);
             }
@@ -225,9 +227,9 @@ public final class RewardHttpFront {
         }
     }
 
-    private static void sendProblem(HttpExchange ex, Shape shape, HttpProblem p) throws IOException {
+    private static String problem(HttpExchange ex, Shape shape, HttpProblem p) throws IOException {
         if (p.retryAfterSeconds() > 0) ex.getResponseHeaders().set("Retry-After", Long.toString(p.retryAfterSeconds()));
-        send(ex, p.status(), JSON.writeValueAsString(errorBody(shape, p)));
+        return JSON.writeValueAsString(errorBody(shape, p));
     }
 
     static ObjectNode errorBody(Shape shape, HttpProblem p) {

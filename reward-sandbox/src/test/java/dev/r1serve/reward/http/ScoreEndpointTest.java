@@ -66,7 +66,7 @@ class ScoreEndpointTest {
         assertEquals(grpc, http.build());
         JsonNode results = reply.json().get("results");
         assertTrue(results.get(0).get("advantage").asDouble() > 0);
-        assertTrue(results.get(1).get("advantage").asDouble() < 0);
+        assertTrue(results.get(2).get("advantage").asDouble() < 0);
         assertTrue(results.get(3).path("advantage").isMissingNode(), "an incomplete group has no advantage");
         assertEquals(0.0, results.get(2).get("total").asDouble(), "a total of 0 is printed, not left out");
     }
