@@ -81,6 +81,7 @@ class R1Rewards:
                     return json.loads(response.read().decode("utf-8"))
             except urllib.error.HTTPError as e:
                 payload = _json_or_text(e.read())
+                e.close()
                 if e.code in _RETRY_STATUSES and attempt < self.max_retries:
                     time.sleep(_retry_after(e.headers.get("Retry-After"), attempt))
                     attempt += 1

@@ -112,6 +112,7 @@ class Retries(unittest.TestCase):
             self.assertEqual(1.0, results[0]["total"])
         finally:
             server.shutdown()
+            server.server_close()
 
 
 GRPC = os.environ.get("R1SERVE_GRPC")
