@@ -98,8 +98,7 @@ final class ServeCommand implements Callable<Integer> {
                 ? RewardServer.mountable(RewardServer.Config.loopback(0)) : null;
         R1Server server = R1Server.launch(config, rewards == null ? List.of() : List.of(rewards.service()));
         if (rewards != null && server.httpPort() >= 0) {
-            ApiKeys keys = server.apiKeys();
-            new RewardHttpFront(rewards, keys == null ? null : keys::authenticate).handlers().forEach(server::mountHttp);
+            mountRewardsHttp(server, rewards);
         }
         // SIGTERM (and Ctrl-C): drain, then halt with 0. Halting is needed because llama.cpp's native
         // loop thread is not a daemon, and a JVM ended by a signal would otherwise exit with 143.
@@ -116,6 +115,12 @@ final class ServeCommand implements Callable<Integer> {
                 + " on http port " + server.httpPort() + ")" : ""));
         server.blockUntilShutdown();
         return 0;
+    }
+
+    /** The reward HTTP front on the OpenAI front's port, behind the server's own API keys. */
+    static void mountRewardsHttp(R1Server server, RewardServer.Mounted rewards) {
+        ApiKeys keys = server.apiKeys();
+        new RewardHttpFront(rewards, keys == null ? null : keys::authenticate).handlers().forEach(server::mountHttp);
     }
 
     /** The config's TLS files, each overridden by its flag. */
