@@ -1,11 +1,20 @@
 package dev.r1serve.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.r1serve.client.R1Client;
+import dev.r1serve.proto.v1.Reference;
+import dev.r1serve.proto.v1.Rollout;
+import dev.r1serve.proto.v1.TaskType;
 import dev.r1serve.reward.grpc.RewardServer;
+import dev.r1serve.reward.http.RewardHttpServer;
+import dev.r1serve.server.security.ApiKeyInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import dev.r1serve.reward.http.RewardHttpFront;
 import dev.r1serve.server.R1Server;
 import dev.r1serve.server.config.ModelConfig;
@@ -24,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code r1 serve --rewards --http-port N --api-keys FILE}: the reward HTTP front on the OpenAI API's port, behind
- * the server's own API key file.
+ * the server's own API key file; {@code r1 reward serve --api-keys FILE --http-port N}: one key set on gRPC and HTTP.
  */
 class RewardsHttpMountedInServeTest {
 
@@ -65,6 +74,28 @@ class RewardsHttpMountedInServeTest {
                     .header("Authorization", "Bearer k3y").GET().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, models.statusCode());
             assertTrue(models.body().contains("\"stories\""), models.body());
+        }
+    }
+
+    @Test
+    void rewardServeWithApiKeysGuardsGrpcAndHttpWithTheSameKeys() throws Exception {
+        ApiKeys keys = ApiKeys.parse(List.of(ApiKeys.line("trainer", "k3y")), "test");
+        Rollout rollout = Rollout.newBuilder().setId("a").setGroupId("g").setGroupSize(1)
+                .setCompletion("<think>x</think><answer>4</answer>").setTaskType(TaskType.TASK_TYPE_MATH)
+                .setReference(Reference.newBuilder().setAnswer("4")).build();
+        try (RewardServer server = RewardServer.start(RewardServer.Config.loopback(0), new ApiKeyInterceptor(keys));
+             RewardHttpServer front = RewardHttpServer.start("127.0.0.1", 0, new RewardHttpFront(server.mounted(), keys::authenticate));
+             R1Client open = R1Client.connect("127.0.0.1:" + server.port());
+             R1Client keyed = R1Client.builder("127.0.0.1:" + server.port()).apiKey("k3y").build();
+             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> open.score(List.of(rollout)));
+            assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+            assertEquals(2.0, keyed.score(List.of(rollout)).get(0).getTotal());
+            HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + front.port() + RewardHttpFront.SCORE_PATH))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"rollouts\": []}"));
+            assertEquals(401, http.send(post.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(200, http.send(post.copy().header("Authorization", "Bearer k3y").build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
         }
     }
 }
