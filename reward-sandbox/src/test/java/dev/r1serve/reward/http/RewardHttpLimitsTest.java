@@ -36,6 +36,24 @@ class RewardHttpLimitsTest {
     }
 
     @Test
+    void everyRouteRefusesABodyOverTheGrpcMessageLimitWith413InItsShape() throws Exception {
+        String big = "{\"code\": \"" + "x".repeat(RewardServer.MAX_MESSAGE_BYTES) + "\"}";
+        try (LoopbackFront front = LoopbackFront.open()) {
+            LoopbackFront.Reply score = front.post(RewardHttpFront.SCORE_PATH, big);
+            assertEquals(413, score.status());
+            assertEquals("body", score.json().at("/error/field").asText());
+            for (String path : List.of(RewardHttpFront.OPENRLHF_PATH, RewardHttpFront.RUN_CODE_PATH)) {
+                LoopbackFront.Reply r = front.post(path, big);
+                assertEquals(413, r.status(), path);
+                assertTrue(r.json().get("detail").asText().startsWith("body: over 4194304 bytes"), r.raw().body());
+            }
+            // just under the limit is read and judged on its content
+            String under = "{\"rollouts\": [], \"x\": \"" + "y".repeat(RewardServer.MAX_MESSAGE_BYTES - 40) + "\"}";
+            assertEquals(400, front.post(RewardHttpFront.SCORE_PATH, under).status());
+        }
+    }
+
+    @Test
     void aFullSandboxQueueIs429WithRetryAfter() throws Exception {
         // one worker, one waiting run: of six concurrent two-second runs, some must be refused at once
         RewardServer.Config tight = new RewardServer.Config("127.0.0.1", 0, RewardOptions.DEFAULT, Grpo.Options.DEFAULT,

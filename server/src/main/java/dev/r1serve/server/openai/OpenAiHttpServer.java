@@ -52,6 +52,14 @@ public final class OpenAiHttpServer implements AutoCloseable {
     /** Request bodies beyond this are refused; prompts are bounded by the validator well below it. */
     private static final int MAX_BODY_BYTES = 8 << 20;
 
+    static {
+        // The JDK server sends headers and body as separate writes: without TCP_NODELAY, Nagle holds the body
+        // until the client's delayed ACK (~40 ms per response). Read once, when the first HttpServer is made.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer http;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ModelRegistry models;
