@@ -98,7 +98,8 @@ public final class RewardHttpFront {
     }
 
     private String score(byte[] body) throws IOException {
-        ScoreRequest request = ScoreJson.parse(readJson(body));
+        ScoreRequest request = ScoreJson.parseFast(body);
+        if (request == null) request = ScoreJson.parse(readJson(body)); // the careful parse, for its errors
         return ScoreJson.print(call(request));
     }
 

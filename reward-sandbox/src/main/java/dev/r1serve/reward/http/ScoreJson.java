@@ -11,13 +11,17 @@ import dev.r1serve.proto.v1.AdvantageOptions;
 import dev.r1serve.proto.v1.Rollout;
 import dev.r1serve.proto.v1.ScoreRequest;
 import dev.r1serve.proto.v1.ScoreResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
  * {@code ScoreRequest} and {@code ScoreResponse} in the proto JSON mapping (protobuf-java-util's JsonFormat: field
- * names in lowerCamelCase or as in the .proto, enums by name). Each rollout is parsed on its own so an error names
- * it ({@code rollouts[3]: ...}); unknown fields are refused rather than ignored, so a misspelt field is not
+ * names in lowerCamelCase or as in the .proto, enums by name). A body JsonFormat refuses is parsed again rollout by
+ * rollout so the error names the field ({@code rollouts[3].group_size: ...}); unknown fields are refused rather than ignored, so a misspelt field is not
  * silently scored as unset.
  */
 final class ScoreJson {
@@ -28,6 +32,23 @@ final class ScoreJson {
             .omittingInsignificantWhitespace();
 
     private ScoreJson() {}
+
+    /**
+     * The whole body through JsonFormat at once, or null when that fails (or finds no rollouts): the caller then
+     * parses rollout by rollout to say what is wrong. Valid bodies skip the careful parse's extra JSON tree (one
+     * batch of 64 in flight: 0.47 of ScoreStream's rate with it, 0.90 without, in r1 bench reward --http).
+     */
+    static ScoreRequest parseFast(byte[] body) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+            ScoreRequest.Builder b = ScoreRequest.newBuilder();
+            PARSER.merge(text, b);
+            return b.getRolloutsCount() == 0 ? null : b.build();
+        } catch (CharacterCodingException | InvalidProtocolBufferException | RuntimeException e) {
+            return null;
+        }
+    }
 
     static ScoreRequest parse(JsonNode root) {
         ScoreRequest.Builder b = ScoreRequest.newBuilder();
