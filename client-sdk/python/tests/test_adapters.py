@@ -77,6 +77,15 @@ class AdaptersAgainstServer(unittest.TestCase):
         self.assertEqual(1.0, r1verl.compute_score("codecontests", bad, tests))
 
 
+    def test_verl_compute_score_batch_scores_all_in_one_request(self):
+        os.environ["R1SERVE_URL"] = URL
+        if KEY:
+            os.environ["R1SERVE_API_KEY"] = KEY
+        scores = r1verl.compute_score_batch(data_sources=["gsm8k", "gsm8k", "gpqa"], solution_strs=[RIGHT, WRONG, RIGHT.replace("4", "B")],
+                                            ground_truths=["4", "4", "B"], extra_infos=[None, {}, {"task_type": "choice"}])
+        self.assertEqual([2.0, 1.0, 2.0], scores)
+
+
 class _Busy(http.server.BaseHTTPRequestHandler):
     """A stand-in server that refuses the first request with 429 + Retry-After: 1, then answers."""
     calls = 0

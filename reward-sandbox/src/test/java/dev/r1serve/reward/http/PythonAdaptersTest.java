@@ -51,7 +51,8 @@ class PythonAdaptersTest {
             // every adapter test ran against the server (only the optional gRPC client may skip, saying why)
             for (String test : List.of("test_score_returns_rewards_and_group_advantages", "test_bad_rollout_raises_with_the_field",
                     "test_trl_reward_func_plain_strings", "test_trl_reward_func_conversational", "test_trl_missing_column_names_it",
-                    "test_verl_compute_score_math_and_code", "test_429_is_retried_after_retry_after")) {
+                    "test_verl_compute_score_math_and_code", "test_verl_compute_score_batch_scores_all_in_one_request",
+                    "test_429_is_retried_after_retry_after")) {
                 assertTrue(out.lines().anyMatch(l -> l.startsWith(test) && l.endsWith("ok")), test + " did not pass:\n" + out);
             }
             System.out.println(out.lines().filter(l -> l.contains("skipped")).findFirst().orElse("gRPC client test ran"));
