@@ -33,7 +33,8 @@ final class HttpProblem extends RuntimeException {
     /** The gRPC status name this HTTP status stands for (Google's JSON error shape carries both). */
     String grpcStatus() {
         return switch (status) {
-            case 400, 413 -> "INVALID_ARGUMENT";
+            case 400 -> "INVALID_ARGUMENT";
+            case 413 -> "RESOURCE_EXHAUSTED"; // as gRPC refuses a message over its limit
             case 401 -> "UNAUTHENTICATED";
             case 404 -> "NOT_FOUND";
             case 405 -> "UNIMPLEMENTED";

@@ -113,6 +113,7 @@ class ScoreEndpointTest {
         LoopbackFront.Reply reply = front.post(RewardHttpFront.SCORE_PATH, "{\"rollouts\": [{\"completion\": \"" + completion + "\"}]}");
         assertEquals(413, reply.status(), reply.raw().body());
         assertEquals("body", reply.json().at("/error/field").asText());
+        assertEquals("RESOURCE_EXHAUSTED", reply.json().at("/error/status").asText()); // as gRPC answers an oversized message
     }
 
     @Test
