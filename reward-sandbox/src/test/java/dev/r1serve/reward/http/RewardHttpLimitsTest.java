@@ -54,6 +54,19 @@ class RewardHttpLimitsTest {
     }
 
     @Test
+    void aDeeplyNestedBodyIs400OnEveryRouteNotAStackOverflow() throws Exception {
+        int depth = 100_000;
+        String deep = "{\"rollouts\": " + "[".repeat(depth) + "]".repeat(depth) + "}";
+        try (LoopbackFront front = LoopbackFront.open()) {
+            for (String path : List.of(RewardHttpFront.SCORE_PATH, RewardHttpFront.OPENRLHF_PATH, RewardHttpFront.RUN_CODE_PATH)) {
+                LoopbackFront.Reply r = front.post(path, deep);
+                assertEquals(400, r.status(), path + ": " + r.raw().body());
+                assertTrue(r.raw().body().contains("body: not valid JSON: Document nesting depth"), r.raw().body());
+            }
+        }
+    }
+
+    @Test
     void aFullSandboxQueueIs429WithRetryAfter() throws Exception {
         // one worker, one waiting run: of six concurrent two-second runs, some must be refused at once
         RewardServer.Config tight = new RewardServer.Config("127.0.0.1", 0, RewardOptions.DEFAULT, Grpo.Options.DEFAULT,
