@@ -8,9 +8,14 @@ import dev.r1serve.proto.v1.ScoreRequest;
 import dev.r1serve.reward.LengthPenalty;
 import dev.r1serve.reward.RewardOptions;
 import dev.r1serve.reward.grpc.RewardServer;
+import dev.r1serve.reward.http.RewardHttpFront;
+import dev.r1serve.reward.http.RewardHttpServer;
+import dev.r1serve.server.security.ApiKeyInterceptor;
+import dev.r1serve.server.security.ApiKeys;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +43,14 @@ final class RewardCommand {
         @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus HTTP port (default: none).")
         int metricsPort;
 
+        @Option(names = "--http-port", paramLabel = "PORT", description = "Also serve the HTTP/JSON front (/v1/rewards:score,"
+                + " /openrlhf/reward, /run_code) on this port (0: any free port).")
+        Integer httpPort;
+
+        @Option(names = "--api-keys", paramLabel = "FILE",
+                description = "API keys, one 'name:sha256hex' per line, required on gRPC and HTTP calls; without it the service is open.")
+        Path apiKeys;
+
         @Option(names = "--format-partial-credit", description = "0.25 per correctly used tag instead of all-or-nothing.")
         boolean partial;
 
@@ -51,11 +64,35 @@ final class RewardCommand {
         public Integer call() throws Exception {
             RewardOptions opts = new RewardOptions(partial, maxChars == null ? null : new LengthPenalty(maxChars, buffer),
                     RewardOptions.DEFAULT.codeLimits(), false);
-            RewardServer server = RewardServer.start(RewardServer.Config.loopback(port).withHost(host)
-                    .withRewards(opts).withMetricsPort(metricsPort));
-            Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+            ApiKeys keys;
+            try {
+                keys = apiKeys == null ? null : ApiKeys.load(apiKeys);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--api-keys: " + e.getMessage(), e);
+            }
+            RewardServer.Config config = RewardServer.Config.loopback(port).withHost(host).withRewards(opts)
+                    .withMetricsPort(metricsPort);
+            RewardServer server = keys == null ? RewardServer.start(config)
+                    : RewardServer.start(config, new ApiKeyInterceptor(keys));
+            RewardHttpServer http = null;
+            try {
+                if (httpPort != null) {
+                    http = RewardHttpServer.start(host, httpPort,
+                            new RewardHttpFront(server.mounted(), keys == null ? null : keys::authenticate));
+                }
+            } catch (IOException | RuntimeException e) {
+                server.stop();
+                throw e;
+            }
+            RewardHttpServer front = http;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (front != null) front.close();
+                server.stop();
+            }));
             System.out.println("r1 reward service listening on " + host + ":" + server.port()
+                    + (front == null ? "" : " (HTTP front on port " + front.port() + ")")
                     + (server.hasSandbox() ? "" : " (code rewards disabled: apt-get install bubblewrap)"));
+            if (keys == null) System.out.println("no API keys: the reward service is open to anyone who can reach it (--api-keys FILE)");
             server.awaitTermination();
             return 0;
         }

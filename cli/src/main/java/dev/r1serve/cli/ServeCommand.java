@@ -5,6 +5,8 @@ import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
 import java.nio.file.Path;
 import dev.r1serve.reward.grpc.RewardServer;
+import dev.r1serve.reward.http.RewardHttpFront;
+import dev.r1serve.server.security.ApiKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,7 +54,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--context", description = "Context length per sequence with --model.")
     Integer context;
 
-    @Option(names = "--rewards", description = "Also serve the RewardService (rewards, GRPO advantages, code sandbox) on this port.")
+    @Option(names = "--rewards", description = "Also serve the RewardService (rewards, GRPO advantages, code sandbox) on this port"
+            + " and, with --http-port, its HTTP front (/v1/rewards:score, /openrlhf/reward, /run_code) beside the OpenAI API.")
     boolean withRewards;
 
     @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
@@ -120,6 +123,9 @@ final class ServeCommand implements Callable<Integer> {
         RewardServer.Mounted rewards = withRewards
                 ? RewardServer.mountable(RewardServer.Config.loopback(0)) : null;
         R1Server server = R1Server.launch(config, rewards == null ? List.of() : List.of(rewards.service()));
+        if (rewards != null && server.httpPort() >= 0) {
+            mountRewardsHttp(server, rewards);
+        }
         // SIGTERM (and Ctrl-C): drain, then halt with 0. Halting is needed because llama.cpp's native
         // loop thread is not a daemon, and a JVM ended by a signal would otherwise exit with 143.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -131,9 +137,16 @@ final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(0);
         }, "r1-drain"));
         System.out.println("r1-serve listening on " + config.hostOrDefault() + ":" + server.port()
-                + (server.httpPort() >= 0 ? " (OpenAI API on http port " + server.httpPort() + ")" : ""));
+                + (server.httpPort() >= 0 ? " (OpenAI API" + (rewards != null ? " and reward HTTP front" : "")
+                + " on http port " + server.httpPort() + ")" : ""));
         server.blockUntilShutdown();
         return 0;
+    }
+
+    /** The reward HTTP front on the OpenAI front's port, behind the server's own API keys. */
+    static void mountRewardsHttp(R1Server server, RewardServer.Mounted rewards) {
+        ApiKeys keys = server.apiKeys();
+        new RewardHttpFront(rewards, keys == null ? null : keys::authenticate).handlers().forEach(server::mountHttp);
     }
 
     /** The config's TLS files, each overridden by its flag. */

@@ -241,6 +241,24 @@ public final class R1Server implements AutoCloseable {
         return httpFront == null ? -1 : httpFront.port();
     }
 
+    /**
+     * Mounts {@code handler} at {@code path} on the OpenAI-compatible HTTP front's port ({@code r1 serve --rewards
+     * --http-port N}).
+     *
+     * @throws IllegalStateException without an HTTP front
+     */
+    public void mountHttp(String path, com.sun.net.httpserver.HttpHandler handler) {
+        if (httpFront == null) {
+            throw new IllegalStateException("no HTTP front: set --http-port (config httpPort)");
+        }
+        httpFront.mount(path, handler);
+    }
+
+    /** The API keys this server accepts, or null when it is open. */
+    public dev.r1serve.server.security.ApiKeys apiKeys() {
+        return options.apiKeys();
+    }
+
     /** This server's metrics registry (also readable without the HTTP endpoint). */
     public ServerMetrics metrics() {
         return metrics;

@@ -92,6 +92,10 @@ public final class RewardBench {
         }
     }
 
+    static void stream(ManagedChannel ch, int n, int groupSize) throws InterruptedException {
+        stream(ch, n, groupSize, RewardBench::rollout);
+    }
+
     private static void stream(ManagedChannel ch, int n, int groupSize,
             java.util.function.BiFunction<Integer, Integer, Rollout> rollouts) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);

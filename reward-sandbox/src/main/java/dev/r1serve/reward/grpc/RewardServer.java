@@ -8,6 +8,8 @@ import dev.r1serve.reward.sandbox.Sandbox;
 import dev.r1serve.reward.sandbox.SandboxPool;
 import dev.r1serve.reward.sandbox.SandboxUnavailableException;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -35,6 +37,8 @@ public final class RewardServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RewardServer.class.getName());
     public static final int DEFAULT_PORT = 50061;
     public static final String SERVICE = "r1.v1.RewardService";
+    /** Largest request message (gRPC's default, stated so the HTTP front can apply the same limit). */
+    public static final int MAX_MESSAGE_BYTES = 4 << 20;
 
     /**
      * @param host bind address
@@ -81,6 +85,7 @@ public final class RewardServer implements AutoCloseable {
     private final ExecutorService scoring;
     private final RewardScorer scorer;
     private final Config config;
+    private final Mounted mounted;
     private HTTPServer metricsServer;
 
     /**
@@ -118,15 +123,16 @@ public final class RewardServer implements AutoCloseable {
         return new Mounted(service, p, scoring, scorer, metrics);
     }
 
-    private RewardServer(Config config) {
+    private RewardServer(Config config, ServerInterceptor... interceptors) {
         this.config = config;
-        Mounted mounted = mountable(config);
+        this.mounted = mountable(config);
         this.metrics = mounted.metrics();
         this.pool = mounted.pool();
         this.scoring = mounted.scoring();
         this.scorer = mounted.scorer();
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-                .addService(mounted.service())
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .addService(ServerInterceptors.intercept(mounted.service(), interceptors))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build();
@@ -134,7 +140,12 @@ public final class RewardServer implements AutoCloseable {
 
     /** Builds and starts a server. */
     public static RewardServer start(Config config) throws IOException {
-        RewardServer s = new RewardServer(config);
+        return start(config, new ServerInterceptor[0]);
+    }
+
+    /** Builds and starts a server whose RewardService calls pass {@code interceptors} (e.g. API keys) first. */
+    public static RewardServer start(Config config, ServerInterceptor... interceptors) throws IOException {
+        RewardServer s = new RewardServer(config, interceptors);
         try {
             s.startServing();
         } catch (IOException | RuntimeException e) {
@@ -165,6 +176,9 @@ public final class RewardServer implements AutoCloseable {
 
     /** The in-process scorer this server uses. */
     public RewardScorer scorer() { return scorer; }
+
+    /** The service and what it runs on, for another front on the same scorer (the HTTP front); owned by this server. */
+    public Mounted mounted() { return mounted; }
 
     /** Whether code tasks can run (bubblewrap found). */
     public boolean hasSandbox() { return pool != null; }

@@ -16,7 +16,8 @@ public final class RolloutValidator {
 
     /** Largest group accepted (GRPO uses 16 to 64). */
     public static final int MAX_GROUP_SIZE = 1024;
-    static final int MAX_TEXT_CHARS = 1 << 20;
+    /** Longest prompt, completion, answer or test, in chars. */
+    public static final int MAX_TEXT_CHARS = 1 << 20;
     static final int MAX_TESTS = 256;
     /** A definition of (or assignment to) {@code check}: the name the harness calls. */
     private static final java.util.regex.Pattern CHECK = java.util.regex.Pattern.compile("(?m)^\\s*(def\\s+check\\s*\\(|check\\s*=)");

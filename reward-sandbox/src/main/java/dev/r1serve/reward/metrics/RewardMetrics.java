@@ -17,6 +17,7 @@ public final class RewardMetrics {
     private final Counter rewards;
     private final Counter runs;
     private final Histogram runSeconds;
+    private final Counter httpRequests;
 
     public RewardMetrics() {
         rewards = Counter.builder().name("r1_rewards_scored_total")
@@ -29,6 +30,9 @@ public final class RewardMetrics {
                 .help("Wall-clock duration of sandboxed runs, from spawn to exit")
                 .classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
                 .labelNames("language").register(registry);
+        httpRequests = Counter.builder().name("r1_reward_http_requests_total")
+                .help("Requests to the reward HTTP front by route (/v1/rewards:score, /openrlhf/reward, /run_code) and HTTP status")
+                .labelNames("route", "code").register(registry);
     }
 
     public PrometheusRegistry registry() { return registry; }
@@ -39,6 +43,10 @@ public final class RewardMetrics {
         runs.labelValues(status, language).inc();
         if (wallMillis >= 0) runSeconds.labelValues(language).observe(wallMillis / 1000.0);
     }
+
+    public void httpRequest(String route, int code) { httpRequests.labelValues(route, Integer.toString(code)).inc(); }
+
+    public double httpRequests(String route, int code) { return httpRequests.labelValues(route, Integer.toString(code)).get(); }
 
     /** Exposes the sandbox queue depth as read from {@code depth} at scrape time. */
     public void queueDepth(IntSupplier depth) {

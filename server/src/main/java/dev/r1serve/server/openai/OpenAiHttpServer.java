@@ -77,6 +77,14 @@ public final class OpenAiHttpServer implements AutoCloseable {
         }
     }
 
+    static {
+        // The JDK server sends headers and body as separate writes: without TCP_NODELAY, Nagle holds the body
+        // until the client's delayed ACK (~40 ms per response). Read once, when the first HttpServer is made.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer http;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ModelRegistry models;
@@ -114,6 +122,15 @@ public final class OpenAiHttpServer implements AutoCloseable {
     /** Applies per-client limits (shared with the gRPC service) to generations; null for none. */
     public OpenAiHttpServer withRateLimits(RateLimits limits) {
         this.rateLimits = limits;
+        return this;
+    }
+
+    /**
+     * Serves {@code handler} at {@code path} on this server's port beside the OpenAI API (e.g. the reward front:
+     * {@code r1 serve --rewards}); the handler does its own authentication and errors.
+     */
+    public OpenAiHttpServer mount(String path, com.sun.net.httpserver.HttpHandler handler) {
+        http.createContext(path, handler);
         return this;
     }
 
