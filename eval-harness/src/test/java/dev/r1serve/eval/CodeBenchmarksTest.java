@@ -53,15 +53,7 @@ class CodeBenchmarksTest {
         assertEquals(GraderKind.CODE, he.grader());
         Dataset data = he.load(null);
         assertEquals(164, data.questions().size());
-        Map<String, String> canonical = new HashMap<>();
-        ObjectMapper json = new ObjectMapper();
-        try (InputStream in = getClass().getResourceAsStream("/benchmarks/humaneval.jsonl")) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (line.isBlank()) continue;
-                JsonNode n = json.readTree(line);
-                canonical.put(n.get("task_id").asText(), n.get("canonical_solution").asText());
-            }
-        }
+        Map<String, String> canonical = humanEvalField("canonical_solution");
         Grader grader = Grader.of(GraderKind.CODE, 0);
         List<CompletableFuture<String>> failures = new ArrayList<>();
         for (int i = 0; i < data.questions().size(); i++) {
@@ -88,17 +80,8 @@ class CodeBenchmarksTest {
     void everyHumanEvalKnownWrongMutationFails() throws Exception {
         Benchmark he = Benchmarks.byName("humaneval");
         Dataset data = he.load(null);
-        Map<String, String> canonical = new HashMap<>();
-        Map<String, String> entry = new HashMap<>();
-        ObjectMapper json = new ObjectMapper();
-        try (InputStream in = getClass().getResourceAsStream("/benchmarks/humaneval.jsonl")) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (line.isBlank()) continue;
-                JsonNode n = json.readTree(line);
-                canonical.put(n.get("task_id").asText(), n.get("canonical_solution").asText());
-                entry.put(n.get("task_id").asText(), n.get("entry_point").asText());
-            }
-        }
+        Map<String, String> canonical = humanEvalField("canonical_solution");
+        Map<String, String> entry = humanEvalField("entry_point");
         Grader grader = Grader.of(GraderKind.CODE, 0);
         List<CompletableFuture<String>> passed = new ArrayList<>();
         for (int i = 0; i < data.questions().size(); i++) {
@@ -120,6 +103,20 @@ class CodeBenchmarksTest {
             }));
         }
         assertEquals(List.of(), passed.stream().map(CompletableFuture::join).filter(f -> f != null).toList());
+    }
+
+    /** One field of every bundled HumanEval task, by task id. */
+    private Map<String, String> humanEvalField(String field) throws Exception {
+        Map<String, String> byId = new HashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        try (InputStream in = getClass().getResourceAsStream("/benchmarks/humaneval.jsonl")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank()) continue;
+                JsonNode n = json.readTree(line);
+                byId.put(n.get("task_id").asText(), n.get(field).asText());
+            }
+        }
+        return byId;
     }
 
     @Test

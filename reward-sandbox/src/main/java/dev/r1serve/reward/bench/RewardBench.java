@@ -46,14 +46,20 @@ public final class RewardBench {
     public static CodeResult runCode(int rollouts) throws IOException, InterruptedException {
         int groupSize = 8;
         int n = Math.max(groupSize, rollouts / groupSize * groupSize);
+        double s = timedStream(n, groupSize * 2, groupSize, RewardBench::codeRollout);
+        return new CodeResult(n, s, n / s);
+    }
+
+    /** Seconds to stream {@code n} rollouts through a fresh loopback RewardServer, after a warm-up of {@code warmUp}. */
+    private static double timedStream(int n, int warmUp, int groupSize,
+            java.util.function.BiFunction<Integer, Integer, Rollout> rollouts) throws IOException, InterruptedException {
         try (RewardServer server = RewardServer.start(RewardServer.Config.loopback(0))) {
             ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
             try {
-                stream(ch, groupSize * 2, groupSize, RewardBench::codeRollout); // warm-up
+                stream(ch, warmUp, groupSize, rollouts);
                 long t0 = System.nanoTime();
-                stream(ch, n, groupSize, RewardBench::codeRollout);
-                double s = (System.nanoTime() - t0) / 1e9;
-                return new CodeResult(n, s, n / s);
+                stream(ch, n, groupSize, rollouts);
+                return (System.nanoTime() - t0) / 1e9;
             } finally {
                 ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
@@ -78,18 +84,8 @@ public final class RewardBench {
     public static Result run(int rollouts) throws IOException, InterruptedException {
         int groupSize = 16;
         int n = Math.max(groupSize, rollouts / groupSize * groupSize);
-        try (RewardServer server = RewardServer.start(RewardServer.Config.loopback(0))) {
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-            try {
-                stream(ch, Math.min(n, 320), groupSize, RewardBench::rollout); // warm-up
-                long t0 = System.nanoTime();
-                stream(ch, n, groupSize, RewardBench::rollout);
-                double s = (System.nanoTime() - t0) / 1e9;
-                return new Result(n, s, n / s);
-            } finally {
-                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
-        }
+        double s = timedStream(n, Math.min(n, 320), groupSize, RewardBench::rollout);
+        return new Result(n, s, n / s);
     }
 
     static void stream(ManagedChannel ch, int n, int groupSize) throws InterruptedException {
