@@ -64,8 +64,8 @@ final class BenchLoadCommand implements Callable<Integer> {
         R1Server own = null;
         String target = server;
         if (target == null) {
-            own = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(new ModelConfig(model,
-                    BuiltinModels.STORIES_260K, null, null, null, SLOTS, null, null, QUEUE, null))), 64).start();
+            own = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(ModelConfig.builder(model)
+                    .option("path", BuiltinModels.STORIES_260K).option("slots", SLOTS).queueCapacity(QUEUE).build())), 64).start();
             target = "127.0.0.1:" + own.port();
         } else if (!isLoopback(target)) {
             System.err.println("error: --server must be on this machine (loopback), got " + target);

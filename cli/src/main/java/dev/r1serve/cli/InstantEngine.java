@@ -27,7 +27,7 @@ final class InstantEngine implements Engine {
     /** A real server on a free loopback port hosting one instant model, "bench", with the DeepSeek-R1 template. */
     static R1Server serve() throws IOException {
         InstantEngine engine = new InstantEngine();
-        ModelRegistry registry = new ModelRegistry().add(new HostedModel("bench", engine, ChatTemplate.DEEPSEEK_R1, "bench",
+        ModelRegistry registry = new ModelRegistry().add(new HostedModel("bench", "instant", engine, ChatTemplate.DEEPSEEK_R1,
                 32768, new Scheduler(engine, SchedulerConfig.defaults())));
         return R1Server.onPort("127.0.0.1", 0, registry, 64).start();
     }
@@ -40,8 +40,18 @@ final class InstantEngine implements Engine {
     private final AtomicBoolean open = new AtomicBoolean(true);
 
     @Override
-    public String kind() {
-        return "instant (bench)";
+    public dev.r1serve.server.engine.EngineCapabilities capabilities() {
+        return dev.r1serve.server.engine.EngineCapabilities.TEXT_ONLY;
+    }
+
+    @Override
+    public String source() {
+        return "bench";
+    }
+
+    @Override
+    public String templateHint() {
+        return "";
     }
 
     @Override

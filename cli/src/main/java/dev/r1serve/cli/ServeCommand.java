@@ -109,8 +109,7 @@ final class ServeCommand implements Callable<Integer> {
             config = ServerConfig.read(source.config);
         } else {
             String modelName = name != null ? name : defaultName(source.model);
-            ModelConfig model = new ModelConfig(modelName, source.model, null, template, context, slots, null, null,
-                    null, null);
+            ModelConfig model = ModelConfig.llamaCpp(modelName, source.model, template, context, slots, null);
             config = new ServerConfig(null, null, null, List.of(chatTemplate == null ? model
                     : model.withChatTemplateFile(chatTemplate.toString())));
         }

@@ -3,6 +3,7 @@ package dev.r1serve.server;
 import dev.r1serve.server.api.InferenceGrpcService;
 import dev.r1serve.server.api.OversizedMessageLog;
 import dev.r1serve.server.config.ServerConfig;
+import dev.r1serve.server.generation.GenerationService;
 import dev.r1serve.server.metrics.ServerMetrics;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelLoader;
@@ -56,7 +57,7 @@ public final class R1Server implements AutoCloseable {
     private final RequestValidator validator;
     private OpenAiHttpServer httpFront;
     private final RateLimits rateLimits;
-    private final InferenceGrpcService inference;
+    private final GenerationService generations;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("r1-health").daemon().factory());
     private volatile boolean draining;
@@ -64,7 +65,8 @@ public final class R1Server implements AutoCloseable {
     private final List<String> serviceNames;
     /**
      * Runs the service's callbacks. Bounded, unlike grpc-java's default cached pool, which would start a
-     * thread per call when a thousand calls are cancelled at once; the callbacks never block.
+     * thread per call when a thousand calls are cancelled at once. The callbacks validate and hand over to
+     * the generation service, which renders and tokenizes (possibly over HTTP) on threads of its own.
      */
     private final java.util.concurrent.ExecutorService callbacks = Executors.newFixedThreadPool(
             Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
@@ -116,10 +118,10 @@ public final class R1Server implements AutoCloseable {
         builder.addStreamTracerFactory(metrics.callInterceptor().transportStatusTracer());
         builder.maxInboundMessageSize(options.maxMessageBytesOrDefault());
         OversizedMessageLog.install();
-        this.inference = new InferenceGrpcService(models, validator, metrics.generation());
+        this.generations = new GenerationService(models, metrics.generation());
         this.server = builder
                 .executor(callbacks)
-                .addService(inference.lenientDefinition())
+                .addService(new InferenceGrpcService(generations, validator).lenientDefinition())
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 // v1alpha too: older grpcurl, Postman and Evans speak only that one.
@@ -177,8 +179,8 @@ public final class R1Server implements AutoCloseable {
         try {
             if (options.httpPort() != null) {
                 httpFront = bound(options.httpPort(), "OpenAI HTTP API, --http-port",
-                        () -> new OpenAiHttpServer(metricsHost, options.httpPort(), models, validator,
-                                metrics.generation(), options.apiKeys(), () -> draining)).withRateLimits(rateLimits)
+                        () -> new OpenAiHttpServer(metricsHost, options.httpPort(), generations, validator,
+                                options.apiKeys(), () -> draining)).withRateLimits(rateLimits)
                         .withCallMetrics(metrics.callInterceptor()).start();
             }
             bound(grpcPort, "gRPC, --port", server::start);
@@ -288,7 +290,8 @@ public final class R1Server implements AutoCloseable {
 
     /**
      * Graceful stop (SIGTERM): health turns NOT_SERVING at once and new generations are refused with
-     * UNAVAILABLE, so load balancers move away; work in flight may finish within {@code timeout}; then
+     * UNAVAILABLE (reason DRAINING), as are calls whose samples are all still waiting for a slot, so clients retry
+     * elsewhere and load balancers move away; work in flight may finish within {@code timeout}; then
      * whatever still runs is cancelled and the server closes.
      */
     public void drain(Duration timeout) {
@@ -300,7 +303,7 @@ public final class R1Server implements AutoCloseable {
         for (String service : serviceNames) {
             health.setStatus(service, ServingStatus.NOT_SERVING);
         }
-        inference.stopAdmitting();
+        generations.stopAdmitting();
         long deadline = System.nanoTime() + timeout.toNanos();
         LOG.info("draining: waiting up to " + timeout.toSeconds() + " s for work in flight");
         try {
@@ -350,6 +353,7 @@ public final class R1Server implements AutoCloseable {
         closeMetricsServer();
         closeHttpFront();
         callbacks.shutdownNow();
+        generations.close();
         models.close();
     }
 

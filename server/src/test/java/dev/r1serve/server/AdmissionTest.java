@@ -9,7 +9,6 @@ import dev.r1serve.proto.v1.GenerateChunk;
 import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.InferenceServiceGrpc;
 import dev.r1serve.proto.v1.SamplingParams;
-import dev.r1serve.server.api.StatusMapper;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.model.BuiltinModels;
 import dev.r1serve.server.model.ModelLoader;
@@ -42,9 +41,10 @@ class AdmissionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(new ModelConfig("small",
-                BuiltinModels.STORIES_260K, null, null, null, 2, 1, null, 4, null),
-                new ModelConfig("wide", BuiltinModels.STORIES_260K, null, null, null, 4, 1, null, 1000, null))), 64)
+        server = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(ModelConfig.builder("small")
+                        .option("path", BuiltinModels.STORIES_260K).option("slots", 2).option("threads", 1).queueCapacity(4).build(),
+                ModelConfig.builder("wide")
+                        .option("path", BuiltinModels.STORIES_260K).option("slots", 4).option("threads", 1).queueCapacity(1000).build())), 64)
                 .start();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         stub = InferenceServiceGrpc.newBlockingStub(channel);
@@ -88,7 +88,7 @@ class AdmissionTest {
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
             assertTrue(millis < 500, "refused in " + millis + " ms");
-            String retryAfter = e.getTrailers().get(StatusMapper.RETRY_AFTER_MS);
+            String retryAfter = e.getTrailers().get(dev.r1serve.proto.errors.ErrorDetails.RETRY_AFTER_MS_KEY);
             assertNotNull(retryAfter, "retry-after-ms trailer");
             assertTrue(Long.parseLong(retryAfter) >= 50);
         } finally {

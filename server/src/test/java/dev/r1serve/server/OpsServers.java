@@ -33,7 +33,7 @@ public final class OpsServers {
         ModelRegistry borrowed = new ModelRegistry();
         for (HostedModel m : TestServer.get().models().all()) {
             Engine engine = new BorrowedEngine(m.engine());
-            borrowed.add(new HostedModel(m.name(), engine, m.template(), m.source(), m.defaultMaxTokens(),
+            borrowed.add(new HostedModel(m.name(), m.kind(), engine, m.template(), m.defaultMaxTokens(),
                     new Scheduler(engine, SchedulerConfig.defaults())));
         }
         return borrowed;
@@ -42,8 +42,38 @@ public final class OpsServers {
     /** Test double: forwards everything to the shared engine except close, which belongs to its owner. */
     private record BorrowedEngine(Engine engine) implements Engine {
         @Override
-        public String kind() {
-            return engine.kind();
+        public dev.r1serve.server.engine.EngineCapabilities capabilities() {
+            return engine.capabilities();
+        }
+
+        @Override
+        public String source() {
+            return engine.source();
+        }
+
+        @Override
+        public String templateHint() {
+            return engine.templateHint();
+        }
+
+        @Override
+        public int[] tokenize(dev.r1serve.server.chat.ChatPrompt prompt) {
+            return engine.tokenize(prompt);
+        }
+
+        @Override
+        public java.util.List<String> specialTokens() {
+            return engine.specialTokens();
+        }
+
+        @Override
+        public String bosToken() {
+            return engine.bosToken();
+        }
+
+        @Override
+        public String eosToken() {
+            return engine.eosToken();
         }
 
         @Override
@@ -59,16 +89,6 @@ public final class OpsServers {
         @Override
         public int[] tokenize(String text) {
             return engine.tokenize(text);
-        }
-
-        @Override
-        public boolean supportsLogprobs() {
-            return engine.supportsLogprobs();
-        }
-
-        @Override
-        public boolean supportsPenalties() {
-            return engine.supportsPenalties();
         }
 
         @Override

@@ -21,6 +21,7 @@ import dev.r1serve.server.metrics.GenerationMetrics;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelLoader;
 import dev.r1serve.server.model.ModelRegistry;
+import dev.r1serve.server.generation.GenerationService;
 import dev.r1serve.server.openai.OpenAiHttpServer;
 import dev.r1serve.server.scheduling.Scheduler;
 import dev.r1serve.server.scheduling.SchedulerConfig;
@@ -151,7 +152,7 @@ class RemoteEngineEndToEndTest {
         assertEquals(direct.getText(), viaRemote.getText());
         assertEquals(full.substring(0, full.indexOf(stop)), viaRemote.getText());
         var info = remote().listModels(dev.r1serve.proto.v1.ListModelsRequest.getDefaultInstance()).getModels(0);
-        assertEquals("openai-remote", info.getEngine());
+        assertEquals("openai", info.getEngine());
         assertEquals(4, info.getSlots());
     }
 
@@ -192,7 +193,7 @@ class RemoteEngineEndToEndTest {
                         List.of(URI.create("http://127.0.0.1:" + port)), TestServer.STORIES)
                 .withContextLength(512).withRetries(0).withHealth("/health", Duration.ofMillis(200))
                 .withBreaker(new RemoteEngineOptions.Breaker(4, 2, 50, Duration.ofMillis(500))));
-        ModelRegistry models = new ModelRegistry().add(new HostedModel("flaky", engine, ChatTemplate.NONE, "test", 64,
+        ModelRegistry models = new ModelRegistry().add(new HostedModel("flaky", "openai", engine, ChatTemplate.NONE, 64,
                 new Scheduler(engine, SchedulerConfig.defaults())));
         try (R1Server server = R1Server.onPort("127.0.0.1", 0, models, 64, ServerOptions.DEFAULTS.withHttpPort(0)).start()) {
             ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -213,9 +214,10 @@ class RemoteEngineEndToEndTest {
 
                 TestServer.get();
                 ModelRegistry backendModels = TestServer.get().models();
-                try (OpenAiHttpServer recovered = new OpenAiHttpServer("127.0.0.1", port, backendModels,
-                        new RequestValidator(backendModels, 64), new GenerationMetrics(new PrometheusRegistry()), null,
-                        () -> false).start()) {
+                try (GenerationService backendGenerations = new GenerationService(backendModels,
+                             new GenerationMetrics(new PrometheusRegistry()));
+                     OpenAiHttpServer recovered = new OpenAiHttpServer("127.0.0.1", port, backendGenerations,
+                        new RequestValidator(backendModels, 64), null, () -> false).start()) {
                     awaitTrue(() -> {
                         try {
                             return stub.generate(req).getSamples(0).getFinishReason() != FinishReason.FINISH_REASON_ERROR;
@@ -267,7 +269,7 @@ class RemoteEngineEndToEndTest {
         RemoteEngine engine = new RemoteEngine("slow", RemoteEngineOptions.of(RemoteEngineOptions.Protocol.OPENAI,
                 List.of(URI.create("http://127.0.0.1:" + slow.getAddress().getPort())), "slow").withMaxInFlight(1));
         Scheduler scheduler = new Scheduler(engine, new SchedulerConfig(1, Duration.ofMinutes(1)));
-        ModelRegistry models = new ModelRegistry().add(new HostedModel("slow", engine, ChatTemplate.NONE, "test", 64, scheduler));
+        ModelRegistry models = new ModelRegistry().add(new HostedModel("slow", "openai", engine, ChatTemplate.NONE, 64, scheduler));
         try (R1Server server = R1Server.onPort("127.0.0.1", 0, models, 64, ServerOptions.DEFAULTS.withHttpPort(0)).start()) {
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(OpenAiHttp.uri(server.httpPort(), "/v1/completions"))
@@ -279,7 +281,7 @@ class RemoteEngineEndToEndTest {
 
             var refused = OpenAiHttp.post(server.httpPort(), "/v1/completions", "{\"model\":\"slow\",\"prompt\":\"go\",\"n\":2}");
             assertEquals(429, refused.status(), refused.body().toString());
-            assertEquals("rate_limit_exceeded", refused.body().get("error").get("code").asText());
+            assertEquals("overloaded", refused.body().get("error").get("code").asText());
             assertNotNull(refused.retryAfter());
 
             in.close();

@@ -10,52 +10,34 @@ import dev.r1serve.proto.v1.ModelInfo;
 import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.proto.v1.TokenizeRequest;
 import dev.r1serve.proto.v1.TokenizeResponse;
+import dev.r1serve.server.error.ServerException;
 import dev.r1serve.server.generation.Generation;
-import dev.r1serve.server.metrics.GenerationMetrics;
-import dev.r1serve.server.chat.ChatPrompt;
+import dev.r1serve.server.generation.GenerationRequest;
+import dev.r1serve.server.generation.GenerationService;
 import dev.r1serve.server.model.HostedModel;
-import dev.r1serve.server.model.ModelRegistry;
-import dev.r1serve.server.validation.InvalidRequestException;
-import dev.r1serve.server.validation.RequestValidator;
-import dev.r1serve.server.validation.ValidGenerateRequest;
 import dev.r1serve.server.scheduling.ClientId;
+import dev.r1serve.server.validation.RequestValidator;
 import io.grpc.Context;
-import io.grpc.Deadline;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
-/** Translates the InferenceService protocol onto validation and {@link Generation}. */
+/**
+ * Translates the InferenceService protocol onto validation and the {@link GenerationService}: requests
+ * are validated here (cheap, on the callback thread), everything else happens in the service, and its
+ * refusals come back as {@link GrpcErrors statuses}.
+ */
 public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceImplBase {
 
-    /** Fires default timeouts; the work it runs is a cancel and a status write. */
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("r1-default-timeout").daemon().factory());
-
-    private final ModelRegistry models;
+    private final GenerationService generations;
     private final RequestValidator validator;
-    private final GenerationMetrics metrics;
-    private volatile boolean draining;
 
-    /** A service whose generation metrics go to a registry of its own, which nothing exports. */
-    public InferenceGrpcService(ModelRegistry models, RequestValidator validator) {
-        this(models, validator, new GenerationMetrics(new PrometheusRegistry()));
-    }
-
-    /** A service that reports requests and finished samples to {@code metrics}. */
-    public InferenceGrpcService(ModelRegistry models, RequestValidator validator, GenerationMetrics metrics) {
-        this.models = models;
+    public InferenceGrpcService(GenerationService generations, RequestValidator validator) {
+        this.generations = generations;
         this.validator = validator;
-        this.metrics = metrics;
     }
 
     /** The definition to register: request bytes that do not parse are answered as INVALID_ARGUMENT. */
@@ -63,20 +45,18 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         return LenientRequests.lenient(bindService());
     }
 
-    /** From now on new generations are refused with UNAVAILABLE; running ones go on. */
-    public void stopAdmitting() {
-        draining = true;
-    }
-
     @Override
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> responseObserver) {
         var call = (ServerCallStreamObserver<GenerateResponse>) responseObserver;
         AtomicBoolean answered = new AtomicBoolean();
-        begin(request, call, () -> {
-            if (answered.compareAndSet(false, true) && !call.isCancelled()) {
-                call.onError(defaultTimeoutStatus());
+        begin(request, call, new Generation.Observer() {
+            private volatile String renderedPrompt = "";
+
+            @Override
+            public void onPrepared(dev.r1serve.server.generation.PreparedPrompt prompt) {
+                renderedPrompt = prompt.text();
             }
-        }, valid -> new Generation.Observer() {
+
             @Override
             public void onDelta(int index, String text, int[] tokenIds) {}
 
@@ -87,22 +67,33 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
             public void onComplete(List<Sample> samples) {
                 if (answered.compareAndSet(false, true) && !call.isCancelled()) {
                     call.onNext(GenerateResponse.newBuilder()
-                            .setModel(valid.model().name())
+                            .setModel(request.getModel())
                             .addAllSamples(samples)
-                            .setRenderedPrompt(valid.prompt())
+                            .setRenderedPrompt(renderedPrompt)
                             .build());
                     call.onCompleted();
                 }
             }
-        });
+
+            @Override
+            public void onError(ServerException error) {
+                if (answered.compareAndSet(false, true) && !call.isCancelled()) {
+                    call.onError(GrpcErrors.toStatusException(error));
+                }
+            }
+        }, new Generation[1]);
     }
 
     @Override
     public void generateStream(GenerateRequest request, StreamObserver<GenerateChunk> responseObserver) {
         var call = (ServerCallStreamObserver<GenerateChunk>) responseObserver;
         Generation[] generation = new Generation[1];
-        StreamSender sender = new StreamSender(call, () -> generation[0].cancel());
-        generation[0] = begin(request, call, sender::timeout, valid -> new Generation.Observer() {
+        StreamSender sender = new StreamSender(call, () -> {
+            if (generation[0] != null) {
+                generation[0].cancel();
+            }
+        });
+        begin(request, call, new Generation.Observer() {
             @Override
             public void onDelta(int index, String text, int[] tokenIds) {
                 sender.delta(index, text, tokenIds);
@@ -117,86 +108,47 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
             public void onComplete(List<Sample> samples) {
                 sender.complete();
             }
-        });
+
+            @Override
+            public void onError(ServerException error) {
+                sender.fail(GrpcErrors.toStatusException(error));
+            }
+        }, generation);
     }
 
     /**
-     * Validates, queues and ties the generation to the call's life: cancellation or the call's deadline
-     * cancel it; a call without a deadline gets the model's default timeout ({@code onDefaultTimeout}).
-     * Refusals are answered here; then null is returned.
+     * Validates and submits, and ties the generation to the call's life: cancellation or the call's
+     * deadline cancel it; a call without a deadline gets the model's default timeout (in the service).
      */
-    private Generation begin(GenerateRequest request, ServerCallStreamObserver<?> call, Runnable onDefaultTimeout,
-                             Function<ValidGenerateRequest, Generation.Observer> observer) {
-        Generation g;
+    private void begin(GenerateRequest request, ServerCallStreamObserver<?> call, Generation.Observer observer,
+                       Generation[] started) {
+        GenerationRequest valid;
         try {
-            if (draining) {
-                throw Status.UNAVAILABLE.withDescription("server is draining: retry on another replica").asRuntimeException();
-            }
             LenientRequests.requireParsed(request);
-            ValidGenerateRequest valid = validator.validate(request);
-            metrics.onRequest(valid);
-            Context context = Context.current();
-            Deadline deadline = context.getDeadline();
-            boolean ownDeadline = deadline == null;
-            if (ownDeadline) {
-                long nanos = valid.model().scheduler().config().defaultTimeout().toNanos();
-                deadline = Deadline.after(nanos, TimeUnit.NANOSECONDS);
-            }
-            // gRPC cancels the call's context on the network thread as soon as the client leaves, before the
-            // cancel handler runs: queued sequences of a departed caller are then skipped at once.
-            g = Generation.start(valid, measured(valid, observer.apply(valid)), ClientId.current(), deadline,
-                    context::isCancelled);
-            if (ownDeadline) {
-                Generation started = g;
-                ScheduledFuture<?> timer = TIMER.schedule(() -> {
-                    started.cancel();
-                    onDefaultTimeout.run();
-                }, deadline.timeRemaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
-                context.addListener(c -> timer.cancel(false), Runnable::run);
-            }
+            valid = validator.validate(request);
         } catch (RuntimeException e) {
-            call.onError(StatusMapper.toStatusException(e));
-            return null;
+            call.onError(GrpcErrors.toStatusException(e));
+            return;
         }
+        Context context = Context.current();
+        // gRPC cancels the call's context on the network thread as soon as the client leaves, before the
+        // cancel handler runs: queued sequences of a departed caller are then skipped at once.
+        Generation g = generations.submit(valid,
+                new GenerationService.Caller(ClientId.current(), context.getDeadline(), context::isCancelled), observer);
+        started[0] = g;
         call.setOnCancelHandler(g::cancel);
         if (call.isCancelled()) {
             g.cancel();
         }
-        return g;
-    }
-
-    /** Reports each finished sample to the metrics before the call's own observer sees it. */
-    private Generation.Observer measured(ValidGenerateRequest valid, Generation.Observer inner) {
-        return new Generation.Observer() {
-            @Override
-            public void onDelta(int index, String text, int[] tokenIds) {
-                inner.onDelta(index, text, tokenIds);
-            }
-
-            @Override
-            public void onSample(Sample sample) {
-                metrics.onSample(valid.model().name(), sample);
-                inner.onSample(sample);
-            }
-
-            @Override
-            public void onComplete(List<Sample> samples) {
-                inner.onComplete(samples);
-            }
-        };
-    }
-
-    static io.grpc.StatusRuntimeException defaultTimeoutStatus() {
-        return Status.DEADLINE_EXCEEDED.withDescription("the call ran past the server's default timeout").asRuntimeException();
     }
 
     @Override
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> responseObserver) {
         ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
-        for (HostedModel m : models.all()) {
+        for (HostedModel m : generations.models().all()) {
             b.addModels(ModelInfo.newBuilder()
                     .setName(m.name())
-                    .setEngine(m.engine().kind())
+                    .setEngine(m.kind())
                     .setTemplate(m.template().id())
                     .setContextLength(m.engine().contextLength())
                     .setSlots(m.engine().slots())
@@ -206,32 +158,35 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         responseObserver.onCompleted();
     }
 
+    /** Renders and tokenizes off the callback thread: a remote engine's tokenizer is an HTTP call. */
     @Override
     public void tokenize(TokenizeRequest request, StreamObserver<TokenizeResponse> responseObserver) {
+        GenerationRequest.Input input;
         try {
             LenientRequests.requireParsed(request);
             HostedModel model = validator.model(request.getModel());
-            ChatPrompt prompt = switch (request.getInputCase()) {
-                case TEXT -> {
-                    if (request.getText().length() > RequestValidator.MAX_PROMPT_CHARS) {
-                        throw InvalidRequestException.invalid("text",
-                                "at most " + RequestValidator.MAX_PROMPT_CHARS + " characters");
-                    }
-                    yield ChatPrompt.raw(request.getText());
-                }
-                case CHAT -> validator.renderChat(request.getChat().getMessagesList(), model,
+            input = switch (request.getInputCase()) {
+                case TEXT -> validator.text("text", request.getText());
+                case CHAT -> validator.chat(request.getChat().getMessagesList(), model,
                         request.hasPrefillThink() ? request.getPrefillThink() : model.template().prefillThinkByDefault());
-                case INPUT_NOT_SET -> throw InvalidRequestException.invalid("text", "one of text or chat is required");
+                case INPUT_NOT_SET -> throw new ServerException.InvalidField("text", "one of text or chat is required");
             };
-            // Text is tokenized as given; a chat as the model sees it (markers only where the template wrote them, BOS once).
-            int[] ids = request.hasChat() ? model.engine().tokenize(prompt) : model.engine().tokenize(prompt.text());
+        } catch (RuntimeException e) {
+            responseObserver.onError(GrpcErrors.toStatusException(e));
+            return;
+        }
+        generations.prepare(request.getModel(), input).whenComplete((prompt, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                responseObserver.onError(GrpcErrors.toStatusException(cause));
+                return;
+            }
             responseObserver.onNext(TokenizeResponse.newBuilder()
-                    .addAllTokenIds(Arrays.stream(ids).boxed().toList())
+                    .addAllTokenIds(Arrays.stream(prompt.tokenIds()).boxed().toList())
                     .setText(prompt.text())
                     .build());
             responseObserver.onCompleted();
-        } catch (RuntimeException e) {
-            responseObserver.onError(StatusMapper.toStatusException(e));
-        }
+        });
     }
 }

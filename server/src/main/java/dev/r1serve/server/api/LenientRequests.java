@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.UnknownFieldSet;
-import dev.r1serve.server.validation.InvalidRequestException;
+import dev.r1serve.server.error.ServerException;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
@@ -85,7 +85,7 @@ final class LenientRequests {
     /** Refuses a request that arrived as bytes which do not parse. */
     static void requireParsed(Message request) {
         parseError(request).ifPresent(error -> {
-            throw InvalidRequestException.invalid("request",
+            throw new ServerException.InvalidField("request",
                     "not a valid " + request.getDescriptorForType().getFullName() + " message: " + error);
         });
     }

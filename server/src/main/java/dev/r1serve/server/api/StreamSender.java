@@ -99,14 +99,15 @@ final class StreamSender {
         }
     }
 
-    /** The call ran past the server's default timeout: its generation was cancelled. */
-    synchronized void timeout() {
+    /** The generation failed as a whole (e.g. ran past the server's default timeout): nothing more is sent. */
+    synchronized void fail(io.grpc.StatusRuntimeException status) {
         if (closed || call.isCancelled()) {
             return;
         }
         closed = true;
         pending.clear();
-        call.onError(InferenceGrpcService.defaultTimeoutStatus());
+        openDeltas.clear();
+        call.onError(status);
     }
 
     private void overflow() {

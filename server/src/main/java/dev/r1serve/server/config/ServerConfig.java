@@ -98,12 +98,10 @@ public record ServerConfig(String host, Integer port, Integer maxSamples, List<M
             if (m == null || m.name() == null || m.name().isBlank()) {
                 throw new IOException(file + ": models[" + i + "].name is required");
             }
-            boolean remote = ModelConfig.isRemoteEngine(m.engine());
-            if (remote && (m.urls() == null || m.urls().isEmpty())) {
-                throw new IOException(file + ": models[" + i + "].urls is required with engine " + m.engine());
-            }
-            if (!remote && (m.path() == null || m.path().isBlank())) {
-                throw new IOException(file + ": models[" + i + "].path is required");
+            try {
+                dev.r1serve.server.model.ModelLoader.check(m);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": models[" + i + "]: " + e.getMessage(), e);
             }
         }
         if (c.tls() != null && (c.tls().cert() == null || c.tls().key() == null)) {

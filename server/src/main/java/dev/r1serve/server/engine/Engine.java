@@ -2,18 +2,18 @@ package dev.r1serve.server.engine;
 
 import dev.r1serve.server.chat.ChatPrompt;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A text-generation engine hosting one model. Implementations: the embedded llama.cpp engine; remote
- * engines for OpenAI-compatible GPU backends.
+ * A text-generation engine hosting one model, opened by its {@link EngineProvider}. Implementations: the
+ * embedded llama.cpp engine; remote engines for OpenAI-compatible and LMI GPU backends.
  *
- * <p>An engine decodes at most {@link #slots()} sequences at once; sequences submitted beyond that wait
- * in the engine's queue in submission order.
+ * <p>The scheduler hands an engine at most {@link #slots()} sequences at once, so an engine never holds a
+ * backlog of its own. An engine generates and reports raw text: stop strings, LENGTH vs EOS, the prompt's
+ * length against the context and finishing once are handled above it (see {@code generation}). Nothing
+ * here knows gRPC or HTTP.
  */
 public interface Engine extends AutoCloseable {
-
-    /** Engine kind, e.g. "llama.cpp". */
-    String kind();
 
     /** Sequences decoded at once. */
     int slots();
@@ -21,31 +21,39 @@ public interface Engine extends AutoCloseable {
     /** Context window of one sequence, in tokens (prompt plus generated). */
     int contextLength();
 
-    /** Tokenizes text as the model sees it (special tokens such as chat markers are parsed). */
+    /** What the engine can do beyond text (penalties, log-probabilities, token ids). */
+    EngineCapabilities capabilities();
+
+    /** Where the weights come from (a path or backend URLs), for ListModels. */
+    String source();
+
+    /** The name built-in chat templates are guessed from (a file name, a backend's model name). */
+    String templateHint();
+
+    /**
+     * Tokenizes text as the model sees it (special tokens such as chat markers are parsed). May block (a
+     * remote tokenizer): never called on a network thread.
+     *
+     * @throws EngineUnavailableException when the tokenizer cannot be reached
+     */
     int[] tokenize(String text);
-
-    /** Tokens a prompt takes in the context, with any beginning-of-sequence token the engine adds. */
-    default int countPromptTokens(String prompt) {
-        return tokenize(prompt).length;
-    }
-
-    /** Whether the engine applies frequency and presence penalties ({@link SequenceSpec#frequencyPenalty()}). */
-    default boolean supportsPenalties() {
-        return false;
-    }
 
     /**
      * Tokenizes a rendered chat as the model sees it: special-token strings are tokens only where the
      * template wrote them ({@link ChatPrompt.Piece#markers()}), with the BOS the engine adds (once);
-     * engines without that distinction tokenize the text.
+     * engines without that distinction tokenize the text. These are the ids whose count is checked against
+     * the context and which {@link SequenceSpec#promptTokenIds()} carries. May block like {@link #tokenize(String)}.
      */
     default int[] tokenize(ChatPrompt prompt) {
         return tokenize(prompt.text());
     }
 
-    /** Like {@link #countPromptTokens(String)} for a rendered chat. */
-    default int countPromptTokens(ChatPrompt prompt) {
-        return countPromptTokens(prompt.text());
+    /**
+     * Whether {@link #tokenize(ChatPrompt)} counts what the engine will see; false for backends that
+     * tokenize on their side without telling us (then the backend enforces its context itself).
+     */
+    default boolean countsPrompts() {
+        return true;
     }
 
     /**
@@ -56,7 +64,7 @@ public interface Engine extends AutoCloseable {
         return List.of();
     }
 
-    /** The beginning-of-sequence string templates write as {@code bos_token}; empty when unknown. */
+    /** The beginning-of-sequence string templates write as {@code bos_token}; empty when the engine adds it itself. */
     default String bosToken() {
         return "";
     }
@@ -67,22 +75,20 @@ public interface Engine extends AutoCloseable {
     }
 
     /** The model file's own Jinja chat template ({@code tokenizer.chat_template}), if it has one. */
-    default java.util.Optional<String> chatTemplate() {
-        return java.util.Optional.empty();
+    default Optional<String> chatTemplate() {
+        return Optional.empty();
     }
 
-    /** Whether the engine can return per-token log-probabilities. */
-    default boolean supportsLogprobs() {
-        return false;
-    }
-
-    /** Queues a sequence; output goes to {@code listener}. Never blocks on generation. */
+    /**
+     * Starts a sequence; output goes to {@code listener}. Never blocks on generation. The caller keeps at
+     * most {@link #slots()} sequences in the engine.
+     */
     SequenceHandle submit(SequenceSpec spec, SequenceListener listener);
 
     /** Sequences currently decoding. */
     int busySlots();
 
-    /** Sequences waiting for a slot. */
+    /** Sequences handed over but not decoding yet (e.g. a remote sequence waiting for its connection). */
     int queuedSequences();
 
     /**

@@ -9,22 +9,34 @@ import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
+import dev.r1serve.server.error.ServerException;
+import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.scheduling.Scheduler;
-import dev.r1serve.server.validation.ValidGenerateRequest;
-import io.grpc.Deadline;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs one validated request: fans its n samples out as n engine sequences (sample i seeded with
- * {@link ValidGenerateRequest#sampleSeed(int)}), assembles each sample's text, reasoning split, usage and
- * timings, and reports to an {@link Observer}. {@link #cancel()} cancels every sequence still running.
+ * One request's run, made by {@link GenerationService#submit}: its n samples as n engine sequences (sample
+ * i seeded with {@link GenerationRequest#sampleSeed(int)}), each sample's text, reasoning split, usage and
+ * timings assembled and reported to an {@link Observer}. {@link #cancel()} cancels every sequence still
+ * running.
  */
 public final class Generation {
 
-    /** Receives a generation's output; calls for one sample are ordered, samples interleave. */
+    /**
+     * Receives a generation's output; calls for one sample are ordered, samples interleave. Either
+     * {@link #onError} (the request was refused before it could run, or failed as a whole) or
+     * {@link #onComplete} ends it, once.
+     */
     public interface Observer {
+        /** The prompt was rendered and counted; the samples are about to be queued. */
+        default void onPrepared(PreparedPrompt prompt) {}
+
+        /** The scheduler took the samples (text may already have come: an instant engine is faster). */
+        default void onQueued() {}
+
         /** New text of sample {@code index}. */
         void onDelta(int index, String text, int[] tokenIds);
 
@@ -33,55 +45,74 @@ public final class Generation {
 
         /** Every sample is complete; called once, after the last {@link #onSample}. */
         void onComplete(List<Sample> samples);
+
+        /** The request was refused (prompt too long, queue full, backend down, draining, timeout). */
+        void onError(ServerException error);
     }
 
-    private final ValidGenerateRequest request;
+    private final GenerationRequest request;
     private final Observer observer;
     private final long startNanos = System.nanoTime();
     private final List<SequenceHandle> handles = new ArrayList<>();
     private final Sample[] samples;
     private final AtomicInteger remaining;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile PreparedPrompt prompt;
     private volatile boolean cancelled;
+    private volatile boolean anyStarted;
 
-    private Generation(ValidGenerateRequest request, Observer observer) {
+    Generation(GenerationRequest request, Observer observer) {
         this.request = request;
         this.observer = observer;
         this.samples = new Sample[request.n()];
         this.remaining = new AtomicInteger(request.n());
     }
 
-    /**
-     * Queues the request's sequences with its model's scheduler and returns at once.
-     *
-     * @param client who sent it, for fairness across clients
-     * @param deadline when the call expires; sequences still queued then never reach the engine
-     * @throws dev.r1serve.server.scheduling.OverloadedException when the model's queue is full
-     */
-    public static Generation start(ValidGenerateRequest request, Observer observer, String client, Deadline deadline) {
-        return start(request, observer, client, deadline, () -> false);
+    public GenerationRequest request() {
+        return request;
     }
 
-    /** Like {@link #start(ValidGenerateRequest, Observer, String, Deadline)}; {@code abandoned} says the caller left. */
-    public static Generation start(ValidGenerateRequest request, Observer observer, String client, Deadline deadline,
-                                   java.util.function.BooleanSupplier abandoned) {
-        Generation g = new Generation(request, observer);
+    /** The prompt as rendered for the engine; null until the request was prepared. */
+    public PreparedPrompt prompt() {
+        return prompt;
+    }
+
+    /** Queues the samples' sequences with the model's scheduler. */
+    void schedule(HostedModel model, PreparedPrompt prepared, String client, io.grpc.Deadline deadline,
+                  java.util.function.BooleanSupplier abandoned) {
+        this.prompt = prepared;
+        observer.onPrepared(prepared);
+        var s = request.sampling();
+        int context = model.engine().contextLength();
         List<Scheduler.Job> jobs = new ArrayList<>(request.n());
+        List<StopAndLength> decorators = new ArrayList<>(request.n());
         for (int i = 0; i < request.n(); i++) {
             long seed = request.sampleSeed(i);
-            SequenceSpec spec = new SequenceSpec(request.prompt(), request.temperature(), request.topP(),
-                    request.topK(), request.minP(), request.frequencyPenalty(), request.presencePenalty(), seed,
-                    request.maxTokens(), request.stop(), request.returnTokenIds(), request.chat(), request.promptPieces());
-            jobs.add(new Scheduler.Job(spec, g.new SampleAssembler(i, seed)));
+            SequenceSpec spec = SequenceSpec.builder(prepared.text())
+                    .pieces(prepared.rendered().pieces())
+                    .promptTokenIds(prepared.tokenIds())
+                    .thinkPrefilled(prepared.thinkPrefilled())
+                    .temperature(s.temperature()).topP(s.topP()).topK(s.topK()).minP(s.minP())
+                    .frequencyPenalty(s.frequencyPenalty()).presencePenalty(s.presencePenalty())
+                    .seed(seed).maxTokens(s.maxTokens()).stop(s.stop())
+                    .returnTokenIds(request.returnTokenIds())
+                    .chat(request.input() instanceof GenerationRequest.Chat c ? c.turns() : List.of())
+                    .build();
+            StopAndLength decorated = new StopAndLength(new SampleAssembler(i, seed), s.stop(), s.maxTokens(), context);
+            decorators.add(decorated);
+            jobs.add(new Scheduler.Job(spec, decorated));
         }
-        List<SequenceHandle> submitted = request.model().scheduler().submit(jobs, request.priority(), client, deadline,
-                abandoned);
-        synchronized (g.handles) {
-            g.handles.addAll(submitted);
+        List<SequenceHandle> submitted = model.scheduler().submit(jobs, request.priority(), client, deadline, abandoned);
+        for (int i = 0; i < submitted.size(); i++) {
+            decorators.get(i).attach(submitted.get(i));
         }
-        if (g.cancelled) {
-            g.cancel();
+        synchronized (handles) {
+            handles.addAll(submitted);
         }
-        return g;
+        if (cancelled) {
+            cancel();
+        }
+        observer.onQueued();
     }
 
     /** Cancels every sequence still queued or running; their samples finish as CANCELLED. */
@@ -92,6 +123,23 @@ public final class Generation {
                 h.cancel();
             }
         }
+    }
+
+    /** Ends the generation with {@code error} (nothing more is reported) and cancels what still runs. */
+    void fail(ServerException error) {
+        if (ended.compareAndSet(false, true)) {
+            cancel();
+            observer.onError(error);
+        }
+    }
+
+    /** Whether any sample has reached an engine slot. */
+    boolean anyStarted() {
+        return anyStarted;
+    }
+
+    boolean ended() {
+        return ended.get();
     }
 
     private double msSinceStart(long nanos) {
@@ -115,6 +163,7 @@ public final class Generation {
         @Override
         public void onStart() {
             startedNanos = System.nanoTime();
+            anyStarted = true;
         }
 
         @Override
@@ -126,14 +175,16 @@ public final class Generation {
             for (int id : ids) {
                 tokenIds.add(id);
             }
-            observer.onDelta(index, delta, ids);
+            if (!ended.get()) {
+                observer.onDelta(index, delta, ids);
+            }
         }
 
         @Override
         public void onFinish(SequenceResult result) {
             long end = System.nanoTime();
             String full = text.toString();
-            ReasoningSplit split = ReasoningSplit.of(full, request.thinkPrefilled());
+            ReasoningSplit split = ReasoningSplit.of(full, prompt.thinkPrefilled());
             long started = startedNanos == 0 ? end : startedNanos;
             long first = firstTokenNanos == 0 ? end : firstTokenNanos;
             Sample.Builder b = Sample.newBuilder()
@@ -157,8 +208,12 @@ public final class Generation {
             }
             Sample sample = b.build();
             samples[index] = sample;
+            boolean last = remaining.decrementAndGet() == 0;
+            if (ended.get()) {
+                return; // failed as a whole: the observer has its error
+            }
             observer.onSample(sample);
-            if (remaining.decrementAndGet() == 0) {
+            if (last && ended.compareAndSet(false, true)) {
                 observer.onComplete(List.of(samples));
             }
         }

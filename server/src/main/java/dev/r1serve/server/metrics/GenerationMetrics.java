@@ -3,7 +3,6 @@ package dev.r1serve.server.metrics;
 import dev.r1serve.proto.v1.FinishReason;
 import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.proto.v1.Timings;
-import dev.r1serve.server.validation.ValidGenerateRequest;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -72,11 +71,10 @@ public final class GenerationMetrics {
                 .classicOnly().classicUpperBounds(buckets).register(registry);
     }
 
-    /** A valid generate request is about to start. */
-    public void onRequest(ValidGenerateRequest request) {
-        String model = request.model().name();
-        paramsN.labelValues(model).observe(request.n());
-        paramsMaxTokens.labelValues(model).observe(request.maxTokens());
+    /** A valid generate request for {@code model} is about to start. */
+    public void onRequest(String model, int n, int maxTokens) {
+        paramsN.labelValues(model).observe(n);
+        paramsMaxTokens.labelValues(model).observe(maxTokens);
     }
 
     /** Sample {@code sample} of a request to {@code model} has finished (any finish reason). */

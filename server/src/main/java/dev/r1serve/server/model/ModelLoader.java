@@ -1,21 +1,33 @@
 package dev.r1serve.server.model;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.r1serve.server.chat.ChatTemplate;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.engine.Engine;
-import dev.r1serve.server.engine.llamacpp.LlamaCppEngine;
-import dev.r1serve.server.engine.llamacpp.LlamaCppOptions;
+import dev.r1serve.server.engine.EngineProvider;
+import dev.r1serve.server.engine.EngineProviders;
 import dev.r1serve.server.scheduling.Scheduler;
 import dev.r1serve.server.scheduling.SchedulerConfig;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
 
-/** Turns model configurations into hosted models with running engines. */
+/**
+ * Turns model configurations into hosted models: finds the engine's provider, binds the engine settings
+ * to its options record, opens the engine, then picks the chat template and the scheduling defaults, which
+ * are the same for every engine.
+ */
 public final class ModelLoader {
 
+    private static final Logger LOG = Logger.getLogger(ModelLoader.class.getName());
     public static final int DEFAULT_MAX_TOKENS = 32768;
+    private static final ObjectMapper BINDER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private ModelLoader() {}
 
@@ -33,64 +45,72 @@ public final class ModelLoader {
         }
     }
 
+    /**
+     * Checks a configuration without opening anything: the engine is known and its settings bind.
+     *
+     * @throws IllegalArgumentException naming the model and the setting
+     */
+    public static void check(ModelConfig c) {
+        if (c == null || c.name() == null || c.name().isBlank()) {
+            throw new IllegalArgumentException("name is required");
+        }
+        validate(c, provider(c));
+        defaultMaxTokens(c);
+    }
+
+    private static <O> void validate(ModelConfig c, EngineProvider<O> provider) {
+        provider.validate(c.name(), bind(c, provider));
+    }
+
     public static HostedModel load(ModelConfig c) {
-        String engineKind = c.engine() == null ? "llama.cpp" : c.engine();
-        if (ModelConfig.isRemoteEngine(engineKind)) {
-            return RemoteModels.load(c);
-        }
-        if (!engineKind.equals("llama.cpp")) {
-            throw new IllegalArgumentException("model '" + c.name() + "': unknown engine '" + engineKind
-                    + "' (expected llama.cpp, openai, openai-chat or lmi)");
-        }
-        boolean builtin = BuiltinModels.isBuiltin(c.path());
-        Path gguf = builtin ? BuiltinModels.resolve(c.path()).orElseThrow() : Path.of(c.path());
-        if (!Files.isRegularFile(gguf)) {
-            throw new IllegalArgumentException("model '" + c.name() + "': file not found: " + gguf
-                    + " (give a GGUF file or a built-in model name: " + BuiltinModels.STORIES_260K + ")");
-        }
-        if (!builtin) {
-            requireGguf(c.name(), gguf);
-        }
-        int defaultContext = builtin ? BuiltinModels.STORIES_CONTEXT : LlamaCppOptions.DEFAULT_CONTEXT_LENGTH;
-        LlamaCppOptions options = new LlamaCppOptions(gguf,
-                c.contextLength() != null ? c.contextLength() : defaultContext,
-                c.slots() != null ? c.slots() : LlamaCppOptions.DEFAULT_SLOTS,
-                c.threads() != null ? c.threads() : LlamaCppOptions.defaultThreads());
+        check(c);
+        return open(c, provider(c));
+    }
+
+    private static <O> HostedModel open(ModelConfig c, EngineProvider<O> provider) {
+        O options = bind(c, provider);
         int defaultMaxTokens = defaultMaxTokens(c);
         SchedulerConfig scheduling = scheduling(c);
-        Engine engine = new LlamaCppEngine(c.name(), options);
+        Engine engine = provider.open(c.name(), options);
         ChatTemplate template;
         try {
-            template = template(c, engine, gguf.getFileName().toString());
+            template = template(c, engine, provider.fallbackTemplate());
         } catch (RuntimeException e) {
             engine.close();
             throw e;
         }
-        return new HostedModel(c.name(), engine, template, builtin ? "builtin:" + c.path() : gguf.toString(),
-                defaultMaxTokens, new Scheduler(engine, scheduling));
+        return new HostedModel(c.name(), provider.kind(), engine, template, defaultMaxTokens,
+                new Scheduler(engine, scheduling));
     }
 
-    /** llama.cpp answers a file of another format with a native error and a trace; say what it is instead. */
-    private static void requireGguf(String name, Path file) {
-        byte[] magic = new byte[4];
-        int n;
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            n = in.readNBytes(magic, 0, 4);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("model '" + name + "': cannot read " + file + ": " + e.getMessage());
-        }
-        if (n < 4 || !new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("GGUF")) {
-            throw new IllegalArgumentException("model '" + name + "': not a GGUF file: " + file
-                    + " (llama.cpp needs GGUF; convert safetensors with llama.cpp's convert_hf_to_gguf.py)");
+    private static EngineProvider<?> provider(ModelConfig c) {
+        return EngineProviders.find(c.engineOrDefault()).orElseThrow(() -> new IllegalArgumentException(
+                "model '" + c.name() + "': unknown engine '" + c.engineOrDefault() + "' (expected one of "
+                        + String.join(", ", EngineProviders.kinds()) + ")"));
+    }
+
+    /** The model's engine settings as the provider's record; unknown keys and wrong types are named. */
+    private static <O> O bind(ModelConfig c, EngineProvider<O> provider) {
+        try {
+            return BINDER.convertValue(c.options(), provider.optionsType());
+        } catch (IllegalArgumentException e) {
+            if (e.getCause() instanceof UnrecognizedPropertyException u) {
+                throw new IllegalArgumentException("model '" + c.name() + "': unknown setting '" + u.getPropertyName()
+                        + "' for engine " + provider.kind() + " (known: " + u.getKnownPropertyIds() + ")", e);
+            }
+            String why = e.getCause() instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage()
+                    : e.getMessage();
+            throw new IllegalArgumentException("model '" + c.name() + "': engine settings: " + why, e);
         }
     }
 
     /**
-     * The chat template of a llama.cpp model: a {@code chatTemplateFile}; else for {@code auto} (the
-     * default) the GGUF's own {@code tokenizer.chat_template}, else the built-in guessed from the file name,
-     * else {@link ChatTemplate#PLAIN}; else the named built-in. Jinja templates get the model's BOS/EOS.
+     * The chat template: a {@code chatTemplateFile}; else for {@code auto} (the default) the model's own
+     * {@code tokenizer.chat_template}, else the built-in guessed from the engine's name for the model, else
+     * the provider's fallback; else the named built-in. Templates get the engine's BOS (empty where the
+     * engine adds it itself) and its EOS where it knows one.
      */
-    static ChatTemplate template(ModelConfig c, Engine engine, String fileName) {
+    static ChatTemplate template(ModelConfig c, Engine engine, ChatTemplate fallback) {
         ChatTemplate t;
         if (c.chatTemplateFile() != null) {
             Path file = Path.of(c.chatTemplateFile());
@@ -105,8 +125,8 @@ public final class ModelLoader {
             }
         } else if (c.template() == null || c.template().equals("auto")) {
             t = ownTemplate(c, engine).orElseGet(() -> {
-                ChatTemplate guessed = ChatTemplate.guessFromName(fileName);
-                return guessed == ChatTemplate.NONE ? ChatTemplate.PLAIN : guessed;
+                ChatTemplate guessed = ChatTemplate.guessFromName(engine.templateHint());
+                return guessed == ChatTemplate.NONE ? fallback : guessed;
             });
         } else {
             try {
@@ -115,23 +135,21 @@ public final class ModelLoader {
                 throw new IllegalArgumentException("model '" + c.name() + "': template: " + e.getMessage());
             }
         }
-        return t.withSpecialTokens(engine.bosToken(), engine.eosToken());
+        return t.withSpecialTokens(engine.bosToken(), engine.eosToken().isEmpty() ? t.eosToken() : engine.eosToken());
     }
 
-    private static java.util.Optional<ChatTemplate> ownTemplate(ModelConfig c, Engine engine) {
+    private static Optional<ChatTemplate> ownTemplate(ModelConfig c, Engine engine) {
         return engine.chatTemplate().flatMap(source -> {
             try {
-                return java.util.Optional.of(ChatTemplate.fromJinja("gguf", source, "", ""));
+                return Optional.of(ChatTemplate.fromJinja("gguf", source, "", ""));
             } catch (IllegalArgumentException e) {
                 // A template Jinjava cannot run (e.g. Python slices): serve with the guessed built-in instead.
                 LOG.warning("model '" + c.name() + "': its tokenizer.chat_template cannot be rendered ("
                         + e.getMessage() + "); using the built-in template guessed from its name");
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         });
     }
-
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ModelLoader.class.getName());
 
     static int defaultMaxTokens(ModelConfig c) {
         int defaultMaxTokens = c.defaultMaxTokens() != null ? c.defaultMaxTokens() : DEFAULT_MAX_TOKENS;

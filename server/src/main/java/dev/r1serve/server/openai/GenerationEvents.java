@@ -1,9 +1,8 @@
 package dev.r1serve.server.openai;
 
 import dev.r1serve.proto.v1.Sample;
+import dev.r1serve.server.error.ServerException;
 import dev.r1serve.server.generation.Generation;
-import dev.r1serve.server.metrics.GenerationMetrics;
-import io.grpc.Deadline;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -11,12 +10,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Hands a generation's output from engine threads to the exchange's virtual thread. The queue is
  * unbounded, but bounded in practice by the text generated (n x max_tokens), as gRPC's StreamSender is;
- * engine threads never block on a slow HTTP client.
+ * engine threads never block on a slow HTTP client. Every generation ends with {@link Complete} or
+ * {@link Failed} (the service's default timeout guarantees one).
  */
 final class GenerationEvents implements Generation.Observer {
 
     /** One thing that happened. */
-    sealed interface Event permits Delta, Done, Complete {}
+    sealed interface Event permits Queued, Delta, Done, Complete, Failed {}
+
+    record Queued() implements Event {}
 
     record Delta(int index, String text) implements Event {}
 
@@ -24,13 +26,13 @@ final class GenerationEvents implements Generation.Observer {
 
     record Complete(List<Sample> samples) implements Event {}
 
-    private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
-    private final GenerationMetrics metrics;
-    private final String model;
+    record Failed(ServerException error) implements Event {}
 
-    GenerationEvents(GenerationMetrics metrics, String model) {
-        this.metrics = metrics;
-        this.model = model;
+    private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onQueued() {
+        queue.add(new Queued());
     }
 
     @Override
@@ -40,7 +42,6 @@ final class GenerationEvents implements Generation.Observer {
 
     @Override
     public void onSample(Sample sample) {
-        metrics.onSample(model, sample);
         queue.add(new Done(sample));
     }
 
@@ -49,20 +50,25 @@ final class GenerationEvents implements Generation.Observer {
         queue.add(new Complete(samples));
     }
 
+    @Override
+    public void onError(ServerException error) {
+        queue.add(new Failed(error));
+    }
+
     /** The next event, or null after {@code millis} without one. */
     Event poll(long millis) throws InterruptedException {
         return queue.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Every sample, or null when the deadline passes first. */
-    List<Sample> awaitAll(Deadline deadline) throws InterruptedException {
+    /** Every sample; throws the refusal when the generation failed. */
+    List<Sample> awaitAll() throws InterruptedException {
         while (true) {
-            long left = deadline.timeRemaining(TimeUnit.MILLISECONDS);
-            if (left <= 0) {
-                return null;
-            }
-            if (queue.poll(left, TimeUnit.MILLISECONDS) instanceof Complete c) {
-                return c.samples();
+            switch (queue.take()) {
+                case Complete c -> {
+                    return c.samples();
+                }
+                case Failed f -> throw f.error();
+                default -> {}
             }
         }
     }

@@ -6,21 +6,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.r1serve.proto.errors.ErrorDetails;
 import dev.r1serve.proto.v1.FinishReason;
 import dev.r1serve.proto.v1.Sample;
+import dev.r1serve.server.error.ServerException;
 import dev.r1serve.server.generation.Generation;
+import dev.r1serve.server.generation.GenerationRequest;
+import dev.r1serve.server.generation.GenerationService;
+import dev.r1serve.server.generation.PreparedPrompt;
 import dev.r1serve.server.metrics.CallMetricsInterceptor;
-import dev.r1serve.server.metrics.GenerationMetrics;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelRegistry;
-import dev.r1serve.server.scheduling.OverloadedException;
 import dev.r1serve.server.security.ApiKeys;
 import dev.r1serve.server.security.RateLimits;
-import dev.r1serve.server.validation.InvalidRequestException;
 import dev.r1serve.server.validation.RequestValidator;
-import dev.r1serve.server.validation.ValidGenerateRequest;
-import io.grpc.Deadline;
-import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +30,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,7 +38,8 @@ import java.util.logging.Logger;
  * The OpenAI-compatible HTTP front: {@code GET /v1/models}, {@code POST /v1/completions},
  * {@code POST /v1/chat/completions} (streamed as server-sent events or answered whole), plus vLLM's
  * {@code POST /tokenize} and {@code GET /health} so one r1-serve can be another's backend. Requests go
- * through the same {@link RequestValidator}, scheduler and {@link Generation} as gRPC calls.
+ * through the same {@link RequestValidator} and {@link GenerationService} as gRPC calls, and their
+ * refusals become OpenAI errors in {@link HttpErrors}.
  *
  * <p>Built on the JDK's HTTP server with one virtual thread per exchange: a streaming exchange blocks its
  * own virtual thread on the generation's events, and a client that goes away is noticed on the next write
@@ -89,7 +88,7 @@ public final class OpenAiHttpServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ModelRegistry models;
     private final RequestValidator validator;
-    private final GenerationMetrics metrics;
+    private final GenerationService generations;
     private final ApiKeys apiKeys;
     private final BooleanSupplier draining;
     private RateLimits rateLimits;
@@ -99,13 +98,13 @@ public final class OpenAiHttpServer implements AutoCloseable {
      * Binds {@code host:port} (0 = a free port); call {@link #start()} to serve.
      *
      * @param apiKeys keys accepted as {@code Authorization: Bearer}; null serves openly
-     * @param draining true once new generations must be refused with 503
+     * @param draining true once the server drains: /health answers 503 (generations are refused by the service)
      */
-    public OpenAiHttpServer(String host, int port, ModelRegistry models, RequestValidator validator,
-            GenerationMetrics metrics, ApiKeys apiKeys, BooleanSupplier draining) throws IOException {
-        this.models = models;
+    public OpenAiHttpServer(String host, int port, GenerationService generations, RequestValidator validator,
+            ApiKeys apiKeys, BooleanSupplier draining) throws IOException {
+        this.models = generations.models();
         this.validator = validator;
-        this.metrics = metrics;
+        this.generations = generations;
         this.apiKeys = apiKeys;
         this.draining = draining;
         this.http = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -157,6 +156,8 @@ public final class OpenAiHttpServer implements AutoCloseable {
                 route(ex);
             } catch (OpenAiException e) {
                 sendError(ex, e);
+            } catch (ServerException e) {
+                sendError(ex, HttpErrors.toOpenAi(e));
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "OpenAI front: request failed", e);
                 sendError(ex, new OpenAiException(500, "internal_error", null, null,
@@ -251,8 +252,7 @@ public final class OpenAiHttpServer implements AutoCloseable {
     /** {@code GET /v1/models/{id}} (the SDKs' {@code models.retrieve}); the id is URL-decoded by the JDK. */
     private ObjectNode retrieveModel(String id) {
         return models.all().stream().filter(m -> m.name().equals(id)).findFirst().map(OpenAiHttpServer::modelObject)
-                .orElseThrow(() -> new OpenAiException(404, "invalid_request_error", "model", "model_not_found",
-                        "model: no model named '" + id + "'", 0));
+                .orElseThrow(() -> new ServerException.ModelNotFound(id));
     }
 
     private static ObjectNode modelObject(HostedModel m) {
@@ -261,16 +261,22 @@ public final class OpenAiHttpServer implements AutoCloseable {
     }
 
     /** vLLM's {@code /tokenize}: {"model", "prompt"} to {"tokens", "count", "max_model_len"}. */
-    private ObjectNode tokenize(JsonNode body) {
+    private ObjectNode tokenize(JsonNode body) throws IOException {
         if (!body.path("model").isTextual() || !body.path("prompt").isTextual()) {
             throw OpenAiException.badRequest("prompt", "model and prompt must be strings");
         }
-        HostedModel model = mapped(() -> validator.model(body.get("model").asText()));
-        String prompt = body.get("prompt").asText();
-        if (prompt.length() > RequestValidator.MAX_PROMPT_CHARS) {
-            throw OpenAiException.badRequest("prompt", "prompt: at most " + RequestValidator.MAX_PROMPT_CHARS + " characters");
+        HostedModel model = validator.model(body.get("model").asText());
+        var input = validator.text("prompt", body.get("prompt").asText());
+        PreparedPrompt prompt;
+        try {
+            prompt = generations.prepare(model.name(), input).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof ServerException s) {
+                throw s;
+            }
+            throw e;
         }
-        int[] ids = model.engine().tokenize(prompt);
+        int[] ids = prompt.tokenIds();
         ObjectNode out = JSON.createObjectNode().put("count", ids.length)
                 .put("max_model_len", model.engine().contextLength());
         ArrayNode tokens = out.putArray("tokens");
@@ -281,39 +287,27 @@ public final class OpenAiHttpServer implements AutoCloseable {
     }
 
     private void generate(HttpExchange ex, OpenAiRequest request, String client) throws IOException {
-        if (draining.getAsBoolean()) {
-            throw new OpenAiException(503, "service_unavailable", null, null,
-                    "server is draining: retry on another replica", 1000);
-        }
         if (rateLimits != null) {
             // Budgets are per key, or per peer address on an open server, as for gRPC calls.
             String who = apiKeys != null ? client : "peer:" + ex.getRemoteAddress().getAddress().getHostAddress();
             var s = request.proto().getSampling();
-            mapped(() -> {
-                rateLimits.acquireRequest(who);
-                rateLimits.acquire(who, s.hasN() ? s.getN() : 1);
-                return null;
-            });
+            rateLimits.acquireRequest(who);
+            rateLimits.acquire(who, s.hasN() ? s.getN() : 1);
         }
-        ValidGenerateRequest valid = mapped(() -> validator.validate(request.proto()));
-        metrics.onRequest(valid);
-        long timeout = valid.model().scheduler().config().defaultTimeout().toNanos();
-        Deadline deadline = Deadline.after(timeout, TimeUnit.NANOSECONDS);
-        GenerationEvents events = new GenerationEvents(metrics, valid.model().name());
-        Generation generation = mapped(() -> Generation.start(valid, events, client, deadline));
+        GenerationRequest valid = validator.validate(request.proto());
+        GenerationEvents events = new GenerationEvents();
+        // No deadline of its own: the service applies the model's default timeout and reports it as an event.
+        Generation generation = generations.submit(valid, GenerationService.Caller.of(client, null), events);
         String id = (request.chat() ? "chatcmpl-" : "cmpl-") + UUID.randomUUID();
         ResponseWriter writer = new ResponseWriter(id, valid, request);
         try {
             if (request.stream()) {
-                new SseStream(ex, writer, events, deadline, request.includeUsage()).run();
+                new SseStream(ex, writer, events, request.includeUsage()).run();
             } else {
-                List<Sample> samples = events.awaitAll(deadline);
-                if (samples == null) {
-                    throw new OpenAiException(504, "timeout", null, null, "the request ran past its deadline", 0);
-                }
+                List<Sample> samples = events.awaitAll();
                 if (samples.stream().allMatch(s -> s.getFinishReason() == FinishReason.FINISH_REASON_ERROR)) {
                     // Nothing was generated: the engine (e.g. a remote backend) is unavailable.
-                    throw new OpenAiException(503, "service_unavailable", null, null, samples.get(0).getError(), 1000);
+                    throw HttpErrors.toOpenAi(new ServerException.BackendUnavailable(samples.get(0).getError()));
                 }
                 sendJson(ex, 200, writer.whole(samples));
             }
@@ -323,42 +317,6 @@ public final class OpenAiHttpServer implements AutoCloseable {
             // Idempotent; frees engine slots when the client went away or the exchange failed.
             generation.cancel();
         }
-    }
-
-    /** Runs validation or scheduling and turns its refusals into OpenAI errors. */
-    private static <T> T mapped(java.util.function.Supplier<T> step) {
-        try {
-            return step.get();
-        } catch (InvalidRequestException e) {
-            String msg = e.getMessage();
-            String field = msg.contains(":") ? msg.substring(0, msg.indexOf(':')) : null;
-            if (e.code() == Status.Code.NOT_FOUND) {
-                throw new OpenAiException(404, "invalid_request_error", "model", "model_not_found", msg, 0);
-            }
-            throw OpenAiException.badRequest(openAiParam(field), msg);
-        } catch (io.grpc.StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) { // per-client rate limit
-                String ms = e.getTrailers() == null ? null : e.getTrailers().get(RateLimits.RETRY_AFTER_MS);
-                throw new OpenAiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded",
-                        e.getStatus().getDescription(), ms == null ? 1000 : Long.parseLong(ms));
-            }
-            // A remote engine whose backends are all down answers UNAVAILABLE (from its tokenizer).
-            boolean unavailable = e.getStatus().getCode() == Status.Code.UNAVAILABLE;
-            throw new OpenAiException(unavailable ? 503 : 500, unavailable ? "service_unavailable" : "internal_error",
-                    null, null, e.getStatus().getDescription(), unavailable ? 1000 : 0);
-        } catch (OverloadedException e) {
-            throw new OpenAiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded", e.getMessage(),
-                    e.retryAfterMillis());
-        }
-    }
-
-    /** Our field paths ("sampling.top_p", "chat.messages[2].role") as OpenAI parameter names. */
-    static String openAiParam(String field) {
-        if (field == null) {
-            return null;
-        }
-        return field.replace("sampling.", "").replace("options.return_logprobs", "logprobs")
-                .replace("chat.messages", "messages").replace("chat", "messages");
     }
 
     private static JsonNode readJson(HttpExchange ex) {
@@ -439,7 +397,7 @@ public final class OpenAiHttpServer implements AutoCloseable {
     private static void sendError(HttpExchange ex, OpenAiException e) throws IOException {
         if (e.retryAfterMillis() > 0) {
             ex.getResponseHeaders().set("Retry-After", Long.toString((e.retryAfterMillis() + 999) / 1000));
-            ex.getResponseHeaders().set("retry-after-ms", Long.toString(e.retryAfterMillis()));
+            ex.getResponseHeaders().set(ErrorDetails.RETRY_AFTER_MS, Long.toString(e.retryAfterMillis()));
         }
         sendJson(ex, e.httpStatus(), errorBody(e));
     }

@@ -6,18 +6,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.server.chat.ReasoningSplit;
-import dev.r1serve.server.validation.ValidGenerateRequest;
+import dev.r1serve.server.generation.GenerationRequest;
 import java.util.List;
 
 /** Builds OpenAI response bodies and stream chunks for one request. */
 final class ResponseWriter {
 
     private final String id;
-    private final ValidGenerateRequest valid;
+    private final GenerationRequest valid;
     private final OpenAiRequest request;
     private final long created = System.currentTimeMillis() / 1000;
 
-    ResponseWriter(String id, ValidGenerateRequest valid, OpenAiRequest request) {
+    ResponseWriter(String id, GenerationRequest valid, OpenAiRequest request) {
         this.id = id;
         this.valid = valid;
         this.request = request;
@@ -28,7 +28,7 @@ final class ResponseWriter {
     }
 
     boolean thinkPrefilled() {
-        return valid.thinkPrefilled();
+        return valid.input() instanceof GenerationRequest.Chat c && c.prefillThink();
     }
 
     /**
@@ -39,7 +39,7 @@ final class ResponseWriter {
      */
     String finishReason(Sample s) {
         if (request.chat() && s.getFinishReason() == dev.r1serve.proto.v1.FinishReason.FINISH_REASON_EOS) {
-            ReasoningSplit split = ReasoningSplit.of(s.getText(), valid.thinkPrefilled());
+            ReasoningSplit split = ReasoningSplit.of(s.getText(), thinkPrefilled());
             if (split.hadReasoning() && !split.closed()) {
                 return "length";
             }
@@ -62,7 +62,7 @@ final class ResponseWriter {
      */
     private void stopReason(ObjectNode choice, Sample s) {
         if (s.getFinishReason() == dev.r1serve.proto.v1.FinishReason.FINISH_REASON_STOP) {
-            choice.put("stop_reason", valid.stop().size() == 1 ? valid.stop().get(0) : "stop_string");
+            choice.put("stop_reason", valid.sampling().stop().size() == 1 ? valid.sampling().stop().get(0) : "stop_string");
         } else {
             choice.putNull("stop_reason");
         }
@@ -74,7 +74,7 @@ final class ResponseWriter {
     private ObjectNode envelope(boolean chunk) {
         String object = request.chat() ? (chunk ? "chat.completion.chunk" : "chat.completion") : "text_completion";
         return JSON.createObjectNode().put("id", id).put("object", object).put("created", created)
-                .put("model", valid.model().name());
+                .put("model", valid.model());
     }
 
     /** The whole, non-streamed answer. */

@@ -2,12 +2,10 @@ package dev.r1serve.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.grpc.Deadline;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes one generation as server-sent events: {@code data: {chunk}\n\n} per delta and per finished
@@ -22,32 +20,40 @@ final class SseStream {
     private final HttpExchange ex;
     private final ResponseWriter writer;
     private final GenerationEvents events;
-    private final Deadline deadline;
     private final boolean includeUsage;
     private final Map<Integer, StreamingReasoningSplitter> splitters = new HashMap<>();
 
-    SseStream(HttpExchange ex, ResponseWriter writer, GenerationEvents events, Deadline deadline,
-            boolean includeUsage) {
+    SseStream(HttpExchange ex, ResponseWriter writer, GenerationEvents events, boolean includeUsage) {
         this.includeUsage = includeUsage;
         this.ex = ex;
         this.writer = writer;
         this.events = events;
-        this.deadline = deadline;
     }
 
+    /**
+     * Streams until the generation completes. The response starts once the request is queued, so a refusal
+     * before that (prompt too long, queue full, draining) is an HTTP error like any other; a failure after it
+     * (the default timeout) ends the stream with an error event and no {@code [DONE]}.
+     */
     void run() throws IOException, InterruptedException {
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
+        OutputStream out = null;
         while (true) {
-            if (deadline.isExpired()) {
-                return; // the generation is cancelled by the caller; the client sees no [DONE]
+            GenerationEvents.Event e = events.poll(PING_MILLIS);
+            if (out == null) {
+                if (e instanceof GenerationEvents.Failed f) {
+                    throw HttpErrors.toOpenAi(f.error());
+                }
+                if (e == null) {
+                    continue;
+                }
+                ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+                ex.getResponseHeaders().set("Cache-Control", "no-cache");
+                ex.sendResponseHeaders(200, 0);
+                out = ex.getResponseBody();
             }
-            GenerationEvents.Event e = events.poll(Math.min(PING_MILLIS,
-                    Math.max(1, deadline.timeRemaining(TimeUnit.MILLISECONDS))));
             switch (e) {
                 case null -> out.write(OpenAiHttpServer.utf8(": ping\n\n"));
+                case GenerationEvents.Queued q -> {}
                 case GenerationEvents.Delta d -> text(out, d.index(), d.text());
                 case GenerationEvents.Done d -> {
                     StreamingReasoningSplitter s = splitters.get(d.sample().getIndex());
@@ -64,6 +70,12 @@ final class SseStream {
                         write(out, writer.usageChunk(c.samples()));
                     }
                     out.write(OpenAiHttpServer.utf8("data: [DONE]\n\n"));
+                    out.flush();
+                    out.close();
+                    return;
+                }
+                case GenerationEvents.Failed f -> {
+                    write(out, OpenAiHttpServer.errorBody(HttpErrors.toOpenAi(f.error())));
                     out.flush();
                     out.close();
                     return;

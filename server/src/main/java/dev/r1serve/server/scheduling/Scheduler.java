@@ -6,6 +6,7 @@ import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
+import dev.r1serve.server.error.ServerException;
 import io.grpc.Deadline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.function.BooleanSupplier;
  * Admission control and ordering in front of one model's engine.
  *
  * <p>Requests wait here, counted in sequences, in a queue bounded by {@link SchedulerConfig#queueCapacity()}:
- * a request that does not fit is refused at once ({@link OverloadedException}), no thread ever blocks.
+ * a request that does not fit is refused at once ({@link ServerException.Overloaded}), no thread ever blocks.
  * Sequences go to the engine only when it has a free slot, so the engine never holds a backlog and
  * this class alone decides the order: higher priority first; within a priority, fair turns across
  * clients one sequence at a time (so one client's n = 64 burst cannot starve another's n = 1); FIFO
@@ -62,7 +63,7 @@ public final class Scheduler {
      * Queues a request's sequences, all or none.
      *
      * @return one handle per job, in order; cancelling one takes it out of the queue or the engine
-     * @throws OverloadedException when the queue has no room for all of them
+     * @throws ServerException.Overloaded when the queue has no room for all of them
      */
     public List<SequenceHandle> submit(List<Job> jobs, int priority, String client, Deadline deadline) {
         return submit(jobs, priority, client, deadline, () -> false);
@@ -80,7 +81,7 @@ public final class Scheduler {
             // Room = free queue places plus free engine slots (sequences that will start at once).
             int room = config.queueCapacity() - waiting + Math.max(0, engine.slots() - inFlight);
             if (jobs.size() > room) {
-                throw new OverloadedException("queue full: " + waiting + " sequences waiting (capacity "
+                throw new ServerException.Overloaded("queue full: " + waiting + " sequences waiting (capacity "
                         + config.queueCapacity() + "), request needs " + jobs.size(), retryAfterMillis());
             }
             Level level = levels.computeIfAbsent(priority, p -> new Level());

@@ -8,6 +8,8 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import dev.r1serve.server.api.GrpcErrors;
+import dev.r1serve.server.error.ServerException;
 import io.grpc.StatusRuntimeException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -35,8 +37,9 @@ public final class RateLimitInterceptor implements ServerInterceptor {
         String client = clientId(call);
         try {
             limits.acquireRequest(client);
-        } catch (StatusRuntimeException e) {
-            call.close(e.getStatus(), e.getTrailers());
+        } catch (ServerException e) {
+            StatusRuntimeException status = GrpcErrors.toStatusException(e);
+            call.close(status.getStatus(), status.getTrailers());
             return new ServerCall.Listener<>() {};
         }
         return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
@@ -52,9 +55,10 @@ public final class RateLimitInterceptor implements ServerInterceptor {
                     int n = request.getSampling().hasN() ? request.getSampling().getN() : 1;
                     try {
                         limits.acquire(client, n);
-                    } catch (StatusRuntimeException e) {
+                    } catch (ServerException e) {
+                        StatusRuntimeException status = GrpcErrors.toStatusException(e);
                         refused = true;
-                        call.close(e.getStatus(), e.getTrailers());
+                        call.close(status.getStatus(), status.getTrailers());
                         return;
                     }
                 }

@@ -1,11 +1,9 @@
 package dev.r1serve.server.security;
 
+import dev.r1serve.server.error.ServerException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,9 +15,6 @@ import java.util.function.Supplier;
  * a call fails at once with RESOURCE_EXHAUSTED and a {@code retry-after-ms} trailer; nothing waits.
  */
 public final class RateLimits {
-
-    /** Trailer with the milliseconds until the client's budget refreshes. */
-    public static final Metadata.Key<String> RETRY_AFTER_MS = dev.r1serve.server.api.StatusMapper.RETRY_AFTER_MS;
 
     private static final Duration PERIOD = Duration.ofSeconds(1);
     // Peers on an open server are unbounded; idle limiters are dropped once this many clients were seen.
@@ -37,7 +32,7 @@ public final class RateLimits {
         return settings;
     }
 
-    /** Takes one request from {@code clientId}'s budget, or throws RESOURCE_EXHAUSTED. */
+    /** Takes one request from {@code clientId}'s budget, or throws {@link ServerException.RateLimited}. */
     public void acquireRequest(String clientId) {
         if (settings.requestsPerSecond() != null) {
             take(requests, clientId, settings.requestsPerSecond(), 1, "requests");
@@ -45,7 +40,7 @@ public final class RateLimits {
     }
 
     /**
-     * Takes {@code n} sequences from {@code clientId}'s budget, or throws RESOURCE_EXHAUSTED. A request for
+     * Takes {@code n} sequences from {@code clientId}'s budget, or throws {@link ServerException.RateLimited}. A request for
      * more sequences than one second's budget takes the whole budget (it is not refused forever).
      */
     public void acquire(String clientId, int n) {
@@ -62,12 +57,8 @@ public final class RateLimits {
         Budget b = budgets.computeIfAbsent(clientId, id -> new Budget(id, limit));
         if (!b.limiter.acquirePermission(permits)) {
             long retryMs = Math.max(1, (b.nanosToNextCycle() + 999_999) / 1_000_000);
-            Metadata trailers = new Metadata();
-            trailers.put(RETRY_AFTER_MS, Long.toString(retryMs));
-            throw Status.RESOURCE_EXHAUSTED
-                    .withDescription("rate limit: over " + limit + " " + what + "/s for this client; retry after "
-                            + retryMs + " ms")
-                    .asRuntimeException(trailers);
+            throw new ServerException.RateLimited("rate limit: over " + limit + " " + what
+                    + "/s for this client; retry after " + retryMs + " ms", retryMs);
         }
     }
 

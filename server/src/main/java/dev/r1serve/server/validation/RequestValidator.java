@@ -1,22 +1,22 @@
 package dev.r1serve.server.validation;
 
-import static dev.r1serve.server.validation.InvalidRequestException.invalid;
-
 import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.SamplingParams;
 import dev.r1serve.server.chat.ChatMessage;
-import dev.r1serve.server.chat.ChatPrompt;
+import dev.r1serve.server.error.ServerException;
+import dev.r1serve.server.generation.GenerationRequest;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.model.ModelRegistry;
-import io.grpc.Status;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Turns a protocol request into a {@link ValidGenerateRequest} or refuses it with a status that names
- * the offending field. Nothing reaches an engine without passing here.
+ * Turns a protocol request into a {@link GenerationRequest} or refuses it with a
+ * {@link ServerException.InvalidField} that names the offending field. Nothing reaches an engine without
+ * passing here. Cheap and never blocking: it looks the model up but renders and tokenizes nothing (the
+ * prompt's length is checked where it is tokenized, in the generation service).
  */
 public final class RequestValidator {
 
@@ -50,11 +50,10 @@ public final class RequestValidator {
         if (name.isEmpty()) {
             throw invalid("model", "is required");
         }
-        return models.find(name).orElseThrow(() -> new InvalidRequestException(Status.Code.NOT_FOUND,
-                "model: '" + abbreviate(name) + "' is not hosted here (see ListModels)"));
+        return models.find(name).orElseThrow(() -> new ServerException.ModelNotFound(abbreviate(name)));
     }
 
-    public ValidGenerateRequest validate(GenerateRequest r) {
+    public GenerationRequest validate(GenerateRequest r) {
         HostedModel model = model(r.getModel());
         SamplingParams s = r.getSampling();
 
@@ -94,27 +93,20 @@ public final class RequestValidator {
                 throw invalid("sampling.stop[" + i + "]", "must be 1.." + MAX_STOP_LENGTH + " characters, got " + stop.length());
             }
         }
-        if (r.getOptions().getReturnLogprobs() && !model.engine().supportsLogprobs()) {
-            throw invalid("options.return_logprobs", "the " + model.engine().kind() + " engine of model '"
+        if (r.getOptions().getReturnLogprobs() && !model.engine().capabilities().logprobs()) {
+            throw invalid("options.return_logprobs", "the " + model.kind() + " engine of model '"
                     + model.name() + "' does not return log-probabilities");
         }
 
         boolean prefill = r.getOptions().hasPrefillThink()
                 ? r.getOptions().getPrefillThink() : model.template().prefillThinkByDefault();
-        ChatPrompt rendered = renderInput(r, model, prefill);
-        String prompt = rendered.text();
-        boolean thinkPrefilled = r.hasChat() && prefill;
-        int promptTokens = model.engine().countPromptTokens(rendered);
-        if (promptTokens >= context) {
-            throw invalid(r.hasChat() ? "chat" : "prompt", "the prompt has " + promptTokens
-                    + " tokens; model '" + model.name() + "' has a context of " + context + " per sequence");
-        }
-        long seed = s.hasSeed() ? ValidGenerateRequest.clampSeed(s.getSeed())
-                : ValidGenerateRequest.clampSeed(seeds.nextLong());
-        return new ValidGenerateRequest(model, prompt, thinkPrefilled, temperature, topP, topK, minP,
-                frequencyPenalty, presencePenalty, seed,
-                maxTokens, List.copyOf(s.getStopList()), n, r.getOptions().getReturnTokenIds(), r.getPriority(),
-                r.getRequestId(), r.hasChat() ? turns(r.getChat().getMessagesList()) : List.of(), rendered.pieces());
+        GenerationRequest.Input input = input(r, model, prefill);
+        long seed = s.hasSeed() ? GenerationRequest.clampSeed(s.getSeed())
+                : GenerationRequest.clampSeed(seeds.nextLong());
+        var sampling = new GenerationRequest.Sampling(temperature, topP, topK, minP, frequencyPenalty, presencePenalty,
+                seed, maxTokens, s.getStopList());
+        return new GenerationRequest(model.name(), input, sampling, n, r.getPriority(), r.getRequestId(),
+                r.getOptions().getReturnTokenIds());
     }
 
     /** A penalty in OpenAI's range [-2, 2]; a non-zero one needs an engine that applies it (never ignored). */
@@ -125,15 +117,15 @@ public final class RequestValidator {
         if (!(value >= -2 && value <= 2)) {
             throw invalid(field, "must be in [-2, 2], got " + value);
         }
-        if (value != 0 && !model.engine().supportsPenalties()) {
-            throw invalid(field, "the " + model.engine().kind() + " engine of model '" + model.name()
+        if (value != 0 && !model.engine().capabilities().penalties()) {
+            throw invalid(field, "the " + model.kind() + " engine of model '" + model.name()
                     + "' does not apply penalties");
         }
         return value;
     }
 
-    /** Renders the request's input (used by Tokenize too). */
-    public ChatPrompt renderInput(GenerateRequest r, HostedModel model, boolean prefill) {
+    /** The request's input, checked; a chat's turns are checked but not rendered. */
+    private GenerationRequest.Input input(GenerateRequest r, HostedModel model, boolean prefill) {
         return switch (r.getInputCase()) {
             case PROMPT -> {
                 String p = r.getPrompt();
@@ -143,18 +135,26 @@ public final class RequestValidator {
                 if (p.isEmpty() && model.template().isChatFormat()) {
                     throw invalid("prompt", "must not be empty (only models without a chat template start from BOS)");
                 }
-                yield ChatPrompt.raw(p);
+                yield new GenerationRequest.Prompt(p);
             }
-            case CHAT -> renderChat(r.getChat().getMessagesList(), model, prefill);
+            case CHAT -> chat(r.getChat().getMessagesList(), model, prefill);
             case INPUT_NOT_SET -> throw invalid("prompt", "one of prompt or chat is required");
         };
     }
 
+    /** A raw text to tokenize as given (Tokenize, /tokenize). */
+    public GenerationRequest.Prompt text(String field, String text) {
+        if (text.length() > MAX_PROMPT_CHARS) {
+            throw invalid(field, "at most " + MAX_PROMPT_CHARS + " characters");
+        }
+        return new GenerationRequest.Prompt(text);
+    }
+
     /**
-     * Renders a chat with the model's template; special-token strings in message content stay plain text
-     * (see {@link ChatPrompt}).
+     * Checks chat turns for {@code model}: roles, count, size, the last turn from the user, and that the
+     * model has a chat template. Rendering happens in the generation service.
      */
-    public ChatPrompt renderChat(List<dev.r1serve.proto.v1.ChatMessage> messages, HostedModel model, boolean prefill) {
+    public GenerationRequest.Chat chat(List<dev.r1serve.proto.v1.ChatMessage> messages, HostedModel model, boolean prefill) {
         if (!model.template().supportsChat()) {
             throw invalid("chat", "model '" + model.name() + "' has no chat template; send a raw prompt");
         }
@@ -181,17 +181,11 @@ public final class RequestValidator {
         if (!turns.get(turns.size() - 1).role().equals("user")) {
             throw invalid("chat.messages[" + (turns.size() - 1) + "].role", "the last message must be from the user");
         }
-        try {
-            return model.template().render(turns, prefill, model.engine().specialTokens());
-        } catch (IllegalArgumentException e) {
-            // raise_exception in the model's template (e.g. roles that do not alternate), or a render error.
-            throw invalid("chat.messages", "model '" + model.name() + "': its chat template (" + model.template().id()
-                    + ") refused the messages: " + e.getMessage());
-        }
+        return new GenerationRequest.Chat(turns, prefill);
     }
 
-    private static List<ChatMessage> turns(List<dev.r1serve.proto.v1.ChatMessage> messages) {
-        return messages.stream().map(m -> new ChatMessage(m.getRole(), m.getContent())).toList();
+    private static ServerException.InvalidField invalid(String field, String problem) {
+        return new ServerException.InvalidField(field, problem);
     }
 
     private static String abbreviate(String s) {

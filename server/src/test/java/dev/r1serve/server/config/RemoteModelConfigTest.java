@@ -42,11 +42,11 @@ class RemoteModelConfigTest {
         ServerConfig c = ServerConfig.read(f);
         assertEquals(0, c.httpPort());
         ModelConfig m = c.models().get(0);
-        assertEquals(List.of("http://127.0.0.1:1", "http://127.0.0.1:2"), m.urls());
-        assertEquals(Boolean.TRUE, m.http2());
+        assertEquals(List.of("http://127.0.0.1:1", "http://127.0.0.1:2"), m.options().get("urls"));
+        assertEquals(Boolean.TRUE, m.options().get("http2"));
         HostedModel hosted = ModelLoader.load(m);
         try {
-            assertEquals("openai-remote", hosted.engine().kind());
+            assertEquals("openai", hosted.kind());
             assertEquals(32, hosted.engine().slots());
             assertEquals(16384, hosted.engine().contextLength());
             assertEquals("deepseek-r1", hosted.template().id()); // guessed from the backend's model name
@@ -56,7 +56,7 @@ class RemoteModelConfigTest {
         }
         HostedModel lmi = ModelLoader.load(c.models().get(1));
         try {
-            assertEquals("lmi-remote", lmi.engine().kind());
+            assertEquals("lmi", lmi.kind());
             assertEquals(0, lmi.engine().tokenize("LMI has no /tokenize").length);
         } finally {
             lmi.engine().close();

@@ -34,7 +34,7 @@ class ServerConfigTest {
         assertEquals(6000, c.portOrDefault());
         assertEquals(64, c.maxSamplesOrDefault());
         assertEquals(2, c.models().size());
-        assertEquals(2, c.models().get(1).slots());
+        assertEquals(2, c.models().get(1).options().get("slots"));
     }
 
     @Test
@@ -54,7 +54,7 @@ class ServerConfigTest {
                 models:
                   - name: a
                 """)));
-        assertTrue(e.getMessage().contains("models[0].path"), e.getMessage());
+        assertTrue(e.getMessage().contains("models[0]: model 'a': path is required"), e.getMessage());
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.r1serve.server.engine.SequenceSpec;
 import io.grpc.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
+import dev.r1serve.server.error.ServerException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class SchedulerTest {
     private final List<SequenceResult> finished = new ArrayList<>();
 
     private Scheduler.Job job(String tag) {
-        SequenceSpec spec = new SequenceSpec(tag, 0.6f, 0.95f, 0, 0, 1, 10, List.of(), false);
+        SequenceSpec spec = SequenceSpec.builder(tag).seed(1).maxTokens(10).build();
         return new Scheduler.Job(spec, new SequenceListener() {
             @Override
             public void onText(String text, int[] tokenIds) {}
@@ -91,7 +92,7 @@ class SchedulerTest {
         Scheduler s = new Scheduler(engine, new SchedulerConfig(8, Duration.ofMinutes(1)));
         s.submit(jobs("a", 1), 0, "c", null); // running: no free slot left
         s.submit(jobs("b", 6), 0, "c", null); // 6 waiting
-        OverloadedException e = assertThrows(OverloadedException.class, () -> s.submit(jobs("c", 3), 0, "c", null));
+        ServerException.Overloaded e = assertThrows(ServerException.Overloaded.class, () -> s.submit(jobs("c", 3), 0, "c", null));
         assertTrue(e.retryAfterMillis() >= 50, "retry hint " + e.retryAfterMillis());
         assertEquals(6, s.waitingSequences(), "nothing of the refused request was queued");
         s.submit(jobs("d", 2), 0, "c", null); // still fits exactly
@@ -105,7 +106,7 @@ class SchedulerTest {
         s.submit(jobs("a", 6), 0, "c", null);
         assertEquals(2, engine.started.size());
         assertEquals(4, s.waitingSequences());
-        assertThrows(OverloadedException.class, () -> s.submit(jobs("b", 1), 0, "c", null));
+        assertThrows(ServerException.Overloaded.class, () -> s.submit(jobs("b", 1), 0, "c", null));
     }
 
     @Test

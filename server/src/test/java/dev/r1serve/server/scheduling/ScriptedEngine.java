@@ -22,8 +22,18 @@ final class ScriptedEngine implements Engine {
     }
 
     @Override
-    public String kind() {
+    public dev.r1serve.server.engine.EngineCapabilities capabilities() {
+        return dev.r1serve.server.engine.EngineCapabilities.TEXT_ONLY;
+    }
+
+    @Override
+    public String source() {
         return "scripted";
+    }
+
+    @Override
+    public String templateHint() {
+        return "";
     }
 
     @Override

@@ -46,7 +46,7 @@ class RateLimitTest {
                 assertNotNull(refused, "five calls at once, limit 2/s");
                 assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
                 assertTrue(refused.getStatus().getDescription().contains("requests/s"));
-                String retry = refused.getTrailers().get(RateLimits.RETRY_AFTER_MS);
+                String retry = refused.getTrailers().get(dev.r1serve.proto.errors.ErrorDetails.RETRY_AFTER_MS_KEY);
                 assertNotNull(retry, "retry-after-ms trailer");
                 long ms = Long.parseLong(retry);
                 assertTrue(ms >= 1 && ms <= 1000, retry);
@@ -80,7 +80,7 @@ class RateLimitTest {
                 assertNotNull(refused);
                 assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
                 assertTrue(refused.getStatus().getDescription().contains("sequences/s"));
-                assertNotNull(refused.getTrailers().get(RateLimits.RETRY_AFTER_MS));
+                assertNotNull(refused.getTrailers().get(dev.r1serve.proto.errors.ErrorDetails.RETRY_AFTER_MS_KEY));
                 // 10 sequences/s with n = 4 admits 2 calls a second (3 or 4 if a second ends meanwhile);
                 // counting calls instead of sequences would have admitted 10.
                 assertTrue(accepted >= 2 && accepted <= 4, "accepted " + accepted);

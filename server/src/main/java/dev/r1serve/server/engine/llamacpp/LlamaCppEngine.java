@@ -6,12 +6,12 @@ import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import dev.r1serve.server.engine.Engine;
+import dev.r1serve.server.engine.EngineCapabilities;
 import dev.r1serve.server.engine.FinishReason;
 import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
-import dev.r1serve.server.engine.StopStringFilter;
 import dev.r1serve.server.chat.ChatPrompt;
 import dev.r1serve.server.gguf.GgufReader;
 import dev.r1serve.server.tokenizer.BpeTokenizer;
@@ -58,6 +58,7 @@ public final class LlamaCppEngine implements Engine {
     private final int bosId;
     private final String eosToken;
     private final String chatTemplate;
+    private final String source;
     private volatile boolean closed;
     private boolean cancelledTasks;
     static final long CANCEL_SETTLE_MILLIS = 5;
@@ -74,12 +75,18 @@ public final class LlamaCppEngine implements Engine {
     static final long HUNG_AFTER_NANOS = TimeUnit.SECONDS.toNanos(120);
 
     public LlamaCppEngine(String modelName, LlamaCppOptions options) {
+        this(modelName, options, options.gguf().toString());
+    }
+
+    /** @param source where the weights came from, for ListModels (the path, or "builtin:NAME") */
+    public LlamaCppEngine(String modelName, LlamaCppOptions options, String source) {
         if (!Files.isRegularFile(options.gguf())) {
             throw new IllegalArgumentException("model file not found: " + options.gguf());
         }
         NativeLibrary.prepare();
         this.modelName = modelName;
         this.options = options;
+        this.source = source;
         this.model = new LlamaModel(new ModelParameters()
                 .setModel(options.gguf().toString())
                 .setCtxSize(kvCells(options))
@@ -125,18 +132,24 @@ public final class LlamaCppEngine implements Engine {
     }
 
     @Override
-    public String kind() {
-        return "llama.cpp";
-    }
-
-    @Override
     public int slots() {
         return options.slots();
     }
 
+    /** llama.cpp's penalties sampler; no probabilities (java-llama.cpp 4.2.0 aborts the JVM when asked for them). */
     @Override
-    public boolean supportsPenalties() {
-        return true;
+    public EngineCapabilities capabilities() {
+        return new EngineCapabilities(true, false, true, false, false);
+    }
+
+    @Override
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public String templateHint() {
+        return options.gguf().getFileName().toString();
     }
 
     @Override
@@ -172,13 +185,7 @@ public final class LlamaCppEngine implements Engine {
         return withBos;
     }
 
-    @Override
-    public int countPromptTokens(String prompt) {
-        return countPromptTokens(ChatPrompt.raw(prompt));
-    }
-
-    @Override
-    public int countPromptTokens(ChatPrompt prompt) {
+    private int countPromptTokens(ChatPrompt prompt) {
         return bpe != null ? bpe.encodePrompt(prompt.pieces()).length
                 : model.encode(textPrompt(prompt.text())).length + (addsBos ? 1 : 0);
     }
@@ -297,10 +304,12 @@ public final class LlamaCppEngine implements Engine {
         int[] promptIds = null;
         try {
             if (bpe != null) {
-                promptIds = bpe.encodePrompt(spec.pieces());
+                // Counted above the engine already when the prompt was checked against the context.
+                promptIds = spec.promptTokenIds() != null ? spec.promptTokenIds() : bpe.encodePrompt(spec.pieces());
                 s.promptTokens = promptIds.length;
             } else {
-                s.promptTokens = countPromptTokens(ChatPrompt.raw(spec.prompt()));
+                s.promptTokens = spec.promptTokenIds() != null ? spec.promptTokenIds().length
+                        : countPromptTokens(ChatPrompt.raw(spec.prompt()));
             }
         } catch (RuntimeException e) {
             s.finish(FinishReason.ERROR, "llama.cpp could not tokenize the prompt: " + e.getMessage());
@@ -385,21 +394,11 @@ public final class LlamaCppEngine implements Engine {
             // one; an end-of-generation token arrives as an empty result.
             int[] ids = pieces.idsOf(piece);
             s.completionTokens += Math.max(1, ids.length);
-            String text = s.stopFilter.accept(piece);
-            s.emit(text, s.spec.returnTokenIds() ? ids : new int[0]);
-            if (s.stopFilter.matched()) {
-                if (!last) {
-                    s.cancelTask();
-                }
-                s.finish(FinishReason.STOP, null);
-                return true;
-            }
+            s.emit(piece, s.spec.returnTokenIds() ? ids : new int[0]);
         }
         if (last) {
-            s.emit(s.stopFilter.flush(), new int[0]);
-            boolean full = s.completionTokens >= s.spec.maxTokens()
-                    || s.promptTokens + s.completionTokens >= options.contextLength();
-            s.finish(full ? FinishReason.LENGTH : FinishReason.EOS, null);
+            // LENGTH or EOS is decided above the engine from the counts (see generation.StopAndLength).
+            s.finish(FinishReason.EOS, null);
             return true;
         }
         return false;
@@ -429,7 +428,6 @@ public final class LlamaCppEngine implements Engine {
     private final class Sequence implements SequenceHandle {
         final SequenceSpec spec;
         final SequenceListener listener;
-        final StopStringFilter stopFilter;
         LlamaIterator iterator;
         int promptTokens;
         int completionTokens;
@@ -446,7 +444,6 @@ public final class LlamaCppEngine implements Engine {
         Sequence(SequenceSpec spec, SequenceListener listener) {
             this.spec = spec;
             this.listener = listener;
-            this.stopFilter = new StopStringFilter(spec.stop());
         }
 
         @Override

@@ -2,13 +2,14 @@ package dev.r1serve.server.engine.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.r1serve.server.engine.Engine;
+import dev.r1serve.server.engine.EngineCapabilities;
+import dev.r1serve.server.engine.EngineUnavailableException;
 import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.grpc.Status;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,19 +79,37 @@ public final class RemoteEngine implements Engine {
     }
 
     @Override
-    public String kind() {
-        return options.protocol() == RemoteEngineOptions.Protocol.OPENAI ? "openai-remote" : "lmi-remote";
-    }
-
-    @Override
     public int slots() {
         return options.maxInFlight();
     }
 
-    /** OpenAI-compatible backends take frequency and presence penalties as such; LMI's parameters differ. */
+    /**
+     * OpenAI-compatible backends take frequency and presence penalties as such (LMI's parameters differ);
+     * openai-chat backends render chats with their own template.
+     */
     @Override
-    public boolean supportsPenalties() {
-        return options.protocol() != RemoteEngineOptions.Protocol.LMI;
+    public EngineCapabilities capabilities() {
+        boolean openAi = options.protocol() != RemoteEngineOptions.Protocol.LMI;
+        return new EngineCapabilities(openAi, false, false, false,
+                options.protocol() == RemoteEngineOptions.Protocol.OPENAI_CHAT);
+    }
+
+    @Override
+    public String source() {
+        String kind = options.protocol().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return kind + ":" + String.join(",", options.urls().stream().map(URI::toString).toList());
+    }
+
+    /** The backend's model name, e.g. deepseek-ai/DeepSeek-R1-Distill-Qwen-7B. */
+    @Override
+    public String templateHint() {
+        return options.backendModel();
+    }
+
+    /** Without the backend's /tokenize nothing is counted here; the backend enforces its context itself. */
+    @Override
+    public boolean countsPrompts() {
+        return options.tokenize();
     }
 
     @Override
@@ -103,7 +122,7 @@ public final class RemoteEngine implements Engine {
      * trtllm-serve) are configured with {@code tokenize: false}: then nothing is counted here (an empty
      * array) and the backend enforces its own context limit, which then fails the sequence.
      *
-     * @throws io.grpc.StatusRuntimeException UNAVAILABLE when no replica answers
+     * @throws EngineUnavailableException when no replica answers
      */
     @Override
     public int[] tokenize(String text) {
@@ -148,8 +167,7 @@ public final class RemoteEngine implements Engine {
                 break;
             }
         }
-        throw Status.UNAVAILABLE.withDescription("model '" + modelName + "': backend unavailable: " + last)
-                .asRuntimeException();
+        throw new EngineUnavailableException("model '" + modelName + "': backend unavailable: " + last);
     }
 
     @Override

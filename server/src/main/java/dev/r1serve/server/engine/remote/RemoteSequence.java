@@ -2,13 +2,11 @@ package dev.r1serve.server.engine.remote;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.r1serve.server.chat.ChatTemplate;
 import dev.r1serve.server.engine.FinishReason;
 import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
-import dev.r1serve.server.engine.StopStringFilter;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -36,7 +34,6 @@ final class RemoteSequence implements SequenceHandle {
     private final RemoteEngine engine;
     private final SequenceSpec spec;
     private final SequenceListener listener;
-    private final StopStringFilter stopFilter;
     private final boolean thinkPrefilled;
 
     private volatile boolean cancelled;
@@ -65,8 +62,7 @@ final class RemoteSequence implements SequenceHandle {
         this.engine = engine;
         this.spec = spec;
         this.listener = listener;
-        this.stopFilter = new StopStringFilter(spec.stop());
-        this.thinkPrefilled = spec.prompt().endsWith(ChatTemplate.THINK_PREFILL);
+        this.thinkPrefilled = spec.thinkPrefilled();
     }
 
     void run() {
@@ -220,9 +216,7 @@ final class RemoteSequence implements SequenceHandle {
             if (p.completionTokens() >= 0) {
                 completionTokens = p.completionTokens();
             }
-            if (emit(p.reasoning(), p.text())) {
-                return new Outcome(FinishReason.STOP, null, false); // our own stop filter matched first
-            }
+            emit(p.reasoning(), p.text());
             if (p.finish() != null) {
                 finish = p.finish();
                 if (finish == FinishReason.ERROR) {
@@ -249,13 +243,12 @@ final class RemoteSequence implements SequenceHandle {
     }
 
     /**
-     * Passes text on through the stop filter; reasoning that the backend split off is put back between
-     * think tags so the server's reasoning split sees what the model wrote. Returns whether a stop string
-     * matched.
+     * Passes text on; reasoning that the backend split off is put back between think tags so the server's
+     * reasoning split sees what the model wrote.
      */
-    private boolean emit(String reasoning, String text) throws IOException {
+    private void emit(String reasoning, String text) throws IOException {
         if (reasoning.isEmpty() && text.isEmpty()) {
-            return false;
+            return;
         }
         receivedText = true;
         pieces++;
@@ -274,29 +267,18 @@ final class RemoteSequence implements SequenceHandle {
             }
             out.append(text);
         }
-        String safe = stopFilter.accept(out.toString());
         synchronized (this) {
             if (finished || cancelled) {
                 throw new IOException("sequence already finished");
             }
-            if (!safe.isEmpty()) {
-                listener.onText(safe, NO_IDS);
-            }
+            listener.onText(out.toString(), NO_IDS);
         }
-        return stopFilter.matched();
     }
 
     private void finish(FinishReason reason, String error) {
         synchronized (this) {
             if (finished) {
                 return;
-            }
-            if (reason == FinishReason.EOS || reason == FinishReason.LENGTH
-                    || (reason == FinishReason.STOP && !stopFilter.matched())) {
-                String tail = stopFilter.flush();
-                if (!tail.isEmpty()) {
-                    listener.onText(tail, NO_IDS);
-                }
             }
             finished = true;
             engine.running.remove(this);

@@ -12,6 +12,7 @@ import dev.r1serve.server.engine.FinishReason;
 import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
+import dev.r1serve.server.generation.StopAndLength;
 import dev.r1serve.server.engine.remote.RemoteEngineOptions.Protocol;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class RemoteEngineScriptedTest {
 
     private static SequenceSpec spec(List<String> stop) {
-        return new SequenceSpec("Once", 0.7f, 0.9f, 40, 0.05f, 1234, 16, stop, false);
+        return SequenceSpec.builder("Once").temperature(0.7f).topP(0.9f).topK(40).minP(0.05f).seed(1234).maxTokens(16)
+                .stop(stop).build();
     }
 
     private static RemoteEngine engine(Protocol protocol, URI url) {
@@ -38,8 +40,10 @@ class RemoteEngineScriptedTest {
                 .withHealth("/health", Duration.ofMillis(200)));
     }
 
+    /** Runs a sequence as the server does: stop strings and LENGTH are handled above the engine. */
     private static SequenceResult run(RemoteEngine e, SequenceSpec spec, RecordingListener l) throws Exception {
-        e.submit(spec, l);
+        StopAndLength decorated = new StopAndLength(l, spec.stop(), spec.maxTokens(), e.contextLength());
+        decorated.attach(e.submit(spec, decorated));
         return l.await();
     }
 
@@ -61,7 +65,7 @@ class RemoteEngineScriptedTest {
                     new dev.r1serve.server.chat.ChatMessage("system", "Be brief."),
                     new dev.r1serve.server.chat.ChatMessage("user", "6 times 7?"));
             RecordingListener chat = new RecordingListener();
-            run(e, new SequenceSpec("<｜User｜>6 times 7?<｜Assistant｜>", 0.6f, 0.95f, 0, 0, 7, 16, List.of(), false, turns), chat);
+            run(e, SequenceSpec.builder("<｜User｜>6 times 7?<｜Assistant｜>").seed(7).maxTokens(16).chat(turns).build(), chat);
             JsonNode req = StreamPiece.JSON.readTree(b.bodies.get(0));
             assertEquals(2, req.get("messages").size());
             assertEquals("user", req.get("messages").get(1).get("role").asText());
@@ -138,7 +142,6 @@ class RemoteEngineScriptedTest {
             write(out, "{\"token\":{\"id\":7,\"text\":\" a\",\"log_prob\":-0.3},\"generated_text\":\"Once upon a\","
                     + "\"details\":{\"finish_reason\":\"length\",\"generated_tokens\":3}}\n");
         }); RemoteEngine e = engine(Protocol.LMI, b.uri())) {
-            assertEquals("lmi-remote", e.kind());
             assertEquals(0, e.tokenize("no /tokenize on LMI").length);
             RecordingListener l = new RecordingListener();
             SequenceResult r = run(e, spec(List.of("zzz")), l);
@@ -154,18 +157,18 @@ class RemoteEngineScriptedTest {
             assertEquals("zzz", p.get("stop_sequences").get(0).asText());
 
             // LMI's parameters have no OpenAI penalties: a request with one is refused, never sent without it.
-            assertFalse(e.supportsPenalties());
+            assertFalse(e.capabilities().penalties());
             var models = new dev.r1serve.server.model.ModelRegistry();
-            models.add(new dev.r1serve.server.model.HostedModel("lmi", e, dev.r1serve.server.chat.ChatTemplate.NONE,
-                    "test", 16, new dev.r1serve.server.scheduling.Scheduler(e,
+            models.add(new dev.r1serve.server.model.HostedModel("lmi", "lmi", e, dev.r1serve.server.chat.ChatTemplate.NONE,
+                    16, new dev.r1serve.server.scheduling.Scheduler(e,
                             dev.r1serve.server.scheduling.SchedulerConfig.defaults())));
             var refused = org.junit.jupiter.api.Assertions.assertThrows(
-                    dev.r1serve.server.validation.InvalidRequestException.class,
+                    dev.r1serve.server.error.ServerException.InvalidField.class,
                     () -> new dev.r1serve.server.validation.RequestValidator(models, 64).validate(
                             dev.r1serve.proto.v1.GenerateRequest.newBuilder().setModel("lmi").setPrompt("x")
                                     .setSampling(dev.r1serve.proto.v1.SamplingParams.newBuilder().setFrequencyPenalty(1))
                                     .build()));
-            assertEquals("sampling.frequency_penalty: the lmi-remote engine of model 'lmi' does not apply penalties",
+            assertEquals("sampling.frequency_penalty: the lmi engine of model 'lmi' does not apply penalties",
                     refused.getMessage());
         }
     }
@@ -202,11 +205,11 @@ class RemoteEngineScriptedTest {
             write(out, sse("", "length") + "data: [DONE]\n\n");
         }); RemoteEngine e = engine(Protocol.OPENAI, b.uri())) {
             RecordingListener ok = new RecordingListener();
-            assertEquals(FinishReason.LENGTH, run(e, new SequenceSpec("trickle", 0, 1, 0, 0, 1, 4, List.of(), false), ok).reason());
+            assertEquals(FinishReason.LENGTH, run(e, SequenceSpec.builder("trickle").temperature(0).topP(1).seed(1).maxTokens(4).build(), ok).reason());
             assertEquals("t0t1t2t3", ok.text.toString());
             RecordingListener stalled = new RecordingListener();
             long t0 = System.nanoTime();
-            SequenceResult r = run(e, new SequenceSpec("stall", 0, 1, 0, 0, 1, 4, List.of(), false), stalled);
+            SequenceResult r = run(e, SequenceSpec.builder("stall").temperature(0).topP(1).seed(1).maxTokens(4).build(), stalled);
             assertEquals(FinishReason.ERROR, r.reason());
             assertTrue(r.error().contains("stalled"), r.error());
             assertEquals("t0t1", stalled.text.toString());

@@ -1,4 +1,4 @@
-package dev.r1serve.server.engine;
+package dev.r1serve.server.generation;
 
 import java.util.List;
 
