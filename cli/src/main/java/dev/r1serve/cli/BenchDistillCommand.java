@@ -4,6 +4,7 @@ import dev.r1serve.eval.distill.DistillRunner;
 import dev.r1serve.eval.distill.DistillSpec;
 import dev.r1serve.eval.distill.DistillSummary;
 import dev.r1serve.server.R1Server;
+import dev.r1serve.testkit.ScriptedEngine;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,7 +35,7 @@ public final class BenchDistillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         double median;
-        try (R1Server server = InstantEngine.serve()) {
+        try (R1Server server = ScriptedEngine.serveInstant()) {
             String target = "127.0.0.1:" + server.port();
             System.out.printf(Locale.ROOT, "math500: %d prompts x k=%d, concurrency %d, instant-answer engine, %d cores%n",
                     prompts, k, concurrency, Runtime.getRuntime().availableProcessors());

@@ -7,6 +7,7 @@ import dev.r1serve.server.R1Server;
 import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.Question;
 import dev.r1serve.eval.ifeval.IfEvalBench;
+import dev.r1serve.testkit.ScriptedEngine;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -44,7 +45,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
         if (benchmark.equals("ifeval")) return ifEval();
         if (!benchmark.equals("math500")) throw new IllegalArgumentException("--benchmark: must be math500 or ifeval, got \"" + benchmark + "\"");
         double median;
-        try (R1Server server = InstantEngine.serve()) {
+        try (R1Server server = ScriptedEngine.serveInstant()) {
             String target = "127.0.0.1:" + server.port();
             System.out.printf(Locale.ROOT, "math500: %d questions x k=%d, concurrency %d, instant-answer engine, %d cores%n",
                     questions, k, concurrency, Runtime.getRuntime().availableProcessors());

@@ -1,7 +1,7 @@
 package dev.r1serve.cli;
 
 import dev.r1serve.server.gguf.GgmlType;
-import dev.r1serve.server.gguf.RealVocabModels;
+import dev.r1serve.testkit.RealVocabModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -17,7 +17,7 @@ import dev.r1serve.proto.v1.ModelInfo;
 import dev.r1serve.proto.v1.SamplingParams;
 import dev.r1serve.proto.v1.TokenizeRequest;
 import dev.r1serve.server.config.ModelConfig;
-import dev.r1serve.server.gguf.ByteLevelBpeVocab;
+import dev.r1serve.testkit.ByteLevelBpeVocab;
 import dev.r1serve.server.gguf.GgufReader;
 import dev.r1serve.server.model.ModelLoader;
 import dev.r1serve.server.tokenizer.RealTokenizers;

@@ -2,9 +2,9 @@ package dev.r1serve.server;
 
 import dev.r1serve.proto.v1.InferenceServiceGrpc;
 import dev.r1serve.server.config.ModelConfig;
-import dev.r1serve.server.gguf.ByteLevelBpeVocab;
-import dev.r1serve.server.gguf.TinyModelGenerator;
-import dev.r1serve.server.gguf.TinyModelGenerator.Architecture;
+import dev.r1serve.testkit.ByteLevelBpeVocab;
+import dev.r1serve.testkit.TinyModelGenerator;
+import dev.r1serve.testkit.TinyModelGenerator.Architecture;
 import dev.r1serve.server.model.ModelLoader;
 import io.grpc.ManagedChannel;
 import java.io.IOException;

@@ -53,28 +53,111 @@ public final class RewardServer implements AutoCloseable {
      */
     public record Config(String host, int port, RewardOptions rewards, Grpo.Options advantage, int maxPendingGroups,
             int maxInFlight, int sandboxWorkers, int sandboxQueue, int metricsPort) {
+        /** The defaults on 127.0.0.1: 1024 pending groups, 256 in flight, a worker per core, 1024 queued, no metrics. */
         public static Config loopback(int port) {
-            return new Config("127.0.0.1", port, RewardOptions.DEFAULT, Grpo.Options.DEFAULT, 1024, 256, 0, 1024, -1);
+            return new Builder().port(port).build();
+        }
+
+        /** A builder holding this configuration. */
+        public Builder toBuilder() {
+            return new Builder(this);
         }
 
         public Config withAdvantage(Grpo.Options a) {
-            return new Config(host, port, rewards, a, maxPendingGroups, maxInFlight, sandboxWorkers, sandboxQueue, metricsPort);
+            return toBuilder().advantage(a).build();
         }
 
         public Config withMaxPendingGroups(int n) {
-            return new Config(host, port, rewards, advantage, n, maxInFlight, sandboxWorkers, sandboxQueue, metricsPort);
+            return toBuilder().maxPendingGroups(n).build();
         }
 
         public Config withRewards(RewardOptions r) {
-            return new Config(host, port, r, advantage, maxPendingGroups, maxInFlight, sandboxWorkers, sandboxQueue, metricsPort);
+            return toBuilder().rewards(r).build();
         }
 
         public Config withHost(String h) {
-            return new Config(h, port, rewards, advantage, maxPendingGroups, maxInFlight, sandboxWorkers, sandboxQueue, metricsPort);
+            return toBuilder().host(h).build();
         }
 
         public Config withMetricsPort(int p) {
-            return new Config(host, port, rewards, advantage, maxPendingGroups, maxInFlight, sandboxWorkers, sandboxQueue, p);
+            return toBuilder().metricsPort(p).build();
+        }
+
+        /** Settings one by one, from the {@link #loopback} defaults on port 0. */
+        public static final class Builder {
+            private String host = "127.0.0.1";
+            private int port;
+            private RewardOptions rewards = RewardOptions.DEFAULT;
+            private Grpo.Options advantage = Grpo.Options.DEFAULT;
+            private int maxPendingGroups = 1024;
+            private int maxInFlight = 256;
+            private int sandboxWorkers;
+            private int sandboxQueue = 1024;
+            private int metricsPort = -1;
+
+            private Builder() {}
+
+            private Builder(Config c) {
+                host = c.host;
+                port = c.port;
+                rewards = c.rewards;
+                advantage = c.advantage;
+                maxPendingGroups = c.maxPendingGroups;
+                maxInFlight = c.maxInFlight;
+                sandboxWorkers = c.sandboxWorkers;
+                sandboxQueue = c.sandboxQueue;
+                metricsPort = c.metricsPort;
+            }
+
+            public Builder host(String v) {
+                host = v;
+                return this;
+            }
+
+            public Builder port(int v) {
+                port = v;
+                return this;
+            }
+
+            public Builder rewards(RewardOptions v) {
+                rewards = v;
+                return this;
+            }
+
+            public Builder advantage(Grpo.Options v) {
+                advantage = v;
+                return this;
+            }
+
+            public Builder maxPendingGroups(int v) {
+                maxPendingGroups = v;
+                return this;
+            }
+
+            public Builder maxInFlight(int v) {
+                maxInFlight = v;
+                return this;
+            }
+
+            public Builder sandboxWorkers(int v) {
+                sandboxWorkers = v;
+                return this;
+            }
+
+            public Builder sandboxQueue(int v) {
+                sandboxQueue = v;
+                return this;
+            }
+
+            public Builder metricsPort(int v) {
+                metricsPort = v;
+                return this;
+            }
+
+            public Config build() {
+                return new Config(host, port, rewards, advantage, maxPendingGroups, maxInFlight, sandboxWorkers,
+                        sandboxQueue, metricsPort);
+            }
         }
     }
 

@@ -25,8 +25,8 @@ class StreamFlowControlTest {
 
     @Test
     void serverStopsReadingWhenTheClientStopsReading() throws Exception {
-        try (RewardServer server = RewardServer.start(new RewardServer.Config("127.0.0.1", 0,
-                dev.r1serve.reward.RewardOptions.DEFAULT, dev.r1serve.reward.Grpo.Options.DEFAULT, 1024, 8, 0, 16, 0))) {
+        try (RewardServer server = RewardServer.start(RewardServer.Config.loopback(0).toBuilder()
+                .maxInFlight(8).sandboxQueue(16).metricsPort(0).build())) {
             ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
                     .flowControlWindow(64 * 1024).build();
             AtomicReference<ClientCallStreamObserver<Rollout>> out = new AtomicReference<>();

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.r1serve.reward.Grpo;
-import dev.r1serve.reward.RewardOptions;
 import dev.r1serve.reward.grpc.RewardServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +67,7 @@ class RewardHttpLimitsTest {
     @Test
     void aFullSandboxQueueIs429WithRetryAfter() throws Exception {
         // one worker, one waiting run: of six concurrent two-second runs, some must be refused at once
-        RewardServer.Config tight = new RewardServer.Config("127.0.0.1", 0, RewardOptions.DEFAULT, Grpo.Options.DEFAULT,
-                1024, 256, 1, 1, -1);
+        RewardServer.Config tight = RewardServer.Config.loopback(0).toBuilder().sandboxWorkers(1).sandboxQueue(1).build();
         try (LoopbackFront front = new LoopbackFront(tight, null);
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             assumeTrue(front.server.hasSandbox(), "bubblewrap (bwrap) is not installed: apt-get install bubblewrap");

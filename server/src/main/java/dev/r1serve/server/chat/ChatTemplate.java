@@ -123,13 +123,8 @@ public final class ChatTemplate {
         return jinja == null ? "" : jinja.source();
     }
 
-    /** Renders the messages, ending with the open assistant turn (and the think pre-fill if asked). */
-    public String render(List<ChatMessage> messages, boolean prefillThink) {
-        return render(messages, prefillThink, List.of()).text();
-    }
-
     /**
-     * Renders the messages and marks which special-token strings are the template's: any of
+     * Renders the messages, ending with the open assistant turn (and the think pre-fill if asked), and marks which special-token strings are the template's: any of
      * {@code markers} that occurs in message content is kept as plain text, except {@code <think>} and
      * {@code </think>} in assistant turns (the model's own output, which templates such as DeepSeek's cut at
      * {@code </think>}). The think pre-fill is appended only when the rendered prompt does not already end

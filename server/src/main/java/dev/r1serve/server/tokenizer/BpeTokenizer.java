@@ -1,8 +1,9 @@
 package dev.r1serve.server.tokenizer;
 
 import dev.r1serve.server.chat.ChatPrompt;
-import dev.r1serve.server.gguf.ByteLevelBpeVocab;
+import dev.r1serve.server.gguf.ByteLevel;
 import dev.r1serve.server.gguf.GgufReader;
+import dev.r1serve.server.gguf.TokenType;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -37,8 +38,8 @@ public final class BpeTokenizer {
     static final String LLAMA3_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
             + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
-    private static final int TYPE_CONTROL = ByteLevelBpeVocab.TYPE_CONTROL;
-    private static final int TYPE_USER_DEFINED = ByteLevelBpeVocab.TYPE_USER_DEFINED;
+    private static final int TYPE_CONTROL = TokenType.CONTROL;
+    private static final int TYPE_USER_DEFINED = TokenType.USER_DEFINED;
     private static final int CACHE_LIMIT = 1 << 16;
 
     private final Map<String, Integer> ids;
@@ -59,7 +60,7 @@ public final class BpeTokenizer {
     private BpeTokenizer(List<String> tokens, int[] types, List<String> merges, String pre, int bosId, boolean addBos) {
         ids = new HashMap<>(tokens.size() * 2);
         for (int i = 0; i < tokens.size(); i++) {
-            int type = i < types.length ? types[i] : ByteLevelBpeVocab.TYPE_NORMAL;
+            int type = i < types.length ? types[i] : TokenType.NORMAL;
             if (type == TYPE_CONTROL || type == TYPE_USER_DEFINED) {
                 addedTokens.add(tokens.get(i));
                 addedByFirstChar.computeIfAbsent(tokens.get(i).charAt(0), c -> new ArrayList<>())
@@ -178,7 +179,7 @@ public final class BpeTokenizer {
         String normalized = nfc ? Normalizer.normalize(text, Normalizer.Form.NFC) : text;
         Matcher m = preTokenizer.matcher(normalized);
         while (m.find()) {
-            String word = ByteLevelBpeVocab.encodeBytes(m.group().getBytes(StandardCharsets.UTF_8));
+            String word = ByteLevel.encodeBytes(m.group().getBytes(StandardCharsets.UTF_8));
             int[] cached = cache.get(word);
             if (cached == null) {
                 cached = bpe(word);

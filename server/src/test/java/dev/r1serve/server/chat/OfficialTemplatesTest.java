@@ -33,7 +33,7 @@ class OfficialTemplatesTest {
             for (int i = 0; i < conversations.size(); i++) {
                 List<ChatMessage> messages = messages(conversations.get(i));
                 String name = e.getKey() + " / " + conversations.get(i).get("name").asText();
-                assertEquals(expected.get(e.getKey()).get(i).asText(), e.getValue().render(messages, false), name);
+                assertEquals(expected.get(e.getKey()).get(i).asText(), e.getValue().render(messages, false, List.of()).text(), name);
                 checked++;
             }
         }
@@ -47,7 +47,7 @@ class OfficialTemplatesTest {
                 ChatTemplate.R1_BOS, ChatTemplate.R1_EOS);
         assertTrue(own.prefillThinkByDefault(), "an R1-format template pre-fills <think> like the built-in");
         for (JsonNode c : conversations) {
-            assertEquals(ChatTemplate.DEEPSEEK_R1.render(messages(c), true), own.render(messages(c), true));
+            assertEquals(ChatTemplate.DEEPSEEK_R1.render(messages(c), true, List.of()).text(), own.render(messages(c), true, List.of()).text());
         }
     }
 
@@ -55,7 +55,7 @@ class OfficialTemplatesTest {
     void earlierAssistantTurnsKeepTheWhitespaceAfterThinkAndOnlyTheLastSystemPromptCounts() {
         String p = ChatTemplate.DEEPSEEK_R1.render(List.of(new ChatMessage("system", "A"),
                 new ChatMessage("system", "B"), new ChatMessage("user", "1+1?"),
-                new ChatMessage("assistant", "<think>easy</think>\n\n2"), new ChatMessage("user", "2+2?")), false);
+                new ChatMessage("assistant", "<think>easy</think>\n\n2"), new ChatMessage("user", "2+2?")), false, List.of()).text();
         assertEquals(ChatTemplate.R1_BOS + "B<｜User｜>1+1?<｜Assistant｜>\n\n2<｜end▁of▁sentence｜><｜User｜>2+2?<｜Assistant｜>", p);
     }
 
@@ -63,9 +63,9 @@ class OfficialTemplatesTest {
     void thinkPrefillIsNotDoubledWhenTheTemplateAlreadyWritesIt() {
         ChatTemplate later = ChatTemplate.fromJinja("r1-later", "{{ bos_token }}{% for m in messages %}<｜User｜>{{ m['content'] }}"
                 + "{% endfor %}{% if add_generation_prompt %}<｜Assistant｜><think>\n{% endif %}", "<B>", "<E>");
-        assertEquals("<B><｜User｜>q<｜Assistant｜><think>\n", later.render(List.of(new ChatMessage("user", "q")), true));
+        assertEquals("<B><｜User｜>q<｜Assistant｜><think>\n", later.render(List.of(new ChatMessage("user", "q")), true, List.of()).text());
         assertEquals(ChatTemplate.R1_BOS + "<｜User｜>q<｜Assistant｜><think>\n",
-                ChatTemplate.DEEPSEEK_R1.render(List.of(new ChatMessage("user", "q")), true));
+                ChatTemplate.DEEPSEEK_R1.render(List.of(new ChatMessage("user", "q")), true, List.of()).text());
     }
 
     @Test
@@ -85,11 +85,11 @@ class OfficialTemplatesTest {
         ChatTemplate t = ChatTemplate.fromJinja("constructs", source, "", "");
         assertEquals("USER:a;ASSISTANT:x; n=2", t.render(List.of(new ChatMessage("system", "s"),
                 new ChatMessage("user", " a "), new ChatMessage("assistant", "r</think>\n\nx"),
-                new ChatMessage("user", "late")), false));
+                new ChatMessage("user", "late")), false, List.of()).text());
         // Python's split keeps the empty part after a trailing separator (Java's String.split drops it).
-        assertEquals("USER:; n=1", t.render(List.of(new ChatMessage("user", "r</think>")), false));
+        assertEquals("USER:; n=1", t.render(List.of(new ChatMessage("user", "r</think>")), false, List.of()).text());
         IllegalArgumentException raised = assertThrows(IllegalArgumentException.class,
-                () -> t.render(List.of(new ChatMessage("user", "boom")), false));
+                () -> t.render(List.of(new ChatMessage("user", "boom")), false, List.of()).text());
         assertEquals("no booms allowed", raised.getMessage());
     }
 

@@ -4,6 +4,7 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
+import dev.r1serve.testkit.TinyModelGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

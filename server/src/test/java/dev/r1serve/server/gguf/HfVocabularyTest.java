@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.r1serve.server.tokenizer.RealTokenizers;
+import dev.r1serve.testkit.ByteLevelBpeVocab;
+import dev.r1serve.testkit.HfVocabulary;
+import dev.r1serve.testkit.RealVocabModels;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
-import dev.r1serve.server.gguf.TinyModelGenerator.Spec;
+import dev.r1serve.testkit.ByteLevelBpeVocab;
+import dev.r1serve.testkit.TinyModelGenerator.Spec;
+import dev.r1serve.testkit.TinyModelGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
-import dev.r1serve.server.gguf.TinyModelGenerator.Architecture;
+import dev.r1serve.testkit.ByteLevelBpeVocab;
+import dev.r1serve.testkit.TinyModelGenerator.Architecture;
+import dev.r1serve.testkit.TinyModelGenerator;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -9,6 +9,7 @@ import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
+import dev.r1serve.testkit.ScriptedEngine;
 import io.grpc.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,24 +46,24 @@ class SchedulerTest {
     }
 
     private static List<String> order(ScriptedEngine engine) {
-        return engine.started.stream().map(s -> s.spec().prompt()).toList();
+        return engine.started().stream().map(s -> s.spec().prompt()).toList();
     }
 
     @Test
     void sequencesGoToTheEngineOnlyWhenASlotIsFree() {
-        ScriptedEngine engine = new ScriptedEngine(2);
+        ScriptedEngine engine = ScriptedEngine.held(2);
         Scheduler s = new Scheduler(engine, SchedulerConfig.defaults());
         s.submit(jobs("a", 5), 0, "c", null);
-        assertEquals(2, engine.started.size());
+        assertEquals(2, engine.started().size());
         assertEquals(3, s.waitingSequences());
         engine.finish(0);
-        assertEquals(3, engine.started.size());
+        assertEquals(3, engine.started().size());
         assertEquals(2, s.runningSequences());
     }
 
     @Test
     void higherPriorityRunsFirstAndFifoWithinALevel() {
-        ScriptedEngine engine = new ScriptedEngine(1);
+        ScriptedEngine engine = ScriptedEngine.held(1);
         Scheduler s = new Scheduler(engine, SchedulerConfig.defaults());
         s.submit(jobs("busy", 1), 0, "c", null);
         s.submit(jobs("low1", 1), 0, "c", null);
@@ -76,7 +77,7 @@ class SchedulerTest {
 
     @Test
     void aBurstOfSixtyFourFromOneClientDoesNotStarveAnother() {
-        ScriptedEngine engine = new ScriptedEngine(1);
+        ScriptedEngine engine = ScriptedEngine.held(1);
         Scheduler s = new Scheduler(engine, SchedulerConfig.defaults());
         s.submit(jobs("burst", 64), 0, "trainer", null);
         s.submit(jobs("single", 1), 0, "app", null);
@@ -88,7 +89,7 @@ class SchedulerTest {
 
     @Test
     void aFullQueueRefusesTheWholeRequestAtOnceWithARetryHint() {
-        ScriptedEngine engine = new ScriptedEngine(1);
+        ScriptedEngine engine = ScriptedEngine.held(1);
         Scheduler s = new Scheduler(engine, new SchedulerConfig(8, Duration.ofMinutes(1)));
         s.submit(jobs("a", 1), 0, "c", null); // running: no free slot left
         s.submit(jobs("b", 6), 0, "c", null); // 6 waiting
@@ -101,17 +102,17 @@ class SchedulerTest {
 
     @Test
     void freeSlotsCountAsRoomSinceTheirSequencesStartAtOnce() {
-        ScriptedEngine engine = new ScriptedEngine(2);
+        ScriptedEngine engine = ScriptedEngine.held(2);
         Scheduler s = new Scheduler(engine, new SchedulerConfig(4, Duration.ofMinutes(1)));
         s.submit(jobs("a", 6), 0, "c", null);
-        assertEquals(2, engine.started.size());
+        assertEquals(2, engine.started().size());
         assertEquals(4, s.waitingSequences());
         assertThrows(ServerException.Overloaded.class, () -> s.submit(jobs("b", 1), 0, "c", null));
     }
 
     @Test
     void aSequenceWhoseDeadlinePassedInTheQueueNeverReachesTheEngine() throws Exception {
-        ScriptedEngine engine = new ScriptedEngine(1);
+        ScriptedEngine engine = ScriptedEngine.held(1);
         Scheduler s = new Scheduler(engine, SchedulerConfig.defaults());
         s.submit(jobs("busy", 1), 0, "c", null);
         s.submit(jobs("late", 2), 0, "c", Deadline.after(10, TimeUnit.MILLISECONDS));
@@ -125,7 +126,7 @@ class SchedulerTest {
 
     @Test
     void cancellingAQueuedSequenceRemovesItWithoutEngineWork() {
-        ScriptedEngine engine = new ScriptedEngine(1);
+        ScriptedEngine engine = ScriptedEngine.held(1);
         Scheduler s = new Scheduler(engine, SchedulerConfig.defaults());
         s.submit(jobs("busy", 1), 0, "c", null);
         List<SequenceHandle> queued = s.submit(jobs("q", 3), 0, "c", null);

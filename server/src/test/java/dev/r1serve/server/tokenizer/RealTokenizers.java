@@ -2,7 +2,7 @@ package dev.r1serve.server.tokenizer;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.r1serve.server.gguf.RealVocabModels;
+import dev.r1serve.testkit.RealVocabModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

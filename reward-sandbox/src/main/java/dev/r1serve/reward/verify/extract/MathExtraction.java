@@ -27,12 +27,8 @@ public final class MathExtraction {
   /**
    * @param latex use LaTeX rules (boxes, environments, bare LaTeX)
    * @param expr use plain-number rules ("answer is 5", the last number when {@code lastNumber})
+   * @param decimalComma the locale option of {@link NumberExtraction}
    */
-  public static List<Candidate> candidates(String text, boolean latex, boolean expr, boolean lastNumber) {
-    return candidates(text, latex, expr, lastNumber, false);
-  }
-
-  /** As above; {@code decimalComma} is the locale option of {@link NumberExtraction}. */
   public static List<Candidate> candidates(String text, boolean latex, boolean expr, boolean lastNumber, boolean decimalComma) {
     List<Candidate> out = new ArrayList<>();
     Corrections.Correction fix = Corrections.lastMath(text, decimalComma);

@@ -47,10 +47,7 @@ public final class NumberExtraction {
 
   public static Pattern pattern(boolean decimalComma) { return decimalComma ? NUMBER_DECIMAL_COMMA : NUMBER; }
 
-  /** The last number in the text, normalized to a parseable string. */
-  public static Optional<String> last(String text) { return last(text, false); }
-
-  /** The last number of the text that is not negated. */
+  /** The last number of the text that is not negated, normalized to a parseable string. */
   public static Optional<String> last(String text, boolean decimalComma) {
     List<MatchResult> all = matches(text, decimalComma);
     for (int k = all.size() - 1; k >= 0; k--) {
@@ -99,8 +96,6 @@ public final class NumberExtraction {
     if (!low.contains("not") && !low.contains("n't") && !low.contains("never") && !low.contains("≠") && !low.contains("\\ne")) return false;
     return NEGATED.matcher(before).find();
   }
-
-  public static Optional<String> afterAnswerIs(String text) { return afterAnswerIs(text, false); }
 
   /**
    * The number (or plain list of numbers) within a short window after the last "answer is" /

@@ -40,14 +40,9 @@ public final class LatexNormalizer {
    * Normalizes one extracted LaTeX answer.
    *
    * @param s the answer as extracted (no surrounding prose)
+   * @param decimalComma a locale option: an answer that is one number whose comma cannot be a
+   *     thousands separator has a decimal comma: {@code 1,22} reads 1.22, while {@code (7,6)} stays a pair
    * @return a cleaned string for {@link LatexParser}
-   */
-  public static String normalize(String s) { return normalize(s, false); }
-
-  /**
-   * As {@link #normalize(String)}; with {@code decimalComma} (a locale option) an answer that is one
-   * number whose comma cannot be a thousands separator has a decimal comma: {@code 1,22} reads
-   * 1.22, while {@code (7,6)} stays a pair.
    */
   public static String normalize(String s, boolean decimalComma) {
     String t = s.replace("\u000crac", "\\frac"); // "\f" eaten by a non-raw Python string

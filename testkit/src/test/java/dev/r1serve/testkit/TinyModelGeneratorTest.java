@@ -1,4 +1,4 @@
-package dev.r1serve.server.gguf;
+package dev.r1serve.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.r1serve.server.gguf.TinyModelGenerator.Architecture;
-import dev.r1serve.server.gguf.TinyModelGenerator.Spec;
+import dev.r1serve.server.gguf.GgmlType;
+import dev.r1serve.server.gguf.GgufReader;
+import dev.r1serve.testkit.TinyModelGenerator.Architecture;
+import dev.r1serve.testkit.TinyModelGenerator.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
-package dev.r1serve.server.gguf;
+package dev.r1serve.testkit;
 
+import dev.r1serve.server.gguf.ByteLevel;
+import dev.r1serve.server.gguf.GgufWriter;
+import dev.r1serve.server.gguf.TokenType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,10 +28,10 @@ import java.util.Set;
 public final class ByteLevelBpeVocab {
 
     // Token types as llama.cpp reads tokenizer.ggml.token_type.
-    public static final int TYPE_NORMAL = 1;
-    public static final int TYPE_CONTROL = 3;
-    public static final int TYPE_USER_DEFINED = 4;
-    public static final int TYPE_UNUSED = 5;
+    public static final int TYPE_NORMAL = TokenType.NORMAL;
+    public static final int TYPE_CONTROL = TokenType.CONTROL;
+    public static final int TYPE_USER_DEFINED = TokenType.USER_DEFINED;
+    public static final int TYPE_UNUSED = TokenType.UNUSED;
 
     public static final String R1_BOS = "<｜begin▁of▁sentence｜>";
     public static final String R1_EOS = "<｜end▁of▁sentence｜>";
@@ -90,19 +93,6 @@ public final class ByteLevelBpeVocab {
         }
     }
 
-    private static final char[] BYTE_TO_CHAR = new char[256];
-    private static final Map<Character, Integer> CHAR_TO_BYTE = new HashMap<>();
-
-    static {
-        // GPT-2's bytes_to_unicode: printable latin-1 bytes map to themselves, the rest to U+0100 onwards.
-        int next = 0;
-        for (int b = 0; b < 256; b++) {
-            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-            BYTE_TO_CHAR[b] = printable ? (char) b : (char) (256 + next++);
-            CHAR_TO_BYTE.put(BYTE_TO_CHAR[b], b);
-        }
-    }
-
     private final Family family;
     private final String preTokenizer;
     private final List<String> tokens;
@@ -136,24 +126,12 @@ public final class ByteLevelBpeVocab {
 
     /** GPT-2 byte-level form of raw bytes, as token strings are stored. */
     public static String encodeBytes(byte[] bytes) {
-        StringBuilder sb = new StringBuilder(bytes.length);
-        for (byte b : bytes) {
-            sb.append(BYTE_TO_CHAR[b & 0xFF]);
-        }
-        return sb.toString();
+        return ByteLevel.encodeBytes(bytes);
     }
 
     /** Inverse of {@link #encodeBytes}; fails on characters outside the byte-level alphabet. */
     public static byte[] decodeBytes(String tokenString) {
-        byte[] out = new byte[tokenString.length()];
-        for (int i = 0; i < out.length; i++) {
-            Integer b = CHAR_TO_BYTE.get(tokenString.charAt(i));
-            if (b == null) {
-                throw new IllegalArgumentException("not a byte-level token string: " + tokenString);
-            }
-            out[i] = (byte) (int) b;
-        }
-        return out;
+        return ByteLevel.decodeBytes(tokenString);
     }
 
     public Family family() {
@@ -322,7 +300,7 @@ public final class ByteLevelBpeVocab {
             List<Integer> types = new ArrayList<>();
             Map<String, Integer> ids = new HashMap<>();
             for (int b = 0; b < 256; b++) {
-                add(String.valueOf(BYTE_TO_CHAR[b]), TYPE_NORMAL, tokens, types, ids);
+                add(String.valueOf(ByteLevel.charOf((byte) b)), TYPE_NORMAL, tokens, types, ids);
             }
             List<String> merges = new ArrayList<>();
             Map<String, Integer> ranks = new HashMap<>();
@@ -368,7 +346,7 @@ public final class ByteLevelBpeVocab {
         static List<String> bpe(byte[] bytes, Map<String, Integer> ranks) {
             List<String> parts = new ArrayList<>();
             for (byte b : bytes) {
-                parts.add(String.valueOf(BYTE_TO_CHAR[b & 0xFF]));
+                parts.add(String.valueOf(ByteLevel.charOf(b)));
             }
             while (parts.size() > 1) {
                 int best = -1;

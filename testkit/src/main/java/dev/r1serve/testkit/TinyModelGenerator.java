@@ -1,5 +1,8 @@
-package dev.r1serve.server.gguf;
+package dev.r1serve.testkit;
 
+import dev.r1serve.server.gguf.GgmlType;
+import dev.r1serve.server.gguf.GgufWriter;
+import dev.r1serve.server.gguf.TensorData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package dev.r1serve.server.gguf;
+package dev.r1serve.testkit;
 
+import dev.r1serve.server.gguf.GgmlType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.r1serve.server.gguf;
+package dev.r1serve.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.r1serve.server.gguf.ByteLevelBpeVocab.Family;
+import dev.r1serve.testkit.ByteLevelBpeVocab.Family;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
