@@ -52,7 +52,7 @@ class OpenAiEvalTest {
         for (SampleRecord s : recs) {
             assertEquals("Let me think", s.reasoning());
             assertTrue(s.answer().contains("\\boxed{42}"), s.answer());
-            long requestSeed = EvalRunner.requestSeed(7, s.questionId(), -1);
+            long requestSeed = dev.r1serve.eval.sampling.SamplingRun.requestSeed(7, s.questionId(), -1);
             assertEquals(OpenAiSampler.sampleSeed(requestSeed, s.sample()), s.seed());
             assertTrue(s.completionTokens() > 0);
         }

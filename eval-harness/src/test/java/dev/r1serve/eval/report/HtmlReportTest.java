@@ -103,7 +103,7 @@ class HtmlReportTest {
 
     @Test
     void aMissingVoteOrExtractionIsSaidInWordsNotNull() throws Exception {
-        RunManifest m = EvalRunner.readManifest(run);
+        RunManifest m = RunManifest.read(run);
         List<SampleRecord> records = new ArrayList<>(SampleStore.read(run.resolve("samples.jsonl")));
         records.replaceAll(r -> r.questionId().equals(records.get(0).questionId()) ? r.withGrade(null, null, false, "no answer") : r);
         Dataset data = Benchmarks.byName("math500").load(null).limit(m.questions());

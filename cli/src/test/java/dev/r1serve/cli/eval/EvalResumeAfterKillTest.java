@@ -1,13 +1,17 @@
-package dev.r1serve.eval;
+package dev.r1serve.cli.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.r1serve.eval.EvalResult;
+import dev.r1serve.eval.EvalRunner;
+import dev.r1serve.eval.EvalServers;
+import dev.r1serve.eval.EvalSpec;
 import dev.r1serve.eval.benchmark.FieldMap;
 import dev.r1serve.eval.benchmark.GraderKind;
-import dev.r1serve.eval.cli.EvalCommand;
+
 import dev.r1serve.eval.sampling.SampleRecord;
 import dev.r1serve.eval.sampling.SampleStore;
 import java.nio.file.Files;
