@@ -2,7 +2,7 @@ package dev.r1serve.eval;
 
 import dev.r1serve.eval.benchmark.DateWindow;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.benchmark.GraderKind;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.sampling.OpenAiEndpoint;
 import dev.r1serve.eval.sampling.RetryPolicy;
 import java.io.PrintStream;
@@ -31,7 +31,7 @@ import java.time.Duration;
  * @param openai an OpenAI-compatible server to sample instead of {@code server}, or null
  * @param window the questions' release window ({@link DateWindow#ALL}: every question)
  */
-public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, GraderKind customGrader, String server,
+public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, TaskKind customGrader, String server,
                        String model, int k, int limit, int maxTokens, float temperature, float topP, long seed,
                        int concurrency, Path out, boolean resume, Duration deadline, RetryPolicy retry,
                        PrintStream progress, Shard shard, OpenAiEndpoint openai, DateWindow window) {
@@ -94,7 +94,7 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, G
     public EvalSpec withResume(boolean v) { return toBuilder().resume(v).build(); }
     public EvalSpec withOut(Path v) { return toBuilder().out(v).build(); }
     public EvalSpec withData(Path v) { return toBuilder().data(v).build(); }
-    public EvalSpec withCustom(Path path, FieldMap fields, GraderKind grader) { return toBuilder().custom(path, fields, grader).build(); }
+    public EvalSpec withCustom(Path path, FieldMap fields, TaskKind grader) { return toBuilder().custom(path, fields, grader).build(); }
     public EvalSpec withDeadline(Duration v) { return toBuilder().deadline(v).build(); }
     public EvalSpec withRetry(RetryPolicy v) { return toBuilder().retry(v).build(); }
     public EvalSpec withProgress(PrintStream v) { return toBuilder().progress(v).build(); }
@@ -108,7 +108,7 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, G
         private final String server;
         private Path out, dataPath;
         private FieldMap customFields;
-        private GraderKind customGrader;
+        private TaskKind customGrader;
         private String model;
         private int k, limit, maxTokens = PAPER_MAX_TOKENS, concurrency = 4;
         private float temperature = PAPER_TEMPERATURE, topP = PAPER_TOP_P;
@@ -139,7 +139,7 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, G
         public Builder out(Path v) { out = v; return this; }
         public Builder data(Path v) { dataPath = v; return this; }
         /** A custom JSONL benchmark's field mapping and grader (sets the benchmark to {@code custom}). */
-        public Builder custom(Path path, FieldMap fields, GraderKind grader) {
+        public Builder custom(Path path, FieldMap fields, TaskKind grader) {
             benchmark = "custom";
             dataPath = path;
             customFields = fields;

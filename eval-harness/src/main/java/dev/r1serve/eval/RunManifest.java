@@ -4,7 +4,7 @@ import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.Dataset;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.benchmark.GraderKind;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.sampling.SamplingRun;
 import java.nio.file.Path;
 
@@ -23,7 +23,7 @@ import java.nio.file.Path;
  * @param window the release window of the questions ({@code 2024-08-01..2025-01-31}), null for all of them
  */
 public record RunManifest(String benchmark, String dataPath, String dataSource, String dataSha256, FieldMap customFields,
-                          GraderKind grader, int questions, int limit, String promptTemplate, String graderVersion,
+                          TaskKind grader, int questions, int limit, String promptTemplate, String graderVersion,
                           String model, String modelTemplate, boolean chat, boolean prefillThink, int k,
                           double temperature, double topP, int maxTokens, long seed, String server, String shard,
                           String window) {

@@ -7,7 +7,7 @@ import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.DateWindow;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.benchmark.GraderKind;
+import dev.r1serve.eval.grading.TaskKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -102,9 +102,10 @@ public final class EvalCommand implements Callable<Integer> {
                     .retry(run.retry()).progress(run.progress()).shard(run.shardOrAll())
                     .openai(run.openai()).window(DateWindow.parse(since, until));
             if (benchmark.equals("custom")) {
-                GraderKind kind;
+                TaskKind kind;
                 try {
-                    kind = GraderKind.valueOf(grader.strip().toUpperCase(java.util.Locale.ROOT));
+                    kind = TaskKind.valueOf(grader.strip().toUpperCase(java.util.Locale.ROOT));
+                    if (!kind.gradesBenchmarks()) throw new IllegalArgumentException(kind.label());
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("--grader must be math, gsm8k or choice, got \"" + grader + "\"");
                 }

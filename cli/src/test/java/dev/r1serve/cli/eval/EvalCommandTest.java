@@ -6,7 +6,7 @@ import dev.r1serve.eval.EvalRunner;
 import dev.r1serve.eval.EvalServers;
 import dev.r1serve.eval.EvalSpec;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.benchmark.GraderKind;
+import dev.r1serve.eval.grading.TaskKind;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ class EvalCommandTest {
                 + "{\"qid\":\"q2\",\"q\":\"What is 40 plus 1?\",\"gold\":\"41\"}\n");
         Path out = tmp.resolve("run");
         EvalRunner.run(EvalSpec.builder("custom", EvalServers.target(), out).model(EvalServers.R1)
-                .custom(data, new FieldMap("qid", "q", "gold", null, false, List.of()), GraderKind.MATH)
+                .custom(data, new FieldMap("qid", "q", "gold", null, false, List.of()), TaskKind.MATH)
                 .k(2).maxTokens(64).seed(7).concurrency(2).progress(null).build());
         assertEquals(0, new CommandLine(new EvalCommand()).execute("regrade", out.toString()));
         assertEquals(0, new CommandLine(new EvalCommand()).execute("compare", out.toString(), out.toString()));

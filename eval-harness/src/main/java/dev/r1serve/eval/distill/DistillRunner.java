@@ -1,5 +1,6 @@
 package dev.r1serve.eval.distill;
 
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.client.R1Client;
 import dev.r1serve.eval.Shard;
 import dev.r1serve.eval.benchmark.Benchmark;
@@ -87,7 +88,7 @@ public final class DistillRunner {
         Source src = load(spec.data(), spec.benchmark(), spec.benchmarkData(), spec.seed(), spec.limit(), spec.shard());
         List<DistillPrompt> prompts = src.prompts();
         if (spec.judgeModel() == null) {
-            prompts.stream().filter(p -> p.task() == DistillTask.OPEN).findFirst().ifPresent(p -> {
+            prompts.stream().filter(p -> p.task() == TaskKind.OPEN).findFirst().ifPresent(p -> {
                 throw new IllegalArgumentException("prompt " + p.id() + " is task open (checked by a judge model): pass --judge-model");
             });
         }
@@ -113,7 +114,7 @@ public final class DistillRunner {
                 judge = new ModelJudge(c, Workers.pickModel(c, spec.judgeModel(), judgeElsewhere ? spec.judgeServer() : spec.server()).getName(),
                         spec.judgeMaxTokens(), spec.deadline(), spec.retry());
             }
-            if (prompts.stream().anyMatch(p -> p.task() == DistillTask.CODE)) CodeGrading.pool(); // no bubblewrap: fail now, not per sample
+            if (prompts.stream().anyMatch(p -> p.task() == TaskKind.CODE)) CodeGrading.pool(); // no bubblewrap: fail now, not per sample
             int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();
             DistillManifest manifest = new DistillManifest(src.label(), src.benchmarkData(), src.sha256(), prompts.size(),
                     spec.limit(), spec.shard().isAll() ? null : spec.shard().toString(), model.getName(), model.getTemplate(),
