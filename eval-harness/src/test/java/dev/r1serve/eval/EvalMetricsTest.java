@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.benchmark.Question;
 import dev.r1serve.eval.grading.Grader;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.metrics.Consensus;
 import dev.r1serve.eval.metrics.MetricsCalculator;
 import dev.r1serve.eval.metrics.PairedComparison;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.distill.DistillRunner;
 import dev.r1serve.eval.distill.DistillSpec;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.sampling.OpenAiEndpoint;
 import dev.r1serve.eval.sampling.OpenAiSampler;
 import dev.r1serve.eval.sampling.SampleRecord;

@@ -11,10 +11,10 @@ import dev.r1serve.eval.grading.TaskKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code r1 eval}: evaluates a served model on a benchmark the way the DeepSeek-R1 paper does and writes

@@ -1,12 +1,12 @@
 package dev.r1serve.eval.distill;
 
-import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.client.R1Client;
 import dev.r1serve.eval.Shard;
 import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.Dataset;
 import dev.r1serve.eval.grading.CodeGrading;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.sampling.AppendOnlyJsonl;
 import dev.r1serve.eval.sampling.Sampler;
 import dev.r1serve.eval.sampling.SamplingRun;

@@ -1,6 +1,5 @@
 package dev.r1serve.eval.distill;
 
-import dev.r1serve.eval.grading.TaskKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.DataFormatException;
@@ -8,6 +7,7 @@ import dev.r1serve.eval.benchmark.Dataset;
 import dev.r1serve.eval.benchmark.JsonlObjects;
 import dev.r1serve.eval.benchmark.Question;
 import dev.r1serve.eval.benchmark.Variant;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.reward.LanguageReward;
 import dev.r1serve.reward.sandbox.CodeTest;
 import dev.r1serve.reward.sandbox.Language;

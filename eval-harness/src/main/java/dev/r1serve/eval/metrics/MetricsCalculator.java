@@ -1,8 +1,8 @@
 package dev.r1serve.eval.metrics;
 
-import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.benchmark.Question;
 import dev.r1serve.eval.grading.Grader;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.sampling.SampleRecord;
 import java.util.ArrayList;
 import java.util.List;
