@@ -284,9 +284,8 @@ public final class OpenAiSampler implements Sampler {
         } catch (IOException ignored) {
             // not JSON: no code
         }
-        // Foreign OpenAI-compatible servers send no code: vLLM's sentence. And r1-serve's own validator sentence,
-        // until its front sends the code.
-        return message.contains("maximum context length") || message.contains("has a context of");
+        // Foreign OpenAI-compatible servers send no code: vLLM's sentence.
+        return message.contains("maximum context length");
     }
 
     /** OpenAI's {@code {"error": {"message"}}}, or the body itself (cut short). */

@@ -53,10 +53,7 @@ public final class SampleStream implements Iterable<Sample> {
      * side recognises it, by the ErrorInfo reason {@code PROMPT_TOO_LONG}.
      */
     static boolean promptTooLong(StatusRuntimeException e) {
-        if (ErrorDetails.is(e, ErrorReason.PROMPT_TOO_LONG)) return true;
-        // Fallback until the server attaches ErrorInfo to its statuses: its validator's sentence.
-        String d = e.getStatus().getDescription();
-        return e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT && d != null && d.contains("has a context of");
+        return ErrorDetails.is(e, ErrorReason.PROMPT_TOO_LONG);
     }
 
     @Override
