@@ -85,11 +85,12 @@ public final class GenerationService implements AutoCloseable {
         HostedModel model;
         try {
             model = model(request.model());
+            metrics.onRequest(model.name(), request.n(), request.sampling().maxTokens());
+            model.scheduler().requireRoom(request.n()); // a full queue refuses before any work is spent
         } catch (ServerException e) {
             g.fail(e);
             return g;
         }
-        metrics.onRequest(model.name(), request.n(), request.sampling().maxTokens());
         active.add(g);
         Deadline deadline = caller.deadline();
         if (deadline == null) {

@@ -78,12 +78,7 @@ public final class Scheduler {
                                        BooleanSupplier abandoned) {
         List<SequenceHandle> handles = new ArrayList<>(jobs.size());
         synchronized (lock) {
-            // Room = free queue places plus free engine slots (sequences that will start at once).
-            int room = config.queueCapacity() - waiting + Math.max(0, engine.slots() - inFlight);
-            if (jobs.size() > room) {
-                throw new ServerException.Overloaded("queue full: " + waiting + " sequences waiting (capacity "
-                        + config.queueCapacity() + "), request needs " + jobs.size(), retryAfterMillis());
-            }
+            requireRoomLocked(jobs.size());
             Level level = levels.computeIfAbsent(priority, p -> new Level());
             for (Job job : jobs) {
                 Queued q = new Queued(job, deadline, abandoned, level, client);
@@ -94,6 +89,27 @@ public final class Scheduler {
         }
         dispatch();
         return handles;
+    }
+
+    /**
+     * Refuses at once a request of {@code sequences} that would not fit now, before any work is spent on it
+     * (rendering, tokenizing); {@link #submit} checks again.
+     *
+     * @throws ServerException.Overloaded when the queue has no room for them
+     */
+    public void requireRoom(int sequences) {
+        synchronized (lock) {
+            requireRoomLocked(sequences);
+        }
+    }
+
+    private void requireRoomLocked(int sequences) {
+        // Room = free queue places plus free engine slots (sequences that will start at once).
+        int room = config.queueCapacity() - waiting + Math.max(0, engine.slots() - inFlight);
+        if (sequences > room) {
+            throw new ServerException.Overloaded("queue full: " + waiting + " sequences waiting (capacity "
+                    + config.queueCapacity() + "), request needs " + sequences, retryAfterMillis());
+        }
     }
 
     /** Sequences waiting for a slot. */
