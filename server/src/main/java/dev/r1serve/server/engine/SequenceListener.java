@@ -10,7 +10,7 @@ public interface SequenceListener {
     default void onStart() {}
 
     /**
-     * New text. {@code text} never ends inside a UTF-8 character or inside a possible stop string.
+     * New raw text (stop strings are matched above the engine). {@code text} is whole characters.
      *
      * @param tokenIds ids of the tokens behind the text when they were asked for, else empty
      */
