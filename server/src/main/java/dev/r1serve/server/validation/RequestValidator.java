@@ -138,6 +138,8 @@ public final class RequestValidator {
                 yield new GenerationRequest.Prompt(p);
             }
             case CHAT -> chat(r.getChat().getMessagesList(), model, prefill);
+            case PROMPT_TOKEN_IDS -> throw new ServerException.Unsupported("prompt_token_ids",
+                    "model '" + model.name() + "': prompts as token ids are not served yet");
             case INPUT_NOT_SET -> throw invalid("prompt", "one of prompt or chat is required");
         };
     }
