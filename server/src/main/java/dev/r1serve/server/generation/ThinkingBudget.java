@@ -152,6 +152,7 @@ final class ThinkingBudget implements SequenceListener, SequenceHandle {
         if (!inContinuation && budget >= 0 && reasoning == Reasoning.OPEN && reasoningTokens >= budget) {
             cut = true;
             reached = true;
+            reasoning = Reasoning.CLOSED; // by the server's CLOSE, which is not counted as reasoning
             SequenceHandle h = current;
             if (h != null) {
                 h.cancel();
