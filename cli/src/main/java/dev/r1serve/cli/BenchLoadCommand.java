@@ -147,7 +147,7 @@ final class BenchLoadCommand implements Callable<Integer> {
                     rejected.add((System.nanoTime() - t0) / 1e6);
                     // A well-behaved client waits as long as the server's retry hint says (capped at 1 s).
                     io.grpc.Metadata trailers = Status.trailersFromThrowable(t);
-                    String hint = trailers == null ? null : trailers.get(dev.r1serve.client.R1Client.RETRY_AFTER_MS);
+                    String hint = trailers == null ? null : trailers.get(dev.r1serve.proto.errors.ErrorDetails.RETRY_AFTER_MS_KEY);
                     long wait = hint == null ? 100 : Math.min(1000, Long.parseLong(hint));
                     RETRY_TIMER.schedule((Runnable) slots::release, wait, TimeUnit.MILLISECONDS);
                 }

@@ -1,5 +1,8 @@
 package dev.r1serve.cli;
 
+import dev.r1serve.cli.eval.DistillCommand;
+import dev.r1serve.cli.eval.EvalCommand;
+import dev.r1serve.cli.reward.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +12,7 @@ import picocli.CommandLine.Command;
         version = "r1-serve 0.1.0",
         description = "Serve, evaluate and score reasoning LLMs (DeepSeek-R1 and its distills) over gRPC.",
         subcommands = {ServeCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class,
-                dev.r1serve.reward.verify.cli.VerifyCommand.class, dev.r1serve.eval.cli.EvalCommand.class, dev.r1serve.eval.cli.DistillCommand.class,
+                VerifyCommand.class, EvalCommand.class, DistillCommand.class,
                 RewardCommand.class, SandboxCommand.class, GgufCommand.class})
 public final class R1 {
 

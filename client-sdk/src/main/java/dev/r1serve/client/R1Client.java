@@ -1,5 +1,6 @@
 package dev.r1serve.client;
 
+import dev.r1serve.proto.errors.ErrorDetails;
 import dev.r1serve.proto.v1.GenerateChunk;
 import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.GenerateResponse;
@@ -32,6 +33,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -62,10 +64,6 @@ import javax.net.ssl.SSLException;
  * cancels the server's work.
  */
 public final class R1Client implements AutoCloseable {
-
-    /** Trailer the server sets on RESOURCE_EXHAUSTED: milliseconds after which a retry may succeed. */
-    public static final Metadata.Key<String> RETRY_AFTER_MS =
-            Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
 
     static {
         NameResolverRegistry.getDefaultRegistry().register(new StaticNameResolverProvider());
@@ -326,15 +324,9 @@ public final class R1Client implements AutoCloseable {
     static long backoffMillis(int attempt, Throwable failure, Duration initial, Duration max) {
         long ceiling = Math.min(max.toMillis(), initial.toMillis() << Math.min(20, attempt - 1));
         long wait = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
-        Metadata trailers = failure == null ? null : Status.trailersFromThrowable(failure);
-        String hint = trailers == null ? null : trailers.get(RETRY_AFTER_MS);
-        if (hint != null) {
-            try {
-                wait = Math.max(wait, Math.min(max.toMillis(), Long.parseLong(hint)));
-            } catch (NumberFormatException ignored) {
-                // a malformed hint is no hint
-            }
-        }
+        // a malformed hint is no hint
+        OptionalLong hint = failure == null ? OptionalLong.empty() : ErrorDetails.retryAfterMillis(failure);
+        if (hint.isPresent()) wait = Math.max(wait, Math.min(max.toMillis(), hint.getAsLong()));
         return wait;
     }
 

@@ -72,7 +72,7 @@ final class ScriptedInferenceServer implements AutoCloseable {
     private static Throwable error(Step step) {
         Metadata trailers = new Metadata();
         if (step.retryAfterMs() != null) {
-            trailers.put(R1Client.RETRY_AFTER_MS, Long.toString(step.retryAfterMs()));
+            trailers.put(dev.r1serve.proto.errors.ErrorDetails.RETRY_AFTER_MS_KEY, Long.toString(step.retryAfterMs()));
         }
         return step.failure().asRuntimeException(trailers);
     }

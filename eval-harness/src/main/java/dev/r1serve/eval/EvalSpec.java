@@ -2,7 +2,7 @@ package dev.r1serve.eval;
 
 import dev.r1serve.eval.benchmark.DateWindow;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.benchmark.GraderKind;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.sampling.OpenAiEndpoint;
 import dev.r1serve.eval.sampling.RetryPolicy;
 import java.io.PrintStream;
@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /**
  * What to evaluate and how. Defaults are the DeepSeek-R1 paper's protocol: temperature 0.6, top-p 0.95, 32,768
- * tokens, no system prompt, the benchmark's default k.
+ * tokens, no system prompt, the benchmark's default k. Build with {@link #builder(String, String, Path)}.
  *
  * @param benchmark a registered benchmark name or {@code custom}
  * @param dataPath the data file (required for GPQA, LiveCodeBench and custom; overrides the bundled copy otherwise)
@@ -31,7 +31,7 @@ import java.time.Duration;
  * @param openai an OpenAI-compatible server to sample instead of {@code server}, or null
  * @param window the questions' release window ({@link DateWindow#ALL}: every question)
  */
-public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, GraderKind customGrader, String server,
+public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, TaskKind customGrader, String server,
                        String model, int k, int limit, int maxTokens, float temperature, float topP, long seed,
                        int concurrency, Path out, boolean resume, Duration deadline, RetryPolicy retry,
                        PrintStream progress, Shard shard, OpenAiEndpoint openai, DateWindow window) {
@@ -52,80 +52,113 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, G
 
     /** The paper's protocol for {@code benchmark} against {@code server}, writing to {@code out}. */
     public static EvalSpec of(String benchmark, String server, Path out) {
-        return new EvalSpec(benchmark, null, null, null, server, null, 0, 0, PAPER_MAX_TOKENS, PAPER_TEMPERATURE,
-                PAPER_TOP_P, DEFAULT_SEED, 4, out, false, Duration.ofHours(2), RetryPolicy.defaults(), System.err, Shard.ALL, null,
-                DateWindow.ALL);
+        return builder(benchmark, server, out).build();
     }
 
-    public EvalSpec withModel(String m) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, m, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, window);
+    /** A builder with the paper's protocol for {@code benchmark} against {@code server}, writing to {@code out}. */
+    public static Builder builder(String benchmark, String server, Path out) {
+        return new Builder(benchmark, server, out);
     }
 
-    public EvalSpec withK(int v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, v, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, window);
+    public Builder toBuilder() {
+        Builder b = new Builder(benchmark, server, out);
+        b.dataPath = dataPath;
+        b.customFields = customFields;
+        b.customGrader = customGrader;
+        b.model = model;
+        b.k = k;
+        b.limit = limit;
+        b.maxTokens = maxTokens;
+        b.temperature = temperature;
+        b.topP = topP;
+        b.seed = seed;
+        b.concurrency = concurrency;
+        b.resume = resume;
+        b.deadline = deadline;
+        b.retry = retry;
+        b.progress = progress;
+        b.shard = shard;
+        b.openai = openai;
+        b.window = window;
+        return b;
     }
 
-    public EvalSpec withLimit(int v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, v, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, window);
-    }
+    // Single changes of a spec, as in {@code EvalSpec.of(...).withK(4).withLimit(10)}.
+    public EvalSpec withModel(String v) { return toBuilder().model(v).build(); }
+    public EvalSpec withK(int v) { return toBuilder().k(v).build(); }
+    public EvalSpec withLimit(int v) { return toBuilder().limit(v).build(); }
+    public EvalSpec withMaxTokens(int v) { return toBuilder().maxTokens(v).build(); }
+    public EvalSpec withSampling(float temp, float p) { return toBuilder().sampling(temp, p).build(); }
+    public EvalSpec withSeed(long v) { return toBuilder().seed(v).build(); }
+    public EvalSpec withConcurrency(int v) { return toBuilder().concurrency(v).build(); }
+    public EvalSpec withResume(boolean v) { return toBuilder().resume(v).build(); }
+    public EvalSpec withOut(Path v) { return toBuilder().out(v).build(); }
+    public EvalSpec withData(Path v) { return toBuilder().data(v).build(); }
+    public EvalSpec withCustom(Path path, FieldMap fields, TaskKind grader) { return toBuilder().custom(path, fields, grader).build(); }
+    public EvalSpec withDeadline(Duration v) { return toBuilder().deadline(v).build(); }
+    public EvalSpec withRetry(RetryPolicy v) { return toBuilder().retry(v).build(); }
+    public EvalSpec withProgress(PrintStream v) { return toBuilder().progress(v).build(); }
+    public EvalSpec withShard(Shard v) { return toBuilder().shard(v).build(); }
+    public EvalSpec withOpenAi(OpenAiEndpoint v) { return toBuilder().openai(v).build(); }
+    public EvalSpec withWindow(DateWindow v) { return toBuilder().window(v).build(); }
 
-    public EvalSpec withMaxTokens(int v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, v, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, window);
-    }
+    /** Builder with the paper's protocol: the benchmark's k, 32768 tokens, temperature 0.6, top-p 0.95, seed 0. */
+    public static final class Builder {
+        private String benchmark;
+        private final String server;
+        private Path out, dataPath;
+        private FieldMap customFields;
+        private TaskKind customGrader;
+        private String model;
+        private int k, limit, maxTokens = PAPER_MAX_TOKENS, concurrency = 4;
+        private float temperature = PAPER_TEMPERATURE, topP = PAPER_TOP_P;
+        private long seed = DEFAULT_SEED;
+        private boolean resume;
+        private Duration deadline = Duration.ofHours(2);
+        private RetryPolicy retry = RetryPolicy.defaults();
+        private PrintStream progress = System.err;
+        private Shard shard = Shard.ALL;
+        private OpenAiEndpoint openai;
+        private DateWindow window = DateWindow.ALL;
 
-    public EvalSpec withSampling(float temp, float p) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temp, p, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, window);
-    }
+        private Builder(String benchmark, String server, Path out) {
+            this.benchmark = benchmark;
+            this.server = server;
+            this.out = out;
+        }
 
-    public EvalSpec withSeed(long v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, v, concurrency, out, resume, deadline, retry, progress, shard, openai, window);
-    }
+        public Builder model(String v) { model = v; return this; }
+        /** Samples per question; 0 means the benchmark's default. */
+        public Builder k(int v) { k = v; return this; }
+        public Builder limit(int v) { limit = v; return this; }
+        public Builder maxTokens(int v) { maxTokens = v; return this; }
+        public Builder sampling(float temp, float p) { temperature = temp; topP = p; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder concurrency(int v) { concurrency = v; return this; }
+        public Builder resume(boolean v) { resume = v; return this; }
+        public Builder out(Path v) { out = v; return this; }
+        public Builder data(Path v) { dataPath = v; return this; }
+        /** A custom JSONL benchmark's field mapping and grader (sets the benchmark to {@code custom}). */
+        public Builder custom(Path path, FieldMap fields, TaskKind grader) {
+            benchmark = "custom";
+            dataPath = path;
+            customFields = fields;
+            customGrader = grader;
+            return this;
+        }
+        public Builder deadline(Duration v) { deadline = v; return this; }
+        public Builder retry(RetryPolicy v) { retry = v; return this; }
+        public Builder progress(PrintStream v) { progress = v; return this; }
+        /** Evaluates only this shard of the benchmark (see {@link Shard}). */
+        public Builder shard(Shard v) { shard = v; return this; }
+        /** Samples the OpenAI-compatible server {@code v} instead of r1-serve's gRPC API (null: back to gRPC). */
+        public Builder openai(OpenAiEndpoint v) { openai = v; return this; }
+        /** Evaluates only the questions released in {@code v} (LiveCodeBench's contest dates). */
+        public Builder window(DateWindow v) { window = v; return this; }
 
-    public EvalSpec withConcurrency(int v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, v, out, resume, deadline, retry, progress, shard, openai, window);
-    }
-
-    public EvalSpec withResume(boolean v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, v, deadline, retry, progress, shard, openai, window);
-    }
-
-    public EvalSpec withOut(Path dir) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, dir, resume, deadline, retry, progress, shard, openai, window);
-    }
-
-    public EvalSpec withData(Path path) {
-        return new EvalSpec(benchmark, path, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, window);
-    }
-
-    /** A custom JSONL benchmark's field mapping and grader (sets the benchmark to {@code custom}). */
-    public EvalSpec withCustom(Path path, FieldMap fields, GraderKind grader) {
-        return new EvalSpec("custom", path, fields, grader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, window);
-    }
-
-    public EvalSpec withDeadline(Duration v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, v, retry, progress, shard, openai, window);
-    }
-
-    public EvalSpec withRetry(RetryPolicy v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, v, progress, shard, openai, window);
-    }
-
-    public EvalSpec withProgress(PrintStream v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, v, shard, openai, window);
-    }
-
-    /** Evaluates only this shard of the benchmark (see {@link Shard}). */
-    public EvalSpec withShard(Shard v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, v, openai, window);
-    }
-
-    /** Samples the OpenAI-compatible server {@code v} instead of r1-serve's gRPC API (null: back to gRPC). */
-    public EvalSpec withOpenAi(OpenAiEndpoint v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard, v, window);
-    }
-
-    /** Evaluates only the questions released in {@code v} (LiveCodeBench's contest dates). */
-    public EvalSpec withWindow(DateWindow v) {
-        return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature, topP, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, v);
+        public EvalSpec build() {
+            return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature,
+                    topP, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, window);
+        }
     }
 }

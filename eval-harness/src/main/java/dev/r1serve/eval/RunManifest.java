@@ -1,7 +1,12 @@
 package dev.r1serve.eval;
 
+import dev.r1serve.eval.benchmark.Benchmark;
+import dev.r1serve.eval.benchmark.Benchmarks;
+import dev.r1serve.eval.benchmark.Dataset;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.benchmark.GraderKind;
+import dev.r1serve.eval.grading.TaskKind;
+import dev.r1serve.eval.sampling.SamplingRun;
+import java.nio.file.Path;
 
 /**
  * What a run was computed from, written to {@code run.json} before the first sample: enough to reproduce it, to
@@ -18,10 +23,30 @@ import dev.r1serve.eval.benchmark.GraderKind;
  * @param window the release window of the questions ({@code 2024-08-01..2025-01-31}), null for all of them
  */
 public record RunManifest(String benchmark, String dataPath, String dataSource, String dataSha256, FieldMap customFields,
-                          GraderKind grader, int questions, int limit, String promptTemplate, String graderVersion,
+                          TaskKind grader, int questions, int limit, String promptTemplate, String graderVersion,
                           String model, String modelTemplate, boolean chat, boolean prefillThink, int k,
                           double temperature, double topP, int maxTokens, long seed, String server, String shard,
                           String window) {
+
+    /** Reads a run directory's {@code run.json}. */
+    public static RunManifest read(Path dir) {
+        return SamplingRun.readManifest(dir, RunManifest.class, "run directory");
+    }
+
+    /** The benchmark this run evaluated (a custom one from its recorded field mapping). */
+    Benchmark benchmarkOf() {
+        return benchmark.equals("custom") ? Benchmarks.custom(customFields, grader, k) : Benchmarks.byName(benchmark);
+    }
+
+    /** The questions this run evaluated, before its shard: the data, window and limit it recorded. */
+    Dataset unshardedData(Benchmark bench) {
+        return bench.load(dataPath == null ? null : Path.of(dataPath)).window(windowOrAll()).limit(limit);
+    }
+
+    /** Whether {@code other} is another shard of the run {@code this} is a shard of (replicas may differ). */
+    boolean sameShardedRunAs(RunManifest other) {
+        return other.asWhole(0).equals(asWhole(0).withServer(other.server()));
+    }
 
     /** Whether a run recorded with {@code this} may be continued with {@code other} (all but the server match). */
     public boolean sameRunAs(RunManifest other) {

@@ -12,10 +12,10 @@ import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.DataFormatException;
 import dev.r1serve.eval.benchmark.Dataset;
-import dev.r1serve.eval.benchmark.GraderKind;
 import dev.r1serve.eval.benchmark.Question;
 import dev.r1serve.eval.grading.Grade;
 import dev.r1serve.eval.grading.Grader;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.reward.sandbox.Sandbox;
 import dev.r1serve.reward.sandbox.SandboxUnavailableException;
 import java.io.InputStream;
@@ -50,11 +50,11 @@ class CodeBenchmarksTest {
     @Test
     void everyHumanEvalCanonicalSolutionPasses() throws Exception {
         Benchmark he = Benchmarks.byName("humaneval");
-        assertEquals(GraderKind.CODE, he.grader());
+        assertEquals(TaskKind.CODE, he.grader());
         Dataset data = he.load(null);
         assertEquals(164, data.questions().size());
         Map<String, String> canonical = humanEvalField("canonical_solution");
-        Grader grader = Grader.of(GraderKind.CODE, 0);
+        Grader grader = Grader.of(TaskKind.CODE, 0);
         List<CompletableFuture<String>> failures = new ArrayList<>();
         for (int i = 0; i < data.questions().size(); i++) {
             Question q = data.questions().get(i);
@@ -82,7 +82,7 @@ class CodeBenchmarksTest {
         Dataset data = he.load(null);
         Map<String, String> canonical = humanEvalField("canonical_solution");
         Map<String, String> entry = humanEvalField("entry_point");
-        Grader grader = Grader.of(GraderKind.CODE, 0);
+        Grader grader = Grader.of(TaskKind.CODE, 0);
         List<CompletableFuture<String>> passed = new ArrayList<>();
         for (int i = 0; i < data.questions().size(); i++) {
             Question q = data.questions().get(i);
@@ -123,7 +123,7 @@ class CodeBenchmarksTest {
     void wrongAndMissingCodeFail() {
         Benchmark he = Benchmarks.byName("humaneval");
         Question q = he.load(null).questions().get(0);
-        Grader grader = Grader.of(GraderKind.CODE, 0);
+        Grader grader = Grader.of(TaskKind.CODE, 0);
         Grade wrong = grader.grade(he.variant(q, 0, 0), "```python\ndef has_close_elements(numbers, threshold):\n    return False\n```");
         assertFalse(wrong.correct());
         assertEquals("fail", wrong.vote());
@@ -152,7 +152,7 @@ class CodeBenchmarksTest {
         assertEquals("easy", stdin.attributes().get("difficulty"));
         assertTrue(stdin.problem().contains("Read the inputs from stdin"), stdin.problem());
         assertTrue(functional.problem().contains("starter code"), functional.problem());
-        Grader grader = Grader.of(GraderKind.CODE, 0);
+        Grader grader = Grader.of(TaskKind.CODE, 0);
         assertTrue(grader.grade(lcb.variant(stdin, 0, 0), "```python\nprint(int(input()) * 2)\n```").correct());
         assertFalse(grader.grade(lcb.variant(stdin, 0, 0), "```python\nprint(int(input()) * 3)\n```").correct());
         String add = "```python\nclass Solution:\n    def add(self, a: int, b: List[int]) -> int:\n        return a + sum(b)\n```";

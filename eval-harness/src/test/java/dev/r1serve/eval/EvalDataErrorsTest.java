@@ -9,7 +9,7 @@ import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.DataFormatException;
 import dev.r1serve.eval.benchmark.Dataset;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.benchmark.GraderKind;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.sampling.SampleStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,14 +42,14 @@ class EvalDataErrorsTest {
         // AIME golds are zero-padded strings; the math grader must still accept "25" for "025".
         var aime = Benchmarks.byName("aime24").load(null).questions().stream().filter(q -> q.gold().equals("025")).findFirst().orElseThrow();
         var v = Benchmarks.byName("aime24").variant(aime, 0, 0);
-        assertTrue(dev.r1serve.eval.grading.Grader.of(GraderKind.MATH, 0).grade(v, "So the answer is $\\boxed{25}$.").correct());
+        assertTrue(dev.r1serve.eval.grading.Grader.of(TaskKind.MATH, 0).grade(v, "So the answer is $\\boxed{25}$.").correct());
     }
 
     @Test
     void missingFileNamesThePath() {
         Path missing = tmp.resolve("nope.jsonl");
         DataFormatException e = assertThrows(DataFormatException.class,
-                () -> Benchmarks.custom(CUSTOM, GraderKind.MATH, 1).load(missing));
+                () -> Benchmarks.custom(CUSTOM, TaskKind.MATH, 1).load(missing));
         assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("no such file"), e.getMessage());
         DataFormatException g = assertThrows(DataFormatException.class, () -> Benchmarks.byName("gpqa-diamond").load(null));
         assertTrue(g.getMessage().contains("--data"), g.getMessage());
@@ -59,7 +59,7 @@ class EvalDataErrorsTest {
     void garbledJsonNamesFileAndLine() throws Exception {
         Path f = tmp.resolve("bad.jsonl");
         Files.writeString(f, "{\"id\":1,\"question\":\"a\",\"answer\":\"1\"}\n\n{\"id\":2,\"question\":\"b\",\"answer\":\n");
-        DataFormatException e = assertThrows(DataFormatException.class, () -> Benchmarks.custom(CUSTOM, GraderKind.MATH, 1).load(f));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Benchmarks.custom(CUSTOM, TaskKind.MATH, 1).load(f));
         assertTrue(e.getMessage().startsWith(f + ":3: not valid JSON"), e.getMessage());
     }
 
@@ -67,12 +67,12 @@ class EvalDataErrorsTest {
     void missingFieldDuplicateIdAndBadIndexNameFileAndLine() throws Exception {
         Path f = tmp.resolve("fields.jsonl");
         Files.writeString(f, "{\"id\":1,\"question\":\"a\",\"answer\":\"1\"}\n{\"id\":2,\"q\":\"b\",\"answer\":\"2\"}\n");
-        DataFormatException e = assertThrows(DataFormatException.class, () -> Benchmarks.custom(CUSTOM, GraderKind.MATH, 1).load(f));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Benchmarks.custom(CUSTOM, TaskKind.MATH, 1).load(f));
         assertTrue(e.getMessage().startsWith(f + ":2: missing field \"question\""), e.getMessage());
         assertTrue(e.getMessage().contains("fields present: id, q, answer"), e.getMessage());
 
         Files.writeString(f, "{\"id\":1,\"question\":\"a\",\"answer\":\"1\"}\n{\"id\":1,\"question\":\"b\",\"answer\":\"2\"}\n");
-        e = assertThrows(DataFormatException.class, () -> Benchmarks.custom(CUSTOM, GraderKind.MATH, 1).load(f));
+        e = assertThrows(DataFormatException.class, () -> Benchmarks.custom(CUSTOM, TaskKind.MATH, 1).load(f));
         assertTrue(e.getMessage().startsWith(f + ":2: duplicate question id \"1\""), e.getMessage());
 
         Files.writeString(f, "{\"question\":\"a\",\"choices\":[\"x\",\"y\"],\"answer\":5}\n");
@@ -81,7 +81,7 @@ class EvalDataErrorsTest {
         assertTrue(e.getMessage().startsWith(f + ":1: answer index 5 out of range"), e.getMessage());
 
         Files.writeString(f, "");
-        e = assertThrows(DataFormatException.class, () -> Benchmarks.custom(CUSTOM, GraderKind.MATH, 1).load(f));
+        e = assertThrows(DataFormatException.class, () -> Benchmarks.custom(CUSTOM, TaskKind.MATH, 1).load(f));
         assertTrue(e.getMessage().contains("no questions"), e.getMessage());
     }
 
@@ -112,7 +112,7 @@ class EvalDataErrorsTest {
         DataFormatException e = assertThrows(DataFormatException.class, () -> Benchmarks.byName("livecodebench").load(null));
         assertTrue(e.getMessage().contains("give its file with --data PATH"), e.getMessage());
         IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
-                () -> Benchmarks.custom(FieldMap.of(null, "q", "a"), GraderKind.CODE, 1));
+                () -> Benchmarks.custom(FieldMap.of(null, "q", "a"), TaskKind.CODE, 1));
         assertTrue(c.getMessage().contains("livecodebench"), c.getMessage());
         IllegalArgumentException u = assertThrows(IllegalArgumentException.class, () -> Benchmarks.byName("aime"));
         assertTrue(u.getMessage().contains("aime24"), u.getMessage());

@@ -9,11 +9,11 @@ import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.ChoiceShuffler;
 import dev.r1serve.eval.benchmark.Dataset;
-import dev.r1serve.eval.benchmark.GraderKind;
 import dev.r1serve.eval.benchmark.Question;
 import dev.r1serve.eval.benchmark.Variant;
 import dev.r1serve.eval.grading.Grade;
 import dev.r1serve.eval.grading.Grader;
+import dev.r1serve.eval.grading.TaskKind;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -81,7 +81,7 @@ class EvalGpqaShuffleTest {
         for (int s = 0; s < 16; s++) orders.add(java.util.Arrays.toString(gpqa.variant(q, 5, s).order()));
         assertTrue(orders.size() > 4, "samples of one question see different orders");
 
-        Grader grader = Grader.of(GraderKind.CHOICE, 4);
+        Grader grader = Grader.of(TaskKind.CHOICE, 4);
         for (int s = 0; s < 16; s++) {
             Variant v = gpqa.variant(q, 5, s);
             int shown = v.gold().charAt(0) - 'A';

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.r1serve.eval.benchmark.GraderKind;
 import dev.r1serve.eval.benchmark.Question;
 import dev.r1serve.eval.grading.Grader;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.metrics.Consensus;
 import dev.r1serve.eval.metrics.MetricsCalculator;
 import dev.r1serve.eval.metrics.PairedComparison;
@@ -57,7 +57,7 @@ class EvalMetricsTest {
 
     @Test
     void consensusClustersByEquivalenceIgnoresNonAnswersAndBreaksTiesByEarliestSample() {
-        Grader math = Grader.of(GraderKind.MATH, 0);
+        Grader math = Grader.of(TaskKind.MATH, 0);
         // 1/2 and 0.5 are one cluster (2 votes) against 3 (1 vote); null does not vote.
         Consensus.Result r = Consensus.vote(List.of(rec("q", 0, "3", false), rec("q", 1, "\\frac{1}{2}", true),
                 rec("q", 2, null, false), rec("q", 3, "0.5", true)), math);
@@ -78,7 +78,7 @@ class EvalMetricsTest {
 
     @Test
     void summaryComputesPassAtKConsStderrAndRequiresKSamplesPerQuestion() {
-        Grader math = Grader.of(GraderKind.MATH, 0);
+        Grader math = Grader.of(TaskKind.MATH, 0);
         List<Question> qs = List.of(new Question("a", "p", "1", List.of(), Map.of("level", "1")),
                 new Question("b", "p", "2", List.of(), Map.of("level", "2")));
         List<SampleRecord> a = List.of(rec("a", 0, "1", true), rec("a", 1, "9", false), rec("a", 2, "1", true), rec("a", 3, null, false));

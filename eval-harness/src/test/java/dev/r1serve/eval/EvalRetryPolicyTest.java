@@ -25,7 +25,7 @@ class EvalRetryPolicyTest {
     void honoursTheRetryAfterTrailerElseBacksOffExponentiallyWithJitter() {
         RetryPolicy p = new RetryPolicy(8, Duration.ofMillis(100), Duration.ofSeconds(2));
         Metadata trailers = new Metadata();
-        trailers.put(RetryPolicy.RETRY_AFTER_MS, "1234");
+        trailers.put(dev.r1serve.proto.errors.ErrorDetails.RETRY_AFTER_MS_KEY, "1234");
         StatusRuntimeException hinted = Status.RESOURCE_EXHAUSTED.asRuntimeException(trailers);
         for (int i = 0; i < 50; i++) {
             long ms = p.backoff(1, hinted).toMillis();

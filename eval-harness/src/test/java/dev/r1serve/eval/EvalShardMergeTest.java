@@ -36,7 +36,7 @@ class EvalShardMergeTest {
             EvalRunner.run(spec(data, out).withShard(new Shard(i, 3)));
             shards.add(out);
         }
-        EvalResult merged = EvalRunner.merge(shards, dir.resolve("merged"));
+        EvalResult merged = EvalMerge.merge(shards, dir.resolve("merged"));
 
         assertEquals(whole.summary().pass1(), merged.summary().pass1());
         assertEquals(whole.summary().passAtK(), merged.summary().passAtK());
@@ -50,7 +50,7 @@ class EvalShardMergeTest {
         assertEquals(json.readTree(dir.resolve("whole/run.json").toFile()).get("questions"),
                 json.readTree(dir.resolve("merged/run.json").toFile()).get("questions"));
         // The regrade of the merged run (no server) agrees too.
-        assertEquals(whole.summary().pass1(), EvalRunner.regrade(dir.resolve("merged")).result().summary().pass1());
+        assertEquals(whole.summary().pass1(), EvalRegrade.regrade(dir.resolve("merged")).result().summary().pass1());
     }
 
     @Test
@@ -61,11 +61,11 @@ class EvalShardMergeTest {
         EvalRunner.run(spec(data, s0).withShard(new Shard(0, 2)));
         EvalRunner.run(spec(data, s1).withShard(new Shard(1, 2)).withSeed(8));
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> EvalRunner.merge(List.of(s0), dir.resolve("m1")));
+                () -> EvalMerge.merge(List.of(s0), dir.resolve("m1")));
         assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> EvalRunner.merge(List.of(s0, s0), dir.resolve("m2")));
+        assertThrows(IllegalArgumentException.class, () -> EvalMerge.merge(List.of(s0, s0), dir.resolve("m2")));
         IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
-                () -> EvalRunner.merge(List.of(s0, s1), dir.resolve("m3")));
+                () -> EvalMerge.merge(List.of(s0, s1), dir.resolve("m3")));
         assertTrue(foreign.getMessage().contains("not of the same run"), foreign.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Shard.parse("3/3"));
         assertThrows(IllegalArgumentException.class, () -> Shard.parse("a/b"));

@@ -59,7 +59,7 @@ class IfEvalEndToEndTest {
         assertTrue(Files.readString(out.resolve("report.html")).contains("ifeval prompt-level strict"));
 
         // re-grading from samples.jsonl alone gives the same four numbers
-        Summary again = EvalRunner.regrade(out).result().summary();
+        Summary again = EvalRegrade.regrade(out).result().summary();
         assertEquals(s.ifEval().promptStrict(), again.ifEval().promptStrict());
         assertEquals(s.ifEval().instructionLoose(), again.ifEval().instructionLoose(), 0.0);
     }

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.benchmark.GraderKind;
 import dev.r1serve.eval.distill.DistillRunner;
 import dev.r1serve.eval.distill.DistillSpec;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.sampling.OpenAiEndpoint;
 import dev.r1serve.eval.sampling.OpenAiSampler;
 import dev.r1serve.eval.sampling.SampleRecord;
@@ -52,7 +52,7 @@ class OpenAiEvalTest {
         for (SampleRecord s : recs) {
             assertEquals("Let me think", s.reasoning());
             assertTrue(s.answer().contains("\\boxed{42}"), s.answer());
-            long requestSeed = EvalRunner.requestSeed(7, s.questionId(), -1);
+            long requestSeed = dev.r1serve.eval.sampling.SamplingRun.requestSeed(7, s.questionId(), -1);
             assertEquals(OpenAiSampler.sampleSeed(requestSeed, s.sample()), s.seed());
             assertTrue(s.completionTokens() > 0);
         }

@@ -1,5 +1,6 @@
 package dev.r1serve.eval.benchmark;
 
+import dev.r1serve.eval.grading.TaskKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.List;
  * @param unavailable why the benchmark cannot run here, or null
  * @param breakdowns attributes to report accuracy by (e.g. level, subject)
  */
-public record Benchmark(String name, String description, GraderKind grader, int defaultK, String resource,
+public record Benchmark(String name, String description, TaskKind grader, int defaultK, String resource,
                         FieldMap fields, String promptTemplate, boolean shufflePerSample, String unavailable,
                         List<String> breakdowns) {
 
@@ -69,7 +70,7 @@ public record Benchmark(String name, String description, GraderKind grader, int 
         }
         List<String> shown = new ArrayList<>(n);
         String gold = q.gold();
-        int goldIndex = grader == GraderKind.CHOICE && gold.length() == 1 ? gold.charAt(0) - 'A' : -1;
+        int goldIndex = grader == TaskKind.CHOICE && gold.length() == 1 ? gold.charAt(0) - 'A' : -1;
         for (int d = 0; d < n; d++) {
             shown.add(q.choices().get(order[d]));
             if (order[d] == goldIndex) gold = String.valueOf((char) ('A' + d)); // the gold's displayed letter

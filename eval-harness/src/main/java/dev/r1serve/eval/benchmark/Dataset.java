@@ -1,5 +1,6 @@
 package dev.r1serve.eval.benchmark;
 
+import dev.r1serve.eval.grading.TaskKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ public record Dataset(Benchmark benchmark, String source, String sha256, List<Qu
             case "ifeval" -> dev.r1serve.eval.ifeval.IfEvalData.parse(source, data);
             default -> b.fields() == null ? GpqaCsv.parse(source, data) : JsonlLoader.parse(source, data, b.fields());
         };
-        if (b.grader() == GraderKind.CHOICE) {
+        if (b.grader() == TaskKind.CHOICE) {
             for (Question q : qs) {
                 if (q.choices().size() < 2) throw new DataFormatException(source + ": question " + q.id() + " has fewer than 2 options");
             }

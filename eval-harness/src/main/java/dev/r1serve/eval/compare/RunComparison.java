@@ -22,7 +22,7 @@ public record RunComparison(RunManifest a, RunManifest b, PairedComparison pass1
 
     /** Reads both runs' samples and compares them. */
     public static RunComparison of(Path dirA, Path dirB) {
-        RunManifest ma = EvalRunner.readManifest(dirA), mb = EvalRunner.readManifest(dirB);
+        RunManifest ma = RunManifest.read(dirA), mb = RunManifest.read(dirB);
         Map<String, List<SampleRecord>> ra = SampleStore.byQuestion(SampleStore.read(dirA.resolve(EvalRunner.SAMPLES)));
         Map<String, List<SampleRecord>> rb = SampleStore.byQuestion(SampleStore.read(dirB.resolve(EvalRunner.SAMPLES)));
         List<String> warnings = new ArrayList<>();

@@ -32,6 +32,7 @@ final class CorrectnessChecker {
             }
             case OPEN -> judge.judge(p.question(), p.reference(), answer);
             case WRITING, QA -> new Check(null, "non-reasoning: no check");
+            case IFEVAL -> throw new IllegalArgumentException("task ifeval is not a prompt task"); // refused by PromptSets
         };
     }
 

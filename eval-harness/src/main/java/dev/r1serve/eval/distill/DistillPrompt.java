@@ -1,5 +1,6 @@
 package dev.r1serve.eval.distill;
 
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.reward.sandbox.CodeTest;
 import java.util.List;
 
@@ -16,7 +17,7 @@ import java.util.List;
  * @param codeLanguage the language of a code prompt's answer ("python", "cpp")
  * @param targetLanguage the language the reasoning should be in ("en", "zh")
  */
-public record DistillPrompt(String id, List<Message> messages, DistillTask task, String reference, List<String> choices,
+public record DistillPrompt(String id, List<Message> messages, TaskKind task, String reference, List<String> choices,
                             List<CodeTest> tests, String codeLanguage, String targetLanguage) {
 
     /** One chat turn. */

@@ -1,5 +1,7 @@
 package dev.r1serve.eval.distill;
 
+import dev.r1serve.eval.sampling.SamplingRun;
+
 /**
  * One sampled response as appended to a distillation's {@code samples.jsonl}, with what the filters need measured
  * (the thresholds are applied when the outputs are written, so they are the same for a resumed run).
@@ -27,6 +29,6 @@ public record DistillRecord(String promptId, int sample, long seed, String finis
 
     /** Whether the generation failed (nothing usable came back). */
     public boolean failed() {
-        return finishReason.equals("error") || finishReason.equals("cancelled") || finishReason.equals("prompt_too_long");
+        return SamplingRun.failed(finishReason);
     }
 }

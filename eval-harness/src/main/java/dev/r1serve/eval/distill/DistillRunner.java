@@ -1,19 +1,15 @@
 package dev.r1serve.eval.distill;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.r1serve.client.R1Client;
 import dev.r1serve.eval.Shard;
 import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.Benchmarks;
-import dev.r1serve.eval.benchmark.ChoiceShuffler;
-import dev.r1serve.eval.benchmark.DataFormatException;
 import dev.r1serve.eval.benchmark.Dataset;
 import dev.r1serve.eval.grading.CodeGrading;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.sampling.AppendOnlyJsonl;
-import dev.r1serve.eval.sampling.Progress;
 import dev.r1serve.eval.sampling.Sampler;
+import dev.r1serve.eval.sampling.SamplingRun;
 import dev.r1serve.eval.sampling.Workers;
 import dev.r1serve.proto.v1.ChatMessage;
 import dev.r1serve.proto.v1.ChatMessages;
@@ -28,13 +24,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code r1 distill}: rejection sampling for SFT data, as in the DeepSeek-R1 pipeline (paper sec. 2.3.3). For each
@@ -43,16 +34,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * keep policy turn the responses into {@code sft.jsonl}, {@code rejected.jsonl} and {@code summary.json}.
  *
  * <p>Like {@code r1 eval}: resumable after kill -9 ({@code --resume} samples only what is missing, with the same
- * seeds), shardable ({@code --shard i/N}, then {@link #merge}), and the outputs are a pure function of the
+ * seeds), shardable ({@code --shard i/N}, then {@link DistillMerge#merge}), and the outputs are a pure function of the
  * recorded responses, so resumed, merged and uninterrupted runs write the same files.
  */
 public final class DistillRunner {
 
-    public static final String SAMPLES = "samples.jsonl", MANIFEST = "run.json", SFT = "sft.jsonl",
+    public static final String SAMPLES = SamplingRun.SAMPLES, MANIFEST = SamplingRun.MANIFEST, SFT = "sft.jsonl",
             REJECTED = "rejected.jsonl", SUMMARY = "summary.json";
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** How distilled responses are stored and keyed (prompt id, sample index). */
+    static final SamplingRun.Records<DistillRecord> RECORDS = new SamplingRun.Records<>(DistillRecord.class,
+            DistillRecord::promptId, DistillRecord::sample, DistillRunner::problem);
 
     private DistillRunner() {}
 
@@ -96,7 +88,7 @@ public final class DistillRunner {
         Source src = load(spec.data(), spec.benchmark(), spec.benchmarkData(), spec.seed(), spec.limit(), spec.shard());
         List<DistillPrompt> prompts = src.prompts();
         if (spec.judgeModel() == null) {
-            prompts.stream().filter(p -> p.task() == DistillTask.OPEN).findFirst().ifPresent(p -> {
+            prompts.stream().filter(p -> p.task() == TaskKind.OPEN).findFirst().ifPresent(p -> {
                 throw new IllegalArgumentException("prompt " + p.id() + " is task open (checked by a judge model): pass --judge-model");
             });
         }
@@ -122,75 +114,58 @@ public final class DistillRunner {
                 judge = new ModelJudge(c, Workers.pickModel(c, spec.judgeModel(), judgeElsewhere ? spec.judgeServer() : spec.server()).getName(),
                         spec.judgeMaxTokens(), spec.deadline(), spec.retry());
             }
-            if (prompts.stream().anyMatch(p -> p.task() == DistillTask.CODE)) CodeGrading.pool(); // no bubblewrap: fail now, not per sample
+            if (prompts.stream().anyMatch(p -> p.task() == TaskKind.CODE)) CodeGrading.pool(); // no bubblewrap: fail now, not per sample
             int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();
             DistillManifest manifest = new DistillManifest(src.label(), src.benchmarkData(), src.sha256(), prompts.size(),
                     spec.limit(), spec.shard().isAll() ? null : spec.shard().toString(), model.getName(), model.getTemplate(),
                     spec.k(), spec.keep().name().toLowerCase(Locale.ROOT), spec.temperature(), spec.topP(), maxTokens, spec.seed(),
                     spec.filters(), spec.judgeModel(), spec.judgeMaxTokens());
-            Files.createDirectories(spec.out());
-            Path manifestFile = spec.out().resolve(MANIFEST);
-            if (spec.resume() && Files.exists(manifestFile)) {
-                DistillManifest recorded = readManifest(spec.out());
-                if (!recorded.equals(manifest)) {
-                    throw new IllegalStateException("cannot resume " + spec.out() + ": it was recorded with other settings\n  recorded: "
-                            + recorded + "\n  now:      " + manifest);
-                }
-            }
-            try (AppendOnlyJsonl<DistillRecord> store = open(spec.out().resolve(SAMPLES), spec.resume())) {
-                JSON.writeValue(manifestFile.toFile(), manifest);
+            try (AppendOnlyJsonl<DistillRecord> store = SamplingRun.open(spec.out(), manifest, spec.resume(), DistillManifest.class,
+                    DistillManifest::equals, RECORDS)) {
                 long t0 = System.nanoTime();
-                int fresh = sample(sampler, spec, manifest, prompts, new CorrectnessChecker(judge), store);
+                int fresh = SamplingRun.sample(sampler, prompts, manifest.k(), work(manifest, new CorrectnessChecker(judge)), store, RECORDS,
+                        new SamplingRun.Settings(spec.concurrency(), spec.deadline(), spec.retry(), spec.progress(), "distill", "prompt", "pass"));
                 double wall = (System.nanoTime() - t0) / 1e9;
                 DistillSummary summary = writeOutputs(spec.out(), prompts, store.records(), spec.filters(), spec.keep());
                 return new Result(spec.out(), manifest, summary, wall, fresh);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-    }
-
-    private static AppendOnlyJsonl<DistillRecord> open(Path file, boolean resume) {
-        return AppendOnlyJsonl.open(file, resume, DistillRecord.class, DistillRunner::problem);
     }
 
     private static String problem(DistillRecord r) {
         return r.promptId() == null || r.finishReason() == null ? "record without promptId or finishReason" : null;
     }
 
-    private static int sample(Sampler client, DistillSpec spec, DistillManifest m, List<DistillPrompt> prompts,
-                              CorrectnessChecker checker, AppendOnlyJsonl<DistillRecord> store) {
-        int k = m.k();
-        Map<String, Set<Integer>> recorded = new HashMap<>();
-        for (DistillRecord r : store.records()) recorded.computeIfAbsent(r.promptId(), x -> new HashSet<>()).add(r.sample());
-        List<DistillPrompt> todo = prompts.stream().filter(p -> recorded.getOrDefault(p.id(), Set.of()).size() < k).toList();
-        int already = prompts.stream().mapToInt(p -> Math.min(k, recorded.getOrDefault(p.id(), Set.of()).size())).sum();
-        // the running share: responses passing the per-response filters (duplicates are decided at the end)
-        Progress progress = new Progress(spec.progress(), "distill", "prompts", "pass", prompts.size(), prompts.size() * k,
-                prompts.size() - todo.size(), already);
-        AtomicInteger fresh = new AtomicInteger();
-        try {
-            Workers.forEach(todo, spec.concurrency(), "prompt", DistillPrompt::id, p -> {
-                Set<Integer> have = recorded.getOrDefault(p.id(), Set.of());
-                for (Sample s : client.samples(request(m, p), have, spec.deadline(), spec.retry())) {
-                    if (have.contains(s.getIndex())) continue; // recorded before a crash; same seed, same response
-                    DistillRecord r = record(p, s, checker);
-                    store.append(r);
-                    fresh.incrementAndGet();
-                    progress.sample(Filters.apply(m.filters(), p, r).isEmpty(), r.completionTokens());
-                }
-                progress.question();
-            });
-        } finally {
-            progress.finish();
-        }
-        return fresh.get();
+    /** A distillation's prompts as a sampling run's work: one request with n = k per prompt, each response checked. */
+    private static SamplingRun.Work<DistillPrompt, DistillRecord> work(DistillManifest m, CorrectnessChecker checker) {
+        return new SamplingRun.Work<>() {
+            @Override
+            public String id(DistillPrompt p) {
+                return p.id();
+            }
+
+            @Override
+            public List<SamplingRun.Request> requests(DistillPrompt p) {
+                return List.of(new SamplingRun.Request(0, request(m, p)));
+            }
+
+            @Override
+            public DistillRecord record(DistillPrompt p, int index, Sample s, String finishReason) {
+                return DistillRunner.record(p, index, s, finishReason, checker);
+            }
+
+            // the running share: responses passing the per-response filters (duplicates are decided at the end)
+            @Override
+            public boolean passes(DistillPrompt p, DistillRecord r) {
+                return Filters.apply(m.filters(), p, r).isEmpty();
+            }
+        };
     }
 
     static GenerateRequest request(DistillManifest m, DistillPrompt p) {
         ChatMessages.Builder chat = ChatMessages.newBuilder();
         for (DistillPrompt.Message msg : p.messages()) chat.addMessages(ChatMessage.newBuilder().setRole(msg.role()).setContent(msg.content()));
-        long seed = ChoiceShuffler.permutationSeed(m.seed(), p.id(), -1) & 0xFFFF_FFFFL;
+        long seed = SamplingRun.requestSeed(m.seed(), p.id(), -1);
         return GenerateRequest.newBuilder().setModel(m.model())
                 .setSampling(SamplingParams.newBuilder().setTemperature(m.temperature()).setTopP(m.topP())
                         .setMaxTokens(m.maxTokens()).setN(m.k()).setSeed(seed))
@@ -200,21 +175,18 @@ public final class DistillRunner {
     }
 
     /** Checks and measures one response. */
-    static DistillRecord record(DistillPrompt p, Sample s, CorrectnessChecker checker) {
-        String finish = s.getFinishReason().name().replace("FINISH_REASON_", "").toLowerCase(Locale.ROOT);
-        if (finish.equals("error") && s.getError().contains("has a context of")) finish = "prompt_too_long";
+    static DistillRecord record(DistillPrompt p, int index, Sample s, String finish, CorrectnessChecker checker) {
         String error = s.getError().isEmpty() ? null : s.getError();
         String reasoning = s.getReasoning(), answer = s.getAnswer(), text = s.getText();
-        boolean failed = finish.equals("error") || finish.equals("cancelled") || finish.equals("prompt_too_long");
         Check check;
-        if (failed) {
+        if (SamplingRun.failed(finish)) {
             check = new Check(null, "not checked: the generation failed");
         } else if (finish.equals("length") || !text.contains("</think>")) {
             check = new Check(null, "not checked: no complete answer");
         } else {
             check = checker.check(p, answer);
         }
-        return new DistillRecord(p.id(), s.getIndex(), s.getSeed(), finish, text, reasoning, answer, check.correct(),
+        return new DistillRecord(p.id(), index, s.getSeed(), finish, text, reasoning, answer, check.correct(),
                 check.detail(), languageConsistency(reasoning.isBlank() ? answer : reasoning, p.targetLanguage()),
                 Filters.longestParagraph(reasoning), Filters.hasCodeBlock(reasoning), s.getUsage().getPromptTokens(),
                 s.getUsage().getCompletionTokens(), error);
@@ -237,56 +209,15 @@ public final class DistillRunner {
         AppendOnlyJsonl.rewrite(out.resolve(SFT), o.kept());
         AppendOnlyJsonl.rewrite(out.resolve(REJECTED), o.rejected());
         try {
-            JSON.writeValue(out.resolve(SUMMARY).toFile(), o.summary());
+            SamplingRun.JSON.writeValue(out.resolve(SUMMARY).toFile(), o.summary());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out.resolve(SUMMARY), e);
         }
         return o.summary();
     }
 
-    /** Reads a run directory's {@code run.json}. */
+    /** Reads a distillation's {@code run.json}. */
     public static DistillManifest readManifest(Path dir) {
-        Path f = dir.resolve(MANIFEST);
-        if (!Files.exists(f)) throw new DataFormatException(f + ": no such file (not a distill run directory?)");
-        try {
-            return JSON.readValue(f.toFile(), DistillManifest.class);
-        } catch (IOException e) {
-            throw new DataFormatException(f + ": unreadable run manifest: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Combines the shard runs of one distillation ({@code --shard i/N} for every i) into {@code out}, with the
-     * outputs an unsharded run writes: the shards must be of one run and cover every shard exactly once.
-     */
-    public static Result merge(List<Path> shardDirs, Path out) {
-        if (shardDirs.isEmpty()) throw new IllegalArgumentException("merge needs the shard run directories");
-        List<DistillManifest> manifests = shardDirs.stream().map(DistillRunner::readManifest).toList();
-        DistillManifest first = manifests.get(0);
-        Shard.requireCompleteSet(manifests.stream().map(DistillManifest::shardOrAll).toList(), shardDirs);
-        for (int i = 1; i < manifests.size(); i++) {
-            if (!manifests.get(i).asWhole(0).equals(first.asWhole(0))) {
-                throw new IllegalArgumentException(shardDirs.get(i) + " is not of the same run as " + shardDirs.get(0)
-                        + " (data, model, sampling, filters or seed differ)");
-            }
-        }
-        boolean isBenchmark = first.source().startsWith("benchmark:");
-        Source src = load(isBenchmark ? null : Path.of(first.source()), isBenchmark ? first.source().substring(10) : null,
-                first.benchmarkData() == null ? null : Path.of(first.benchmarkData()), first.seed(), first.limit(), Shard.ALL);
-        if (!src.sha256().equals(first.sourceSha256())) {
-            throw new IllegalStateException("prompt data " + first.source() + " changed since the shards ran (SHA-256 differs)");
-        }
-        List<DistillRecord> records = new ArrayList<>();
-        for (Path dir : shardDirs) records.addAll(AppendOnlyJsonl.read(dir.resolve(SAMPLES), DistillRecord.class, DistillRunner::problem));
-        DistillManifest merged = first.asWhole(src.prompts().size());
-        try {
-            Files.createDirectories(out);
-            JSON.writeValue(out.resolve(MANIFEST).toFile(), merged);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out.resolve(MANIFEST), e);
-        }
-        AppendOnlyJsonl.rewrite(out.resolve(SAMPLES), records);
-        DistillSummary summary = writeOutputs(out, src.prompts(), records, first.filters(), KeepPolicy.valueOf(first.keep().toUpperCase(Locale.ROOT)));
-        return new Result(out, merged, summary, 0, 0);
+        return SamplingRun.readManifest(dir, DistillManifest.class, "distill run directory");
     }
 }

@@ -1,5 +1,6 @@
 package dev.r1serve.eval.distill;
 
+import dev.r1serve.eval.grading.TaskKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -60,7 +61,7 @@ public final class Filters {
         if (c.maxParagraphChars() > 0 && r.longestParagraph() > c.maxParagraphChars()) {
             out.add(new Failure(LONG_PARAGRAPH, "a paragraph of " + r.longestParagraph() + " characters, over " + c.maxParagraphChars()));
         }
-        if (c.rejectCodeInReasoning() && p.task() != DistillTask.CODE && r.codeInReasoning()) {
+        if (c.rejectCodeInReasoning() && p.task() != TaskKind.CODE && r.codeInReasoning()) {
             out.add(new Failure(CODE_IN_REASONING, "fenced code block in the reasoning"));
         }
         return out;

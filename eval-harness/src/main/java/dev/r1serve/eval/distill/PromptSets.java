@@ -7,6 +7,7 @@ import dev.r1serve.eval.benchmark.Dataset;
 import dev.r1serve.eval.benchmark.JsonlObjects;
 import dev.r1serve.eval.benchmark.Question;
 import dev.r1serve.eval.benchmark.Variant;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.reward.LanguageReward;
 import dev.r1serve.reward.sandbox.CodeTest;
 import dev.r1serve.reward.sandbox.Language;
@@ -71,14 +72,11 @@ public final class PromptSets {
     /** The questions of a benchmark as prompts (the first displayed variant; its gold as reference). */
     public static List<DistillPrompt> fromBenchmark(Benchmark bench, Dataset data, long seed) {
         List<DistillPrompt> out = new ArrayList<>();
-        DistillTask task = switch (bench.grader()) {
-            case MATH -> DistillTask.MATH;
-            case GSM8K -> DistillTask.GSM8K;
-            case CHOICE -> DistillTask.CHOICE;
-            case CODE -> DistillTask.CODE;
-            case IFEVAL -> throw new IllegalArgumentException("--benchmark ifeval: distill has no instruction-following check;"
+        TaskKind task = bench.grader();
+        if (!task.isPromptTask()) {
+            throw new IllegalArgumentException("--benchmark ifeval: distill has no instruction-following check;"
                     + " give the prompts with --data and task \"writing\"");
-        };
+        }
         for (Question q : data.questions()) {
             Variant v = bench.variant(q, seed, 0);
             out.add(new DistillPrompt(q.id(), List.of(new DistillPrompt.Message("user", v.prompt())), task, v.gold(),
@@ -125,10 +123,10 @@ public final class PromptSets {
             if (!messages.get(messages.size() - 1).role().equals("user")) throw at.error("messages", "the last turn must be the user's");
         }
         String taskText = text(at, n, "task");
-        DistillTask task = taskText == null ? DistillTask.MATH : DistillTask.parse(taskText)
-                .orElseThrow(() -> at.error("task", "unknown task \"" + taskText + "\"; one of " + DistillTask.labels()));
+        TaskKind task = taskText == null ? TaskKind.MATH : TaskKind.parsePromptTask(taskText)
+                .orElseThrow(() -> at.error("task", "unknown task \"" + taskText + "\"; one of " + TaskKind.promptTaskLabels()));
         String reference = text(at, n, "answer");
-        boolean needsReference = task == DistillTask.MATH || task == DistillTask.GSM8K || task == DistillTask.CHOICE || task == DistillTask.OPEN;
+        boolean needsReference = task == TaskKind.MATH || task == TaskKind.GSM8K || task == TaskKind.CHOICE || task == TaskKind.OPEN;
         if (needsReference && (reference == null || reference.isBlank())) {
             throw at.error("answer", "required for task " + task.label() + " (the reference answer)");
         }
@@ -141,7 +139,7 @@ public final class PromptSets {
         String language = text(at, n, "language");
         if (language == null) language = "python";
         List<CodeTest> tests = new ArrayList<>();
-        if (task == DistillTask.CODE) {
+        if (task == TaskKind.CODE) {
             if (Language.parse(language).isEmpty()) throw at.error("language", "python or cpp, got \"" + language + "\"");
             JsonNode ts = n.get("tests");
             if (ts == null || !ts.isArray() || ts.isEmpty()) throw at.error("tests", "required for task code, a non-empty array");

@@ -1,6 +1,5 @@
 package dev.r1serve.eval.grading;
 
-import dev.r1serve.eval.benchmark.GraderKind;
 import dev.r1serve.eval.benchmark.Variant;
 import dev.r1serve.eval.ifeval.IfEvalData;
 import dev.r1serve.eval.ifeval.IfEvalGrading;
@@ -20,10 +19,10 @@ public final class Grader {
      */
     public static final String VERSION = "eval-grader/2 (reward-sandbox Verifier: math/gsm8k/choice defaults; code: tests in the sandbox)";
 
-    private final GraderKind kind;
+    private final TaskKind kind;
     private final Verifier verifier;
 
-    private Grader(GraderKind kind, Verifier verifier) {
+    private Grader(TaskKind kind, Verifier verifier) {
         this.kind = kind;
         this.verifier = verifier;
     }
@@ -32,35 +31,36 @@ public final class Grader {
      * The grader for a benchmark's kind; {@code nChoices} matters only for choice questions. Code needs the
      * reward sandbox: without bubblewrap this fails at once, with the fix in the message.
      */
-    public static Grader of(GraderKind kind, int nChoices) {
-        if (kind == GraderKind.CODE) CodeGrading.pool();
+    public static Grader of(TaskKind kind, int nChoices) {
+        if (kind == TaskKind.CODE) CodeGrading.pool();
         return new Grader(kind, switch (kind) {
             case MATH -> Verifier.math();
             case GSM8K -> Verifier.gsm8k();
             case CHOICE -> Verifier.choice(Math.max(2, nChoices));
             case CODE, IFEVAL -> null; // graded by running the code / the instruction checkers
+            case OPEN, WRITING, QA -> throw new IllegalArgumentException("grader: " + kind.label() + " grades no benchmark");
         });
     }
 
-    public GraderKind kind() {
+    public TaskKind kind() {
         return kind;
     }
 
     /** Grades one sample's answer section against the variant it was asked. */
     public Grade grade(Variant variant, String answer) {
         if (answer == null || answer.isBlank()) return new Grade(null, null, false, "no-answer");
-        if (kind == GraderKind.CODE) return CodeGrading.grade(variant, answer); // votes "pass" or "fail"
-        if (kind == GraderKind.IFEVAL) {
+        if (kind == TaskKind.CODE) return CodeGrading.grade(variant, answer); // votes "pass" or "fail"
+        if (kind == TaskKind.IFEVAL) {
             // Correct = every instruction followed by the answer as it is (prompt-level strict); votes like code.
             IfEvalGrading.Result r = IfEvalGrading.grade(IfEvalData.instructions(variant.gold()), answer);
             String verdict = r.allStrict() ? "pass" : "fail";
             return new Grade(verdict, verdict, r.allStrict(), r.describe());
         }
-        Verdict v = kind == GraderKind.CHOICE
+        Verdict v = kind == TaskKind.CHOICE
                 ? verifier.verify(variant.gold(), answer, variant.choices())
                 : verifier.verify(variant.gold(), answer);
         String extracted = v.predExtracted();
-        String vote = kind == GraderKind.CHOICE ? variant.canonicalLetter(extracted) : extracted;
+        String vote = kind == TaskKind.CHOICE ? variant.canonicalLetter(extracted) : extracted;
         return new Grade(extracted, vote, v.equivalent(), v.rule());
     }
 

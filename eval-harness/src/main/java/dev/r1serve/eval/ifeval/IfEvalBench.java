@@ -5,7 +5,7 @@ import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.Question;
 import dev.r1serve.eval.grading.Grade;
 import dev.r1serve.eval.grading.Grader;
-import dev.r1serve.eval.benchmark.GraderKind;
+import dev.r1serve.eval.grading.TaskKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -74,7 +74,7 @@ public final class IfEvalBench {
     /** Grades {@code answers} (in question order, {@code answers.size() / questions.size()} per question) on this thread. */
     public static Round grade(List<Question> questions, List<String> answers) {
         Benchmark b = Benchmarks.byName("ifeval");
-        Grader grader = Grader.of(GraderKind.IFEVAL, 0);
+        Grader grader = Grader.of(TaskKind.IFEVAL, 0);
         int per = answers.size() / questions.size(), passed = 0;
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long c0 = threads.getCurrentThreadCpuTime(), t0 = System.nanoTime();

@@ -1,8 +1,8 @@
 package dev.r1serve.eval.metrics;
 
-import dev.r1serve.eval.benchmark.GraderKind;
 import dev.r1serve.eval.benchmark.Question;
 import dev.r1serve.eval.grading.Grader;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.sampling.SampleRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +100,7 @@ public final class MetricsCalculator {
         }
         int[] correct = results.stream().mapToInt(QuestionResult::correct).toArray();
         List<Integer> gKs = passKs(k).stream().filter(x -> x > 1).toList();
-        IfEvalScores ifEval = grader.kind() == GraderKind.IFEVAL ? IfEvalScores.compute(questions, samples) : null;
+        IfEvalScores ifEval = grader.kind() == TaskKind.IFEVAL ? IfEvalScores.compute(questions, samples) : null;
         return new Summary(nq, k, total, correctTotal, Estimate.of(p1), passAt, Estimate.of(cons), ties, consNone, noAnswer,
                 finish, breakdowns, tok / total, nC == 0 ? Double.NaN : tokC / nC, nW == 0 ? Double.NaN : tokW / nW,
                 List.copyOf(results), GPassAtK.rows(k, correct, gKs), ifEval);

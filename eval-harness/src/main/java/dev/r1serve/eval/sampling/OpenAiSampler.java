@@ -3,6 +3,7 @@ package dev.r1serve.eval.sampling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.r1serve.proto.errors.ErrorReason;
 import dev.r1serve.proto.v1.ChatMessage;
 import dev.r1serve.proto.v1.FinishReason;
 import dev.r1serve.proto.v1.GenerateRequest;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +43,7 @@ public final class OpenAiSampler implements Sampler {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SHOWN = 200; // characters of a malformed body quoted in the error
+    private static final String PROMPT_TOO_LONG = ErrorReason.PROMPT_TOO_LONG.name().toLowerCase(Locale.ROOT);
 
     private final OpenAiEndpoint endpoint;
     private final HttpClient http;
@@ -100,6 +103,7 @@ public final class OpenAiSampler implements Sampler {
             });
         }
         int expected = asked;
+        long requestSeed = request.getSampling().getSeed();
         return () -> new Iterator<>() {
             private int taken;
 
@@ -119,6 +123,16 @@ public final class OpenAiSampler implements Sampler {
                     throw new IllegalStateException("interrupted while waiting for " + endpoint.baseUrl(), e);
                 }
                 taken++;
+                if (o instanceof PromptTooLong e) {
+                    // the same prompt for every sample: none of them is answered
+                    List<Sample> unanswered = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        if (skip.contains(i)) continue;
+                        unanswered.add(Sample.newBuilder().setIndex(i).setSeed(sampleSeed(requestSeed, i))
+                                .setFinishReason(FinishReason.FINISH_REASON_ERROR).setError(e.getMessage()).build());
+                    }
+                    throw new PromptTooLongException(e.getMessage(), unanswered);
+                }
                 if (o instanceof RuntimeException e) throw e;
                 return (Sample) o;
             }
@@ -142,13 +156,7 @@ public final class OpenAiSampler implements Sampler {
                 .put("top_p", request.getSampling().getTopP()).put("max_tokens", request.getSampling().getMaxTokens());
         URI url = endpoint.resolve(endpoint.samplingPath());
         long t0 = System.nanoTime();
-        JsonNode answer;
-        try {
-            answer = call(url, body.toString(), deadline, retry);
-        } catch (PromptTooLong e) {
-            return Sample.newBuilder().setIndex(index).setSeed(seed).setFinishReason(FinishReason.FINISH_REASON_ERROR)
-                    .setError(e.getMessage()).build();
-        }
+        JsonNode answer = call(url, body.toString(), deadline, retry);
         double ms = (System.nanoTime() - t0) / 1e6;
         return parse(url, answer, index, seed, ms);
     }
@@ -245,7 +253,7 @@ public final class OpenAiSampler implements Sampler {
             }
             if (status / 100 != 2) {
                 String msg = errorMessage(res.body());
-                if (status == 400 && (msg.contains("has a context of") || msg.contains("maximum context length"))) throw new PromptTooLong(msg);
+                if (promptTooLong(status, res.body(), msg)) throw new PromptTooLong(msg);
                 throw new IllegalStateException(method + url + ": HTTP " + status + ": " + msg);
             }
             try {
@@ -262,6 +270,22 @@ public final class OpenAiSampler implements Sampler {
         String shown = got == null ? "" : got.length() > SHOWN ? got.substring(0, SHOWN) + "…" : got;
         return new IllegalStateException(url + " did not answer as an OpenAI-compatible server: expected " + expected
                 + ", got: " + shown.replace("\n", "\\n"));
+    }
+
+    /**
+     * Whether an error answer refuses the prompt as longer than the model's context: the one place the HTTP side
+     * recognises it, by r1-serve's error code {@code prompt_too_long} (its {@link ErrorReason} in lower case).
+     */
+    static boolean promptTooLong(int status, String body, String message) {
+        if (status != 400) return false;
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n != null && PROMPT_TOO_LONG.equals(n.path("error").path("code").asText(null))) return true;
+        } catch (IOException ignored) {
+            // not JSON: no code
+        }
+        // Foreign OpenAI-compatible servers send no code: vLLM's sentence.
+        return message.contains("maximum context length");
     }
 
     /** OpenAI's {@code {"error": {"message"}}}, or the body itself (cut short). */
@@ -292,7 +316,7 @@ public final class OpenAiSampler implements Sampler {
         }
     }
 
-    /** The server refused the prompt as longer than the model's context (not worth retrying). */
+    /** The server refused the prompt as longer than the model's context (not worth retrying); see {@link #samples}. */
     private static final class PromptTooLong extends RuntimeException {
         PromptTooLong(String message) {
             super(message);

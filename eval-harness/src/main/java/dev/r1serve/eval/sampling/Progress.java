@@ -23,17 +23,11 @@ public final class Progress {
     private final String task, unit, share;
 
     /**
+     * A progress line such as {@code "distill: 3/10 prompts | ... | pass 0.400"}.
+     *
      * @param out where to print (stderr), or null for silence
      * @param alreadyDone samples recorded before this process started (resumption); they count as done but
      *     not towards the rates
-     */
-    public Progress(PrintStream out, int totalQuestions, int totalSamples, int questionsAlreadyDone, int alreadyDone) {
-        this(out, "eval", "questions", "acc", totalQuestions, totalSamples, questionsAlreadyDone, alreadyDone);
-    }
-
-    /**
-     * A progress line for another task: {@code "distill: 3/10 prompts | ... | pass 0.400"}.
-     *
      * @param share what the running share of {@link #sample(boolean, int)}'s flag is called
      */
     public Progress(PrintStream out, String task, String unit, String share, int totalQuestions, int totalSamples,

@@ -1,9 +1,10 @@
 package dev.r1serve.eval.sampling;
 
 import dev.r1serve.client.R1Client;
-import io.grpc.Metadata;
+import dev.r1serve.proto.errors.ErrorDetails;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -16,9 +17,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param maxAttempts calls per request in total, including the first
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
-
-    /** The trailer r1-serve sets on RESOURCE_EXHAUSTED. */
-    public static final Metadata.Key<String> RETRY_AFTER_MS = R1Client.RETRY_AFTER_MS;
 
     public RetryPolicy {
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1");
@@ -36,17 +34,10 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 
     /** The wait before attempt {@code attempt + 1} (attempt counts from 1) after failure {@code e} (null: not gRPC). */
     public Duration backoff(int attempt, StatusRuntimeException e) {
-        Metadata trailers = e == null ? null : e.getTrailers();
-        if (trailers != null) {
-            String hint = trailers.get(RETRY_AFTER_MS);
-            if (hint != null) {
-                try {
-                    long ms = Long.parseLong(hint.strip());
-                    if (ms >= 0) return Duration.ofMillis(ms + ThreadLocalRandom.current().nextLong(0, 1 + ms / 10));
-                } catch (NumberFormatException ignored) {
-                    // a malformed hint: fall back to exponential backoff
-                }
-            }
+        OptionalLong hint = e == null ? OptionalLong.empty() : ErrorDetails.retryAfterMillis(e);
+        if (hint.isPresent()) {
+            long ms = hint.getAsLong();
+            return Duration.ofMillis(ms + ThreadLocalRandom.current().nextLong(0, 1 + ms / 10));
         }
         long base = initialBackoff.toMillis() << Math.min(20, attempt - 1);
         long capped = Math.min(base, maxBackoff.toMillis());

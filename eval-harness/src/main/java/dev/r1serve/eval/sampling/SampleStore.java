@@ -18,6 +18,10 @@ public final class SampleStore implements AutoCloseable {
         this.log = log;
     }
 
+    /** How eval samples are stored and keyed (question id, sample index). */
+    public static final SamplingRun.Records<SampleRecord> RECORDS = new SamplingRun.Records<>(SampleRecord.class,
+            SampleRecord::questionId, SampleRecord::sample, SampleStore::problem);
+
     private static String problem(SampleRecord r) {
         return r.questionId() == null ? "record without questionId" : null;
     }

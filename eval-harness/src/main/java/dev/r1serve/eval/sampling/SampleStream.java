@@ -4,6 +4,8 @@ import dev.r1serve.client.R1Client;
 import dev.r1serve.proto.v1.FinishReason;
 import dev.r1serve.proto.v1.GenerateChunk;
 import dev.r1serve.proto.v1.GenerateRequest;
+import dev.r1serve.proto.errors.ErrorDetails;
+import dev.r1serve.proto.errors.ErrorReason;
 import dev.r1serve.proto.v1.Sample;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -19,7 +21,8 @@ import java.util.Set;
  * The samples of one request (n samples), as they finish, with transient refusals retried: what the eval harness
  * and {@code r1 distill} both sample through. A stream that fails after some samples finished is retried as a
  * whole; samples already returned are skipped by index (the server derives each sample's seed from the request
- * seed and index, so they come out the same).
+ * seed and index, so they come out the same). A prompt refused as longer than the context throws
+ * {@link PromptTooLongException} before any sample: retrying cannot help.
  */
 public final class SampleStream implements Iterable<Sample> {
 
@@ -35,21 +38,7 @@ public final class SampleStream implements Iterable<Sample> {
         this.retry = retry;
     }
 
-    /**
-     * The samples, or, when the server refuses the prompt as longer than the model's context, n samples that
-     * finished with an error saying so: retrying cannot help, and one long prompt should not fail a whole run.
-     */
-    public Iterable<Sample> orUnansweredIfTooLong() {
-        Iterator<Sample> it = iterator();
-        try {
-            it.hasNext(); // a refused prompt fails here, before any sample
-        } catch (PromptTooLongException e) {
-            return unanswered(request.getSampling().getN(), request.getSampling().getSeed(), e.getMessage());
-        }
-        return () -> it;
-    }
-
-    /** {@code n} samples that finished with {@code error} (finish reason error). */
+    /** {@code n} samples that finished with {@code error} (finish reason error), all with the request's seed. */
     public static List<Sample> unanswered(int n, long seed, String error) {
         List<Sample> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -57,6 +46,14 @@ public final class SampleStream implements Iterable<Sample> {
                     .setError(error).build());
         }
         return out;
+    }
+
+    /**
+     * Whether the server refused the request's prompt as longer than the model's context: the one place the gRPC
+     * side recognises it, by the ErrorInfo reason {@code PROMPT_TOO_LONG}.
+     */
+    static boolean promptTooLong(StatusRuntimeException e) {
+        return ErrorDetails.is(e, ErrorReason.PROMPT_TOO_LONG);
     }
 
     @Override
@@ -86,9 +83,9 @@ public final class SampleStream implements Iterable<Sample> {
                         if (c.hasFinal() && delivered.add(c.getIndex())) next = c.getFinal();
                     } catch (StatusRuntimeException e) {
                         stream = null;
-                        String d = e.getStatus().getDescription();
-                        if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT && d != null && d.contains("has a context of")) {
-                            throw new PromptTooLongException(d);
+                        if (promptTooLong(e)) {
+                            String d = e.getStatus().getDescription();
+                            throw new PromptTooLongException(d, unanswered(request.getSampling().getN(), request.getSampling().getSeed(), d));
                         }
                         if (!RetryPolicy.retryable(e) || attempt >= retry.maxAttempts()) {
                             throw new IllegalStateException(e.getStatus().getCode() + " after " + attempt + " attempt(s): "
@@ -108,13 +105,6 @@ public final class SampleStream implements Iterable<Sample> {
                 return s;
             }
         };
-    }
-
-    /** The server refused the prompt as longer than the model's context. */
-    public static final class PromptTooLongException extends RuntimeException {
-        PromptTooLongException(String message) {
-            super(message);
-        }
     }
 
     private static void sleep(long ms) {

@@ -19,7 +19,8 @@ public interface Sampler extends AutoCloseable {
 
     /**
      * The samples of {@code request}; samples whose index is in {@code skip} (recorded before a crash) may be left
-     * out. A prompt refused as longer than the context yields samples that finished with that error.
+     * out. A prompt refused as longer than the context throws {@link PromptTooLongException} (from the
+     * iteration) carrying the samples it asked for.
      */
     Iterable<Sample> samples(GenerateRequest request, Set<Integer> skip, Duration deadline, RetryPolicy retry);
 
@@ -40,7 +41,7 @@ public interface Sampler extends AutoCloseable {
 
             @Override
             public Iterable<Sample> samples(GenerateRequest request, Set<Integer> skip, Duration deadline, RetryPolicy retry) {
-                return new SampleStream(client, request, deadline, retry).orUnansweredIfTooLong(); // n samples, one stream
+                return new SampleStream(client, request, deadline, retry); // n samples, one stream
             }
 
             @Override

@@ -7,7 +7,7 @@ import dev.r1serve.eval.EvalRunner;
 import dev.r1serve.eval.EvalServers;
 import dev.r1serve.eval.EvalSpec;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.benchmark.GraderKind;
+import dev.r1serve.eval.grading.TaskKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +22,7 @@ class CompareSettingsTest {
 
     private EvalSpec spec(Path data, String name) {
         return EvalSpec.of("custom", EvalServers.target(), tmp.resolve(name)).withModel(EvalServers.R1)
-                .withCustom(data, FieldMap.of(null, "q", "gold"), GraderKind.MATH).withK(1).withMaxTokens(48)
+                .withCustom(data, FieldMap.of(null, "q", "gold"), TaskKind.MATH).withK(1).withMaxTokens(48)
                 .withSeed(3).withProgress(null);
     }
 

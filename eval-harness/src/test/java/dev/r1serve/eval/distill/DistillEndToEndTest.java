@@ -243,14 +243,14 @@ class DistillEndToEndTest {
             shards.add(dir);
         }
         Path merged = tmp.resolve("merged");
-        DistillRunner.merge(shards, merged);
+        DistillMerge.merge(shards, merged);
         for (String f : List.of(DistillRunner.SFT, DistillRunner.REJECTED, DistillRunner.SUMMARY)) {
             assertEquals(Files.readString(whole.resolve(f)), Files.readString(merged.resolve(f)), f);
         }
         assertEquals(8, lines(merged.resolve(DistillRunner.SFT)).size());
 
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> DistillRunner.merge(shards.subList(0, 2), tmp.resolve("partial")));
+                () -> DistillMerge.merge(shards.subList(0, 2), tmp.resolve("partial")));
         assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
     }
 

@@ -1,5 +1,6 @@
 package dev.r1serve.eval.distill;
 
+import dev.r1serve.eval.grading.TaskKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class PromptSetsTest {
                 {"id": "w", "prompt": "Write a haiku.", "task": "writing", "target_language": "en"}
                 """);
         assertEquals(4, ps.size());
-        assertEquals(DistillTask.MATH, ps.get(0).task());
+        assertEquals(TaskKind.MATH, ps.get(0).task());
         assertEquals("1", ps.get(0).id());
         assertEquals("en", ps.get(0).targetLanguage());
         DistillPrompt code = ps.get(1);

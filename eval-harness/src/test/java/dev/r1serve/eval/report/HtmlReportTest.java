@@ -13,8 +13,8 @@ import dev.r1serve.eval.EvalSpec;
 import dev.r1serve.eval.RunManifest;
 import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.Dataset;
-import dev.r1serve.eval.benchmark.GraderKind;
 import dev.r1serve.eval.grading.Grader;
+import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.metrics.MetricsCalculator;
 import dev.r1serve.eval.metrics.Summary;
 import dev.r1serve.eval.sampling.SampleRecord;
@@ -103,12 +103,12 @@ class HtmlReportTest {
 
     @Test
     void aMissingVoteOrExtractionIsSaidInWordsNotNull() throws Exception {
-        RunManifest m = EvalRunner.readManifest(run);
+        RunManifest m = RunManifest.read(run);
         List<SampleRecord> records = new ArrayList<>(SampleStore.read(run.resolve("samples.jsonl")));
         records.replaceAll(r -> r.questionId().equals(records.get(0).questionId()) ? r.withGrade(null, null, false, "no answer") : r);
         Dataset data = Benchmarks.byName("math500").load(null).limit(m.questions());
         Summary s = MetricsCalculator.compute(data.questions(), SampleStore.byQuestion(records), m.k(),
-                Grader.of(GraderKind.MATH, 0), List.of("level", "subject"));
+                Grader.of(TaskKind.MATH, 0), List.of("level", "subject"));
         String page = HtmlReport.render(new EvalResult(run, m, s, 0, 0), records, data);
         assertFalse(page.contains(">null<"), "raw null in the sample browser");
         assertTrue(page.contains("vote <span class=\"bad\">(no answer)</span>"), "no vote");

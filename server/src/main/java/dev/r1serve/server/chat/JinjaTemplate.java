@@ -93,6 +93,9 @@ final class JinjaTemplate {
                 .withLstripBlocks(true)
                 .withElResolver(resolver)
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                // Jinja2 never evaluates what an expression prints; Jinjava does unless told not to, which would
+                // run "{{ ... }}" found in message content as template code (and refuse math with "{{").
+                .withNestedInterpretationEnabled(false)
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withUseTrimmingForNotesAndExpressions(true) // {{- x -}} strips like Jinja2
                         .withParseWhitespaceControlStrictly(true)

@@ -17,6 +17,16 @@ class ChatTemplateTest {
         assertEquals("<｜User｜>What is 2+2?<｜Assistant｜>", ChatTemplate.DEEPSEEK_R1.withSpecialTokens("", "").render(Q, false, List.of()).text());
     }
 
+    /** Message content is data: Jinja syntax in it is printed as written, never run (MATH has "{{" in LaTeX). */
+    @Test
+    void templateSyntaxInMessagesIsPrintedNotEvaluated() {
+        String content = "Find $\\frac{{a}}{b}$ and {{ 7 * 7 }} {% if true %}x{% endif %} {{ raise_exception('pwned') }} {# c #}";
+        for (ChatTemplate t : List.of(ChatTemplate.DEEPSEEK_R1, ChatTemplate.QWEN25, ChatTemplate.LLAMA3, ChatTemplate.PLAIN)) {
+            String out = t.render(List.of(new ChatMessage("user", content)), false, List.of()).text();
+            org.junit.jupiter.api.Assertions.assertTrue(out.contains(content), t.id() + ": " + out);
+        }
+    }
+
     @Test
     void qwenChatMlAddsItsDefaultSystemPrompt() {
         assertEquals("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"

@@ -1,4 +1,4 @@
-package dev.r1serve.eval.cli;
+package dev.r1serve.cli.eval;
 
 import dev.r1serve.eval.Shard;
 import dev.r1serve.eval.sampling.OpenAiEndpoint;

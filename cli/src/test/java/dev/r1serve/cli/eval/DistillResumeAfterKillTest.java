@@ -1,11 +1,12 @@
-package dev.r1serve.eval.distill;
+package dev.r1serve.cli.eval;
 
-import dev.r1serve.eval.EvalServers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.r1serve.eval.KilledRun;
-import dev.r1serve.eval.cli.DistillCommand;
+import dev.r1serve.eval.EvalServers;
+import dev.r1serve.eval.distill.DistillRunner;
+import dev.r1serve.eval.distill.DistillSpec;
+import dev.r1serve.eval.distill.FilterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

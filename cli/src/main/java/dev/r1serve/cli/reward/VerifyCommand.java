@@ -1,4 +1,4 @@
-package dev.r1serve.reward.verify.cli;
+package dev.r1serve.cli.reward;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

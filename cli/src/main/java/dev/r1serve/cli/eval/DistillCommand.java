@@ -1,5 +1,6 @@
-package dev.r1serve.eval.cli;
+package dev.r1serve.cli.eval;
 
+import dev.r1serve.eval.distill.DistillMerge;
 import dev.r1serve.eval.distill.DistillRunner;
 import dev.r1serve.eval.distill.DistillSpec;
 import dev.r1serve.eval.distill.FilterConfig;
@@ -131,7 +132,7 @@ public final class DistillCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try {
-                DistillRunner.Result r = DistillRunner.merge(shards, out);
+                DistillRunner.Result r = DistillMerge.merge(shards, out);
                 System.out.print(r.summary().table());
                 System.out.println("merged " + shards.size() + " shards into " + out);
                 return 0;

@@ -1,5 +1,6 @@
-package dev.r1serve.eval.cli;
+package dev.r1serve.cli.eval;
 
+import dev.r1serve.eval.EvalMerge;
 import dev.r1serve.eval.EvalResult;
 import dev.r1serve.eval.EvalRunner;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ final class MergeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            EvalResult r = EvalRunner.merge(shards, out);
+            EvalResult r = EvalMerge.merge(shards, out);
             EvalRunner.printTable(r, System.out);
             System.out.println("merged " + shards.size() + " shards into " + out);
             return 0;

@@ -1,13 +1,17 @@
-package dev.r1serve.eval;
+package dev.r1serve.cli.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.r1serve.eval.EvalResult;
+import dev.r1serve.eval.EvalRunner;
+import dev.r1serve.eval.EvalServers;
+import dev.r1serve.eval.EvalSpec;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.benchmark.GraderKind;
-import dev.r1serve.eval.cli.EvalCommand;
+import dev.r1serve.eval.grading.TaskKind;
+
 import dev.r1serve.eval.sampling.SampleRecord;
 import dev.r1serve.eval.sampling.SampleStore;
 import java.nio.file.Files;
@@ -45,7 +49,7 @@ class EvalResumeAfterKillTest {
         // Uninterrupted reference, in process.
         Path ref = tmp.resolve("ref");
         EvalSpec spec = EvalSpec.of("custom", EvalServers.target(), ref).withModel(EvalServers.R1)
-                .withCustom(data, fields, GraderKind.MATH).withK(K).withMaxTokens(64).withSampling(0f, 0.95f)
+                .withCustom(data, fields, TaskKind.MATH).withK(K).withMaxTokens(64).withSampling(0f, 0.95f)
                 .withSeed(11).withConcurrency(2).withProgress(null);
         EvalResult reference = EvalRunner.run(spec);
         assertEquals(QUESTIONS * K, reference.summary().samples());

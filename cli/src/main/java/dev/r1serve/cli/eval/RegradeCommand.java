@@ -1,5 +1,6 @@
-package dev.r1serve.eval.cli;
+package dev.r1serve.cli.eval;
 
+import dev.r1serve.eval.EvalRegrade;
 import dev.r1serve.eval.EvalRunner;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,7 +18,7 @@ final class RegradeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            EvalRunner.Regraded r = EvalRunner.regrade(run);
+            EvalRegrade.Regraded r = EvalRegrade.regrade(run);
             EvalRunner.printTable(r.result(), System.out);
             System.out.println("re-graded " + r.result().summary().samples() + " samples; " + r.changed() + " changed correctness");
             return 0;

@@ -1,4 +1,4 @@
-package dev.r1serve.eval.cli;
+package dev.r1serve.cli.eval;
 
 import dev.r1serve.eval.EvalResult;
 import dev.r1serve.eval.EvalRunner;
@@ -7,14 +7,14 @@ import dev.r1serve.eval.benchmark.Benchmark;
 import dev.r1serve.eval.benchmark.Benchmarks;
 import dev.r1serve.eval.benchmark.DateWindow;
 import dev.r1serve.eval.benchmark.FieldMap;
-import dev.r1serve.eval.benchmark.GraderKind;
+import dev.r1serve.eval.grading.TaskKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code r1 eval}: evaluates a served model on a benchmark the way the DeepSeek-R1 paper does and writes
@@ -96,21 +96,22 @@ public final class EvalCommand implements Callable<Integer> {
         }
         Path dir = run.outOr(benchmark);
         try {
-            EvalSpec spec = EvalSpec.of(benchmark, run.server, dir).withModel(run.model).withK(k).withLimit(run.limit)
-                    .withMaxTokens(run.maxTokens).withSampling(run.temperature, run.topP).withSeed(run.seed)
-                    .withConcurrency(concurrency).withResume(run.resume).withData(data).withDeadline(run.deadline())
-                    .withRetry(run.retry()).withProgress(run.progress()).withShard(run.shardOrAll())
-                    .withOpenAi(run.openai()).withWindow(DateWindow.parse(since, until));
+            EvalSpec.Builder spec = EvalSpec.builder(benchmark, run.server, dir).model(run.model).k(k).limit(run.limit)
+                    .maxTokens(run.maxTokens).sampling(run.temperature, run.topP).seed(run.seed)
+                    .concurrency(concurrency).resume(run.resume).data(data).deadline(run.deadline())
+                    .retry(run.retry()).progress(run.progress()).shard(run.shardOrAll())
+                    .openai(run.openai()).window(DateWindow.parse(since, until));
             if (benchmark.equals("custom")) {
-                GraderKind kind;
+                TaskKind kind;
                 try {
-                    kind = GraderKind.valueOf(grader.strip().toUpperCase(java.util.Locale.ROOT));
+                    kind = TaskKind.valueOf(grader.strip().toUpperCase(java.util.Locale.ROOT));
+                    if (!kind.gradesBenchmarks()) throw new IllegalArgumentException(kind.label());
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("--grader must be math, gsm8k or choice, got \"" + grader + "\"");
                 }
-                spec = spec.withCustom(data, new FieldMap(idField, questionField, answerField, choicesField, false, List.of()), kind);
+                spec.custom(data, new FieldMap(idField, questionField, answerField, choicesField, false, List.of()), kind);
             }
-            EvalResult r = EvalRunner.run(spec);
+            EvalResult r = EvalRunner.run(spec.build());
             EvalRunner.printTable(r, System.out);
             System.out.println("wrote " + dir.resolve("samples.jsonl") + ", summary.json, summary.md, report.html");
             return 0;

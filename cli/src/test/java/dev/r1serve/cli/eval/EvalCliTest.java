@@ -1,9 +1,8 @@
-package dev.r1serve.eval;
+package dev.r1serve.cli.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.r1serve.eval.cli.EvalCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

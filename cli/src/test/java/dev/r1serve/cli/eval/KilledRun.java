@@ -1,4 +1,4 @@
-package dev.r1serve.eval;
+package dev.r1serve.cli.eval;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
