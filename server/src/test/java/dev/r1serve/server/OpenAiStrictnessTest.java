@@ -41,7 +41,7 @@ class OpenAiStrictnessTest {
     @ParameterizedTest
     @ValueSource(strings = {"\"logit_bias\":{\"50\":100}",
             "\"best_of\":3", "\"echo\":true", "\"response_format\":{\"type\":\"json_object\"}", "\"suffix\":\"end\"",
-            "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]", "\"top_logprobs\":2"})
+            "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"})
     void anUnimplementedParameterIsA400NamingItNotASilentNoOp(String parameter) {
         Reply r = completion("," + parameter);
         assertEquals(400, r.status(), r.body().toString());
@@ -211,5 +211,22 @@ class OpenAiStrictnessTest {
             }
         }
         assertEquals("length", finish);
+    }
+
+    @org.junit.jupiter.api.Test
+    void logprobsOnAnEngineWithoutThemAnswerTheCapabilityRefusal() {
+        Reply r = completion(",\"logprobs\":2");
+        assertEquals(400, r.status(), r.body().toString());
+        assertEquals("unsupported", r.body().get("error").get("code").asText(), r.body().toString());
+        assertTrue(r.body().get("error").get("message").asText().contains("java-llama.cpp 4.2.0"), r.body().toString());
+    }
+
+    @org.junit.jupiter.api.Test
+    void thinkingTokenBudgetAndReturnTokenIdsAreTakenAsVllmNamesThem() {
+        Reply r = completion(",\"thinking_token_budget\":2,\"return_token_ids\":true");
+        assertEquals(200, r.status(), r.body().toString());
+        var choice = r.body().get("choices").get(0);
+        assertTrue(choice.get("token_ids").isArray() && choice.get("prompt_token_ids").isArray(), choice.toString());
+        assertTrue(r.body().get("usage").get("completion_tokens_details").has("reasoning_tokens"), r.body().toString());
     }
 }

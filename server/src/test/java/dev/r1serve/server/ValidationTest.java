@@ -94,8 +94,8 @@ class ValidationTest {
     }
 
     @org.junit.jupiter.api.Test
-    void logprobsOnAnEngineWithoutThemIsInvalid() {
-        assertRefused(Status.Code.INVALID_ARGUMENT, "options.return_logprobs", GenerateRequest.newBuilder()
+    void logprobsOnAnEngineWithoutThemAreUnsupported() {
+        assertRefused(Status.Code.FAILED_PRECONDITION, "options.return_logprobs", GenerateRequest.newBuilder()
                 .setModel(TestServer.STORIES).setPrompt("")
                 .setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true)).build());
     }

@@ -100,6 +100,12 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
             }
 
             @Override
+            public void onDelta(int index, String text, int[] tokenIds,
+                                List<dev.r1serve.server.engine.TokenLogprob> logprobs) {
+                sender.delta(index, text, tokenIds, logprobs.stream().map(Generation::toProto).toList());
+            }
+
+            @Override
             public void onSample(Sample sample) {
                 sender.sampleDone(GenerateChunk.newBuilder().setIndex(sample.getIndex()).setFinal(sample).build());
             }
@@ -152,10 +158,23 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
                     .setTemplate(m.template().id())
                     .setContextLength(m.engine().contextLength())
                     .setSlots(m.engine().slots())
-                    .setSource(m.source()));
+                    .setSource(m.source())
+                    .setCapabilities(capabilities(m)));
         }
         responseObserver.onNext(b.build());
         responseObserver.onCompleted();
+    }
+
+    /** What a model's engine can provide, as requests see it (prompt ids as output also need prompts counted here). */
+    static dev.r1serve.proto.v1.ModelCapabilities capabilities(HostedModel m) {
+        var c = m.engine().capabilities();
+        return dev.r1serve.proto.v1.ModelCapabilities.newBuilder()
+                .setLogprobs(c.logprobs())
+                .setTokenIds(c.tokenIds())
+                .setPromptTokenIds(c.promptTokenIds())
+                .setPenalties(c.penalties())
+                .setLogprobsUnavailableReason(c.logprobsUnavailableReason())
+                .build();
     }
 
     /** Renders and tokenizes off the callback thread: a remote engine's tokenizer is an HTTP call. */

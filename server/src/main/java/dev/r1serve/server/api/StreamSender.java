@@ -41,6 +41,11 @@ final class StreamSender {
     }
 
     synchronized void delta(int index, String text, int[] tokenIds) {
+        delta(index, text, tokenIds, java.util.List.of());
+    }
+
+    synchronized void delta(int index, String text, int[] tokenIds,
+                            java.util.List<dev.r1serve.proto.v1.TokenLogprob> logprobs) {
         if (closed) {
             return;
         }
@@ -54,7 +59,8 @@ final class StreamSender {
         for (int id : tokenIds) {
             open.addTokenIds(id);
         }
-        bufferedChars += text.length() + tokenIds.length;
+        open.addAllLogprobs(logprobs);
+        bufferedChars += text.length() + tokenIds.length + logprobs.size();
         if (bufferedChars > maxBufferedChars) {
             overflow();
             return;

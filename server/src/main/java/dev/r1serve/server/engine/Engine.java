@@ -21,6 +21,11 @@ public interface Engine extends AutoCloseable {
     /** Context window of one sequence, in tokens (prompt plus generated). */
     int contextLength();
 
+    /** Tokens in the model's vocabulary (prompt token ids must be below it), or -1 when unknown. */
+    default int vocabularySize() {
+        return -1;
+    }
+
     /** What the engine can do beyond text (penalties, log-probabilities, token ids). */
     EngineCapabilities capabilities();
 

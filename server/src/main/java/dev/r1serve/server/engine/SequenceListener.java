@@ -16,6 +16,15 @@ public interface SequenceListener {
      */
     void onText(String text, int[] tokenIds);
 
+    /**
+     * New text with the log-probabilities of its tokens, from engines that return them
+     * ({@link SequenceSpec#returnLogprobs()}); one entry per token, aligned with {@code tokenIds} when those
+     * are given. Listeners that pass output on override this as well as {@link #onText(String, int[])}.
+     */
+    default void onText(String text, int[] tokenIds, java.util.List<TokenLogprob> logprobs) {
+        onText(text, tokenIds);
+    }
+
     /** The sequence ended; no call follows. */
     void onFinish(SequenceResult result);
 }

@@ -13,12 +13,19 @@ import java.util.List;
  *     are message content (see {@link ChatPrompt}); one marker piece for a raw prompt
  * @param promptTokenIds the prompt's ids as {@link Engine#tokenize(ChatPrompt)} gave them when the prompt was
  *     checked against the context, so the engine need not tokenize again; null when not counted
+ * @param tokenPrompt the prompt is exactly {@code promptTokenIds} (a prompt given as ids, or a continuation of
+ *     one): engines use the ids as they are, without adding BOS ({@code prompt} is empty or informative);
+ *     only for engines that take {@link EngineCapabilities#promptTokenIds() id prompts}
  * @param thinkPrefilled whether the prompt ends with a pre-filled {@code <think>} (the reasoning is open)
  * @param frequencyPenalty OpenAI's frequency penalty (0: none); only for engines with the capability
  * @param presencePenalty OpenAI's presence penalty (0: none)
  * @param seed the engine seed of this sequence (already derived from the request seed and index)
  * @param maxTokens tokens to generate at most; the engine may stop at the context's end before
  * @param stop stop strings: matched above the engine; remote engines also pass them to their backend
+ * @param returnTokenIds whether {@link SequenceListener#onText} should carry the tokens' ids
+ * @param returnLogprobs whether to report log-probabilities ({@link SequenceListener#onText(String, int[], List)});
+ *     only for engines with the capability
+ * @param topLogprobs with {@code returnLogprobs}: alternatives per position, 0..the engine's maximum
  * @param chat the chat turns {@code prompt} was rendered from (empty for raw prompts), for engines that
  *     {@link EngineCapabilities#rendersChat() render chats} themselves
  */
@@ -26,6 +33,7 @@ public record SequenceSpec(
         String prompt,
         List<ChatPrompt.Piece> pieces,
         int[] promptTokenIds,
+        boolean tokenPrompt,
         boolean thinkPrefilled,
         float temperature,
         float topP,
@@ -37,12 +45,17 @@ public record SequenceSpec(
         int maxTokens,
         List<String> stop,
         boolean returnTokenIds,
+        boolean returnLogprobs,
+        int topLogprobs,
         List<ChatMessage> chat) {
 
     public SequenceSpec {
         pieces = pieces == null || pieces.isEmpty() ? ChatPrompt.raw(prompt).pieces() : List.copyOf(pieces);
         stop = List.copyOf(stop);
         chat = List.copyOf(chat);
+        if (tokenPrompt && promptTokenIds == null) {
+            throw new IllegalArgumentException("a token prompt needs its promptTokenIds");
+        }
     }
 
     public static Builder builder(String prompt) {
@@ -54,6 +67,7 @@ public record SequenceSpec(
         private final String prompt;
         private List<ChatPrompt.Piece> pieces = List.of();
         private int[] promptTokenIds;
+        private boolean tokenPrompt;
         private boolean thinkPrefilled;
         private float temperature = 0.6f;
         private float topP = 0.95f;
@@ -65,6 +79,8 @@ public record SequenceSpec(
         private int maxTokens = 64;
         private List<String> stop = List.of();
         private boolean returnTokenIds;
+        private boolean returnLogprobs;
+        private int topLogprobs;
         private List<ChatMessage> chat = List.of();
 
         private Builder(String prompt) {
@@ -73,6 +89,7 @@ public record SequenceSpec(
 
         public Builder pieces(List<ChatPrompt.Piece> v) { pieces = v; return this; }
         public Builder promptTokenIds(int[] v) { promptTokenIds = v; return this; }
+        public Builder tokenPrompt(boolean v) { tokenPrompt = v; return this; }
         public Builder thinkPrefilled(boolean v) { thinkPrefilled = v; return this; }
         public Builder temperature(float v) { temperature = v; return this; }
         public Builder topP(float v) { topP = v; return this; }
@@ -84,11 +101,13 @@ public record SequenceSpec(
         public Builder maxTokens(int v) { maxTokens = v; return this; }
         public Builder stop(List<String> v) { stop = v; return this; }
         public Builder returnTokenIds(boolean v) { returnTokenIds = v; return this; }
+        public Builder returnLogprobs(boolean v) { returnLogprobs = v; return this; }
+        public Builder topLogprobs(int v) { topLogprobs = v; return this; }
         public Builder chat(List<ChatMessage> v) { chat = v; return this; }
 
         public SequenceSpec build() {
-            return new SequenceSpec(prompt, pieces, promptTokenIds, thinkPrefilled, temperature, topP, topK, minP,
-                    frequencyPenalty, presencePenalty, seed, maxTokens, stop, returnTokenIds, chat);
+            return new SequenceSpec(prompt, pieces, promptTokenIds, tokenPrompt, thinkPrefilled, temperature, topP, topK, minP,
+                    frequencyPenalty, presencePenalty, seed, maxTokens, stop, returnTokenIds, returnLogprobs, topLogprobs, chat);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
+import dev.r1serve.server.engine.TokenLogprob;
 import dev.r1serve.server.error.ServerException;
 import dev.r1serve.server.model.HostedModel;
 import dev.r1serve.server.scheduling.Scheduler;
@@ -40,6 +41,11 @@ public final class Generation {
         /** New text of sample {@code index}. */
         void onDelta(int index, String text, int[] tokenIds);
 
+        /** New text of sample {@code index} with its tokens' log-probabilities (when the request asked for them). */
+        default void onDelta(int index, String text, int[] tokenIds, List<TokenLogprob> logprobs) {
+            onDelta(index, text, tokenIds);
+        }
+
         /** Sample {@code index} is complete. */
         void onSample(Sample sample);
 
@@ -60,6 +66,7 @@ public final class Generation {
     private volatile PreparedPrompt prompt;
     private volatile boolean cancelled;
     private volatile boolean anyStarted;
+    private volatile String logprobsMode = "";
 
     Generation(GenerationRequest request, Observer observer) {
         this.request = request;
@@ -79,35 +86,55 @@ public final class Generation {
 
     /** Queues the samples' sequences with the model's scheduler. */
     void schedule(HostedModel model, PreparedPrompt prepared, String client, io.grpc.Deadline deadline,
-                  java.util.function.BooleanSupplier abandoned) {
+                  java.util.function.BooleanSupplier abandoned, java.util.concurrent.Executor blocking) {
         this.prompt = prepared;
+        this.logprobsMode = model.engine().capabilities().logprobsMode();
         observer.onPrepared(prepared);
         var s = request.sampling();
         int context = model.engine().contextLength();
         List<Scheduler.Job> jobs = new ArrayList<>(request.n());
-        List<StopAndLength> decorators = new ArrayList<>(request.n());
+        List<ThinkingBudget> budgets = new ArrayList<>(request.n());
+        var engine = model.engine();
+        boolean tokenPrompt = request.input() instanceof GenerationRequest.TokenIds;
+        // Budget counting and id continuations want the engine's ids even when the caller did not ask for them.
+        boolean engineIds = request.returnTokenIds() || (engine.capabilities().tokenIds()
+                && (s.hasThinkingBudget() || tokenPrompt));
+        ThinkingBudget.Context budgetContext = new ThinkingBudget.Context(
+                (spec, listener) -> model.scheduler().submit(List.of(new Scheduler.Job(spec, listener)),
+                        request.priority(), client, deadline, abandoned).get(0),
+                blocking, engine::tokenize, engine.capabilities().promptTokenIds());
         for (int i = 0; i < request.n(); i++) {
             long seed = request.sampleSeed(i);
+            // With the reasoning open from the start, the first sequence can stop at the budget exactly.
+            int firstMax = s.hasThinkingBudget() && prepared.thinkPrefilled()
+                    ? Math.min(s.maxTokens(), s.maxThinkingTokens()) : s.maxTokens();
             SequenceSpec spec = SequenceSpec.builder(prepared.text())
                     .pieces(prepared.rendered().pieces())
                     .promptTokenIds(prepared.tokenIds())
+                    .tokenPrompt(tokenPrompt)
                     .thinkPrefilled(prepared.thinkPrefilled())
                     .temperature(s.temperature()).topP(s.topP()).topK(s.topK()).minP(s.minP())
                     .frequencyPenalty(s.frequencyPenalty()).presencePenalty(s.presencePenalty())
-                    .seed(seed).maxTokens(s.maxTokens()).stop(s.stop())
-                    .returnTokenIds(request.returnTokenIds())
+                    .seed(seed).maxTokens(firstMax).stop(s.stop())
+                    .returnTokenIds(engineIds)
+                    .returnLogprobs(request.returnLogprobs()).topLogprobs(request.topLogprobs())
                     .chat(request.input() instanceof GenerationRequest.Chat c ? c.turns() : List.of())
                     .build();
-            StopAndLength decorated = new StopAndLength(new SampleAssembler(i, seed), s.stop(), s.maxTokens(), context);
-            decorators.add(decorated);
-            jobs.add(new Scheduler.Job(spec, decorated));
+            SampleAssembler assembler = new SampleAssembler(i, seed);
+            StopAndLength decorated = new StopAndLength(assembler, s.stop(), s.maxTokens(), context);
+            ThinkingBudget budget = new ThinkingBudget(decorated, spec, s.maxThinkingTokens(), s.maxTokens(),
+                    request.returnTokenIds(), request.returnLogprobs(), budgetContext);
+            assembler.budget = budget;
+            decorated.attach(budget);
+            budgets.add(budget);
+            jobs.add(new Scheduler.Job(spec, budget));
         }
         List<SequenceHandle> submitted = model.scheduler().submit(jobs, request.priority(), client, deadline, abandoned);
         for (int i = 0; i < submitted.size(); i++) {
-            decorators.get(i).attach(submitted.get(i));
+            budgets.get(i).attach(submitted.get(i));
         }
         synchronized (handles) {
-            handles.addAll(submitted);
+            handles.addAll(budgets);
         }
         if (cancelled) {
             cancel();
@@ -152,6 +179,8 @@ public final class Generation {
         private final long seed;
         private final StringBuilder text = new StringBuilder();
         private final List<Integer> tokenIds = new ArrayList<>();
+        private final List<dev.r1serve.proto.v1.TokenLogprob> logprobs = new ArrayList<>();
+        ThinkingBudget budget;
         private long startedNanos;
         private long firstTokenNanos;
 
@@ -168,6 +197,11 @@ public final class Generation {
 
         @Override
         public void onText(String delta, int[] ids) {
+            onText(delta, ids, List.of());
+        }
+
+        @Override
+        public void onText(String delta, int[] ids, List<TokenLogprob> lps) {
             if (firstTokenNanos == 0) {
                 firstTokenNanos = System.nanoTime();
             }
@@ -175,8 +209,11 @@ public final class Generation {
             for (int id : ids) {
                 tokenIds.add(id);
             }
+            for (TokenLogprob lp : lps) {
+                logprobs.add(toProto(lp));
+            }
             if (!ended.get()) {
-                observer.onDelta(index, delta, ids);
+                observer.onDelta(index, delta, ids, lps);
             }
         }
 
@@ -195,9 +232,12 @@ public final class Generation {
                     .setFinishReason(toProto(result.reason()))
                     .setUsage(Usage.newBuilder()
                             .setPromptTokens(result.promptTokens())
-                            .setCompletionTokens(result.completionTokens()))
+                            .setCompletionTokens(result.completionTokens())
+                            .setReasoningTokens(budget == null ? 0 : budget.reasoningTokens()))
                     .setSeed(seed)
                     .addAllTokenIds(tokenIds)
+                    .addAllLogprobs(logprobs)
+                    .setThinkingBudgetReached(budget != null && budget.budgetReached())
                     .setTimings(Timings.newBuilder()
                             .setQueueMs(msSinceStart(started))
                             .setTimeToFirstTokenMs(msSinceStart(first))
@@ -205,6 +245,14 @@ public final class Generation {
                             .setTotalMs(msSinceStart(end)));
             if (result.error() != null) {
                 b.setError(result.error());
+            }
+            if (request.returnLogprobs()) {
+                b.setLogprobsMode(logprobsMode);
+            }
+            if (request.returnPromptTokenIds() && prompt.tokenIds() != null) {
+                for (int id : prompt.tokenIds()) {
+                    b.addPromptTokenIds(id);
+                }
             }
             Sample sample = b.build();
             samples[index] = sample;
@@ -217,6 +265,15 @@ public final class Generation {
                 observer.onComplete(List.of(samples));
             }
         }
+    }
+
+    /** The protocol's form of an engine's log-probability. */
+    public static dev.r1serve.proto.v1.TokenLogprob toProto(TokenLogprob lp) {
+        var b = dev.r1serve.proto.v1.TokenLogprob.newBuilder().setTokenId(lp.tokenId()).setLogprob(lp.logprob());
+        for (TokenLogprob.Top t : lp.top()) {
+            b.addTop(dev.r1serve.proto.v1.TopLogprob.newBuilder().setTokenId(t.tokenId()).setLogprob(t.logprob()));
+        }
+        return b.build();
     }
 
     static FinishReason toProto(dev.r1serve.server.engine.FinishReason r) {

@@ -11,9 +11,20 @@ import java.util.List;
  * @param model the hosted model's name
  * @param n samples to generate
  * @param requestId the caller's id for logs, or empty
+ * @param returnTokenIds report the generated tokens' ids
+ * @param returnLogprobs report the log-probability of each generated token
+ * @param topLogprobs with {@code returnLogprobs}: alternatives per position (0 for none)
+ * @param returnPromptTokenIds report the prompt's ids
  */
 public record GenerationRequest(String model, Input input, Sampling sampling, int n, int priority, String requestId,
-                                boolean returnTokenIds) {
+                                boolean returnTokenIds, boolean returnLogprobs, int topLogprobs,
+                                boolean returnPromptTokenIds) {
+
+    /** Text only: no ids, no log-probabilities. */
+    public GenerationRequest(String model, Input input, Sampling sampling, int n, int priority, String requestId,
+                             boolean returnTokenIds) {
+        this(model, input, sampling, n, priority, requestId, returnTokenIds, false, 0, false);
+    }
 
     /** What to generate from. */
     public sealed interface Input {
@@ -26,6 +37,18 @@ public record GenerationRequest(String model, Input input, Sampling sampling, in
         @Override
         public String field() {
             return "prompt";
+        }
+    }
+
+    /** A prompt given as token ids, used as they are (no template, no BOS added); checked against the vocabulary. */
+    public record TokenIds(int[] ids) implements Input {
+        public TokenIds {
+            ids = ids.clone();
+        }
+
+        @Override
+        public String field() {
+            return "prompt_token_ids";
         }
     }
 
@@ -48,11 +71,24 @@ public record GenerationRequest(String model, Input input, Sampling sampling, in
      * @param seed the request seed (uint32); sample i uses {@link GenerationRequest#sampleSeed(int)}
      * @param frequencyPenalty OpenAI's frequency penalty, 0 for none
      * @param presencePenalty OpenAI's presence penalty, 0 for none
+     * @param maxThinkingTokens budget of the reasoning in tokens, {@link #NO_THINKING_BUDGET} for none
      */
     public record Sampling(float temperature, float topP, int topK, float minP, float frequencyPenalty,
-                           float presencePenalty, long seed, int maxTokens, List<String> stop) {
+                           float presencePenalty, long seed, int maxTokens, List<String> stop, int maxThinkingTokens) {
+        /** No budget on the reasoning. */
+        public static final int NO_THINKING_BUDGET = -1;
+
         public Sampling {
             stop = List.copyOf(stop);
+        }
+
+        public Sampling(float temperature, float topP, int topK, float minP, float frequencyPenalty,
+                        float presencePenalty, long seed, int maxTokens, List<String> stop) {
+            this(temperature, topP, topK, minP, frequencyPenalty, presencePenalty, seed, maxTokens, stop, NO_THINKING_BUDGET);
+        }
+
+        public boolean hasThinkingBudget() {
+            return maxThinkingTokens != NO_THINKING_BUDGET;
         }
     }
 

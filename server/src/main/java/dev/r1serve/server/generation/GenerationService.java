@@ -65,6 +65,11 @@ public final class GenerationService implements AutoCloseable {
         return models.find(name).orElseThrow(() -> new ServerException.ModelNotFound(abbreviate(name)));
     }
 
+    /** Runs work that may block (tokenizing on a remote backend) on a virtual thread. */
+    java.util.concurrent.Executor blockingExecutor() {
+        return preparation;
+    }
+
     /** The deadline of calls to {@code model} that come without one. */
     public Duration defaultTimeout(String model) {
         return model(model).scheduler().config().defaultTimeout();
@@ -107,7 +112,7 @@ public final class GenerationService implements AutoCloseable {
             try {
                 PreparedPrompt prompt = prepare(model, request.input());
                 if (!g.ended()) {
-                    g.schedule(model, prompt, caller.client(), until, caller.abandoned());
+                    g.schedule(model, prompt, caller.client(), until, caller.abandoned(), preparation);
                 }
             } catch (ServerException e) {
                 g.fail(e);
@@ -142,8 +147,12 @@ public final class GenerationService implements AutoCloseable {
 
     private static PreparedPrompt render(HostedModel model, GenerationRequest.Input input, boolean forGeneration) {
         Engine engine = model.engine();
+        if (input instanceof GenerationRequest.TokenIds t) {
+            return new PreparedPrompt(ChatPrompt.raw(""), t.ids(), false); // used as they are: nothing to render
+        }
         ChatPrompt rendered = switch (input) {
             case GenerationRequest.Prompt p -> ChatPrompt.raw(p.text());
+            case GenerationRequest.TokenIds t -> throw new AssertionError("handled above");
             case GenerationRequest.Chat c -> {
                 try {
                     yield model.template().render(c.turns(), c.prefillThink(), engine.specialTokens());
@@ -210,6 +219,11 @@ public final class GenerationService implements AutoCloseable {
         @Override
         public void onDelta(int index, String text, int[] tokenIds) {
             inner.onDelta(index, text, tokenIds);
+        }
+
+        @Override
+        public void onDelta(int index, String text, int[] tokenIds, List<dev.r1serve.server.engine.TokenLogprob> logprobs) {
+            inner.onDelta(index, text, tokenIds, logprobs);
         }
 
         @Override

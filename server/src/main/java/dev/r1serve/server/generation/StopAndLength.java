@@ -43,12 +43,18 @@ public final class StopAndLength implements SequenceListener {
 
     @Override
     public void onText(String text, int[] tokenIds) {
+        onText(text, tokenIds, java.util.List.of());
+    }
+
+    /** Ids and log-probabilities pass at once; only text is held back (they belong to tokens already generated). */
+    @Override
+    public void onText(String text, int[] tokenIds, java.util.List<dev.r1serve.server.engine.TokenLogprob> logprobs) {
         if (finished) {
             return;
         }
         String safe = stops.accept(text);
-        if (!safe.isEmpty() || tokenIds.length > 0) {
-            downstream.onText(safe, tokenIds);
+        if (!safe.isEmpty() || tokenIds.length > 0 || !logprobs.isEmpty()) {
+            downstream.onText(safe, tokenIds, logprobs);
         }
         if (stops.matched()) {
             stopRequested = true;

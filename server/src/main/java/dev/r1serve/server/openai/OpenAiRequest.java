@@ -25,7 +25,8 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
     /** The parameters each endpoint implements; any other field is refused rather than silently ignored. */
     private static final Set<String> COMMON = Set.of("model", "temperature", "top_p", "top_k", "min_p", "n", "seed",
             "max_tokens", "max_completion_tokens", "stop", "stream", "stream_options", "logprobs", "prefill_think",
-            "priority", "user", "frequency_penalty", "presence_penalty");
+            "priority", "user", "frequency_penalty", "presence_penalty", "top_logprobs", "thinking_token_budget",
+            "return_token_ids");
     private static final Set<String> CHAT_ONLY = Set.of("messages");
     private static final Set<String> COMPLETION_ONLY = Set.of("prompt");
 
@@ -38,7 +39,7 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
             Map.entry("logit_bias", "{}"), Map.entry("echo", "false"), Map.entry("suffix", "\"\""),
             Map.entry("tools", "[]"), Map.entry("tool_choice", "\"none\""), Map.entry("functions", "[]"),
             Map.entry("function_call", "\"none\""), Map.entry("parallel_tool_calls", "false"),
-            Map.entry("response_format", "{\"type\":\"text\"}"), Map.entry("top_logprobs", "0"),
+            Map.entry("response_format", "{\"type\":\"text\"}"),
             Map.entry("best_of", "1"), Map.entry("store", "false"));
 
     /**
@@ -105,11 +106,28 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
                 throw badRequest("stop", "stop: must be a string or a list of strings");
             }
         }
+        if (present(body, "thinking_token_budget")) { // vLLM's name for max_thinking_tokens
+            s.setMaxThinkingTokens(integer(body, "thinking_token_budget"));
+        }
         r.setSampling(s);
         GenerateOptions.Builder o = GenerateOptions.newBuilder();
+        // Chat: logprobs true plus top_logprobs k; completions: logprobs k (the sampled token plus k alternatives).
         JsonNode logprobs = body.get("logprobs");
         if (logprobs != null && !logprobs.isNull() && !(logprobs.isBoolean() && !logprobs.asBoolean())) {
             o.setReturnLogprobs(true);
+            if (logprobs.isIntegralNumber()) {
+                o.setTopLogprobs(logprobs.asInt());
+            }
+            if (present(body, "stream") && bool(body, "stream")) {
+                throw badRequest("logprobs", "logprobs: not streamed on the HTTP front yet; use stream: false or "
+                        + "gRPC GenerateStream, whose chunks carry them");
+            }
+        }
+        if (present(body, "top_logprobs")) {
+            o.setTopLogprobs(integer(body, "top_logprobs"));
+        }
+        if (present(body, "return_token_ids") && bool(body, "return_token_ids")) { // vLLM: both ids in the choice
+            o.setReturnTokenIds(true).setReturnPromptTokenIds(true);
         }
         if (present(body, "prefill_think")) {
             o.setPrefillThink(bool(body, "prefill_think"));

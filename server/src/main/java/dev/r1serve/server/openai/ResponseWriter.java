@@ -92,7 +92,13 @@ final class ResponseWriter {
                 }
             } else {
                 c.put("text", s.getText());
-                c.putNull("logprobs");
+            }
+            logprobs(c, s);
+            if (request.proto().getOptions().getReturnTokenIds()) {
+                ArrayNode ids = c.putArray("token_ids");
+                s.getTokenIdsList().forEach(ids::add);
+                ArrayNode promptIds = c.putArray("prompt_token_ids");
+                s.getPromptTokenIdsList().forEach(promptIds::add);
             }
             c.put("finish_reason", finishReason(s));
             stopReason(c, s);
@@ -100,6 +106,39 @@ final class ResponseWriter {
         }
         usage(out, samples);
         return out;
+    }
+
+    /**
+     * The sample's log-probabilities as vLLM writes them with {@code return_tokens_as_token_ids} (tokens named
+     * {@code token_id:N}): completions {@code {tokens, token_logprobs, top_logprobs}}, chat {@code {content: [...]}}.
+     */
+    private void logprobs(ObjectNode c, Sample s) {
+        if (!request.proto().getOptions().getReturnLogprobs()) {
+            if (!request.chat()) {
+                c.putNull("logprobs");
+            }
+            return;
+        }
+        ObjectNode lp = c.putObject("logprobs");
+        if (request.chat()) {
+            ArrayNode content = lp.putArray("content");
+            for (var t : s.getLogprobsList()) {
+                ObjectNode e = content.addObject().put("token", "token_id:" + t.getTokenId()).put("logprob", t.getLogprob());
+                ArrayNode top = e.putArray("top_logprobs");
+                t.getTopList().forEach(a -> top.addObject().put("token", "token_id:" + a.getTokenId()).put("logprob", a.getLogprob()));
+            }
+        } else {
+            ArrayNode tokens = lp.putArray("tokens");
+            ArrayNode values = lp.putArray("token_logprobs");
+            ArrayNode tops = lp.putArray("top_logprobs");
+            for (var t : s.getLogprobsList()) {
+                tokens.add("token_id:" + t.getTokenId());
+                values.add(t.getLogprob());
+                ObjectNode top = tops.addObject();
+                t.getTopList().forEach(a -> top.put("token_id:" + a.getTokenId(), a.getLogprob()));
+            }
+        }
+        c.put("logprobs_mode", s.getLogprobsMode());
     }
 
     /** A chunk carrying new text of sample {@code index} (chat: split into reasoning and content). */
@@ -153,7 +192,9 @@ final class ResponseWriter {
         // Every sample evaluates the prompt; OpenAI counts the prompt once per request.
         int prompt = samples.isEmpty() ? 0 : samples.get(0).getUsage().getPromptTokens();
         int completion = samples.stream().mapToInt(s -> s.getUsage().getCompletionTokens()).sum();
-        out.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
+        int reasoning = samples.stream().mapToInt(s -> s.getUsage().getReasoningTokens()).sum();
+        ObjectNode u = out.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);
+        u.putObject("completion_tokens_details").put("reasoning_tokens", reasoning);
     }
 }

@@ -346,6 +346,11 @@ public final class Scheduler {
         }
 
         @Override
+        public void onText(String text, int[] tokenIds, java.util.List<dev.r1serve.server.engine.TokenLogprob> logprobs) {
+            job.listener().onText(text, tokenIds, logprobs);
+        }
+
+        @Override
         public void onFinish(SequenceResult result) {
             try {
                 job.listener().onFinish(result);

@@ -27,6 +27,8 @@ public final class RequestValidator {
     public static final int MAX_STOP_STRINGS = 16;
     public static final int MAX_STOP_LENGTH = 256;
     public static final int MAX_CHAT_MESSAGES = 1024;
+    /** OpenAI's and vLLM's default cap on alternatives per position. */
+    public static final int MAX_TOP_LOGPROBS = 20;
     private static final Set<String> ROLES = Set.of("system", "user", "assistant");
 
     private final ModelRegistry models;
@@ -93,9 +95,39 @@ public final class RequestValidator {
                 throw invalid("sampling.stop[" + i + "]", "must be 1.." + MAX_STOP_LENGTH + " characters, got " + stop.length());
             }
         }
-        if (r.getOptions().getReturnLogprobs() && !model.engine().capabilities().logprobs()) {
-            throw invalid("options.return_logprobs", "the " + model.kind() + " engine of model '"
-                    + model.name() + "' does not return log-probabilities");
+        var options = r.getOptions();
+        var caps = model.engine().capabilities();
+        if (options.getReturnLogprobs() && !caps.logprobs()) {
+            throw unsupported("options.return_logprobs", model, "does not return log-probabilities"
+                    + (caps.logprobsUnavailableReason().isEmpty() ? "" : ": " + caps.logprobsUnavailableReason()));
+        }
+        int topLogprobs = options.getTopLogprobs();
+        if (topLogprobs < 0 || topLogprobs > MAX_TOP_LOGPROBS) {
+            throw invalid("options.top_logprobs", "must be in [0, " + MAX_TOP_LOGPROBS + "], got " + topLogprobs);
+        }
+        if (topLogprobs > 0 && !options.getReturnLogprobs()) {
+            throw invalid("options.top_logprobs", "needs options.return_logprobs");
+        }
+        if (topLogprobs > caps.maxTopLogprobs()) {
+            throw unsupported("options.top_logprobs", model, "returns at most " + caps.maxTopLogprobs()
+                    + " alternatives per token, got " + topLogprobs);
+        }
+        if (options.getReturnTokenIds() && !caps.tokenIds()) {
+            throw unsupported("options.return_token_ids", model, "does not return token ids");
+        }
+        if (options.getReturnPromptTokenIds() && !(caps.promptTokenIds()
+                && (model.engine().countsPrompts() || r.getInputCase() == GenerateRequest.InputCase.PROMPT_TOKEN_IDS))) {
+            throw unsupported("options.return_prompt_token_ids", model, caps.promptTokenIds()
+                    ? "does not count prompts here (its backend tokenizes them; configure tokenize: true)"
+                    : "does not report prompt token ids");
+        }
+        int thinkingBudget = GenerationRequest.Sampling.NO_THINKING_BUDGET;
+        if (s.hasMaxThinkingTokens()) {
+            thinkingBudget = s.getMaxThinkingTokens();
+            if (thinkingBudget < 1 || thinkingBudget > context) {
+                throw invalid("sampling.max_thinking_tokens", "must be in [1, " + context + "] (the model's context), got "
+                        + thinkingBudget);
+            }
         }
 
         boolean prefill = r.getOptions().hasPrefillThink()
@@ -104,9 +136,10 @@ public final class RequestValidator {
         long seed = s.hasSeed() ? GenerationRequest.clampSeed(s.getSeed())
                 : GenerationRequest.clampSeed(seeds.nextLong());
         var sampling = new GenerationRequest.Sampling(temperature, topP, topK, minP, frequencyPenalty, presencePenalty,
-                seed, maxTokens, s.getStopList());
+                seed, maxTokens, s.getStopList(), thinkingBudget);
         return new GenerationRequest(model.name(), input, sampling, n, r.getPriority(), r.getRequestId(),
-                r.getOptions().getReturnTokenIds());
+                options.getReturnTokenIds(), options.getReturnLogprobs(), topLogprobs,
+                options.getReturnPromptTokenIds());
     }
 
     /** A penalty in OpenAI's range [-2, 2]; a non-zero one needs an engine that applies it (never ignored). */
@@ -138,8 +171,38 @@ public final class RequestValidator {
                 yield new GenerationRequest.Prompt(p);
             }
             case CHAT -> chat(r.getChat().getMessagesList(), model, prefill);
+            case PROMPT_TOKEN_IDS -> tokenIds(r.getPromptTokenIds().getIdsList(), model);
             case INPUT_NOT_SET -> throw invalid("prompt", "one of prompt or chat is required");
         };
+    }
+
+    /**
+     * A prompt as token ids: the engine must take them, each must be in the vocabulary, and they must leave
+     * room for one generated token.
+     */
+    public GenerationRequest.TokenIds tokenIds(List<Integer> ids, HostedModel model) {
+        String field = "prompt_token_ids.ids";
+        if (!model.engine().capabilities().promptTokenIds()) {
+            throw unsupported("prompt_token_ids", model, "does not take prompts as token ids");
+        }
+        if (ids.isEmpty()) {
+            throw invalid(field, "must not be empty");
+        }
+        int context = model.engine().contextLength();
+        if (ids.size() >= context) {
+            throw new ServerException.PromptTooLong("prompt_token_ids", model.name(), ids.size(), context);
+        }
+        int vocabulary = model.engine().vocabularySize();
+        int[] out = new int[ids.size()];
+        for (int i = 0; i < out.length; i++) {
+            int id = ids.get(i);
+            if (id < 0 || (vocabulary >= 0 && id >= vocabulary)) {
+                throw invalid(field + "[" + i + "]", "must be in [0, " + (vocabulary >= 0 ? vocabulary : "2^31")
+                        + ") (the vocabulary of model '" + model.name() + "'), got " + id);
+            }
+            out[i] = id;
+        }
+        return new GenerationRequest.TokenIds(out);
     }
 
     /** A raw text to tokenize as given (Tokenize, /tokenize). */
@@ -182,6 +245,12 @@ public final class RequestValidator {
             throw invalid("chat.messages[" + (turns.size() - 1) + "].role", "the last message must be from the user");
         }
         return new GenerationRequest.Chat(turns, prefill);
+    }
+
+    /** The model's engine lacks what {@code field} asks for. */
+    private static ServerException.Unsupported unsupported(String field, HostedModel model, String problem) {
+        return new ServerException.Unsupported(field, "the " + model.kind() + " engine of model '" + model.name()
+                + "' " + problem);
     }
 
     private static ServerException.InvalidField invalid(String field, String problem) {

@@ -59,6 +59,7 @@ public final class LlamaCppEngine implements Engine {
     private final String eosToken;
     private final String chatTemplate;
     private final String source;
+    private final int vocabularySize;
     private volatile boolean closed;
     private boolean cancelledTasks;
     static final long CANCEL_SETTLE_MILLIS = 5;
@@ -102,6 +103,7 @@ public final class LlamaCppEngine implements Engine {
         try {
             GgufReader gguf = GgufReader.read(options.gguf());
             int vocab = gguf.getStringArray("tokenizer.ggml.tokens").size();
+            this.vocabularySize = vocab;
             this.addsBos = gguf.has("tokenizer.ggml.add_bos_token")
                     ? gguf.getBool("tokenizer.ggml.add_bos_token")
                     : "llama".equals(gguf.findString("tokenizer.ggml.model").orElse(""));
@@ -136,10 +138,19 @@ public final class LlamaCppEngine implements Engine {
         return options.slots();
     }
 
-    /** llama.cpp's penalties sampler; no probabilities (java-llama.cpp 4.2.0 aborts the JVM when asked for them). */
+    /** Why this engine has no log-probabilities: the path that would give them kills the JVM, so it is never taken. */
+    static final String NO_LOGPROBS = "java-llama.cpp 4.2.0 cannot return probabilities (its JNI reads keys the "
+            + "bundled llama.cpp no longer writes and aborts the JVM when n_probs is set)";
+
+    /** llama.cpp's penalties sampler, token ids both ways (prompts through {@link PromptTokens}); no probabilities. */
     @Override
     public EngineCapabilities capabilities() {
-        return new EngineCapabilities(true, false, true, false, false);
+        return new EngineCapabilities(true, false, true, true, false).withoutLogprobs(NO_LOGPROBS);
+    }
+
+    @Override
+    public int vocabularySize() {
+        return vocabularySize;
     }
 
     @Override
@@ -301,9 +312,13 @@ public final class LlamaCppEngine implements Engine {
             return;
         }
         SequenceSpec spec = s.spec;
+        if (spec.returnLogprobs()) { // refused in validation; n_probs would abort the JVM
+            s.finish(FinishReason.ERROR, "model '" + modelName + "': " + NO_LOGPROBS);
+            return;
+        }
         int[] promptIds = null;
         try {
-            if (bpe != null) {
+            if (bpe != null || spec.tokenPrompt()) {
                 // Counted above the engine already when the prompt was checked against the context.
                 promptIds = spec.promptTokenIds() != null ? spec.promptTokenIds() : bpe.encodePrompt(spec.pieces());
                 s.promptTokens = promptIds.length;

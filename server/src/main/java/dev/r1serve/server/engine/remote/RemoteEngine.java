@@ -89,9 +89,17 @@ public final class RemoteEngine implements Engine {
      */
     @Override
     public EngineCapabilities capabilities() {
-        boolean openAi = options.protocol() != RemoteEngineOptions.Protocol.LMI;
-        return new EngineCapabilities(openAi, false, false, false,
-                options.protocol() == RemoteEngineOptions.Protocol.OPENAI_CHAT);
+        return switch (options.protocol()) {
+            // vLLM's /v1/completions: token-id prompts, return_token_ids (>= 0.10.2), logprobs with token_id:N
+            // names; vLLM's default logprobs_mode is raw_logprobs (the model's distribution, before sampling
+            // parameters). A backend started with another --logprobs-mode reports something else.
+            case OPENAI -> new EngineCapabilities(true, true, true, true, false)
+                    .withLogprobs(EngineCapabilities.RAW_LOGPROBS, 20);
+            case OPENAI_CHAT -> new EngineCapabilities(true, false, false, false, true).withoutLogprobs(
+                    "openai-chat backends render chats themselves; token ids and logprobs need the openai protocol (/v1/completions)");
+            case LMI -> new EngineCapabilities(false, false, false, false, false).withoutLogprobs(
+                    "the lmi protocol is served as text only here (LMI's details are not read for tokens)");
+        };
     }
 
     @Override

@@ -216,7 +216,7 @@ final class RemoteSequence implements SequenceHandle {
             if (p.completionTokens() >= 0) {
                 completionTokens = p.completionTokens();
             }
-            emit(p.reasoning(), p.text());
+            emit(p.reasoning(), p.text(), p.tokenIds(), p.logprobs());
             if (p.finish() != null) {
                 finish = p.finish();
                 if (finish == FinishReason.ERROR) {
@@ -246,8 +246,9 @@ final class RemoteSequence implements SequenceHandle {
      * Passes text on; reasoning that the backend split off is put back between think tags so the server's
      * reasoning split sees what the model wrote.
      */
-    private void emit(String reasoning, String text) throws IOException {
-        if (reasoning.isEmpty() && text.isEmpty()) {
+    private void emit(String reasoning, String text, int[] ids, java.util.List<dev.r1serve.server.engine.TokenLogprob> logprobs)
+            throws IOException {
+        if (reasoning.isEmpty() && text.isEmpty() && ids.length == 0 && logprobs.isEmpty()) {
             return;
         }
         receivedText = true;
@@ -271,7 +272,11 @@ final class RemoteSequence implements SequenceHandle {
             if (finished || cancelled) {
                 throw new IOException("sequence already finished");
             }
-            listener.onText(out.toString(), NO_IDS);
+            if (logprobs.isEmpty()) {
+                listener.onText(out.toString(), spec.returnTokenIds() ? ids : NO_IDS);
+            } else {
+                listener.onText(out.toString(), spec.returnTokenIds() ? ids : NO_IDS, logprobs);
+            }
         }
     }
 
@@ -335,8 +340,20 @@ final class RemoteSequence implements SequenceHandle {
             if (chat) {
                 ArrayNode messages = root.putArray("messages");
                 spec.chat().forEach(m -> messages.addObject().put("role", m.role()).put("content", m.content()));
+            } else if (spec.tokenPrompt()) {
+                ArrayNode ids = root.putArray("prompt"); // vLLM and OpenAI take a prompt as a list of token ids
+                for (int id : spec.promptTokenIds()) {
+                    ids.add(id);
+                }
             } else {
                 root.put("prompt", spec.prompt());
+            }
+            if (spec.returnTokenIds()) {
+                root.put("return_token_ids", true); // vLLM >= 0.10.2: choices carry token_ids (and prompt_token_ids)
+            }
+            if (spec.returnLogprobs()) {
+                // The sampled token plus topLogprobs alternatives, tokens named token_id:N so ids come back exactly.
+                root.put("logprobs", spec.topLogprobs()).put("return_tokens_as_token_ids", true);
             }
             root.put("max_tokens", spec.maxTokens()).put("n", 1).put("stream", true);
             root.putObject("stream_options").put("include_usage", true);

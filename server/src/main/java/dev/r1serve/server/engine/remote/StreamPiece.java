@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.r1serve.server.engine.FinishReason;
+import dev.r1serve.server.engine.TokenLogprob;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,12 +21,22 @@ import java.util.Optional;
  * @param finish how the sequence ended, when this line says so
  * @param promptTokens, completionTokens usage when reported, else -1
  * @param done the stream is over ({@code [DONE]} or LMI's last line)
+ * @param tokenIds ids of the tokens behind {@code text} (vLLM's {@code token_ids} with {@code return_token_ids}),
+ *     else empty
+ * @param logprobs their log-probabilities (OpenAI completions' {@code logprobs} object, tokens named
+ *     {@code token_id:N} as vLLM's {@code return_tokens_as_token_ids} writes them), else empty
  */
 record StreamPiece(String text, String reasoning, FinishReason finish, int promptTokens, int completionTokens,
-                   boolean done) {
+                   boolean done, int[] tokenIds, List<TokenLogprob> logprobs) {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final int[] NO_IDS = new int[0];
     private static final StreamPiece DONE = new StreamPiece("", "", null, -1, -1, true);
+
+    StreamPiece(String text, String reasoning, FinishReason finish, int promptTokens, int completionTokens,
+                boolean done) {
+        this(text, reasoning, finish, promptTokens, completionTokens, done, NO_IDS, List.of());
+    }
 
     /** The backend said something this engine cannot use: the sequence ends with ERROR. */
     static final class BadStream extends Exception {
@@ -65,7 +80,58 @@ record StreamPiece(String text, String reasoning, FinishReason finish, int promp
                 default -> FinishReason.ERROR; // "abort", "error", ...: the backend gave up on it
             };
         }
-        return Optional.of(new StreamPiece(text, reasoning, finish, prompt, completion, false));
+        int[] ids = NO_IDS;
+        if (c.path("token_ids").isArray()) {
+            ids = new int[c.get("token_ids").size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = c.get("token_ids").get(i).asInt();
+            }
+        }
+        List<TokenLogprob> logprobs = logprobs(c.path("logprobs"), ids);
+        return Optional.of(new StreamPiece(text, reasoning, finish, prompt, completion, false, ids, logprobs));
+    }
+
+    /**
+     * OpenAI completions' {@code {"tokens", "token_logprobs", "top_logprobs"}}; a sampled token's id is taken
+     * from {@code ids} (aligned) or from its {@code token_id:N} name, alternatives need {@code token_id:N} names.
+     */
+    static List<TokenLogprob> logprobs(JsonNode lp, int[] ids) throws BadStream {
+        if (!lp.isObject() || !lp.path("token_logprobs").isArray()) {
+            return List.of();
+        }
+        JsonNode values = lp.get("token_logprobs");
+        JsonNode tokens = lp.path("tokens");
+        JsonNode tops = lp.path("top_logprobs");
+        List<TokenLogprob> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            int id = i < ids.length ? ids[i] : tokenId(tokens.path(i).asText(""));
+            List<TokenLogprob.Top> top = new ArrayList<>();
+            JsonNode alternatives = tops.path(i);
+            if (alternatives.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = alternatives.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    top.add(new TokenLogprob.Top(tokenId(e.getKey()), (float) e.getValue().asDouble()));
+                }
+                top.sort((a, b) -> Float.compare(b.logprob(), a.logprob()));
+            }
+            // vLLM writes -inf as -9999.0; a null (the first prompt token with echo) is taken as no information.
+            float value = values.get(i).isNumber() ? (float) values.get(i).asDouble() : Float.NaN;
+            out.add(new TokenLogprob(id, value, top));
+        }
+        return out;
+    }
+
+    /** The id in vLLM's {@code token_id:N} token names. */
+    private static int tokenId(String name) throws BadStream {
+        if (name.startsWith("token_id:")) {
+            try {
+                return Integer.parseInt(name.substring("token_id:".length()));
+            } catch (NumberFormatException e) {
+                // falls through to the error
+            }
+        }
+        throw new BadStream("backend named a logprobs token '" + abbreviate(name)
+                + "' instead of token_id:N (needs vLLM's return_tokens_as_token_ids)");
     }
 
     /** Decodes one LMI JSON line; empty for blank lines. */

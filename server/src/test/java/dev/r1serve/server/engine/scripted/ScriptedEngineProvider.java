@@ -8,6 +8,7 @@ import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
+import dev.r1serve.server.engine.TokenLogprob;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,12 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Test double: {@code engine: scripted}, a plug-in engine added the way a third party would add one: this
  * package and a {@code META-INF/services} line, nothing edited elsewhere. Its sequences write one of
- * {@code replies} (picked by seed) a character per step, or with {@code hold} run until cancelled.
+ * {@code replies} (picked by seed) a character per step, or with {@code hold} run until cancelled. With
+ * {@code tokens} a token is a character: ids are char codes (vocabulary 256), prompts may be ids, and each
+ * token's logprob is -0.25 with one alternative (id 0, -2); a prompt that ends with {@code </think>\n\n}
+ * (the server closing a reasoning) gets {@code answer} instead of a reply.
  */
 public final class ScriptedEngineProvider implements EngineProvider<ScriptedEngineProvider.Options> {
 
     /** The engine's YAML settings. */
-    public record Options(List<String> replies, Integer slots, Integer contextLength, Boolean hold) {}
+    public record Options(List<String> replies, Integer slots, Integer contextLength, Boolean hold, Boolean tokens,
+                          String answer) {}
 
     @Override
     public String kind() {
@@ -67,7 +72,14 @@ public final class ScriptedEngineProvider implements EngineProvider<ScriptedEngi
 
         @Override
         public EngineCapabilities capabilities() {
-            return EngineCapabilities.TEXT_ONLY;
+            return Boolean.TRUE.equals(options.tokens())
+                    ? new EngineCapabilities(false, true, true, true, false).withLogprobs(EngineCapabilities.PROCESSED_LOGPROBS, 1)
+                    : EngineCapabilities.TEXT_ONLY;
+        }
+
+        @Override
+        public int vocabularySize() {
+            return Boolean.TRUE.equals(options.tokens()) ? 256 : -1;
         }
 
         @Override
@@ -87,7 +99,10 @@ public final class ScriptedEngineProvider implements EngineProvider<ScriptedEngi
 
         @Override
         public SequenceHandle submit(SequenceSpec spec, SequenceListener listener) {
-            String reply = options.replies().get((int) Math.floorMod(spec.seed(), options.replies().size()));
+            String prompt = spec.tokenPrompt() ? new String(spec.promptTokenIds(), 0, spec.promptTokenIds().length)
+                    : spec.prompt();
+            String reply = options.answer() != null && prompt.endsWith("</think>\n\n") ? options.answer()
+                    : options.replies().get((int) Math.floorMod(spec.seed(), options.replies().size()));
             boolean[] cancelled = new boolean[1];
             busy.incrementAndGet();
             thread.execute(() -> step(spec, listener, reply, 0, cancelled));
@@ -113,7 +128,16 @@ public final class ScriptedEngineProvider implements EngineProvider<ScriptedEngi
                 return;
             }
             if (!hold) {
-                listener.onText(reply.substring(at, at + 1), new int[0]);
+                String piece = reply.substring(at, at + 1);
+                if (Boolean.TRUE.equals(options.tokens())) {
+                    int id = piece.charAt(0);
+                    listener.onText(piece, spec.returnTokenIds() ? new int[] {id} : new int[0], spec.returnLogprobs()
+                            ? List.of(new TokenLogprob(id, -0.25f, spec.topLogprobs() > 0
+                                    ? List.of(new TokenLogprob.Top(0, -2f)) : List.of()))
+                            : List.of());
+                } else {
+                    listener.onText(piece, new int[0]);
+                }
             }
             thread.execute(() -> {
                 if (hold) {
