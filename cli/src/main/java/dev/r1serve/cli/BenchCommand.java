@@ -6,5 +6,5 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print measured rates and ratios.",
         subcommands = {BenchServeCommand.class, BenchLoadCommand.class, BenchVerifyCommand.class, BenchEvalCommand.class, BenchDistillCommand.class,
-                BenchSandboxCommand.class, BenchRewardCommand.class})
+                BenchSandboxCommand.class, BenchRewardCommand.class, BenchRolloutsCommand.class})
 final class BenchCommand {}

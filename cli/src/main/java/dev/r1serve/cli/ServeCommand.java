@@ -5,6 +5,8 @@ import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
 import java.nio.file.Path;
 import dev.r1serve.reward.grpc.RewardServer;
+import dev.r1serve.rollout.RolloutConfig;
+import dev.r1serve.rollout.RolloutService;
 import dev.r1serve.reward.http.RewardHttpFront;
 import dev.r1serve.server.security.ApiKeys;
 import java.time.Duration;
@@ -54,9 +56,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--context", description = "Context length per sequence with --model.")
     Integer context;
 
-    @Option(names = "--rewards", description = "Also serve the RewardService (rewards, GRPO advantages, code sandbox) on this port"
+    @Option(names = "--rewards", description = "Also serve the RewardService (rewards, GRPO advantages, code sandbox) and the RolloutService"
+            + " (groups sampled, scored and normalised in one stream) on this port"
             + " and, with --http-port, its HTTP front (/v1/rewards:score, /openrlhf/reward, /run_code) beside the OpenAI API.")
     boolean withRewards;
+
+    @Option(names = "--rollout-groups", paramLabel = "N", defaultValue = "128",
+            description = "With --rewards: groups one RolloutService stream may have in flight; more end the call with"
+                    + " RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
+    int rolloutGroups;
 
     @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "On SIGTERM: how long work in flight may finish before it is cancelled (default: ${DEFAULT-VALUE}).")
@@ -121,7 +129,7 @@ final class ServeCommand implements Callable<Integer> {
                 config.maxMessageBytes());
         RewardServer.Mounted rewards = withRewards
                 ? RewardServer.mountable(RewardServer.Config.loopback(0)) : null;
-        R1Server server = R1Server.launch(config, rewards == null ? List.of() : List.of(rewards.service()));
+        R1Server server = launch(config, rewards, rolloutGroups);
         if (rewards != null && server.httpPort() >= 0) {
             mountRewardsHttp(server, rewards);
         }
@@ -140,6 +148,15 @@ final class ServeCommand implements Callable<Integer> {
                 + " on http port " + server.httpPort() + ")" : ""));
         server.blockUntilShutdown();
         return 0;
+    }
+
+    /** The server, with {@code rewards}' RewardService and a RolloutService on it unless {@code rewards} is null. */
+    static R1Server launch(ServerConfig config, RewardServer.Mounted rewards, int rolloutGroups) throws java.io.IOException {
+        if (rewards == null) {
+            return R1Server.launch(config);
+        }
+        return R1Server.launch(config, List.of(rewards.service()), List.of(RolloutService.factory(rewards,
+                RolloutConfig.DEFAULT.withMaxGroupsInFlight(rolloutGroups))));
     }
 
     /** The reward HTTP front on the OpenAI front's port, behind the server's own API keys. */

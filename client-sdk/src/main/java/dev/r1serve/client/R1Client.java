@@ -9,7 +9,10 @@ import dev.r1serve.proto.v1.ListModelsRequest;
 import dev.r1serve.proto.v1.ModelInfo;
 import dev.r1serve.proto.v1.RewardServiceGrpc;
 import dev.r1serve.proto.v1.Rollout;
+import dev.r1serve.proto.v1.RolloutGroup;
+import dev.r1serve.proto.v1.RolloutRequest;
 import dev.r1serve.proto.v1.RolloutResult;
+import dev.r1serve.proto.v1.RolloutServiceGrpc;
 import dev.r1serve.proto.v1.ScoreRequest;
 import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.Retry;
@@ -243,6 +246,33 @@ public final class R1Client implements AutoCloseable {
             done.set(true);
             call.cancel("subscriber cancelled", null);
         }
+    }
+
+    /** Groups outstanding on one {@link #rollouts} stream by default (the server's default limit is 128). */
+    public static final int DEFAULT_ROLLOUTS_IN_FLIGHT = 64;
+
+    /**
+     * GRPO sampling and scoring in one stream (RolloutService, {@code r1 serve --rewards}): each request is one
+     * prompt whose group of {@code generate.sampling.n} samples comes back scored, with advantages, in completion
+     * order (match by id). At most {@link #DEFAULT_ROLLOUTS_IN_FLIGHT} requests are outstanding at once; the
+     * call has the client's default deadline. Cancelling the subscription cancels the server's sequences and
+     * sandbox runs. Not retried. {@code requests} is read on gRPC threads and should not block.
+     */
+    public Flow.Publisher<RolloutGroup> rollouts(Iterable<RolloutRequest> requests) {
+        return rollouts(requests, DEFAULT_ROLLOUTS_IN_FLIGHT, null);
+    }
+
+    /**
+     * As {@link #rollouts(Iterable)} with at most {@code maxInFlight} groups outstanding (at most the server's
+     * limit, which answers more with RESOURCE_EXHAUSTED) and a deadline for the whole stream (null: the default).
+     */
+    public Flow.Publisher<RolloutGroup> rollouts(Iterable<RolloutRequest> requests, int maxInFlight, Duration deadline) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: >= 1)");
+        }
+        Objects.requireNonNull(requests);
+        return subscriber -> new RolloutSubscription(requests.iterator(), maxInFlight, Objects.requireNonNull(subscriber))
+                .start(withOptions(RolloutServiceGrpc.newStub(channel), deadline));
     }
 
     /** The hosted models. */

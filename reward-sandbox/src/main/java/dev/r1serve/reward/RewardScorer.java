@@ -9,6 +9,7 @@ import dev.r1serve.proto.v1.TaskType;
 import dev.r1serve.reward.metrics.RewardMetrics;
 import dev.r1serve.reward.sandbox.CodeTests;
 import dev.r1serve.reward.sandbox.Language;
+import dev.r1serve.reward.sandbox.RunScope;
 import dev.r1serve.reward.sandbox.SandboxPool;
 import dev.r1serve.reward.verify.Verdict;
 import dev.r1serve.reward.verify.Verifier;
@@ -56,11 +57,19 @@ public final class RewardScorer {
 
     /** Scores one rollout (no advantage: that needs the whole group, see {@link #withAdvantages}). */
     public CompletionStage<RolloutResult> score(Rollout r) {
+        return score(r, RunScope.NONE);
+    }
+
+    /**
+     * As {@link #score(Rollout)}; a code task's sandbox runs belong to {@code scope}, and fail with a
+     * CancellationException once it is cancelled.
+     */
+    public CompletionStage<RolloutResult> score(Rollout r, RunScope scope) {
         Completion c = Completion.of(r.getPrompt(), r.getCompletion());
         CompletionStage<Reward> accuracy = switch (r.getTaskType()) {
             case TASK_TYPE_MATH -> CompletableFuture.completedFuture(verify(math, r.getReference().getAnswer(), c));
             case TASK_TYPE_CHOICE -> CompletableFuture.completedFuture(verify(choice, r.getReference().getAnswer(), c));
-            case TASK_TYPE_CODE -> code(r, c);
+            case TASK_TYPE_CODE -> code(r, c, scope);
             default -> CompletableFuture.completedFuture(null);
         };
         return accuracy.thenApply(acc -> {
@@ -103,7 +112,7 @@ public final class RewardScorer {
         return new Reward(Reward.ACCURACY, d.equivalent() ? 1 : 0, reason);
     }
 
-    private CompletionStage<Reward> code(Rollout r, Completion c) {
+    private CompletionStage<Reward> code(Rollout r, Completion c, RunScope scope) {
         if (c.reasoningUnclosed()) {
             return CompletableFuture.completedFuture(new Reward(Reward.ACCURACY, 0, "reasoning never closed: no code"));
         }
@@ -119,7 +128,7 @@ public final class RewardScorer {
             tests.add(new dev.r1serve.reward.sandbox.CodeTest(t.getStdin(), t.getExpectedStdout(), t.getTestCode(),
                     t.getEntryPoint(), t.getTestSetup()));
         }
-        return CodeTests.run(sandbox, lang, code, tests, options.codeLimits()).thenApply(outcomes -> {
+        return CodeTests.run(sandbox, lang, code, tests, options.codeLimits(), scope).thenApply(outcomes -> {
             CodeTests.Summary s = CodeTests.summarize(outcomes);
             double value = options.codePartialCredit() ? (double) s.passed() / s.total() : s.allPassed() ? 1 : 0;
             return new Reward(Reward.ACCURACY, value, s.toString());

@@ -77,6 +77,16 @@ public final class R1Server implements AutoCloseable {
     /** The gRPC port asked for (0 = a free one), or -1 when the builder's transport is not known to us. */
     private final int grpcPort;
 
+    /**
+     * Builds a service of another module on this server's generation service and validator, before the server
+     * starts (e.g. the RolloutService), so its generations share the models' admission, scheduling, validation,
+     * drain and metrics with the InferenceService.
+     */
+    @FunctionalInterface
+    public interface ServiceFactory {
+        BindableService create(GenerationService generations, RequestValidator validator);
+    }
+
     /** Serves {@code models} on {@code builder}'s transport (Netty on a port, or in-process in tests). */
     public R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples) {
         this(builder, models, maxSamples, ServerOptions.DEFAULTS);
@@ -87,11 +97,11 @@ public final class R1Server implements AutoCloseable {
      * if any, binds all interfaces.
      */
     public R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples, ServerOptions options) {
-        this(builder, models, maxSamples, options, "0.0.0.0", -1);
+        this(builder, models, maxSamples, options, "0.0.0.0", -1, List.of());
     }
 
     private R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples, ServerOptions options,
-            String metricsHost, int grpcPort) {
+            String metricsHost, int grpcPort, List<ServiceFactory> services) {
         this.grpcPort = grpcPort;
         this.models = models;
         this.options = options;
@@ -119,6 +129,7 @@ public final class R1Server implements AutoCloseable {
         builder.maxInboundMessageSize(options.maxMessageBytesOrDefault());
         OversizedMessageLog.install();
         this.generations = new GenerationService(models, metrics.generation());
+        services.forEach(f -> builder.addService(f.create(generations, validator)));
         this.server = builder
                 .executor(callbacks)
                 .addService(new InferenceGrpcService(generations, validator).lenientDefinition())
@@ -139,8 +150,14 @@ public final class R1Server implements AutoCloseable {
     /** Netty on {@code host:port} with {@code options}; the metrics endpoint binds {@code host} too. */
     public static R1Server onPort(String host, int port, ModelRegistry models, int maxSamples,
             ServerOptions options) {
+        return onPort(host, port, models, maxSamples, options, List.of());
+    }
+
+    /** As {@link #onPort(String, int, ModelRegistry, int, ServerOptions)}, also serving what {@code services} build. */
+    public static R1Server onPort(String host, int port, ModelRegistry models, int maxSamples,
+            ServerOptions options, List<ServiceFactory> services) {
         return new R1Server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)), models, maxSamples,
-                options, host, port);
+                options, host, port, services);
     }
 
     /** Loads the configured models and starts serving them; closes the models if the start fails. */
@@ -153,13 +170,19 @@ public final class R1Server implements AutoCloseable {
      * keys, TLS and call metrics (e.g. the RewardService: {@code r1 serve --rewards}).
      */
     public static R1Server launch(ServerConfig config, List<BindableService> extraServices) throws IOException {
+        return launch(config, extraServices, List.of());
+    }
+
+    /** As {@link #launch(ServerConfig, List)}, also serving what {@code services} build on this server's generations. */
+    public static R1Server launch(ServerConfig config, List<BindableService> extraServices,
+            List<ServiceFactory> services) throws IOException {
         ModelRegistry models = ModelLoader.loadAll(config.models());
         try {
             NettyServerBuilder builder = NettyServerBuilder.forAddress(
                     new InetSocketAddress(config.hostOrDefault(), config.portOrDefault()));
             extraServices.forEach(builder::addService);
             return new R1Server(builder, models, config.maxSamplesOrDefault(), ServerOptions.from(config),
-                    config.hostOrDefault(), config.portOrDefault()).start();
+                    config.hostOrDefault(), config.portOrDefault(), services).start();
         } catch (IOException | RuntimeException e) {
             models.close();
             throw e;

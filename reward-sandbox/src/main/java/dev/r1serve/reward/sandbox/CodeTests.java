@@ -22,6 +22,12 @@ public final class CodeTests {
 
     public static CompletionStage<List<TestOutcome>> run(SandboxPool pool, Language lang, String code,
             List<CodeTest> tests, Limits limits) {
+        return run(pool, lang, code, tests, limits, RunScope.NONE);
+    }
+
+    /** As {@link #run(SandboxPool, Language, String, List, Limits)}; the runs are cancelled with {@code scope}. */
+    public static CompletionStage<List<TestOutcome>> run(SandboxPool pool, Language lang, String code,
+            List<CodeTest> tests, Limits limits, RunScope scope) {
         List<CompletableFuture<TestOutcome>> fs = new ArrayList<>();
         for (CodeTest t : tests) {
             if (t.isFunctionCall()) {
@@ -31,9 +37,9 @@ public final class CodeTests {
                                     "function-call tests are Python only"))));
                     continue;
                 }
-                fs.add(pool.submitFunctionCall(code, t, limits).toCompletableFuture().thenApply(r -> new TestOutcome(r.status(), r)));
+                fs.add(pool.submitFunctionCall(code, t, limits, scope).toCompletableFuture().thenApply(r -> new TestOutcome(r.status(), r)));
             } else {
-                fs.add(pool.submit(lang, code, t.stdin(), limits).toCompletableFuture().thenApply(r -> new TestOutcome(
+                fs.add(pool.submit(lang, code, t.stdin(), limits, scope).toCompletableFuture().thenApply(r -> new TestOutcome(
                         r.status() == RunStatus.OK && !normalize(r.stdout()).equals(normalize(t.expectedStdout()))
                                 ? RunStatus.WRONG : r.status(), r)));
             }

@@ -17,6 +17,7 @@ public final class SandboxPool implements AutoCloseable {
     private final Sandbox sandbox;
     private final ThreadPoolBulkhead bulkhead;
     private final RewardMetrics metrics;
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     public SandboxPool(Sandbox sandbox, int workers, int queueCapacity, RewardMetrics metrics) {
         // one pre-started sandbox per worker takes namespace set-up off the critical path
@@ -36,24 +37,42 @@ public final class SandboxPool implements AutoCloseable {
 
     public int queueDepth() { return bulkhead.getMetrics().getQueueDepth(); }
 
+    /** Runs executing on a worker now (not those queued). */
+    public int runningNow() { return running.get(); }
+
     /** Queues one run; completes with its result, or fails at once with {@link SandboxBusyException}. */
     public CompletionStage<RunResult> submit(Language lang, String source, String stdin, Limits limits) {
-        return submitTask(lang, () -> sandbox.run(lang, source, stdin, limits));
+        return submit(lang, source, stdin, limits, RunScope.NONE);
+    }
+
+    /** As {@link #submit(Language, String, String, Limits)}; fails with a CancellationException once {@code scope} is cancelled. */
+    public CompletionStage<RunResult> submit(Language lang, String source, String stdin, Limits limits, RunScope scope) {
+        return submitTask(lang, scope, () -> sandbox.run(lang, source, stdin, limits));
     }
 
     /** Queues one function-call test (two sandboxes, one worker); completes with its verdict as a run result. */
     public CompletionStage<RunResult> submitFunctionCall(String source, CodeTest test, Limits limits) {
-        return submitTask(Language.PYTHON, () -> sandbox.runFunctionCall(source, test.setup(), test.testCode(),
+        return submitFunctionCall(source, test, limits, RunScope.NONE);
+    }
+
+    /** As {@link #submitFunctionCall(String, CodeTest, Limits)}, cancelled with {@code scope}. */
+    public CompletionStage<RunResult> submitFunctionCall(String source, CodeTest test, Limits limits, RunScope scope) {
+        return submitTask(Language.PYTHON, scope, () -> sandbox.runFunctionCall(source, test.setup(), test.testCode(),
                 test.entryPoint(), limits));
     }
 
-    private CompletionStage<RunResult> submitTask(Language lang, java.util.function.Supplier<RunResult> task) {
+    private CompletionStage<RunResult> submitTask(Language lang, RunScope scope, java.util.function.Supplier<RunResult> task) {
         try {
-            return bulkhead.submit(() -> {
-                RunResult r = task.get();
-                if (metrics != null) metrics.sandboxRun(r.status().label(), lang.label(), r.wallMillis());
-                return r;
-            });
+            return bulkhead.submit(() -> scope.run(() -> {
+                running.incrementAndGet();
+                try {
+                    RunResult r = task.get();
+                    if (metrics != null) metrics.sandboxRun(r.status().label(), lang.label(), r.wallMillis());
+                    return r;
+                } finally {
+                    running.decrementAndGet();
+                }
+            }));
         } catch (BulkheadFullException e) {
             if (metrics != null) metrics.sandboxRun("rejected", lang.label(), -1);
             return CompletableFuture.failedFuture(new SandboxBusyException(
