@@ -86,7 +86,7 @@ class RewardsMountedInServeTest {
             var withLogprobs = request.toBuilder().setGenerate(request.getGenerate().toBuilder()
                     .setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true))).build();
             ExecutionException e = assertThrows(ExecutionException.class, () -> collect(client.rollouts(List.of(withLogprobs))));
-            assertEquals(Status.Code.INVALID_ARGUMENT, Status.fromThrowable(e.getCause()).getCode());
+            assertEquals(Status.Code.FAILED_PRECONDITION, Status.fromThrowable(e.getCause()).getCode());
             assertTrue(e.getCause().getMessage().contains("generate.options.return_logprobs"), e.getCause().getMessage());
             assertTrue(e.getCause().getMessage().contains("does not return log-probabilities"), e.getCause().getMessage());
         }

@@ -37,7 +37,7 @@ record ValidRollout(String id, GenerationRequest generation, Rollout scoring, Gr
         GenerationRequest generation;
         try {
             generation = validator.validate(g);
-        } catch (ServerException.InvalidField e) {
+        } catch (ServerException.InvalidField | ServerException.Unsupported e) {
             throw underGenerate(e, g.getModel());
         }
         Rollout scoring = Rollout.newBuilder()
@@ -75,6 +75,8 @@ record ValidRollout(String id, GenerationRequest generation, Rollout scoring, Gr
                     f.getMessage().substring(f.field().length() + 2));
             case ServerException.PromptTooLong p -> new ServerException.PromptTooLong("generate." + p.field(),
                     model, p.promptTokens(), p.contextLength());
+            case ServerException.Unsupported u -> new ServerException.Unsupported("generate." + u.field(),
+                    u.getMessage().substring(u.field().length() + 2));
             default -> e;
         };
     }

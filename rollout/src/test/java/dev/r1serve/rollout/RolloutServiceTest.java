@@ -90,8 +90,28 @@ class RolloutServiceTest {
             assertEquals(RIGHT, g.getSamples(0).getSample().getText());
             assertEquals("2+2 is 4", g.getSamples(0).getSample().getReasoning());
             assertEquals(11, g.getSamples(0).getSample().getSeed());
-            // MERGE(rollproto): with Sample.logprobs and a logprob-capable engine, assert here that
-            // g.getSamples(i).getSample().getLogprobsCount() == getTokenIdsCount() when options.return_logprobs is set.
+        }
+    }
+
+    /** An engine with log-probabilities (as a vLLM backend): each sampled token's logprob comes with its id. */
+    @Test
+    void logprobsOfAnEngineThatHasThemComeWithEachTokenId() throws Exception {
+        ScriptedModel model = new ScriptedModel(4).withLogprobs().script(21, List.of(RIGHT, WRONG));
+        try (RolloutServer s = new RolloutServer(model, RolloutConfig.DEFAULT)) {
+            RolloutRequest r = math("lp", 21, 2);
+            r = r.toBuilder().setGenerate(r.getGenerate().toBuilder()
+                    .setOptions(dev.r1serve.proto.v1.GenerateOptions.newBuilder().setReturnLogprobs(true))).build();
+            RolloutGroup g = RolloutCall.open(s.channel).send(r).finish().get(0);
+            for (RolloutSample rs : g.getSamplesList()) {
+                var sample = rs.getSample();
+                assertEquals("raw_logprobs", sample.getLogprobsMode());
+                assertEquals(sample.getTokenIdsCount(), sample.getLogprobsCount());
+                for (int i = 0; i < sample.getTokenIdsCount(); i++) {
+                    int id = sample.getTokenIds(i);
+                    assertEquals(id, sample.getLogprobs(i).getTokenId());
+                    assertEquals(ScriptedModel.logprob(id), sample.getLogprobs(i).getLogprob());
+                }
+            }
         }
     }
 
@@ -218,10 +238,13 @@ class RolloutServiceTest {
             assertInvalid(s, "advantage.eps", r -> r.setAdvantage(AdvantageOptions.newBuilder().setEps(-1)));
             assertInvalid(s, "generate", r -> r.clearGenerate());
             assertInvalid(s, "generate.sampling.top_p", r -> r.getGenerateBuilder().getSamplingBuilder().setTopP(2));
-            // the embedded engine has no log-probabilities, and says so
-            Throwable t = assertInvalid(s, "generate.options.return_logprobs", r -> r.getGenerateBuilder()
-                    .setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true)));
-            assertTrue(t.getMessage().contains("does not return log-probabilities"), t.getMessage());
+            // an engine without log-probabilities says so: FAILED_PRECONDITION, reason UNSUPPORTED, the field named
+            RolloutRequest.Builder lp = math("q", 1, 2).toBuilder();
+            lp.getGenerateBuilder().setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true));
+            Throwable t = RolloutCall.open(s.channel).send(lp.build()).failure();
+            assertEquals(Status.Code.FAILED_PRECONDITION, Status.fromThrowable(t).getCode(), t.toString());
+            assertEquals(dev.r1serve.proto.errors.ErrorReason.UNSUPPORTED, ErrorDetails.reason(t).orElseThrow());
+            assertTrue(t.getMessage().contains("generate.options.return_logprobs"), t.getMessage());
             Throwable unknown = RolloutCall.open(s.channel).send(math("q", 1, 1).toBuilder()
                     .setGenerate(math("q", 1, 1).getGenerate().toBuilder().setModel("nope")).build()).failure();
             assertEquals(Status.Code.NOT_FOUND, Status.fromThrowable(unknown).getCode());

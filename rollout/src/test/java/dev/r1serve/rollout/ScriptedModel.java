@@ -32,9 +32,16 @@ final class ScriptedModel implements Engine {
     });
     private final AtomicInteger busy = new AtomicInteger();
     private final int slots;
+    private boolean logprobs;
 
     ScriptedModel(int slots) {
         this.slots = slots;
+    }
+
+    /** Gives log-probabilities (of the raw logits, as a vLLM backend reports them) with the token ids. */
+    ScriptedModel withLogprobs() {
+        logprobs = true;
+        return this;
     }
 
     /** Sample i of a request with seed {@code seed} writes {@code replies.get(i)}. */
@@ -52,7 +59,7 @@ final class ScriptedModel implements Engine {
         busy.incrementAndGet();
         thread.execute(() -> {
             listener.onStart();
-            if (!reply.equals(HOLD)) step(listener, reply, 0, cancelled);
+            if (!reply.equals(HOLD)) step(listener, reply, 0, cancelled, spec.returnLogprobs());
         });
         return () -> thread.execute(() -> {
             if (!cancelled[0]) {
@@ -63,7 +70,12 @@ final class ScriptedModel implements Engine {
         });
     }
 
-    private void step(SequenceListener listener, String reply, int at, boolean[] cancelled) {
+    /** The scripted log-probability of a token: -1/1000 of its code point, so tests can compute it. */
+    static float logprob(int codePoint) {
+        return -codePoint / 1000f;
+    }
+
+    private void step(SequenceListener listener, String reply, int at, boolean[] cancelled, boolean logprobs) {
         if (cancelled[0]) return;
         if (at == reply.length()) {
             cancelled[0] = true; // finished: a late cancel does nothing
@@ -72,8 +84,13 @@ final class ScriptedModel implements Engine {
             return;
         }
         int cp = reply.codePointAt(at);
-        listener.onText(new String(Character.toChars(cp)), new int[] {cp});
-        thread.execute(() -> step(listener, reply, at + Character.charCount(cp), cancelled));
+        String text = new String(Character.toChars(cp));
+        if (logprobs) {
+            listener.onText(text, new int[] {cp}, List.of(new dev.r1serve.server.engine.TokenLogprob(cp, logprob(cp), List.of())));
+        } else {
+            listener.onText(text, new int[] {cp});
+        }
+        thread.execute(() -> step(listener, reply, at + Character.charCount(cp), cancelled, logprobs));
     }
 
     @Override
@@ -86,7 +103,10 @@ final class ScriptedModel implements Engine {
     public int contextLength() { return 4096; }
 
     @Override
-    public EngineCapabilities capabilities() { return new EngineCapabilities(false, false, true, false, false); }
+    public EngineCapabilities capabilities() {
+        EngineCapabilities ids = new EngineCapabilities(false, false, true, false, false);
+        return logprobs ? ids.withLogprobs(EngineCapabilities.RAW_LOGPROBS, 20) : ids.withoutLogprobs("scripted without them");
+    }
 
     @Override
     public String source() { return "scripted"; }
