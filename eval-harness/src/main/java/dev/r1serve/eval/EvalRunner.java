@@ -74,7 +74,8 @@ public final class EvalRunner {
                     data.source(), data.sha256(), spec.customFields(), bench.grader(), data.questions().size(), spec.limit(),
                     bench.promptTemplate(), Grader.VERSION, model.getName(), model.getTemplate(), chat, prefill, k,
                     spec.temperature(), spec.topP(), maxTokens, spec.seed(), client.target(),
-                    spec.shard().isAll() ? null : spec.shard().toString(), spec.window().label());
+                    spec.shard().isAll() ? null : spec.shard().toString(), spec.window().label(),
+                    spec.maxThinkingTokens() > 0 ? spec.maxThinkingTokens() : null);
             try (AppendOnlyJsonl<SampleRecord> store = SamplingRun.open(spec.out(), manifest, spec.resume(), RunManifest.class,
                     RunManifest::sameRunAs, SampleStore.RECORDS)) {
                 long t0 = System.nanoTime();
@@ -132,6 +133,9 @@ public final class EvalRunner {
         GenerateRequest.Builder b = GenerateRequest.newBuilder().setModel(m.model())
                 .setSampling(SamplingParams.newBuilder().setTemperature((float) m.temperature()).setTopP((float) m.topP())
                         .setMaxTokens(m.maxTokens()).setN(n).setSeed(seed));
+        if (m.maxThinkingTokens() != null) {
+            b.getSamplingBuilder().setMaxThinkingTokens(m.maxThinkingTokens());
+        }
         if (m.chat()) {
             // No system prompt (the paper's protocol); the template pre-fills "<think>\n".
             b.setChat(ChatMessages.newBuilder().addMessages(ChatMessage.newBuilder().setRole("user").setContent(v.prompt())));

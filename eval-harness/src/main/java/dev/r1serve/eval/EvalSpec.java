@@ -30,11 +30,14 @@ import java.time.Duration;
  * @param shard the part of the benchmark to evaluate ({@link Shard#ALL} for all of it)
  * @param openai an OpenAI-compatible server to sample instead of {@code server}, or null
  * @param window the questions' release window ({@link DateWindow#ALL}: every question)
+ * @param maxThinkingTokens the reasoning budget per sample (the server closes the reasoning there and the model
+ *     answers), 0 for none
  */
 public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, TaskKind customGrader, String server,
                        String model, int k, int limit, int maxTokens, float temperature, float topP, long seed,
                        int concurrency, Path out, boolean resume, Duration deadline, RetryPolicy retry,
-                       PrintStream progress, Shard shard, OpenAiEndpoint openai, DateWindow window) {
+                       PrintStream progress, Shard shard, OpenAiEndpoint openai, DateWindow window,
+                       int maxThinkingTokens) {
 
     public static final float PAPER_TEMPERATURE = 0.6f;
     public static final float PAPER_TOP_P = 0.95f;
@@ -45,6 +48,7 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, T
         if (k < 0) throw new IllegalArgumentException("k must be >= 0 (0 = benchmark default)");
         if (limit < 0) throw new IllegalArgumentException("limit must be >= 0");
         if (maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1");
+        if (maxThinkingTokens < 0) throw new IllegalArgumentException("max thinking tokens must be >= 0 (0 = no budget)");
         if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1");
         if (seed < 0 || seed > 0xFFFF_FFFFL) throw new IllegalArgumentException("seed must be a uint32");
         if (window == null) window = DateWindow.ALL;
@@ -69,6 +73,7 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, T
         b.k = k;
         b.limit = limit;
         b.maxTokens = maxTokens;
+        b.maxThinkingTokens = maxThinkingTokens;
         b.temperature = temperature;
         b.topP = topP;
         b.seed = seed;
@@ -110,7 +115,7 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, T
         private FieldMap customFields;
         private TaskKind customGrader;
         private String model;
-        private int k, limit, maxTokens = PAPER_MAX_TOKENS, concurrency = 4;
+        private int k, limit, maxTokens = PAPER_MAX_TOKENS, maxThinkingTokens, concurrency = 4;
         private float temperature = PAPER_TEMPERATURE, topP = PAPER_TOP_P;
         private long seed = DEFAULT_SEED;
         private boolean resume;
@@ -132,6 +137,8 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, T
         public Builder k(int v) { k = v; return this; }
         public Builder limit(int v) { limit = v; return this; }
         public Builder maxTokens(int v) { maxTokens = v; return this; }
+        /** A reasoning budget per sample (SamplingParams.max_thinking_tokens); 0: none. */
+        public Builder maxThinkingTokens(int v) { maxThinkingTokens = v; return this; }
         public Builder sampling(float temp, float p) { temperature = temp; topP = p; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder concurrency(int v) { concurrency = v; return this; }
@@ -158,7 +165,8 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, T
 
         public EvalSpec build() {
             return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature,
-                    topP, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, window);
+                    topP, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, window,
+                    maxThinkingTokens);
         }
     }
 }

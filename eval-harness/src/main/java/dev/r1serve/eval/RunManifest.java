@@ -21,12 +21,13 @@ import java.nio.file.Path;
  * @param seed the run seed
  * @param shard {@code i/N} for one shard of a sharded run, null for a whole run
  * @param window the release window of the questions ({@code 2024-08-01..2025-01-31}), null for all of them
+ * @param maxThinkingTokens the reasoning budget per sample, null for none (and in runs recorded before it existed)
  */
 public record RunManifest(String benchmark, String dataPath, String dataSource, String dataSha256, FieldMap customFields,
                           TaskKind grader, int questions, int limit, String promptTemplate, String graderVersion,
                           String model, String modelTemplate, boolean chat, boolean prefillThink, int k,
                           double temperature, double topP, int maxTokens, long seed, String server, String shard,
-                          String window) {
+                          String window, Integer maxThinkingTokens) {
 
     /** Reads a run directory's {@code run.json}. */
     public static RunManifest read(Path dir) {
@@ -54,7 +55,8 @@ public record RunManifest(String benchmark, String dataPath, String dataSource, 
                 && promptTemplate.equals(other.promptTemplate) && model.equals(other.model) && chat == other.chat
                 && prefillThink == other.prefillThink && k == other.k && temperature == other.temperature
                 && topP == other.topP && maxTokens == other.maxTokens && seed == other.seed
-                && java.util.Objects.equals(shard, other.shard) && java.util.Objects.equals(window, other.window);
+                && java.util.Objects.equals(shard, other.shard) && java.util.Objects.equals(window, other.window)
+                && java.util.Objects.equals(maxThinkingTokens, other.maxThinkingTokens);
     }
 
     /** The release window this run's questions were chosen by. */
@@ -73,13 +75,13 @@ public record RunManifest(String benchmark, String dataPath, String dataSource, 
     public RunManifest asWhole(int allQuestions) {
         return new RunManifest(benchmark, dataPath, dataSource, dataSha256, customFields, grader, allQuestions, limit,
                 promptTemplate, graderVersion, model, modelTemplate, chat, prefillThink, k, temperature, topP, maxTokens,
-                seed, server, null, window);
+                seed, server, null, window, maxThinkingTokens);
     }
 
     /** The same manifest with another server (shards of one run may have used different replicas). */
     public RunManifest withServer(String other) {
         return new RunManifest(benchmark, dataPath, dataSource, dataSha256, customFields, grader, questions, limit,
                 promptTemplate, graderVersion, model, modelTemplate, chat, prefillThink, k, temperature, topP, maxTokens,
-                seed, other, shard, window);
+                seed, other, shard, window, maxThinkingTokens);
     }
 }

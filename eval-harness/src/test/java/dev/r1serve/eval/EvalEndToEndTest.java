@@ -138,6 +138,25 @@ class EvalEndToEndTest {
         assertTrue(recs.stream().filter(x -> x.questionId().equals("2")).allMatch(x -> !x.correct() && x.extracted() == null));
     }
 
+    /** --max-thinking-tokens: the server closes each sample's reasoning at the budget and the model answers. */
+    @Test
+    void aThinkingBudgetIsSentRecordedAndCutsTheReasoning() throws Exception {
+        Path out = tmp.resolve("budget");
+        EvalResult r = EvalRunner.run(customSpec(customData(tmp), out).toBuilder().maxThinkingTokens(2).build());
+        assertEquals(2, r.manifest().maxThinkingTokens());
+        List<SampleRecord> recs = SampleStore.read(out.resolve("samples.jsonl"));
+        assertEquals(20, recs.size());
+        for (SampleRecord x : recs) {
+            // The script reasons "Let me think" (3 tokens): cut after two, closed by the server, then an answer follows.
+            assertEquals("Let me", x.reasoning().strip(), x.text());
+            assertTrue(x.text().contains("\n</think>\n\n"), x.text());
+        }
+        // A run with another budget is another run: resuming it is refused.
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> EvalRunner.run(customSpec(customData(tmp), out).toBuilder().maxThinkingTokens(3).resume(true).build()));
+        assertTrue(e.getMessage().contains("maxThinkingTokens=2"), e.getMessage());
+    }
+
     @Test
     void unknownModelIsAClearError() throws Exception {
         EvalSpec spec = customSpec(customData(tmp), tmp.resolve("x")).withModel("nope");

@@ -46,6 +46,10 @@ public final class EvalCommand implements Callable<Integer> {
 
 
 
+    @Option(names = "--max-thinking-tokens", defaultValue = "0", description = "A reasoning budget per sample: at it the "
+            + "server closes the reasoning (\\n</think>\\n\\n) and the model answers in the same sample (default: none).")
+    int maxThinkingTokens;
+
     @Option(names = "--concurrency", defaultValue = "4", description = "Questions in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
@@ -97,7 +101,7 @@ public final class EvalCommand implements Callable<Integer> {
         Path dir = run.outOr(benchmark);
         try {
             EvalSpec.Builder spec = EvalSpec.builder(benchmark, run.server, dir).model(run.model).k(k).limit(run.limit)
-                    .maxTokens(run.maxTokens).sampling(run.temperature, run.topP).seed(run.seed)
+                    .maxTokens(run.maxTokens).maxThinkingTokens(maxThinkingTokens).sampling(run.temperature, run.topP).seed(run.seed)
                     .concurrency(concurrency).resume(run.resume).data(data).deadline(run.deadline())
                     .retry(run.retry()).progress(run.progress()).shard(run.shardOrAll())
                     .openai(run.openai()).window(DateWindow.parse(since, until));

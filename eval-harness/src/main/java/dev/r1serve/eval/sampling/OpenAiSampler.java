@@ -154,6 +154,9 @@ public final class OpenAiSampler implements Sampler {
         }
         body.put("n", 1).put("seed", seed).put("temperature", request.getSampling().getTemperature())
                 .put("top_p", request.getSampling().getTopP()).put("max_tokens", request.getSampling().getMaxTokens());
+        if (request.getSampling().hasMaxThinkingTokens()) {
+            body.put("thinking_token_budget", request.getSampling().getMaxThinkingTokens()); // vLLM's name
+        }
         URI url = endpoint.resolve(endpoint.samplingPath());
         long t0 = System.nanoTime();
         JsonNode answer = call(url, body.toString(), deadline, retry);
