@@ -65,8 +65,12 @@ class ExactTokenAccountingTest {
     }
 
     private static GenerateRequest request(int n, long seed) {
+        return request(n, seed, N);
+    }
+
+    private static GenerateRequest request(int n, long seed, int maxTokens) {
         return GenerateRequest.newBuilder().setModel("r1").setPrompt("Once upon a time, 从前有")
-                .setSampling(SamplingParams.newBuilder().setTemperature(1.5f).setTopP(1).setMaxTokens(N).setN(n)
+                .setSampling(SamplingParams.newBuilder().setTemperature(1.5f).setTopP(1).setMaxTokens(maxTokens).setN(n)
                         .setSeed(seed))
                 .setOptions(GenerateOptions.newBuilder().setReturnTokenIds(true)).build();
     }
@@ -92,7 +96,7 @@ class ExactTokenAccountingTest {
         Map<Integer, Integer> ids = new HashMap<>();
         int multiTokenChunks = 0;
         int finals = 0;
-        for (Iterator<GenerateChunk> it = stub.generateStream(request(4, 11)); it.hasNext(); ) {
+        for (Iterator<GenerateChunk> it = stub.generateStream(request(4, 11, 128)); it.hasNext(); ) {
             GenerateChunk c = it.next();
             if (c.hasFinal()) {
                 finals++;
