@@ -29,19 +29,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Decode tokens/s through the gRPC stream versus the same GGUF called directly through java-llama.cpp,
- * on a Qwen2-0.5B-shaped model with random weights that the project writes, or with {@code --shape} a
- * DeepSeek-R1-Distill-shaped Q8_0 model with the real vocabulary ({@code 8b}: Llama 3.1's), at 1 and 4
- * concurrent streams, with the process's resident memory.
+ * r1-serve against java-llama.cpp called directly on the same GGUF (a Qwen2-0.5B-shaped model with random weights
+ * that the project writes, or with {@code --shape} a DeepSeek-R1-Distill-shaped Q8_0 model with the real
+ * vocabulary), counted the same way on both sides: engine steps, i.e. every generation runs to exactly
+ * {@code --tokens} tokens (llama.cpp's ignore_eos directly; r1-serve's exact per-step count through gRPC). Rounds
+ * alternate (direct, gRPC, direct, ...) so drift in the machine hits both sides; each row prints the per-round
+ * ratio's min/median/max. An n = 16 row compares one request for 16 samples with 16 separate requests on a
+ * 400-token prompt; {@code --vs URL} runs the same streams against any OpenAI-compatible server beside r1-serve's
+ * own HTTP front.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Decode tokens/s through gRPC streaming vs java-llama.cpp directly on the same GGUF; prints the ratio.")
+        description = "r1-serve (gRPC) vs java-llama.cpp directly on the same GGUF, rounds interleaved; n = 16 vs 16 "
+                + "requests; optionally the same against an OpenAI-compatible server (--vs).")
 final class BenchServeCommand implements Callable<Integer> {
 
     @Option(names = "--tokens", defaultValue = "128", description = "Tokens per generation (default: ${DEFAULT-VALUE}).")
     int tokens;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Generations per side; the median is reported.")
+    @Option(names = "--rounds", defaultValue = "5", description = "Rounds per side, interleaved (default: ${DEFAULT-VALUE}, at least 5 for the figures).")
     int rounds;
 
     @Option(names = "--model", description = "A GGUF to use instead of the generated Qwen2-0.5B-shaped model.")
@@ -54,9 +59,23 @@ final class BenchServeCommand implements Callable<Integer> {
             + "written once into the model cache.")
     String shape;
 
-    @Option(names = "--streams", split = ",", defaultValue = "1",
-            description = "Concurrent streams to measure, e.g. 1,4 (default: 1; with --shape: 1,4).")
+    @Option(names = "--streams", split = ",", defaultValue = "1,4",
+            description = "Concurrent streams to measure (default: ${DEFAULT-VALUE}).")
     List<Integer> streams;
+
+    @Option(names = "--samples", defaultValue = "16",
+            description = "n of the one-request-vs-separate-requests row; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--sample-tokens", defaultValue = "32", description = "Tokens per sample in that row (default: ${DEFAULT-VALUE}).")
+    int sampleTokens;
+
+    @Option(names = "--vs", paramLabel = "URL", description = "An OpenAI-compatible server (e.g. http://127.0.0.1:8080 "
+            + "for a llama-server on the same GGUF) to run the streams against, beside r1-serve's HTTP front.")
+    String vs;
+
+    @Option(names = "--vs-model", defaultValue = "bench", description = "The model name to send to --vs (default: ${DEFAULT-VALUE}).")
+    String vsModel;
 
     @Option(names = "--tokenizer", paramLabel = "DIR", description = "Hugging Face tokenizer folder for --shape "
             + "(default: ../shared/data/tokenizers/qwen3 or llama3.1 above the current directory).")
@@ -67,60 +86,180 @@ final class BenchServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (shape != null && !spec.commandLine().getParseResult().hasMatchedOption("--streams")) {
-            streams = List.of(1, 4);
-        }
         for (int n : streams) {
             if (n < 1 || n > 16) {
                 throw new IllegalArgumentException("--streams: each must be in [1, 16], got " + n);
             }
         }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+        }
         Path gguf = model != null ? model : shape != null ? shapeModel() : benchModel();
-        int maxStreams = streams.stream().mapToInt(Integer::intValue).max().orElse(1);
-        System.out.printf("model: %s (%.0f MB), threads %d, %d tokens x %d rounds, greedy, streams %s%n",
-                gguf, Files.size(gguf) / 1e6, nThreads, tokens, rounds, streams);
-        long rssStart = rssKb();
+        int slots = Math.max(4, streams.stream().mapToInt(Integer::intValue).max().orElse(1));
+        System.out.printf("model: %s (%.0f MB), threads %d, %d slots, %d tokens x %d rounds (interleaved), greedy, "
+                + "streams %s%n", gguf, Files.size(gguf) / 1e6, nThreads, slots, tokens, rounds, streams);
 
-        Map<Integer, List<Double>> direct = new TreeMap<>();
         NativeLibrary.prepare();
-        long rssDirect;
+        ServerConfig config = new ServerConfig("127.0.0.1", 0, 64, List.of(ModelConfig.llamaCpp("bench",
+                gguf.toString(), "none", CONTEXT, slots, nThreads)), null, null, null, null, 0, null);
+        Map<Integer, List<Double>> direct = new TreeMap<>();
+        Map<Integer, List<Double>> viaGrpc = new TreeMap<>();
         try (LlamaModel llama = new LlamaModel(new ModelParameters().setModel(gguf.toString())
-                .setCtxSize(CONTEXT * maxStreams).setParallel(maxStreams).enableContBatching()
-                .setThreads(nThreads).setThreadsBatch(nThreads).disableLog())) {
+                .setCtxSize(CONTEXT * slots).setParallel(slots).enableContBatching()
+                .setThreads(nThreads).setThreadsBatch(nThreads).disableLog());
+             R1Server server = R1Server.launch(config);
+             R1Client client = R1Client.connect("127.0.0.1:" + server.port())) {
             decodeDirect(llama, 1); // warm-up
+            decodeGrpc(client, 1);
             for (int n : streams) {
                 for (int i = 0; i < rounds; i++) {
                     direct.computeIfAbsent(n, k -> new ArrayList<>()).add(decodeDirect(llama, n));
-                }
-            }
-            rssDirect = rssKb();
-        }
-
-        Map<Integer, List<Double>> viaGrpc = new TreeMap<>();
-        long rssBeforeServer = rssKb();
-        long rssGrpc;
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, null, List.of(ModelConfig.llamaCpp("bench",
-                gguf.toString(), "none", CONTEXT, maxStreams, nThreads)));
-        try (R1Server server = R1Server.launch(config);
-             R1Client client = R1Client.connect("127.0.0.1:" + server.port())) {
-            decodeGrpc(client, 1); // warm-up
-            for (int n : streams) {
-                for (int i = 0; i < rounds; i++) {
                     viaGrpc.computeIfAbsent(n, k -> new ArrayList<>()).add(decodeGrpc(client, n));
                 }
+                printRow(n + " stream(s)", "java-llama.cpp direct", direct.get(n), "r1-serve gRPC", viaGrpc.get(n));
             }
-            rssGrpc = rssKb();
+            if (samples > 0) {
+                counter = llama;
+                sharedPrompt(client);
+            }
+            if (vs != null) {
+                versus(server.httpPort());
+            }
+            System.out.printf("resident memory: %.0f MB (both sides loaded)%n", rssKb() / 1024.0);
         }
-        for (int n : streams) {
-            double d = median(direct.get(n));
-            double g = median(viaGrpc.get(n));
-            System.out.printf("%d stream(s): java-llama.cpp direct %.1f tokens/s %s | r1-serve gRPC %.1f tokens/s %s"
-                    + " | ratio %.3f%n", n, d, direct.get(n), g, viaGrpc.get(n), g / d);
-        }
-        System.out.printf("resident memory: %.0f MB at start, %.0f MB with the model loaded directly, %.0f MB in the "
-                + "server (%.0f MB before it; java-llama.cpp keeps some native memory of a closed model)%n",
-                rssStart / 1024.0, rssDirect / 1024.0, rssGrpc / 1024.0, rssBeforeServer / 1024.0);
         return 0;
+    }
+
+    private void printRow(String what, String aName, List<Double> a, String bName, List<Double> b) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            ratios.add(b.get(i) / a.get(i));
+        }
+        System.out.printf("%s: %s %.1f tokens/s (median of %s) | %s %.1f tokens/s (median of %s) | ratio min %.3f "
+                + "median %.3f max %.3f%n", what, aName, median(a), fmt(a), bName, median(b), fmt(b),
+                Collections.min(ratios), median(ratios), Collections.max(ratios));
+    }
+
+    private static String fmt(List<Double> xs) {
+        return xs.stream().map(x -> String.format("%.1f", x)).toList().toString();
+    }
+
+    /**
+     * One request for n samples of a ~400-token prompt vs n separate concurrent requests: with the same prompt
+     * (the engine shares it across requests too) and with a different prompt each (every one prefilled, as every
+     * sample was before prompts were shared). Throughput: generated tokens over the wall time, prefill included.
+     */
+    private void sharedPrompt(R1Client client) throws InterruptedException {
+        List<Double> one = new ArrayList<>();
+        List<Double> same = new ArrayList<>();
+        List<Double> distinct = new ArrayList<>();
+        long[] cached = new long[3];
+        for (int i = 0; i < Math.min(rounds, 3); i++) {
+            String p = longPrompt("round " + i + " ");
+            one.add(throughput(client, List.of(p), samples, cached, 0));
+            same.add(throughput(client, java.util.Collections.nCopies(samples, longPrompt("same " + i + " ")), 1, cached, 1));
+            List<String> ps = new ArrayList<>();
+            for (int k = 0; k < samples; k++) {
+                ps.add(longPrompt("distinct " + i + "." + k + " "));
+            }
+            distinct.add(throughput(client, ps, 1, cached, 2));
+        }
+        System.out.printf("n = %d, %d tokens each, ~400-token prompt: one request %.1f tokens/s %s (cached prompt tokens "
+                + "%d) | %d requests, same prompt %.1f %s (cached %d) | %d requests, distinct prompts %.1f %s (cached %d)"
+                + " | one request / distinct: min %.2f median %.2f max %.2f%n", samples, sampleTokens, median(one),
+                fmt(one), cached[0], samples, median(same), fmt(same), cached[1], samples, median(distinct),
+                fmt(distinct), cached[2], ratio(one, distinct, Collections::min), ratio(one, distinct, BenchServeCommand::median),
+                ratio(one, distinct, Collections::max));
+    }
+
+    private static double ratio(List<Double> a, List<Double> b, java.util.function.Function<List<Double>, Double> f) {
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            r.add(a.get(i) / b.get(i));
+        }
+        return f.apply(r);
+    }
+
+    /** 400 tokens (as the model's tokenizer counts) of ordinary text, distinct per {@code tag} from its first token. */
+    private String longPrompt(String tag) {
+        StringBuilder b = new StringBuilder(tag);
+        for (int i = 0; counter.encode(b.toString()).length < 400; i++) {
+            b.append("Sentence ").append(i).append(" of the context says something plain. ");
+        }
+        return b.toString();
+    }
+
+    private LlamaModel counter;
+
+    private double throughput(R1Client client, List<String> prompts, int n, long[] cached, int slot)
+            throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLong generated = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong fromCache = new java.util.concurrent.atomic.AtomicLong();
+        long t0 = System.nanoTime();
+        List<Thread> ts = new ArrayList<>();
+        for (String p : prompts) {
+            GenerateRequest r = GenerateRequest.newBuilder().setModel("bench").setPrompt(p)
+                    .setSampling(SamplingParams.newBuilder().setTemperature(1).setMaxTokens(sampleTokens).setN(n)
+                            .setSeed(1)).build();
+            ts.add(Thread.ofPlatform().start(() -> {
+                for (var s : client.generateRaw(r).getSamplesList()) {
+                    generated.addAndGet(s.getUsage().getCompletionTokens());
+                    fromCache.addAndGet(s.getTimings().getPromptTokensCached());
+                }
+            }));
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        cached[slot] += fromCache.get();
+        return generated.get() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The streams rows against r1-serve's HTTP front and against {@code --vs}, rounds interleaved. */
+    private void versus(int ownHttpPort) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String own = "http://127.0.0.1:" + ownHttpPort;
+        for (int n : streams) {
+            List<Double> a = new ArrayList<>();
+            List<Double> b = new ArrayList<>();
+            openAi(http, own, "bench", 1);
+            openAi(http, vs, vsModel, 1);
+            for (int i = 0; i < rounds; i++) {
+                a.add(openAi(http, own, "bench", n));
+                b.add(openAi(http, vs, vsModel, n));
+            }
+            printRow(n + " stream(s), OpenAI /v1/completions, prefill included", "r1-serve", a, vs, b);
+        }
+    }
+
+    /** Completion tokens/s of {@code streams} concurrent non-streaming completions (usage as each server reports it). */
+    private double openAi(java.net.http.HttpClient http, String base, String modelName, int streams) throws Exception {
+        // llama-server's ignore_eos keeps its generations at --tokens; r1-serve refuses unknown fields, and random
+        // weights practically never sample EOS (both report the tokens they generated)
+        boolean own = modelName.equals("bench") && base.startsWith("http://127.0.0.1:") && !base.equals(vs);
+        String body = "{\"model\":\"" + modelName + "\",\"prompt\":\"" + PROMPT + "\",\"max_tokens\":" + tokens
+                + ",\"temperature\":0" + (own ? "" : ",\"ignore_eos\":true") + "}";
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base.replaceAll("/+$", "") + "/v1/completions"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        long t0 = System.nanoTime();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> fs = new ArrayList<>();
+        for (int s = 0; s < streams; s++) {
+            fs.add(http.sendAsync(req, java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        long total = 0;
+        for (var f : fs) {
+            var resp = f.get();
+            if (resp.statusCode() != 200) {
+                throw new IllegalStateException(base + " answered " + resp.statusCode() + ": " + resp.body());
+            }
+            var m = java.util.regex.Pattern.compile("\"completion_tokens\"\\s*:\\s*(\\d+)").matcher(resp.body());
+            if (!m.find()) {
+                throw new IllegalStateException(base + " reported no usage.completion_tokens: " + resp.body());
+            }
+            total += Long.parseLong(m.group(1));
+        }
+        return total / ((System.nanoTime() - t0) / 1e9);
     }
 
     private static final int CONTEXT = 1024;
@@ -179,8 +318,9 @@ final class BenchServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Tokens/s of {@code streams} sequences together, from the first token to the last (prefill excluded on
-     * both sides); the sequences are read round-robin from one thread, as the engine does.
+     * Tokens/s of {@code streams} sequences together, from the first result to the last (prefill excluded): each
+     * runs to exactly {@code tokens} tokens (ignore_eos), so the count is engine steps, not results (a token ending
+     * inside a character has no result of its own). The sequences are read round-robin from one thread.
      */
     private double decodeDirect(LlamaModel llama, int streams) {
         List<LlamaIterator> its = new ArrayList<>();
@@ -191,7 +331,6 @@ final class BenchServeCommand implements Callable<Integer> {
         }
         long first = 0;
         long last = 0;
-        int n = 0;
         while (!its.isEmpty()) {
             for (Iterator<LlamaIterator> i = its.iterator(); i.hasNext(); ) {
                 LlamaIterator it = i.next();
@@ -199,7 +338,8 @@ final class BenchServeCommand implements Callable<Integer> {
                     i.remove();
                     continue;
                 }
-                if (it.next().text.isEmpty() && !it.hasNext()) {
+                it.next();
+                if (!it.hasNext()) {
                     i.remove(); // the final, empty result of the stream
                     continue;
                 }
@@ -207,13 +347,12 @@ final class BenchServeCommand implements Callable<Integer> {
                 if (first == 0) {
                     first = last;
                 }
-                n++;
             }
         }
-        return (n - 1) / ((last - first) / 1e9);
+        return (streams * tokens - 1) / ((last - first) / 1e9);
     }
 
-    /** Tokens/s of {@code streams} concurrent GenerateStream calls, first token to last. */
+    /** Tokens/s of {@code streams} concurrent GenerateStream calls, first token to last, counted by the server (engine steps). */
     private double decodeGrpc(R1Client client, int streams) throws InterruptedException {
         java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
         java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
@@ -239,8 +378,8 @@ final class BenchServeCommand implements Callable<Integer> {
         for (Thread t : threads) {
             t.join();
         }
-        if (generated.get() < streams * tokens / 2) {
-            System.out.println("  note: the model ended after " + generated.get() + " tokens in all");
+        if (generated.get() < streams * tokens) {
+            System.out.println("  note: the model ended early: " + generated.get() + " of " + streams * tokens + " tokens");
         }
         return (generated.get() - 1) / ((last.get() - first.get()) / 1e9);
     }

@@ -38,7 +38,7 @@ class LlamaLogprobsRefusalTest {
         var info = TestServer.stub().listModels(ListModelsRequest.getDefaultInstance()).getModelsList().stream()
                 .filter(x -> x.getName().equals(TestServer.STORIES)).findFirst().orElseThrow();
         assertFalse(info.getCapabilities().getLogprobs());
-        assertTrue(info.getCapabilities().getLogprobsUnavailableReason().contains("n_probs"));
+        assertTrue(info.getCapabilities().getLogprobsUnavailableReason().contains("does not compute log-probabilities"));
     }
 
     @Test

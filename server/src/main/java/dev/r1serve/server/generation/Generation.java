@@ -242,7 +242,9 @@ public final class Generation {
                             .setQueueMs(msSinceStart(started))
                             .setTimeToFirstTokenMs(msSinceStart(first))
                             .setDecodeMs((end - first) / 1e6)
-                            .setTotalMs(msSinceStart(end)));
+                            .setTotalMs(msSinceStart(end))
+                            .setPromptTokensComputed(Math.max(0, result.promptTokens() - result.promptTokensCached()))
+                            .setPromptTokensCached(result.promptTokensCached()));
             if (result.error() != null) {
                 b.setError(result.error());
             }

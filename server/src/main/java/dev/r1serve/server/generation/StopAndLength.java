@@ -72,7 +72,7 @@ public final class StopAndLength implements SequenceListener {
             return;
         }
         if (stops.matched()) {
-            finish(new SequenceResult(FinishReason.STOP, result.promptTokens(), result.completionTokens(), null));
+            finish(result.withReason(FinishReason.STOP, null));
             return;
         }
         FinishReason reason = result.reason();
@@ -86,8 +86,7 @@ public final class StopAndLength implements SequenceListener {
                 || result.promptTokens() + result.completionTokens() >= contextLength)) {
             reason = FinishReason.LENGTH;
         }
-        finish(reason == result.reason() ? result
-                : new SequenceResult(reason, result.promptTokens(), result.completionTokens(), result.error()));
+        finish(reason == result.reason() ? result : result.withReason(reason, result.error()));
     }
 
     private void finish(SequenceResult result) {

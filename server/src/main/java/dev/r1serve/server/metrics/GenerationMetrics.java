@@ -34,6 +34,7 @@ public final class GenerationMetrics {
     private final Histogram e2eLatency;
     private final Histogram queueTime;
     private final Counter promptTokens;
+    private final Counter promptTokensCached;
     private final Counter generationTokens;
     private final Counter success;
     private final Histogram paramsN;
@@ -53,8 +54,11 @@ public final class GenerationMetrics {
         promptTokens = Counter.builder().name("r1_prompt_tokens_total")
                 .help("Prompt tokens processed (each of a request's n samples evaluates the prompt).")
                 .labelNames("model").register(registry);
+        promptTokensCached = Counter.builder().name("r1_prompt_tokens_cached_total")
+                .help("Prompt tokens taken from the KV cache instead of evaluated (part of r1_prompt_tokens_total).")
+                .labelNames("model").register(registry);
         generationTokens = Counter.builder().name("r1_generation_tokens_total")
-                .help("Tokens generated.").labelNames("model").register(registry);
+                .help("Tokens generated (sampled by the engine, one per decoding step).").labelNames("model").register(registry);
         success = Counter.builder().name("r1_request_success_total")
                 .help("Finished samples by finish reason (stop, length, eos, cancelled, error).")
                 .labelNames("model", "finish_reason").register(registry);
@@ -82,6 +86,7 @@ public final class GenerationMetrics {
         Timings t = sample.getTimings();
         int generated = sample.getUsage().getCompletionTokens();
         promptTokens.labelValues(model).inc(sample.getUsage().getPromptTokens());
+        promptTokensCached.labelValues(model).inc(t.getPromptTokensCached());
         generationTokens.labelValues(model).inc(generated);
         success.labelValues(model, finishReason(sample.getFinishReason())).inc();
         queueTime.labelValues(model).observe(t.getQueueMs() / 1e3);

@@ -1,10 +1,6 @@
 package dev.r1serve.server.engine.llamacpp;
 
-import de.kherud.llama.InferenceParameters;
-import de.kherud.llama.LlamaIterator;
-import de.kherud.llama.LlamaModel;
-import de.kherud.llama.LlamaOutput;
-import de.kherud.llama.ModelParameters;
+import dev.r1serve.server.chat.ChatPrompt;
 import dev.r1serve.server.engine.Engine;
 import dev.r1serve.server.engine.EngineCapabilities;
 import dev.r1serve.server.engine.FinishReason;
@@ -12,13 +8,10 @@ import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
-import dev.r1serve.server.chat.ChatPrompt;
 import dev.r1serve.server.gguf.GgufReader;
 import dev.r1serve.server.tokenizer.BpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,30 +20,33 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The embedded CPU engine: llama.cpp's server loop through java-llama.cpp, with continuous batching
- * over {@code slots} sequences.
+ * The embedded CPU engine: llama.cpp's C API (through {@link LlamaContext}) driven by one engine thread, with
+ * continuous batching over {@code slots} KV-cache sequences.
  *
- * <p>One engine thread owns every llama.cpp task. java-llama.cpp's blocking {@code next()} must not be
- * cancelled from another thread (the blocked consumer then hangs forever), and a thread per stream
- * spends the CPU that decoding needs; so this thread starts tasks, reads each running task's next token
- * in turn (llama.cpp decodes all slots in one step, so the round-robin reads follow its rhythm), and
- * carries out cancellations between reads. Never more tasks than slots are started, so every started
- * task is decoding and no read waits behind a queued one.
+ * <p>Each loop is one {@code llama_decode}: the next token of every decoding sequence plus chunks of the prompts
+ * being prefilled, then one sampled token per sequence that has logits. So every count is exact (one token per
+ * step, an end-of-generation token included), every id is the sampled one, and text is passed on at token
+ * boundaries where it does not end inside a UTF-8 character, with the ids of exactly the tokens behind it.
+ *
+ * <p>Prompts are shared: a new sequence takes the longest prefix of its prompt that any slot already holds in the
+ * KV cache ({@code llama_kv_self_seq_cp}, which shares the cells) and waits for a slot that is still prefilling
+ * the same prompt instead of computing it again, so the n samples of a request evaluate their prompt once.
  */
 public final class LlamaCppEngine implements Engine {
 
     private static final Logger LOG = Logger.getLogger(LlamaCppEngine.class.getName());
+    /** Tokens decoded in one step at most (prompt chunks included). */
+    static final int BATCH_TOKENS = 512;
+    /** A prompt shares a prefix being prefilled elsewhere only if it is at least this long (shorter: recompute). */
+    static final int MIN_SHARED_PREFIX = 16;
 
     private final String modelName;
     private final LlamaCppOptions options;
-    private final LlamaModel model;
+    private final LlamaContext llama;
     private final LinkedBlockingQueue<Sequence> waiting = new LinkedBlockingQueue<>();
-    /** Sequences whose batch llama.cpp failed for lack of KV cache, restarted before new work (engine thread only). */
-    private final java.util.ArrayDeque<Sequence> restarts = new java.util.ArrayDeque<>();
-    private final List<Sequence> running = new ArrayList<>();
+    private final Slot[] slots;
     private final AtomicInteger busy = new AtomicInteger();
     private final Thread loop;
-    private final TokenPieces pieces;
     private final boolean addsBos;
     /** Our tokenizer for the vocabulary (HF-equal, content kept plain); null where llama.cpp's is used. */
     private final BpeTokenizer bpe;
@@ -61,18 +57,9 @@ public final class LlamaCppEngine implements Engine {
     private final String source;
     private final int vocabularySize;
     private volatile boolean closed;
-    private boolean cancelledTasks;
-    static final long CANCEL_SETTLE_MILLIS = 5;
-    /**
-     * Restarts of one sequence after llama.cpp failed its whole batch for lack of KV cache. llama.cpp's server
-     * then errors every slot of the batch, including sequences that were doing fine; they are started again
-     * with the same seed, and the text they already streamed is regenerated silently and checked, so the
-     * caller sees one uninterrupted sequence or, if the regenerated text differs, the original error.
-     */
-    static final int KV_RESTARTS = 3;
     /** When the engine thread last finished a step or an idle wait; a stale value with work means a hang. */
     private volatile long lastProgressNanos = System.nanoTime();
-    /** No token for this long while sequences run means the engine hangs (long prefills stay well below). */
+    /** No step for this long while sequences run means the engine hangs (long prefills stay well below). */
     static final long HUNG_AFTER_NANOS = TimeUnit.SECONDS.toNanos(120);
 
     public LlamaCppEngine(String modelName, LlamaCppOptions options) {
@@ -88,18 +75,12 @@ public final class LlamaCppEngine implements Engine {
         this.modelName = modelName;
         this.options = options;
         this.source = source;
-        this.model = new LlamaModel(new ModelParameters()
-                .setModel(options.gguf().toString())
-                .setCtxSize(kvCells(options))
-                // Sequences of different lengths fragment the shared KV cache; compact it early.
-                .setDefragThold(0.1f)
-                .setParallel(options.slots())
-                .setThreads(options.threads())
-                .setThreadsBatch(options.threads())
-                .enableContBatching()
-                // A sequence that fills its context ends with LENGTH instead of silently dropping its start.
-                .disableContextShift()
-                .disableLog());
+        this.llama = new LlamaContext(options.gguf().toString(), kvCells(options), BATCH_TOKENS, options.slots(),
+                options.threads());
+        this.slots = new Slot[options.slots()];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot(i);
+        }
         try {
             GgufReader gguf = GgufReader.read(options.gguf());
             int vocab = gguf.getStringArray("tokenizer.ggml.tokens").size();
@@ -107,7 +88,6 @@ public final class LlamaCppEngine implements Engine {
             this.addsBos = gguf.has("tokenizer.ggml.add_bos_token")
                     ? gguf.getBool("tokenizer.ggml.add_bos_token")
                     : "llama".equals(gguf.findString("tokenizer.ggml.model").orElse(""));
-            this.pieces = TokenPieces.build(vocab, id -> model.decode(new int[] {id}), model::encode);
             this.bpe = BpeTokenizer.fromGguf(gguf).orElse(null);
             List<String> tokens = gguf.getStringArray("tokenizer.ggml.tokens");
             this.bosToken = tokenText(gguf, "tokenizer.ggml.bos_token_id", tokens);
@@ -115,7 +95,7 @@ public final class LlamaCppEngine implements Engine {
             this.eosToken = tokenText(gguf, "tokenizer.ggml.eos_token_id", tokens);
             this.chatTemplate = gguf.findString("tokenizer.chat_template").orElse(null);
         } catch (IOException | RuntimeException e) {
-            model.close();
+            llama.close();
             throw new IllegalArgumentException("cannot read the vocabulary of " + options.gguf() + ": " + e.getMessage(), e);
         }
         this.loop = Thread.ofPlatform().name("llama.cpp-" + modelName).daemon().start(this::run);
@@ -125,8 +105,8 @@ public final class LlamaCppEngine implements Engine {
      * KV cache cells: every slot's full context plus 1/4 headroom. llama.cpp shares one cache among the
      * slots, and a fragmented cache without room fails the whole batch ("KV cache is full"), so exactly
      * slots x context is not enough when all slots run near their context. Measured with MATH-500, k = 4 on
-     * stories260K, 4 slots of 512 tokens: 1/8 headroom failed 7-18% of the samples, 1/4 one in 480 (with the
-     * restarts of {@link #KV_RESTARTS}), 1/2 none in 320.
+     * stories260K, 4 slots of 512 tokens: 1/8 headroom failed 7-18% of the samples, 1/4 one in 480 (then with restarts
+     * of the failed batch), 1/2 none in 320. Samples sharing a prompt now share its cells, which leaves more room.
      */
     static int kvCells(LlamaCppOptions o) {
         int exact = o.contextLength() * o.slots();
@@ -138,11 +118,11 @@ public final class LlamaCppEngine implements Engine {
         return options.slots();
     }
 
-    /** Why this engine has no log-probabilities: the path that would give them kills the JVM, so it is never taken. */
-    static final String NO_LOGPROBS = "java-llama.cpp 4.2.0 cannot return probabilities (its JNI reads keys the "
-            + "bundled llama.cpp no longer writes and aborts the JVM when n_probs is set)";
+    /** Why this engine has no log-probabilities (refused in validation, by name). */
+    static final String NO_LOGPROBS = "the embedded llama.cpp engine does not compute log-probabilities (java-llama.cpp "
+            + "4.2.0's JNI path for them aborts the JVM, so this engine samples through llama.h without them)";
 
-    /** llama.cpp's penalties sampler, token ids both ways (prompts through {@link PromptTokens}); no probabilities. */
+    /** llama.cpp's penalties sampler, token ids both ways (prompts given as ids are decoded as such); no probabilities. */
     @Override
     public EngineCapabilities capabilities() {
         return new EngineCapabilities(true, false, true, true, false).withoutLogprobs(NO_LOGPROBS);
@@ -178,7 +158,7 @@ public final class LlamaCppEngine implements Engine {
 
     @Override
     public int[] tokenize(String text) {
-        return bpe != null ? bpe.encode(text) : model.encode(text);
+        return bpe != null ? bpe.encode(text) : llama.tokenize(text, false);
     }
 
     @Override
@@ -186,7 +166,7 @@ public final class LlamaCppEngine implements Engine {
         if (bpe != null) {
             return bpe.encodePrompt(prompt.pieces());
         }
-        int[] ids = model.encode(textPrompt(prompt.text()));
+        int[] ids = llama.tokenize(textPrompt(prompt.text()), false);
         if (!addsBos) {
             return ids;
         }
@@ -194,11 +174,6 @@ public final class LlamaCppEngine implements Engine {
         withBos[0] = bosId;
         System.arraycopy(ids, 0, withBos, 1, ids.length);
         return withBos;
-    }
-
-    private int countPromptTokens(ChatPrompt prompt) {
-        return bpe != null ? bpe.encodePrompt(prompt.pieces()).length
-                : model.encode(textPrompt(prompt.text())).length + (addsBos ? 1 : 0);
     }
 
     @Override
@@ -253,176 +228,317 @@ public final class LlamaCppEngine implements Engine {
             return s;
         }
         waiting.add(s);
+        wake();
         return s;
+    }
+
+    private final Object wakeLock = new Object();
+
+    private void wake() {
+        synchronized (wakeLock) {
+            wakeLock.notifyAll();
+        }
     }
 
     private void run() {
         while (!closed) {
             try {
-                if (cancelledTasks) {
-                    // Let llama.cpp take in the cancellations (and free their slots) before new tasks arrive.
-                    cancelledTasks = false;
-                    Thread.sleep(CANCEL_SETTLE_MILLIS);
-                }
+                cancelRequested();
                 admit();
-                if (running.isEmpty() && restarts.isEmpty()) {
+                if (!step()) {
                     lastProgressNanos = System.nanoTime();
-                    Sequence next = waiting.poll(100, TimeUnit.MILLISECONDS);
-                    if (next != null) {
-                        start(next);
+                    synchronized (wakeLock) {
+                        if (waiting.isEmpty() && !anyCancel()) {
+                            wakeLock.wait(100);
+                        }
                     }
-                    continue;
                 }
-                for (Iterator<Sequence> it = running.iterator(); it.hasNext(); ) {
-                    Sequence s = it.next();
-                    if (step(s)) {
-                        it.remove();
-                        busy.decrementAndGet();
-                    }
-                    lastProgressNanos = System.nanoTime();
-                }
+                lastProgressNanos = System.nanoTime();
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "engine loop of " + modelName + " failed", e);
+                for (Slot slot : slots) {
+                    if (slot.seq != null) {
+                        release(slot, FinishReason.ERROR, "llama.cpp failed: " + e.getMessage());
+                    }
+                }
             }
         }
-        for (Sequence s : running) {
-            s.cancelTask();
-            s.finish(FinishReason.CANCELLED, null);
+        for (Slot slot : slots) {
+            if (slot.seq != null) {
+                release(slot, FinishReason.CANCELLED, null);
+            }
         }
-        for (Sequence s; (s = waiting.poll()) != null || (s = restarts.poll()) != null; ) {
+        for (Sequence s; (s = waiting.poll()) != null; ) {
             s.finish(FinishReason.CANCELLED, null);
         }
     }
 
-    private void admit() {
-        while (running.size() < options.slots()) {
-            Sequence s = restarts.isEmpty() ? waiting.poll() : restarts.poll();
-            if (s == null) {
-                return;
-            }
-            start(s);
-        }
-    }
-
-    private void start(Sequence s) {
-        if (s.cancelRequested) {
-            s.finish(FinishReason.CANCELLED, null);
-            return;
-        }
-        SequenceSpec spec = s.spec;
-        if (spec.returnLogprobs()) { // refused in validation; n_probs would abort the JVM
-            s.finish(FinishReason.ERROR, "model '" + modelName + "': " + NO_LOGPROBS);
-            return;
-        }
-        int[] promptIds = null;
-        try {
-            if (bpe != null || spec.tokenPrompt()) {
-                // Counted above the engine already when the prompt was checked against the context.
-                promptIds = spec.promptTokenIds() != null ? spec.promptTokenIds() : bpe.encodePrompt(spec.pieces());
-                s.promptTokens = promptIds.length;
-            } else {
-                s.promptTokens = spec.promptTokenIds() != null ? spec.promptTokenIds().length
-                        : countPromptTokens(ChatPrompt.raw(spec.prompt()));
-            }
-        } catch (RuntimeException e) {
-            s.finish(FinishReason.ERROR, "llama.cpp could not tokenize the prompt: " + e.getMessage());
-            return;
-        }
-        int room = options.contextLength() - s.promptTokens;
-        if (room < 1) {
-            s.finish(FinishReason.LENGTH, null);
-            return;
-        }
-        InferenceParameters params = new InferenceParameters(textPrompt(spec.prompt()))
-                .setTemperature(spec.temperature())
-                .setTopP(spec.topP())
-                .setTopK(spec.topK())
-                .setMinP(spec.minP())
-                // llama.cpp's penalties sampler, over its last 64 tokens (repeat_last_n's default)
-                .setFrequencyPenalty(spec.frequencyPenalty())
-                .setPresencePenalty(spec.presencePenalty())
-                .setSeed((int) spec.seed())
-                .setNPredict(Math.min(spec.maxTokens(), room))
-                .setCachePrompt(true);
-        if (promptIds != null) {
-            PromptTokens.set(params, promptIds);
-        }
-        try {
-            s.iterator = (LlamaIterator) model.generate(params).iterator();
-        } catch (RuntimeException e) {
-            s.finish(FinishReason.ERROR, "llama.cpp refused the sequence: " + e.getMessage());
-            return;
-        }
-        running.add(s);
-        busy.incrementAndGet();
-        if (!s.started) {
-            s.started = true;
-            s.listener.onStart();
-        }
-    }
-
-    /** Reads one result of a running sequence; returns true when the sequence is done. */
-    private boolean step(Sequence s) {
-        if (s.cancelRequested) {
-            s.cancelTask();
-            s.finish(FinishReason.CANCELLED, null);
-            return true;
-        }
-        LlamaOutput out;
-        try {
-            out = s.iterator.next();
-        } catch (RuntimeException e) {
-            String why = "llama.cpp failed: " + e.getMessage();
-            if (isKvCacheFailure(e) && s.restarts < KV_RESTARTS) {
-                s.restarts++;
-                s.replay = s.raw.toString();
-                s.replayed = 0;
-                s.restartError = why;
-                restarts.add(s);
-                LOG.fine(() -> modelName + ": restarting a sequence after a KV-cache batch failure (" + s.replay.length() + " chars to replay)");
+    private boolean anyCancel() {
+        for (Slot slot : slots) {
+            if (slot.seq != null && slot.seq.cancelRequested) {
                 return true;
             }
-            s.finish(FinishReason.ERROR, why);
-            return true;
-        }
-        boolean last = !s.iterator.hasNext();
-        String piece = out.text;
-        if (s.replay != null) {
-            // A restart regenerates what the caller already has: check it, pass on only what is new.
-            int upTo = Math.min(s.replay.length(), s.replayed + piece.length());
-            String expected = s.replay.substring(s.replayed, upTo);
-            if (!piece.startsWith(expected) || (last && upTo < s.replay.length())) {
-                if (!last) s.cancelTask();
-                s.finish(FinishReason.ERROR, s.restartError + " (restarted, but the regenerated text differed)");
-                return true;
-            }
-            s.replayed = upTo;
-            piece = piece.substring(expected.length());
-            if (s.replayed == s.replay.length()) s.replay = null;
-            if (piece.isEmpty() && !last) return false;
-        }
-        s.raw.append(piece);
-        if (!last || !piece.isEmpty()) {
-            // One result per token, except a token ending mid-character, whose bytes come with the next
-            // one; an end-of-generation token arrives as an empty result.
-            int[] ids = pieces.idsOf(piece);
-            s.completionTokens += Math.max(1, ids.length);
-            s.emit(piece, s.spec.returnTokenIds() ? ids : new int[0]);
-        }
-        if (last) {
-            // LENGTH or EOS is decided above the engine from the counts (see generation.StopAndLength).
-            s.finish(FinishReason.EOS, null);
-            return true;
         }
         return false;
     }
 
-    /** llama.cpp's server failing a whole batch because the shared KV cache had no room. */
-    static boolean isKvCacheFailure(RuntimeException e) {
-        String m = e.getMessage();
-        return m != null && (m.contains("KV size") || m.contains("KV cache is full"));
+    private void cancelRequested() {
+        for (Slot slot : slots) {
+            if (slot.seq != null && slot.seq.cancelRequested) {
+                release(slot, FinishReason.CANCELLED, null);
+            }
+        }
+    }
+
+    /** Gives waiting sequences the free slots: the slot (and shared prefix) that saves the most prefill. */
+    private void admit() {
+        for (Slot free; (free = freeSlot()) != null; ) {
+            Sequence s = waiting.poll();
+            if (s == null) {
+                return;
+            }
+            if (s.cancelRequested) {
+                s.finish(FinishReason.CANCELLED, null);
+                continue;
+            }
+            if (s.spec.returnLogprobs()) { // refused in validation; this engine has none to give
+                s.finish(FinishReason.ERROR, "model '" + modelName + "': " + NO_LOGPROBS);
+                continue;
+            }
+            int[] prompt;
+            try {
+                prompt = s.spec.promptTokenIds() != null ? s.spec.promptTokenIds()
+                        : bpe != null ? bpe.encodePrompt(s.spec.pieces()) : tokenize(ChatPrompt.raw(s.spec.prompt()));
+            } catch (RuntimeException e) {
+                s.finish(FinishReason.ERROR, "llama.cpp could not tokenize the prompt: " + e.getMessage());
+                continue;
+            }
+            s.promptTokens = prompt.length;
+            int room = options.contextLength() - prompt.length;
+            if (room < 1 || prompt.length == 0) {
+                s.finish(prompt.length == 0 ? FinishReason.ERROR : FinishReason.LENGTH,
+                        prompt.length == 0 ? "empty prompt" : null);
+                continue;
+            }
+            s.nPredict = Math.min(s.spec.maxTokens(), room);
+            Slot slot = bestIdleSlot(prompt, free);
+            slot.seq = s;
+            slot.prompt = prompt;
+            slot.sampler = llama.sampler(s.spec.temperature(), s.spec.topP(), s.spec.topK(), s.spec.minP(),
+                    s.spec.frequencyPenalty(), s.spec.presencePenalty(), s.spec.seed());
+            busy.incrementAndGet();
+            if (!s.started) {
+                s.started = true;
+                s.listener.onStart();
+            }
+            placePrompt(slot);
+        }
+    }
+
+    private Slot freeSlot() {
+        for (Slot slot : slots) {
+            if (slot.seq == null) {
+                return slot;
+            }
+        }
+        return null;
+    }
+
+    /** The idle slot whose cache holds the longest prefix of {@code prompt} (its own cells are kept). */
+    private Slot bestIdleSlot(int[] prompt, Slot fallback) {
+        Slot best = fallback;
+        int bestLen = -1;
+        for (Slot slot : slots) {
+            if (slot.seq == null) {
+                int l = commonPrefix(slot.kv, slot.nKv, prompt);
+                if (l > bestLen) {
+                    best = slot;
+                    bestLen = l;
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Puts as much of the slot's prompt in its KV cache as can be had without computing: its own cells, or
+     * another slot's (shared); or makes it wait for a slot that is prefilling a longer common prefix.
+     */
+    private void placePrompt(Slot slot) {
+        int[] prompt = slot.prompt;
+        int own = commonPrefix(slot.kv, slot.nKv, prompt);
+        Slot donor = null;
+        int donated = own;
+        Slot pending = null;
+        int pendingLen = own;
+        for (Slot other : slots) {
+            if (other == slot) {
+                continue;
+            }
+            int have = commonPrefix(other.kv, other.nKv, prompt);
+            if (have > donated) {
+                donor = other;
+                donated = have;
+            }
+            if (other.seq != null && other.state == State.PREFILL && other.waitFor == null) {
+                int will = commonPrefix(other.prompt, other.prompt.length, prompt);
+                if (will > pendingLen) {
+                    pending = other;
+                    pendingLen = will;
+                }
+            }
+        }
+        if (pending != null && pendingLen > donated && pendingLen - donated >= MIN_SHARED_PREFIX) {
+            slot.state = State.WAIT;
+            slot.waitFor = pending;
+            return;
+        }
+        slot.waitFor = null;
+        int reuse;
+        if (donor != null) {
+            llama.removeKv(slot.id, 0, -1);
+            reuse = Math.min(donated, prompt.length - 1); // the last prompt token is decoded again for its logits
+            llama.shareKv(donor.id, slot.id, reuse);
+            System.arraycopy(prompt, 0, slot.kv(reuse), 0, reuse);
+        } else {
+            reuse = Math.min(own, prompt.length - 1);
+            llama.removeKv(slot.id, reuse, -1);
+        }
+        slot.nKv = reuse;
+        slot.prefilled = reuse;
+        slot.seq.promptTokensCached = reuse;
+        slot.state = State.PREFILL;
+    }
+
+    private static int commonPrefix(int[] a, int aLen, int[] b) {
+        int n = Math.min(aLen, b.length);
+        int i = 0;
+        while (i < n && a[i] == b[i]) {
+            i++;
+        }
+        return i;
+    }
+
+    /** One decode: a token for each decoding slot, then prompt chunks; returns false when there was nothing to do. */
+    private boolean step() {
+        for (Slot slot : slots) {
+            if (slot.state == State.WAIT && (slot.waitFor.seq == null || slot.waitFor.state != State.PREFILL)) {
+                placePrompt(slot); // the prefix is computed (or its sequence gone): take what there is
+            }
+        }
+        llama.clearBatch();
+        for (Slot slot : slots) {
+            slot.logitsAt = -1;
+            if (slot.state == State.DECODE) {
+                slot.logitsAt = llama.add(slot.next, slot.nKv, slot.id, true);
+                slot.chunk = 1;
+            }
+        }
+        for (Slot slot : slots) {
+            if (slot.state == State.PREFILL) {
+                int n = Math.min(llama.batchCapacity() - llama.batchSize(), slot.prompt.length - slot.prefilled);
+                slot.chunk = n;
+                for (int j = 0; j < n; j++) {
+                    int p = slot.prefilled + j;
+                    int i = llama.add(slot.prompt[p], p, slot.id, p == slot.prompt.length - 1);
+                    if (p == slot.prompt.length - 1) {
+                        slot.logitsAt = i;
+                    }
+                }
+            }
+        }
+        if (llama.batchSize() == 0) {
+            return false;
+        }
+        int rc = llama.decode();
+        if (rc == 1 && evictIdle()) {
+            return true; // nothing was decoded: the same step runs again with the idle slots' cells freed
+        }
+        if (rc != 0) {
+            String why = rc == 1 ? "llama.cpp: no room in the KV cache for this step" : "llama.cpp decode failed (" + rc + ")";
+            for (Slot slot : slots) {
+                if ((slot.state == State.DECODE || slot.state == State.PREFILL) && slot.chunk > 0) {
+                    llama.removeKv(slot.id, slot.nKv, -1);
+                    release(slot, FinishReason.ERROR, why);
+                }
+            }
+            return true;
+        }
+        for (Slot slot : slots) {
+            if (slot.state == State.DECODE) {
+                slot.kv(slot.nKv + 1)[slot.nKv++] = slot.next;
+            } else if (slot.state == State.PREFILL && slot.chunk > 0) {
+                int[] kv = slot.kv(slot.prefilled + slot.chunk);
+                System.arraycopy(slot.prompt, slot.prefilled, kv, slot.prefilled, slot.chunk);
+                slot.prefilled += slot.chunk;
+                slot.nKv = slot.prefilled;
+                if (slot.prefilled == slot.prompt.length) {
+                    slot.state = State.DECODE;
+                }
+            }
+            slot.chunk = 0;
+        }
+        for (Slot slot : slots) {
+            if (slot.logitsAt >= 0 && slot.state == State.DECODE) {
+                sampled(slot, llama.sample(slot.sampler, slot.logitsAt));
+            }
+        }
+        return true;
+    }
+
+    /** Frees the cells idle slots keep for prompt reuse; false when there were none. */
+    private boolean evictIdle() {
+        boolean any = false;
+        for (Slot slot : slots) {
+            if (slot.seq == null && slot.nKv > 0) {
+                llama.removeKv(slot.id, 0, -1);
+                slot.nKv = 0;
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /** One sampled token: counted, its bytes passed on at the next character boundary, the sequence ended if due. */
+    private void sampled(Slot slot, int token) {
+        Sequence s = slot.seq;
+        s.completionTokens++;
+        boolean end = llama.isEndOfGeneration(token);
+        s.text.append(llama.piece(token), token);
+        if (!s.text.holding()) {
+            s.emit();
+        }
+        if (end) {
+            release(slot, FinishReason.EOS, null);
+        } else if (s.completionTokens >= s.nPredict) {
+            release(slot, FinishReason.LENGTH, null);
+        } else {
+            slot.next = token;
+        }
+    }
+
+    /** Ends the slot's sequence; the slot keeps its KV cells (prompt and output) for a later prompt to share. */
+    private void release(Slot slot, FinishReason reason, String error) {
+        Sequence s = slot.seq;
+        if (s == null) {
+            return;
+        }
+        if (reason != FinishReason.CANCELLED && reason != FinishReason.ERROR) {
+            s.emit(); // a tail that never completed a character: its bytes, replaced, and its ids
+        }
+        if (slot.state == State.WAIT || slot.state == State.PREFILL) {
+            llama.removeKv(slot.id, slot.nKv, -1);
+        }
+        slot.seq = null;
+        slot.state = State.IDLE;
+        slot.waitFor = null;
+        slot.prompt = null;
+        LlamaContext.freeSampler(slot.sampler);
+        slot.sampler = null;
+        busy.decrementAndGet();
+        s.finish(reason, error);
     }
 
     @Override
@@ -431,30 +547,60 @@ public final class LlamaCppEngine implements Engine {
             return;
         }
         closed = true;
+        wake();
         try {
             loop.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        model.close();
+        if (!loop.isAlive()) {
+            llama.close();
+        }
+    }
+
+    private enum State { IDLE, WAIT, PREFILL, DECODE }
+
+    /** One KV-cache sequence id and what it holds; engine thread only. */
+    private static final class Slot {
+        final int id;
+        Sequence seq;
+        State state = State.IDLE;
+        /** Tokens whose KV cells this sequence id holds, positions 0..nKv-1. */
+        int[] kv = new int[0];
+        int nKv;
+        int[] prompt;
+        int prefilled;
+        int next;
+        int chunk;
+        int logitsAt = -1;
+        Slot waitFor;
+        java.lang.foreign.MemorySegment sampler;
+
+        Slot(int id) {
+            this.id = id;
+        }
+
+        /** The kv array with room for {@code n} tokens. */
+        int[] kv(int n) {
+            if (kv.length < n) {
+                kv = java.util.Arrays.copyOf(kv, Math.max(n, kv.length * 2));
+            }
+            return kv;
+        }
     }
 
     /** A sequence and its state; touched by the engine thread except for {@link #cancel()}. */
     private final class Sequence implements SequenceHandle {
         final SequenceSpec spec;
         final SequenceListener listener;
-        LlamaIterator iterator;
+        final Utf8Pieces text = new Utf8Pieces();
         int promptTokens;
+        int promptTokensCached;
         int completionTokens;
+        int nPredict;
         volatile boolean cancelRequested;
         boolean finished;
         boolean started;
-        /** Everything llama.cpp generated so far (before stop strings): what a restart must reproduce. */
-        final StringBuilder raw = new StringBuilder();
-        int restarts;
-        String replay; // text a restarted sequence regenerates without passing it on; null otherwise
-        int replayed;
-        String restartError;
 
         Sequence(SequenceSpec spec, SequenceListener listener) {
             this.spec = spec;
@@ -468,19 +614,15 @@ public final class LlamaCppEngine implements Engine {
             // thread (which polls the same queue) gets it, so it finishes once.
             if (waiting.remove(this)) {
                 finish(FinishReason.CANCELLED, null);
+            } else {
+                wake();
             }
         }
 
-        void cancelTask() {
-            if (iterator != null) {
-                cancelledTasks = true;
-                iterator.cancel();
-            }
-        }
-
-        void emit(String text, int[] ids) {
-            if (!text.isEmpty() || ids.length > 0) {
-                listener.onText(text, ids);
+        void emit() {
+            Utf8Pieces.Chunk c = text.take();
+            if (!c.text().isEmpty() || (spec.returnTokenIds() && c.ids().length > 0)) {
+                listener.onText(c.text(), spec.returnTokenIds() ? c.ids() : new int[0]);
             }
         }
 
@@ -489,7 +631,7 @@ public final class LlamaCppEngine implements Engine {
                 return;
             }
             finished = true;
-            listener.onFinish(new SequenceResult(reason, promptTokens, completionTokens, error));
+            listener.onFinish(new SequenceResult(reason, promptTokens, completionTokens, error, promptTokensCached));
         }
     }
 }
