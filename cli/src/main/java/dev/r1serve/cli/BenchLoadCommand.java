@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -30,33 +29,48 @@ import picocli.CommandLine.Option;
  * machine (loopback only), printing throughput, latency percentiles and the count of each status.
  * Without --server it hosts stories260K itself and compares an unloaded run with one at 10x capacity.
  */
-@Command(name = "load", mixinStandardHelpOptions = true,
-        description = "Drive N concurrent streams for T seconds against a loopback server; print throughput, p50/p99, statuses.")
+@Command(
+        name = "load",
+        mixinStandardHelpOptions = true,
+        description =
+                "Drive N concurrent streams for T seconds against a loopback server; print throughput, p50/p99, statuses.")
 final class BenchLoadCommand implements Callable<Integer> {
 
-    @Option(names = "--server", description = "HOST:PORT of a running server on this machine (default: host one in-process).")
+    @Option(
+            names = "--server",
+            description = "HOST:PORT of a running server on this machine (default: host one in-process).")
     String server;
 
     @Option(names = "--model", defaultValue = "stories260k", description = "Model name (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--concurrency", description = "Concurrent streams (default: 10x the in-process server's capacity, or 64).")
+    @Option(
+            names = "--concurrency",
+            description = "Concurrent streams (default: 10x the in-process server's capacity, or 64).")
     Integer concurrency;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "Duration of the loaded phase (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "10",
+            description = "Duration of the loaded phase (default: ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(names = "--max-tokens", defaultValue = "64", description = "Tokens per sample (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = "--max-requests", defaultValue = "100000", description = "Stop after this many requests in any case.")
+    @Option(
+            names = "--max-requests",
+            defaultValue = "100000",
+            description = "Stop after this many requests in any case.")
     int maxRequests;
 
     private static final java.util.concurrent.ScheduledExecutorService RETRY_TIMER =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().factory());
 
     /** Slots and queue of the in-process server: its capacity is their sum. */
     private static final int SLOTS = 4;
+
     private static final int QUEUE = 16;
 
     @Override
@@ -64,8 +78,16 @@ final class BenchLoadCommand implements Callable<Integer> {
         R1Server own = null;
         String target = server;
         if (target == null) {
-            own = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(ModelConfig.builder(model)
-                    .option("path", BuiltinModels.STORIES_260K).option("slots", SLOTS).queueCapacity(QUEUE).build())), 64).start();
+            own = R1Server.onPort(
+                            "127.0.0.1",
+                            0,
+                            ModelLoader.loadAll(List.of(ModelConfig.builder(model)
+                                    .option("path", BuiltinModels.STORIES_260K)
+                                    .option("slots", SLOTS)
+                                    .queueCapacity(QUEUE)
+                                    .build())),
+                            64)
+                    .start();
             target = "127.0.0.1:" + own.port();
         } else if (!isLoopback(target)) {
             System.err.println("error: --server must be on this machine (loopback), got " + target);
@@ -73,7 +95,8 @@ final class BenchLoadCommand implements Callable<Integer> {
         }
         int capacity = SLOTS + QUEUE;
         int loaded = concurrency != null ? concurrency : own != null ? 10 * capacity : 64;
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel channel =
+                NettyChannelBuilder.forTarget(target).usePlaintext().build();
         try {
             long heapBefore = usedHeapAfterGc();
             Result unloaded = run(channel, 1, Math.max(2, seconds / 3));
@@ -82,9 +105,11 @@ final class BenchLoadCommand implements Callable<Integer> {
             print("unloaded (1 stream)", unloaded);
             print("loaded (" + loaded + " streams" + (own != null ? ", 10x capacity " + capacity : "") + ")", busy);
             if (own != null) {
-                System.out.printf("p99 of accepted, loaded vs unloaded: %.1f ms vs %.1f ms (x%.2f)%n",
+                System.out.printf(
+                        "p99 of accepted, loaded vs unloaded: %.1f ms vs %.1f ms (x%.2f)%n",
                         busy.p(0.99), unloaded.p(0.99), busy.p(0.99) / unloaded.p(0.99));
-                System.out.printf("server heap used (after GC): before %.1f MB, after %.1f MB%n",
+                System.out.printf(
+                        "server heap used (after GC): before %.1f MB, after %.1f MB%n",
                         heapBefore / 1e6, heapAfter / 1e6);
             }
         } finally {
@@ -96,8 +121,12 @@ final class BenchLoadCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Result(List<Double> okMillis, List<Double> rejectMillis, Map<String, Integer> statuses,
-                          double seconds, long tokens) {
+    private record Result(
+            List<Double> okMillis,
+            List<Double> rejectMillis,
+            Map<String, Integer> statuses,
+            double seconds,
+            long tokens) {
         double p(double q) {
             if (okMillis.isEmpty()) {
                 return Double.NaN;
@@ -109,8 +138,11 @@ final class BenchLoadCommand implements Callable<Integer> {
     }
 
     private Result run(ManagedChannel channel, int streams, int durationSeconds) throws InterruptedException {
-        GenerateRequest request = GenerateRequest.newBuilder().setModel(model).setPrompt("")
-                .setSampling(SamplingParams.newBuilder().setMaxTokens(maxTokens)).build();
+        GenerateRequest request = GenerateRequest.newBuilder()
+                .setModel(model)
+                .setPrompt("")
+                .setSampling(SamplingParams.newBuilder().setMaxTokens(maxTokens))
+                .build();
         Semaphore slots = new Semaphore(streams);
         List<Double> ok = Collections.synchronizedList(new ArrayList<>());
         List<Double> rejected = Collections.synchronizedList(new ArrayList<>());
@@ -147,7 +179,9 @@ final class BenchLoadCommand implements Callable<Integer> {
                     rejected.add((System.nanoTime() - t0) / 1e6);
                     // A well-behaved client waits as long as the server's retry hint says (capped at 1 s).
                     io.grpc.Metadata trailers = Status.trailersFromThrowable(t);
-                    String hint = trailers == null ? null : trailers.get(dev.r1serve.proto.errors.ErrorDetails.RETRY_AFTER_MS_KEY);
+                    String hint = trailers == null
+                            ? null
+                            : trailers.get(dev.r1serve.proto.errors.ErrorDetails.RETRY_AFTER_MS_KEY);
                     long wait = hint == null ? 100 : Math.min(1000, Long.parseLong(hint));
                     RETRY_TIMER.schedule((Runnable) slots::release, wait, TimeUnit.MILLISECONDS);
                 }
@@ -168,12 +202,22 @@ final class BenchLoadCommand implements Callable<Integer> {
     private static void print(String title, Result r) {
         int total = r.statuses().values().stream().mapToInt(Integer::intValue).sum();
         long fast = r.rejectMillis().stream().filter(ms -> ms < 50).count();
-        System.out.printf("%s: %d requests in %.1f s, %.1f req/s ok, %.0f tokens/s, p50 %.1f ms, p99 %.1f ms, statuses %s%n",
-                title, total, r.seconds(), r.okMillis().size() / r.seconds(), r.tokens() / r.seconds(), r.p(0.5), r.p(0.99),
+        System.out.printf(
+                "%s: %d requests in %.1f s, %.1f req/s ok, %.0f tokens/s, p50 %.1f ms, p99 %.1f ms, statuses %s%n",
+                title,
+                total,
+                r.seconds(),
+                r.okMillis().size() / r.seconds(),
+                r.tokens() / r.seconds(),
+                r.p(0.5),
+                r.p(0.99),
                 r.statuses());
         if (!r.rejectMillis().isEmpty()) {
-            System.out.printf("  rejected: %d (%.1f%% of requests), %.1f%% of them within 50 ms%n", r.rejectMillis().size(),
-                    100.0 * r.rejectMillis().size() / total, 100.0 * fast / r.rejectMillis().size());
+            System.out.printf(
+                    "  rejected: %d (%.1f%% of requests), %.1f%% of them within 50 ms%n",
+                    r.rejectMillis().size(),
+                    100.0 * r.rejectMillis().size() / total,
+                    100.0 * fast / r.rejectMillis().size());
         }
     }
 

@@ -47,7 +47,9 @@ import picocli.CommandLine.Option;
  * groups done by a client as Generate (n = G) followed by ScoreStream, on one loopback server whose engine is
  * instant (generation costs nothing, rewards are real: each sample's boxed answer is verified).
  */
-@Command(name = "rollouts", mixinStandardHelpOptions = true,
+@Command(
+        name = "rollouts",
+        mixinStandardHelpOptions = true,
         description = "Groups of G per second through RolloutService.Rollouts vs Generate + ScoreStream by a client,"
                 + " instant engine, real rewards; prints both rates and their ratio.")
 final class BenchRolloutsCommand implements Callable<Integer> {
@@ -55,13 +57,22 @@ final class BenchRolloutsCommand implements Callable<Integer> {
     @Option(names = "--groups", defaultValue = "2000", description = "Groups per round (default: ${DEFAULT-VALUE}).")
     int groups;
 
-    @Option(names = "--group-size", defaultValue = "8", description = "G, samples per group (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--group-size",
+            defaultValue = "8",
+            description = "G, samples per group (default: ${DEFAULT-VALUE}).")
     int groupSize;
 
-    @Option(names = "--in-flight", defaultValue = "64", description = "Groups in flight in both modes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--in-flight",
+            defaultValue = "64",
+            description = "Groups in flight in both modes (default: ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds of each, alternating, after one warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "Measured rounds of each, alternating, after one warm-up (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Override
@@ -70,16 +81,40 @@ final class BenchRolloutsCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--groups, --group-size, --in-flight and --rounds must be >= 1");
         }
         ScriptedEngine engine = ScriptedEngine.instant();
-        ModelRegistry registry = new ModelRegistry().add(new HostedModel("bench", "instant", engine, ChatTemplate.DEEPSEEK_R1,
-                engine.contextLength(), new Scheduler(engine, new SchedulerConfig(
-                        Math.max(SchedulerConfig.DEFAULT_QUEUE_CAPACITY, 2 * inFlight * groupSize), SchedulerConfig.DEFAULT_TIMEOUT))));
+        ModelRegistry registry = new ModelRegistry()
+                .add(new HostedModel(
+                        "bench",
+                        "instant",
+                        engine,
+                        ChatTemplate.DEEPSEEK_R1,
+                        engine.contextLength(),
+                        new Scheduler(
+                                engine,
+                                new SchedulerConfig(
+                                        Math.max(SchedulerConfig.DEFAULT_QUEUE_CAPACITY, 2 * inFlight * groupSize),
+                                        SchedulerConfig.DEFAULT_TIMEOUT))));
         try (RewardServer.Mounted rewards = RewardServer.mountable(RewardServer.Config.loopback(0));
-             R1Server server = R1Server.onPort("127.0.0.1", 0, registry, Math.max(64, groupSize), ServerOptions.DEFAULTS,
-                     List.of((g, v) -> rewards.service(), RolloutService.factory(rewards,
-                             RolloutConfig.DEFAULT.withMaxGroupsInFlight(Math.max(inFlight, 1))))).start();
-             R1Client client = R1Client.builder("127.0.0.1:" + server.port()).defaultDeadline(Duration.ofHours(1)).build()) {
-            System.out.printf(Locale.ROOT, "%d groups of G = %d per round, %d in flight, instant engine, math rewards%n",
-                    groups, groupSize, inFlight);
+                R1Server server = R1Server.onPort(
+                                "127.0.0.1",
+                                0,
+                                registry,
+                                Math.max(64, groupSize),
+                                ServerOptions.DEFAULTS,
+                                List.of(
+                                        (g, v) -> rewards.service(),
+                                        RolloutService.factory(
+                                                rewards,
+                                                RolloutConfig.DEFAULT.withMaxGroupsInFlight(Math.max(inFlight, 1)))))
+                        .start();
+                R1Client client = R1Client.builder("127.0.0.1:" + server.port())
+                        .defaultDeadline(Duration.ofHours(1))
+                        .build()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d groups of G = %d per round, %d in flight, instant engine, math rewards%n",
+                    groups,
+                    groupSize,
+                    inFlight);
             rollouts(client, 0);
             separate(client, 0);
             double[] one = new double[rounds];
@@ -87,22 +122,39 @@ final class BenchRolloutsCommand implements Callable<Integer> {
             for (int r = 0; r < rounds; r++) {
                 one[r] = rollouts(client, r + 1);
                 two[r] = separate(client, r + 1);
-                System.out.printf(Locale.ROOT, "round %d: Rollouts %.0f groups/s, Generate + ScoreStream %.0f groups/s%n",
-                        r + 1, one[r], two[r]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d: Rollouts %.0f groups/s, Generate + ScoreStream %.0f groups/s%n",
+                        r + 1,
+                        one[r],
+                        two[r]);
             }
             double a = median(one);
             double b = median(two);
-            System.out.printf(Locale.ROOT, "Rollouts: %.0f groups/s (%.0f samples/s); Generate + ScoreStream: %.0f groups/s;"
-                    + " ratio %.2f (median of %d)%n", a, a * groupSize, b, a / b, rounds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "Rollouts: %.0f groups/s (%.0f samples/s); Generate + ScoreStream: %.0f groups/s;"
+                            + " ratio %.2f (median of %d)%n",
+                    a,
+                    a * groupSize,
+                    b,
+                    a / b,
+                    rounds);
         }
         return 0;
     }
 
     private GenerateRequest generate(int round, int i) {
-        return GenerateRequest.newBuilder().setModel("bench")
-                .setChat(ChatMessages.newBuilder().addMessages(ChatMessage.newBuilder().setRole("user")
-                        .setContent("Round " + round + ", question " + i + ": what is " + i + " mod 20?")))
-                .setSampling(SamplingParams.newBuilder().setN(groupSize).setSeed(round * 100_000L + i).setMaxTokens(64))
+        return GenerateRequest.newBuilder()
+                .setModel("bench")
+                .setChat(ChatMessages.newBuilder()
+                        .addMessages(ChatMessage.newBuilder()
+                                .setRole("user")
+                                .setContent("Round " + round + ", question " + i + ": what is " + i + " mod 20?")))
+                .setSampling(SamplingParams.newBuilder()
+                        .setN(groupSize)
+                        .setSeed(round * 100_000L + i)
+                        .setMaxTokens(64))
                 .build();
     }
 
@@ -114,8 +166,12 @@ final class BenchRolloutsCommand implements Callable<Integer> {
     private double rollouts(R1Client client, int round) throws Exception {
         List<RolloutRequest> requests = new ArrayList<>(groups);
         for (int i = 0; i < groups; i++) {
-            requests.add(RolloutRequest.newBuilder().setId(Integer.toString(i)).setGenerate(generate(round, i))
-                    .setTaskType(TaskType.TASK_TYPE_MATH).setReference(reference(i)).build());
+            requests.add(RolloutRequest.newBuilder()
+                    .setId(Integer.toString(i))
+                    .setGenerate(generate(round, i))
+                    .setTaskType(TaskType.TASK_TYPE_MATH)
+                    .setReference(reference(i))
+                    .build());
         }
         AtomicInteger received = new AtomicInteger();
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -159,7 +215,8 @@ final class BenchRolloutsCommand implements Callable<Integer> {
         CompletableFuture<Void> done = new CompletableFuture<>();
         var generateStub = InferenceServiceGrpc.newStub(client.channel()).withDeadlineAfter(1, TimeUnit.HOURS);
         long t0 = System.nanoTime();
-        StreamObserver<Rollout> scoring = RewardServiceGrpc.newStub(client.channel()).withDeadlineAfter(1, TimeUnit.HOURS)
+        StreamObserver<Rollout> scoring = RewardServiceGrpc.newStub(client.channel())
+                .withDeadlineAfter(1, TimeUnit.HOURS)
                 .scoreStream(new StreamObserver<>() {
                     @Override
                     public void onNext(RolloutResult r) {
@@ -189,9 +246,15 @@ final class BenchRolloutsCommand implements Callable<Integer> {
                 public void onNext(GenerateResponse response) {
                     synchronized (scoring) {
                         for (var s : response.getSamplesList()) {
-                            scoring.onNext(Rollout.newBuilder().setId(id + "#" + s.getIndex()).setGroupId(id)
-                                    .setGroupSize(groupSize).setPrompt(response.getRenderedPrompt()).setCompletion(s.getText())
-                                    .setTaskType(TaskType.TASK_TYPE_MATH).setReference(ref).build());
+                            scoring.onNext(Rollout.newBuilder()
+                                    .setId(id + "#" + s.getIndex())
+                                    .setGroupId(id)
+                                    .setGroupSize(groupSize)
+                                    .setPrompt(response.getRenderedPrompt())
+                                    .setCompletion(s.getText())
+                                    .setTaskType(TaskType.TASK_TYPE_MATH)
+                                    .setReference(ref)
+                                    .build());
                         }
                     }
                 }

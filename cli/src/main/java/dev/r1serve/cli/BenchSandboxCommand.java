@@ -7,11 +7,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code r1 bench sandbox}: isolated trivial Python runs/s vs bare {@code python3 -c pass} spawns/s. */
-@Command(name = "sandbox", mixinStandardHelpOptions = true,
-        description = "Isolated trivial Python runs/s vs bare python3 -c pass spawns/s in the same run (target ratio >= 0.6).")
+@Command(
+        name = "sandbox",
+        mixinStandardHelpOptions = true,
+        description =
+                "Isolated trivial Python runs/s vs bare python3 -c pass spawns/s in the same run (target ratio >= 0.6).")
 final class BenchSandboxCommand implements Callable<Integer> {
 
-    @Option(names = "--seconds", defaultValue = "10", description = "Measuring time, split between the two (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "10",
+            description = "Measuring time, split between the two (default: ${DEFAULT-VALUE}).")
     double seconds;
 
     @Override

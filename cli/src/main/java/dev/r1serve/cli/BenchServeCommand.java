@@ -12,8 +12,10 @@ import dev.r1serve.server.R1Server;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
 import dev.r1serve.server.engine.llamacpp.NativeLibrary;
-import dev.r1serve.testkit.TinyModelGenerator;
+import dev.r1serve.server.gguf.GgmlType;
 import dev.r1serve.server.model.BuiltinModels;
+import dev.r1serve.testkit.RealVocabModels;
+import dev.r1serve.testkit.TinyModelGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +24,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import dev.r1serve.server.gguf.GgmlType;
-import dev.r1serve.testkit.RealVocabModels;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,15 +38,23 @@ import picocli.CommandLine.Option;
  * 400-token prompt; {@code --vs URL} runs the same streams against any OpenAI-compatible server beside r1-serve's
  * own HTTP front.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "r1-serve (gRPC) vs java-llama.cpp directly on the same GGUF, rounds interleaved; n = 16 vs 16 "
                 + "requests; optionally the same against an OpenAI-compatible server (--vs).")
 final class BenchServeCommand implements Callable<Integer> {
 
-    @Option(names = "--tokens", defaultValue = "128", description = "Tokens per generation (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--tokens",
+            defaultValue = "128",
+            description = "Tokens per generation (default: ${DEFAULT-VALUE}).")
     int tokens;
 
-    @Option(names = "--rounds", defaultValue = "5", description = "Rounds per side, interleaved (default: ${DEFAULT-VALUE}, at least 5 for the figures).")
+    @Option(
+            names = "--rounds",
+            defaultValue = "5",
+            description = "Rounds per side, interleaved (default: ${DEFAULT-VALUE}, at least 5 for the figures).")
     int rounds;
 
     @Option(names = "--model", description = "A GGUF to use instead of the generated Qwen2-0.5B-shaped model.")
@@ -55,30 +63,49 @@ final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Decoding threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--shape", description = "Real-vocabulary R1-Distill shape: tiny, 0.5b, 1.5b, 7b (Qwen), 8b (Llama); "
-            + "written once into the model cache.")
+    @Option(
+            names = "--shape",
+            description = "Real-vocabulary R1-Distill shape: tiny, 0.5b, 1.5b, 7b (Qwen), 8b (Llama); "
+                    + "written once into the model cache.")
     String shape;
 
-    @Option(names = "--streams", split = ",", defaultValue = "1,4",
+    @Option(
+            names = "--streams",
+            split = ",",
+            defaultValue = "1,4",
             description = "Concurrent streams to measure (default: ${DEFAULT-VALUE}).")
     List<Integer> streams;
 
-    @Option(names = "--samples", defaultValue = "16",
+    @Option(
+            names = "--samples",
+            defaultValue = "16",
             description = "n of the one-request-vs-separate-requests row; 0 skips it (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--sample-tokens", defaultValue = "32", description = "Tokens per sample in that row (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sample-tokens",
+            defaultValue = "32",
+            description = "Tokens per sample in that row (default: ${DEFAULT-VALUE}).")
     int sampleTokens;
 
-    @Option(names = "--vs", paramLabel = "URL", description = "An OpenAI-compatible server (e.g. http://127.0.0.1:8080 "
-            + "for a llama-server on the same GGUF) to run the streams against, beside r1-serve's HTTP front.")
+    @Option(
+            names = "--vs",
+            paramLabel = "URL",
+            description = "An OpenAI-compatible server (e.g. http://127.0.0.1:8080 "
+                    + "for a llama-server on the same GGUF) to run the streams against, beside r1-serve's HTTP front.")
     String vs;
 
-    @Option(names = "--vs-model", defaultValue = "bench", description = "The model name to send to --vs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--vs-model",
+            defaultValue = "bench",
+            description = "The model name to send to --vs (default: ${DEFAULT-VALUE}).")
     String vsModel;
 
-    @Option(names = "--tokenizer", paramLabel = "DIR", description = "Hugging Face tokenizer folder for --shape "
-            + "(default: ../shared/data/tokenizers/qwen3 or llama3.1 above the current directory).")
+    @Option(
+            names = "--tokenizer",
+            paramLabel = "DIR",
+            description = "Hugging Face tokenizer folder for --shape "
+                    + "(default: ../shared/data/tokenizers/qwen3 or llama3.1 above the current directory).")
     Path tokenizer;
 
     private static final String PROMPT = "The answer is";
@@ -95,20 +122,37 @@ final class BenchServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
         }
         Path gguf = model != null ? model : shape != null ? shapeModel() : benchModel();
-        int slots = Math.max(4, streams.stream().mapToInt(Integer::intValue).max().orElse(1));
-        System.out.printf("model: %s (%.0f MB), threads %d, %d slots, %d tokens x %d rounds (interleaved), greedy, "
-                + "streams %s%n", gguf, Files.size(gguf) / 1e6, nThreads, slots, tokens, rounds, streams);
+        int slots =
+                Math.max(4, streams.stream().mapToInt(Integer::intValue).max().orElse(1));
+        System.out.printf(
+                "model: %s (%.0f MB), threads %d, %d slots, %d tokens x %d rounds (interleaved), greedy, "
+                        + "streams %s%n",
+                gguf, Files.size(gguf) / 1e6, nThreads, slots, tokens, rounds, streams);
 
         NativeLibrary.prepare();
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, 64, List.of(ModelConfig.llamaCpp("bench",
-                gguf.toString(), "none", CONTEXT, slots, nThreads)), null, null, null, null, 0, null);
+        ServerConfig config = new ServerConfig(
+                "127.0.0.1",
+                0,
+                64,
+                List.of(ModelConfig.llamaCpp("bench", gguf.toString(), "none", CONTEXT, slots, nThreads)),
+                null,
+                null,
+                null,
+                null,
+                0,
+                null);
         Map<Integer, List<Double>> direct = new TreeMap<>();
         Map<Integer, List<Double>> viaGrpc = new TreeMap<>();
-        try (LlamaModel llama = new LlamaModel(new ModelParameters().setModel(gguf.toString())
-                .setCtxSize(CONTEXT * slots).setParallel(slots).enableContBatching()
-                .setThreads(nThreads).setThreadsBatch(nThreads).disableLog());
-             R1Server server = R1Server.launch(config);
-             R1Client client = R1Client.connect("127.0.0.1:" + server.port())) {
+        try (LlamaModel llama = new LlamaModel(new ModelParameters()
+                        .setModel(gguf.toString())
+                        .setCtxSize(CONTEXT * slots)
+                        .setParallel(slots)
+                        .enableContBatching()
+                        .setThreads(nThreads)
+                        .setThreadsBatch(nThreads)
+                        .disableLog());
+                R1Server server = R1Server.launch(config);
+                R1Client client = R1Client.connect("127.0.0.1:" + server.port())) {
             decodeDirect(llama, 1); // warm-up
             decodeGrpc(client, 1);
             for (int n : streams) {
@@ -135,9 +179,19 @@ final class BenchServeCommand implements Callable<Integer> {
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             ratios.add(b.get(i) / a.get(i));
         }
-        System.out.printf("%s: %s %.1f tokens/s (median of %s) | %s %.1f tokens/s (median of %s) | ratio min %.3f "
-                + "median %.3f max %.3f%n", what, aName, median(a), fmt(a), bName, median(b), fmt(b),
-                Collections.min(ratios), median(ratios), Collections.max(ratios));
+        System.out.printf(
+                "%s: %s %.1f tokens/s (median of %s) | %s %.1f tokens/s (median of %s) | ratio min %.3f "
+                        + "median %.3f max %.3f%n",
+                what,
+                aName,
+                median(a),
+                fmt(a),
+                bName,
+                median(b),
+                fmt(b),
+                Collections.min(ratios),
+                median(ratios),
+                Collections.max(ratios));
     }
 
     private static String fmt(List<Double> xs) {
@@ -157,18 +211,33 @@ final class BenchServeCommand implements Callable<Integer> {
         for (int i = 0; i < Math.min(rounds, 3); i++) {
             String p = longPrompt("round " + i + " ");
             one.add(throughput(client, List.of(p), samples, cached, 0));
-            same.add(throughput(client, java.util.Collections.nCopies(samples, longPrompt("same " + i + " ")), 1, cached, 1));
+            same.add(throughput(
+                    client, java.util.Collections.nCopies(samples, longPrompt("same " + i + " ")), 1, cached, 1));
             List<String> ps = new ArrayList<>();
             for (int k = 0; k < samples; k++) {
                 ps.add(longPrompt("distinct " + i + "." + k + " "));
             }
             distinct.add(throughput(client, ps, 1, cached, 2));
         }
-        System.out.printf("n = %d, %d tokens each, ~400-token prompt: one request %.1f tokens/s %s (cached prompt tokens "
-                + "%d) | %d requests, same prompt %.1f %s (cached %d) | %d requests, distinct prompts %.1f %s (cached %d)"
-                + " | one request / distinct: min %.2f median %.2f max %.2f%n", samples, sampleTokens, median(one),
-                fmt(one), cached[0], samples, median(same), fmt(same), cached[1], samples, median(distinct),
-                fmt(distinct), cached[2], ratio(one, distinct, Collections::min), ratio(one, distinct, BenchServeCommand::median),
+        System.out.printf(
+                "n = %d, %d tokens each, ~400-token prompt: one request %.1f tokens/s %s (cached prompt tokens "
+                        + "%d) | %d requests, same prompt %.1f %s (cached %d) | %d requests, distinct prompts %.1f %s (cached %d)"
+                        + " | one request / distinct: min %.2f median %.2f max %.2f%n",
+                samples,
+                sampleTokens,
+                median(one),
+                fmt(one),
+                cached[0],
+                samples,
+                median(same),
+                fmt(same),
+                cached[1],
+                samples,
+                median(distinct),
+                fmt(distinct),
+                cached[2],
+                ratio(one, distinct, Collections::min),
+                ratio(one, distinct, BenchServeCommand::median),
                 ratio(one, distinct, Collections::max));
     }
 
@@ -198,9 +267,15 @@ final class BenchServeCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<Thread> ts = new ArrayList<>();
         for (String p : prompts) {
-            GenerateRequest r = GenerateRequest.newBuilder().setModel("bench").setPrompt(p)
-                    .setSampling(SamplingParams.newBuilder().setTemperature(1).setMaxTokens(sampleTokens).setN(n)
-                            .setSeed(1)).build();
+            GenerateRequest r = GenerateRequest.newBuilder()
+                    .setModel("bench")
+                    .setPrompt(p)
+                    .setSampling(SamplingParams.newBuilder()
+                            .setTemperature(1)
+                            .setMaxTokens(sampleTokens)
+                            .setN(n)
+                            .setSeed(1))
+                    .build();
             ts.add(Thread.ofPlatform().start(() -> {
                 for (var s : client.generateRaw(r).getSamplesList()) {
                     generated.addAndGet(s.getUsage().getCompletionTokens());
@@ -239,9 +314,11 @@ final class BenchServeCommand implements Callable<Integer> {
         boolean own = modelName.equals("bench") && base.startsWith("http://127.0.0.1:") && !base.equals(vs);
         String body = "{\"model\":\"" + modelName + "\",\"prompt\":\"" + PROMPT + "\",\"max_tokens\":" + tokens
                 + ",\"temperature\":0" + (own ? "" : ",\"ignore_eos\":true") + "}";
-        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base.replaceAll("/+$", "") + "/v1/completions"))
+        var req = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base.replaceAll("/+$", "") + "/v1/completions"))
                 .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build();
         long t0 = System.nanoTime();
         List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> fs = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
@@ -253,7 +330,8 @@ final class BenchServeCommand implements Callable<Integer> {
             if (resp.statusCode() != 200) {
                 throw new IllegalStateException(base + " answered " + resp.statusCode() + ": " + resp.body());
             }
-            var m = java.util.regex.Pattern.compile("\"completion_tokens\"\\s*:\\s*(\\d+)").matcher(resp.body());
+            var m = java.util.regex.Pattern.compile("\"completion_tokens\"\\s*:\\s*(\\d+)")
+                    .matcher(resp.body());
             if (!m.find()) {
                 throw new IllegalStateException(base + " reported no usage.completion_tokens: " + resp.body());
             }
@@ -271,7 +349,9 @@ final class BenchServeCommand implements Callable<Integer> {
     private Path shapeModel() throws Exception {
         boolean llama = shape.equals("8b");
         Path dir = tokenizer != null ? tokenizer : findTokenizer(llama ? "llama3.1" : "qwen3");
-        Path out = BuiltinModels.cacheDir().resolve("bench").resolve((llama ? "llama3-" : "r1-distill-qwen-") + shape + "-q8_0.gguf");
+        Path out = BuiltinModels.cacheDir()
+                .resolve("bench")
+                .resolve((llama ? "llama3-" : "r1-distill-qwen-") + shape + "-q8_0.gguf");
         if (!Files.isRegularFile(out)) {
             Files.createDirectories(out.getParent());
             long t0 = System.nanoTime();
@@ -325,8 +405,12 @@ final class BenchServeCommand implements Callable<Integer> {
     private double decodeDirect(LlamaModel llama, int streams) {
         List<LlamaIterator> its = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
-            InferenceParameters p = new InferenceParameters(PROMPT).setTemperature(0).setNPredict(tokens)
-                    .setIgnoreEos(true).setCachePrompt(false).setSeed(s + 1);
+            InferenceParameters p = new InferenceParameters(PROMPT)
+                    .setTemperature(0)
+                    .setNPredict(tokens)
+                    .setIgnoreEos(true)
+                    .setCachePrompt(false)
+                    .setSeed(s + 1);
             its.add((LlamaIterator) llama.generate(p).iterator());
         }
         long first = 0;
@@ -359,8 +443,14 @@ final class BenchServeCommand implements Callable<Integer> {
         java.util.concurrent.atomic.AtomicInteger generated = new java.util.concurrent.atomic.AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
-            GenerateRequest r = GenerateRequest.newBuilder().setModel("bench").setPrompt(PROMPT)
-                    .setSampling(SamplingParams.newBuilder().setTemperature(0).setMaxTokens(tokens).setSeed(s + 1)).build();
+            GenerateRequest r = GenerateRequest.newBuilder()
+                    .setModel("bench")
+                    .setPrompt(PROMPT)
+                    .setSampling(SamplingParams.newBuilder()
+                            .setTemperature(0)
+                            .setMaxTokens(tokens)
+                            .setSeed(s + 1))
+                    .build();
             threads.add(Thread.ofPlatform().start(() -> {
                 Iterator<GenerateChunk> it = client.generateStream(r);
                 while (it.hasNext()) {
@@ -379,7 +469,8 @@ final class BenchServeCommand implements Callable<Integer> {
             t.join();
         }
         if (generated.get() < streams * tokens) {
-            System.out.println("  note: the model ended early: " + generated.get() + " of " + streams * tokens + " tokens");
+            System.out.println(
+                    "  note: the model ended early: " + generated.get() + " of " + streams * tokens + " tokens");
         }
         return (generated.get() - 1) / ((last.get() - first.get()) / 1e9);
     }

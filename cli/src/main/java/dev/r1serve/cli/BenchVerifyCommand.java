@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code r1 bench verify}: verifications per second on one core over MATH-500 golds. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
         description = "Verifications/s on one thread over MATH-500 golds vs gold, rewritten and wrong predictions.")
 final class BenchVerifyCommand implements Callable<Integer> {
 

@@ -1,15 +1,15 @@
 package dev.r1serve.cli;
 
 import dev.r1serve.client.R1Client;
+import dev.r1serve.eval.EvalResult;
+import dev.r1serve.eval.EvalRunner;
+import dev.r1serve.eval.EvalSpec;
 import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.SamplingParams;
 import dev.r1serve.server.R1Server;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
 import dev.r1serve.server.model.BuiltinModels;
-import dev.r1serve.eval.EvalResult;
-import dev.r1serve.eval.EvalRunner;
-import dev.r1serve.eval.EvalSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code r1 demo}: serves the bundled stories260K on loopback and streams a generation through gRPC. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Serve the bundled stories260K model on a loopback port and stream a story through gRPC.")
 final class DemoCommand implements Callable<Integer> {
 
@@ -29,16 +31,20 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the story (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--eval-questions", defaultValue = "10",
-            description = "MATH-500 questions of the small eval that follows the story; 0 skips it (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--eval-questions",
+            defaultValue = "10",
+            description =
+                    "MATH-500 questions of the small eval that follows the story; 0 skips it (default: ${DEFAULT-VALUE}).")
     int evalQuestions;
 
     @Override
     public Integer call() throws Exception {
         String model = BuiltinModels.STORIES_260K;
-        ServerConfig config = new ServerConfig("127.0.0.1", port, null,
-                List.of(ModelConfig.of(model, BuiltinModels.STORIES_260K)));
-        System.out.println("Starting r1-serve with the bundled " + model + " model (real trained weights, GGUF, llama.cpp)...");
+        ServerConfig config =
+                new ServerConfig("127.0.0.1", port, null, List.of(ModelConfig.of(model, BuiltinModels.STORIES_260K)));
+        System.out.println(
+                "Starting r1-serve with the bundled " + model + " model (real trained weights, GGUF, llama.cpp)...");
         try (R1Server server = R1Server.launch(config)) {
             String address = "127.0.0.1:" + server.port();
             System.out.println("Serving on " + address + " (gRPC: r1.v1.InferenceService, grpc.health.v1, reflection)");
@@ -62,10 +68,14 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("Evaluating it as the R1 paper does: " + evalQuestions + " MATH-500 questions, k=4,"
                         + " temperature 0.6, top-p 0.95 (a 260K-parameter story model scores ~0: that is honest)...");
                 Path out = Files.createTempDirectory("r1-demo-eval");
-                EvalResult result = EvalRunner.run(EvalSpec.of("math500", address, out).withModel(model)
-                        .withK(4).withLimit(evalQuestions).withMaxTokens(256));
+                EvalResult result = EvalRunner.run(EvalSpec.of("math500", address, out)
+                        .withModel(model)
+                        .withK(4)
+                        .withLimit(evalQuestions)
+                        .withMaxTokens(256));
                 EvalRunner.printTable(result, System.out);
-                System.out.println("Report: " + out.resolve("report.html") + " (samples.jsonl, summary.json, summary.md beside it)");
+                System.out.println("Report: " + out.resolve("report.html")
+                        + " (samples.jsonl, summary.json, summary.md beside it)");
                 System.out.println();
             }
             System.out.println("Try it yourself while a server runs (./r1 serve --model stories260k):");

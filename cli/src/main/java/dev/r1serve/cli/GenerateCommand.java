@@ -22,14 +22,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code r1 generate}: one request to a running server, streamed to the terminal. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
         description = "Generate from a running r1-serve server and stream the text.")
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--server", defaultValue = "localhost:50051", description = "HOST:PORT (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--server",
+            defaultValue = "localhost:50051",
+            description = "HOST:PORT (default: ${DEFAULT-VALUE}).")
     String server;
 
     @Option(names = "--model", description = "Model name (default: the server's first model).")
@@ -59,7 +64,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per sample instead of streaming text.")
     boolean json;
 
-    @Parameters(arity = "0..1", paramLabel = "PROMPT", defaultValue = "",
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "PROMPT",
+            defaultValue = "",
             description = "The prompt (a user message for chat models; may be empty for base models).")
     String prompt;
 
@@ -69,16 +77,22 @@ final class GenerateCommand implements Callable<Integer> {
         String unresolved = unresolvableHost(server);
         if (unresolved != null) {
             // Checked before connecting: grpc-java would log a WARNING with a stack trace per resolution attempt.
-            spec.commandLine().getErr().println("error: cannot connect to " + server + " (unknown host " + unresolved + ")");
+            spec.commandLine()
+                    .getErr()
+                    .println("error: cannot connect to " + server + " (unknown host " + unresolved + ")");
             return 1;
         }
         try (R1Client client = R1Client.connect(server)) {
             List<ModelInfo> models = client.listModels();
-            ModelInfo info = models.stream().filter(m -> model == null || m.getName().equals(model)).findFirst()
+            ModelInfo info = models.stream()
+                    .filter(m -> model == null || m.getName().equals(model))
+                    .findFirst()
                     .orElse(null);
             if (info == null) {
-                spec.commandLine().getErr().println("error: model '" + model + "' is not hosted by " + server
-                        + " (hosted: " + models.stream().map(ModelInfo::getName).toList() + ")");
+                spec.commandLine()
+                        .getErr()
+                        .println("error: model '" + model + "' is not hosted by " + server + " (hosted: "
+                                + models.stream().map(ModelInfo::getName).toList() + ")");
                 return 1;
             }
             GenerateRequest request = request(info);
@@ -144,11 +158,13 @@ final class GenerateCommand implements Callable<Integer> {
         if (maxTokens != null) s.setMaxTokens(maxTokens);
         if (seed != null) s.setSeed(seed);
         s.setN(n == null ? 1 : n);
-        GenerateRequest.Builder r = GenerateRequest.newBuilder().setModel(info.getName()).setSampling(s);
+        GenerateRequest.Builder r =
+                GenerateRequest.newBuilder().setModel(info.getName()).setSampling(s);
         if (raw || info.getTemplate().equals("none") || info.getTemplate().equals("plain")) {
             r.setPrompt(prompt);
         } else {
-            r.setChat(ChatMessages.newBuilder().addMessages(ChatMessage.newBuilder().setRole("user").setContent(prompt)));
+            r.setChat(ChatMessages.newBuilder()
+                    .addMessages(ChatMessage.newBuilder().setRole("user").setContent(prompt)));
         }
         return r.build();
     }
@@ -186,9 +202,13 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     static String summary(GeneratedSample s) {
-        return String.format("[finish=%s tokens=%d seed=%d ttft=%.0fms total=%.0fms]",
-                s.finishReason().name().toLowerCase(), s.completionTokens(), s.seed(),
-                s.timings().timeToFirstTokenMs(), s.timings().totalMs());
+        return String.format(
+                "[finish=%s tokens=%d seed=%d ttft=%.0fms total=%.0fms]",
+                s.finishReason().name().toLowerCase(),
+                s.completionTokens(),
+                s.seed(),
+                s.timings().timeToFirstTokenMs(),
+                s.timings().totalMs());
     }
 
     static ObjectNode toJson(ObjectMapper mapper, GeneratedSample s) {

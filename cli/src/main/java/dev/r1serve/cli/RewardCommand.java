@@ -26,58 +26,83 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code r1 reward serve|score}: the reward service for RL trainers. */
-@Command(name = "reward", mixinStandardHelpOptions = true,
+@Command(
+        name = "reward",
+        mixinStandardHelpOptions = true,
         description = "Rule-based rewards and GRPO advantages (RewardService).",
         subcommands = {RewardCommand.Serve.class, RewardCommand.Score.class})
 final class RewardCommand {
 
-    @Command(name = "serve", mixinStandardHelpOptions = true,
+    @Command(
+            name = "serve",
+            mixinStandardHelpOptions = true,
             description = "Serve r1.v1.RewardService (with health and reflection) until interrupted.")
     static final class Serve implements Callable<Integer> {
         @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address (default: ${DEFAULT-VALUE}).")
         String host;
 
-        @Option(names = "--port", defaultValue = "" + RewardServer.DEFAULT_PORT, description = "Port (default: ${DEFAULT-VALUE}; 0: any free port).")
+        @Option(
+                names = "--port",
+                defaultValue = "" + RewardServer.DEFAULT_PORT,
+                description = "Port (default: ${DEFAULT-VALUE}; 0: any free port).")
         int port;
 
         @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus HTTP port (default: none).")
         int metricsPort;
 
-        @Option(names = "--http-port", paramLabel = "PORT", description = "Also serve the HTTP/JSON front (/v1/rewards:score,"
-                + " /openrlhf/reward, /run_code) on this port (0: any free port).")
+        @Option(
+                names = "--http-port",
+                paramLabel = "PORT",
+                description = "Also serve the HTTP/JSON front (/v1/rewards:score,"
+                        + " /openrlhf/reward, /run_code) on this port (0: any free port).")
         Integer httpPort;
 
-        @Option(names = "--api-keys", paramLabel = "FILE",
-                description = "API keys, one 'name:sha256hex' per line, required on gRPC and HTTP calls; without it the service is open.")
+        @Option(
+                names = "--api-keys",
+                paramLabel = "FILE",
+                description =
+                        "API keys, one 'name:sha256hex' per line, required on gRPC and HTTP calls; without it the service is open.")
         Path apiKeys;
 
-        @Option(names = "--format-partial-credit", description = "0.25 per correctly used tag instead of all-or-nothing.")
+        @Option(
+                names = "--format-partial-credit",
+                description = "0.25 per correctly used tag instead of all-or-nothing.")
         boolean partial;
 
         @Option(names = "--max-chars", description = "Overlong penalty: -1 at this many characters.")
         Integer maxChars;
 
-        @Option(names = "--overlong-buffer", defaultValue = "0", description = "Overlong penalty ramp width in characters.")
+        @Option(
+                names = "--overlong-buffer",
+                defaultValue = "0",
+                description = "Overlong penalty ramp width in characters.")
         int buffer;
 
         @Override
         public Integer call() throws Exception {
-            RewardOptions opts = new RewardOptions(partial, maxChars == null ? null : new LengthPenalty(maxChars, buffer),
-                    RewardOptions.DEFAULT.codeLimits(), false);
+            RewardOptions opts = new RewardOptions(
+                    partial,
+                    maxChars == null ? null : new LengthPenalty(maxChars, buffer),
+                    RewardOptions.DEFAULT.codeLimits(),
+                    false);
             ApiKeys keys;
             try {
                 keys = apiKeys == null ? null : ApiKeys.load(apiKeys);
             } catch (IOException e) {
                 throw new IllegalArgumentException("--api-keys: " + e.getMessage(), e);
             }
-            RewardServer.Config config = RewardServer.Config.loopback(port).withHost(host).withRewards(opts)
+            RewardServer.Config config = RewardServer.Config.loopback(port)
+                    .withHost(host)
+                    .withRewards(opts)
                     .withMetricsPort(metricsPort);
-            RewardServer server = keys == null ? RewardServer.start(config)
-                    : RewardServer.start(config, new ApiKeyInterceptor(keys));
+            RewardServer server =
+                    keys == null ? RewardServer.start(config) : RewardServer.start(config, new ApiKeyInterceptor(keys));
             RewardHttpServer http = null;
             try {
                 if (httpPort != null) {
-                    http = RewardHttpServer.start(host, httpPort,
+                    http = RewardHttpServer.start(
+                            host,
+                            httpPort,
                             new RewardHttpFront(server.mounted(), keys == null ? null : keys::authenticate));
                 }
             } catch (IOException | RuntimeException e) {
@@ -92,19 +117,26 @@ final class RewardCommand {
             System.out.println("r1 reward service listening on " + host + ":" + server.port()
                     + (front == null ? "" : " (HTTP front on port " + front.port() + ")")
                     + (server.hasSandbox() ? "" : " (code rewards disabled: apt-get install bubblewrap)"));
-            if (keys == null) System.out.println("no API keys: the reward service is open to anyone who can reach it (--api-keys FILE)");
+            if (keys == null)
+                System.out.println(
+                        "no API keys: the reward service is open to anyone who can reach it (--api-keys FILE)");
             server.awaitTermination();
             return 0;
         }
     }
 
-    @Command(name = "score", mixinStandardHelpOptions = true,
-            description = "Score rollouts from a JSONL file (one r1.v1.Rollout as JSON per line); prints one RolloutResult JSON per line.")
+    @Command(
+            name = "score",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Score rollouts from a JSONL file (one r1.v1.Rollout as JSON per line); prints one RolloutResult JSON per line.")
     static final class Score implements Callable<Integer> {
         @Option(names = "--jsonl", required = true, description = "Rollouts, one JSON object per line.")
         Path jsonl;
 
-        @Option(names = "--server", description = "HOST:PORT of a running reward service (default: an in-process one on loopback).")
+        @Option(
+                names = "--server",
+                description = "HOST:PORT of a running reward service (default: an in-process one on loopback).")
         String server;
 
         @Override
@@ -129,15 +161,21 @@ final class RewardCommand {
                 target = "127.0.0.1:" + local.port();
             }
             int colon = target.lastIndexOf(':');
-            ManagedChannel ch = NettyChannelBuilder.forAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))
-                    .usePlaintext().maxInboundMessageSize(64 << 20).build();
+            ManagedChannel ch = NettyChannelBuilder.forAddress(
+                            target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))
+                    .usePlaintext()
+                    .maxInboundMessageSize(64 << 20)
+                    .build();
             try {
-                var resp = RewardServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.MINUTES).score(req.build());
+                var resp = RewardServiceGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(10, TimeUnit.MINUTES)
+                        .score(req.build());
                 JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
                 for (RolloutResult r : resp.getResultsList()) System.out.println(printer.print(r));
                 return 0;
             } catch (StatusRuntimeException e) {
-                System.err.println("score failed: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+                System.err.println("score failed: " + e.getStatus().getCode() + ": "
+                        + e.getStatus().getDescription());
                 return 1;
             } finally {
                 ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -17,12 +17,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code r1 sandbox run}: one program in the code sandbox, its outcome as one JSON line. */
-@Command(name = "sandbox", mixinStandardHelpOptions = true, description = "The isolated code runner (bubblewrap).",
+@Command(
+        name = "sandbox",
+        mixinStandardHelpOptions = true,
+        description = "The isolated code runner (bubblewrap).",
         subcommands = {SandboxCommand.Run.class})
 final class SandboxCommand {
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Run FILE in the sandbox; prints status, exit code, signal, stdout/stderr (capped), cpu and wall ms as JSON.")
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Run FILE in the sandbox; prints status, exit code, signal, stdout/stderr (capped), cpu and wall ms as JSON.")
     static final class Run implements Callable<Integer> {
         @Option(names = "--lang", defaultValue = "python", description = "python or cpp (default: ${DEFAULT-VALUE}).")
         String lang;
@@ -33,10 +39,16 @@ final class SandboxCommand {
         @Option(names = "--stdin", description = "File fed to the program's standard input.")
         Path stdin;
 
-        @Option(names = "--timeout-ms", defaultValue = "5000", description = "Wall-clock limit (default: ${DEFAULT-VALUE}); the CPU limit follows it.")
+        @Option(
+                names = "--timeout-ms",
+                defaultValue = "5000",
+                description = "Wall-clock limit (default: ${DEFAULT-VALUE}); the CPU limit follows it.")
         long timeoutMs;
 
-        @Option(names = "--memory-mb", defaultValue = "512", description = "Address-space limit (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--memory-mb",
+                defaultValue = "512",
+                description = "Address-space limit (default: ${DEFAULT-VALUE}).")
         long memoryMb;
 
         @Override

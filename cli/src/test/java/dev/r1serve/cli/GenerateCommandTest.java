@@ -27,8 +27,13 @@ class GenerateCommandTest {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(Path.of(System.getProperty("de.kherud.llama.tmpdir")));
-        server = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(
-                ModelConfig.llamaCpp("stories260k", BuiltinModels.STORIES_260K, null, null, 2, 1))), 64).start();
+        server = R1Server.onPort(
+                        "127.0.0.1",
+                        0,
+                        ModelLoader.loadAll(List.of(
+                                ModelConfig.llamaCpp("stories260k", BuiltinModels.STORIES_260K, null, null, 2, 1))),
+                        64)
+                .start();
     }
 
     @AfterAll
@@ -48,8 +53,18 @@ class GenerateCommandTest {
 
     @Test
     void jsonPrintsOneObjectPerSampleWithTheContractFields() throws Exception {
-        String[] r = run("generate", "--server", "127.0.0.1:" + server.port(), "--json", "--max-tokens", "5",
-                "--seed", "3", "--n", "2", "");
+        String[] r = run(
+                "generate",
+                "--server",
+                "127.0.0.1:" + server.port(),
+                "--json",
+                "--max-tokens",
+                "5",
+                "--seed",
+                "3",
+                "--n",
+                "2",
+                "");
         assertEquals("0", r[0], r[2]);
         List<String> lines = r[1].lines().toList();
         assertEquals(2, lines.size(), r[1]);
@@ -67,8 +82,8 @@ class GenerateCommandTest {
 
     @Test
     void streamingPrintsTheGreedyStoryAndASummary() {
-        String[] r = run("generate", "--server", "127.0.0.1:" + server.port(), "--temperature", "0",
-                "--max-tokens", "60", "");
+        String[] r = run(
+                "generate", "--server", "127.0.0.1:" + server.port(), "--temperature", "0", "--max-tokens", "60", "");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].startsWith(" Once upon a time, there was a little girl named Lily."), r[1]);
         assertTrue(r[1].contains("[finish=length tokens=60"), r[1]);
@@ -119,10 +134,16 @@ class GenerateCommandTest {
         try {
             String[] r = run("generate", "--server", "no-such-host.invalid:50051", "hi");
             assertEquals("1", r[0]);
-            assertEquals("error: cannot connect to no-such-host.invalid:50051 (unknown host no-such-host.invalid)",
+            assertEquals(
+                    "error: cannot connect to no-such-host.invalid:50051 (unknown host no-such-host.invalid)",
                     r[2].strip());
-            assertTrue(grpcLogs.stream().noneMatch(l -> l.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()),
-                    grpcLogs.stream().map(java.util.logging.LogRecord::getMessage).toList().toString());
+            assertTrue(
+                    grpcLogs.stream()
+                            .noneMatch(l -> l.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()),
+                    grpcLogs.stream()
+                            .map(java.util.logging.LogRecord::getMessage)
+                            .toList()
+                            .toString());
         } finally {
             grpc.removeHandler(capture);
         }

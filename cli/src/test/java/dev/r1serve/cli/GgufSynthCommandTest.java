@@ -19,7 +19,9 @@ class GgufSynthCommandTest {
     Path tmp;
 
     private int run(StringWriter err, String... args) {
-        return new CommandLine(new R1()).setExecutionExceptionHandler(R1::refused).setErr(new PrintWriter(err, true))
+        return new CommandLine(new R1())
+                .setExecutionExceptionHandler(R1::refused)
+                .setErr(new PrintWriter(err, true))
                 .execute(args);
     }
 
@@ -27,13 +29,25 @@ class GgufSynthCommandTest {
     void aShapeTheArchitectureDoesNotHaveIsRefusedNamingTheOption() throws Exception {
         Path tok = tmp.resolve("tok");
         Files.createDirectories(tok);
-        Files.writeString(tok.resolve("tokenizer.json"), "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0},\"merges\":[]}}");
+        Files.writeString(
+                tok.resolve("tokenizer.json"), "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0},\"merges\":[]}}");
         StringWriter err = new StringWriter();
         Path out = tmp.resolve("x.gguf");
-        int code = run(err, "gguf", "synth", "--tokenizer", tok.toString(), "--arch", "llama", "--shape", "1.5b",
-                "--out", out.toString());
+        int code = run(
+                err,
+                "gguf",
+                "synth",
+                "--tokenizer",
+                tok.toString(),
+                "--arch",
+                "llama",
+                "--shape",
+                "1.5b",
+                "--out",
+                out.toString());
         assertEquals(2, code, err.toString());
-        assertTrue(err.toString().strip().startsWith("r1 gguf synth: --shape: 1.5b is not a llama shape"), err.toString());
+        assertTrue(
+                err.toString().strip().startsWith("r1 gguf synth: --shape: 1.5b is not a llama shape"), err.toString());
         assertFalse(err.toString().contains("\tat "), err.toString());
         assertFalse(Files.exists(out));
     }
@@ -41,8 +55,18 @@ class GgufSynthCommandTest {
     @Test
     void aFolderWithoutTokenizerJsonIsRefused() {
         StringWriter err = new StringWriter();
-        int code = run(err, "gguf", "synth", "--tokenizer", tmp.toString(), "--arch", "qwen2", "--shape", "tiny",
-                "--out", tmp.resolve("x.gguf").toString());
+        int code = run(
+                err,
+                "gguf",
+                "synth",
+                "--tokenizer",
+                tmp.toString(),
+                "--arch",
+                "qwen2",
+                "--shape",
+                "tiny",
+                "--out",
+                tmp.resolve("x.gguf").toString());
         assertEquals(2, code, err.toString());
         assertTrue(err.toString().contains("--tokenizer: no tokenizer.json in"), err.toString());
     }

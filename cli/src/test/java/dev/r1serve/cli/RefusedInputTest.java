@@ -14,10 +14,13 @@ class RefusedInputTest {
     @Test
     void badOptionValuesAreOneLineErrors() {
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new R1()).setExecutionExceptionHandler(R1::refused).setErr(new PrintWriter(err, true))
+        int code = new CommandLine(new R1())
+                .setExecutionExceptionHandler(R1::refused)
+                .setErr(new PrintWriter(err, true))
                 .execute("bench", "distill", "--rounds", "0");
         assertEquals(2, code);
-        assertEquals("r1 bench distill: --rounds must be >= 1, got 0", err.toString().strip());
+        assertEquals(
+                "r1 bench distill: --rounds must be >= 1, got 0", err.toString().strip());
         assertFalse(err.toString().contains("\tat "), err.toString());
     }
 }

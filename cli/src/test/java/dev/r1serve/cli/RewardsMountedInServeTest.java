@@ -19,9 +19,9 @@ import dev.r1serve.server.R1Server;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
 import dev.r1serve.server.model.BuiltinModels;
+import io.grpc.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.grpc.Status;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,18 +34,29 @@ import org.junit.jupiter.api.Test;
 class RewardsMountedInServeTest {
 
     private static Rollout rollout(String id, String completion) {
-        return Rollout.newBuilder().setId(id).setGroupId("g").setGroupSize(2).setCompletion(completion)
-                .setTaskType(TaskType.TASK_TYPE_MATH).setReference(Reference.newBuilder().setAnswer("4")).build();
+        return Rollout.newBuilder()
+                .setId(id)
+                .setGroupId("g")
+                .setGroupSize(2)
+                .setCompletion(completion)
+                .setTaskType(TaskType.TASK_TYPE_MATH)
+                .setReference(Reference.newBuilder().setAnswer("4"))
+                .build();
     }
 
     @Test
     void oneServerGeneratesAndScores() throws Exception {
         Files.createDirectories(Path.of(System.getProperty("de.kherud.llama.tmpdir")));
         try (RewardServer.Mounted rewards = RewardServer.mountable(RewardServer.Config.loopback(0));
-             R1Server server = ServeCommand.launch(new ServerConfig("127.0.0.1", 0, null,
-                     List.of(ModelConfig.llamaCpp("stories", BuiltinModels.STORIES_260K, null, null, 1, 1))),
-                     rewards, 128);
-             R1Client client = R1Client.connect("127.0.0.1:" + server.port())) {
+                R1Server server = ServeCommand.launch(
+                        new ServerConfig(
+                                "127.0.0.1",
+                                0,
+                                null,
+                                List.of(ModelConfig.llamaCpp("stories", BuiltinModels.STORIES_260K, null, null, 1, 1))),
+                        rewards,
+                        128);
+                R1Client client = R1Client.connect("127.0.0.1:" + server.port())) {
             assertEquals("stories", client.listModels().get(0).getName());
             List<RolloutResult> results = client.score(List.of(
                     rollout("right", "<think>2+2</think><answer>\\boxed{4}</answer>"),
@@ -56,8 +67,13 @@ class RewardsMountedInServeTest {
             // grpc.health reports each mounted service by its full name.
             var health = io.grpc.health.v1.HealthGrpc.newBlockingStub(client.channel());
             for (String service : List.of("r1.v1.InferenceService", "r1.v1.RewardService", "r1.v1.RolloutService")) {
-                assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING, health.check(
-                        io.grpc.health.v1.HealthCheckRequest.newBuilder().setService(service).build()).getStatus(), service);
+                assertEquals(
+                        io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING,
+                        health.check(io.grpc.health.v1.HealthCheckRequest.newBuilder()
+                                        .setService(service)
+                                        .build())
+                                .getStatus(),
+                        service);
             }
         }
     }
@@ -66,14 +82,26 @@ class RewardsMountedInServeTest {
     void theEmbeddedEngineServesRolloutsWithTokenIdsAndRefusesLogprobsPlainly() throws Exception {
         Files.createDirectories(Path.of(System.getProperty("de.kherud.llama.tmpdir")));
         try (RewardServer.Mounted rewards = RewardServer.mountable(RewardServer.Config.loopback(0));
-             R1Server server = ServeCommand.launch(new ServerConfig("127.0.0.1", 0, null,
-                     List.of(ModelConfig.llamaCpp("stories", BuiltinModels.STORIES_260K, null, null, 2, 1))),
-                     rewards, 128);
-             R1Client client = R1Client.connect("127.0.0.1:" + server.port())) {
-            RolloutRequest request = RolloutRequest.newBuilder().setId("story")
-                    .setGenerate(GenerateRequest.newBuilder().setModel("stories").setPrompt("")
-                            .setSampling(SamplingParams.newBuilder().setN(4).setSeed(42).setMaxTokens(16)))
-                    .setTaskType(TaskType.TASK_TYPE_FORMAT_ONLY).build();
+                R1Server server = ServeCommand.launch(
+                        new ServerConfig(
+                                "127.0.0.1",
+                                0,
+                                null,
+                                List.of(ModelConfig.llamaCpp("stories", BuiltinModels.STORIES_260K, null, null, 2, 1))),
+                        rewards,
+                        128);
+                R1Client client = R1Client.connect("127.0.0.1:" + server.port())) {
+            RolloutRequest request = RolloutRequest.newBuilder()
+                    .setId("story")
+                    .setGenerate(GenerateRequest.newBuilder()
+                            .setModel("stories")
+                            .setPrompt("")
+                            .setSampling(SamplingParams.newBuilder()
+                                    .setN(4)
+                                    .setSeed(42)
+                                    .setMaxTokens(16)))
+                    .setTaskType(TaskType.TASK_TYPE_FORMAT_ONLY)
+                    .build();
             List<RolloutGroup> groups = collect(client.rollouts(List.of(request)));
             assertEquals(1, groups.size());
             RolloutGroup g = groups.get(0);
@@ -83,12 +111,21 @@ class RewardsMountedInServeTest {
                 assertEquals("format", s.getRewards(0).getName());
                 assertEquals(0.0, s.getAdvantage()); // a story is never R1-formatted: equal totals, advantage exactly 0
             }
-            var withLogprobs = request.toBuilder().setGenerate(request.getGenerate().toBuilder()
-                    .setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true))).build();
-            ExecutionException e = assertThrows(ExecutionException.class, () -> collect(client.rollouts(List.of(withLogprobs))));
-            assertEquals(Status.Code.FAILED_PRECONDITION, Status.fromThrowable(e.getCause()).getCode());
-            assertTrue(e.getCause().getMessage().contains("generate.options.return_logprobs"), e.getCause().getMessage());
-            assertTrue(e.getCause().getMessage().contains("does not return log-probabilities"), e.getCause().getMessage());
+            var withLogprobs = request.toBuilder()
+                    .setGenerate(request.getGenerate().toBuilder()
+                            .setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true)))
+                    .build();
+            ExecutionException e =
+                    assertThrows(ExecutionException.class, () -> collect(client.rollouts(List.of(withLogprobs))));
+            assertEquals(
+                    Status.Code.FAILED_PRECONDITION,
+                    Status.fromThrowable(e.getCause()).getCode());
+            assertTrue(
+                    e.getCause().getMessage().contains("generate.options.return_logprobs"),
+                    e.getCause().getMessage());
+            assertTrue(
+                    e.getCause().getMessage().contains("does not return log-probabilities"),
+                    e.getCause().getMessage());
         }
     }
 

@@ -30,8 +30,11 @@ class ServeMistakesTest {
     private static Object[] run(String... args) {
         StringWriter err = new StringWriter();
         StringWriter out = new StringWriter();
-        int code = new CommandLine(new R1()).setExecutionExceptionHandler(R1::refused)
-                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+        int code = new CommandLine(new R1())
+                .setExecutionExceptionHandler(R1::refused)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .execute(args);
         return new Object[] {code, err.toString().strip(), out.toString()};
     }
 
@@ -60,7 +63,8 @@ class ServeMistakesTest {
         Path notGguf = Files.writeString(dir.resolve("model.safetensors"), "{\"__metadata__\": {}}");
         Object[] r = run("serve", "--model", notGguf.toString());
         assertEquals(2, r[0]);
-        assertTrue(r[1].toString().startsWith("r1 serve: model 'model.safetensors': not a GGUF file: " + notGguf),
+        assertTrue(
+                r[1].toString().startsWith("r1 serve: model 'model.safetensors': not a GGUF file: " + notGguf),
                 r[1].toString());
     }
 
@@ -68,10 +72,20 @@ class ServeMistakesTest {
     void grpcAndHttpPortsInUse() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
-            assertOneLine(run("serve", "--model", "stories260k", "--host", "127.0.0.1", "--port", Integer.toString(port)),
+            assertOneLine(
+                    run("serve", "--model", "stories260k", "--host", "127.0.0.1", "--port", Integer.toString(port)),
                     "r1 serve: port " + port + " (gRPC, --port) is already in use");
-            assertOneLine(run("serve", "--model", "stories260k", "--host", "127.0.0.1", "--port", "0",
-                    "--http-port", Integer.toString(port)),
+            assertOneLine(
+                    run(
+                            "serve",
+                            "--model",
+                            "stories260k",
+                            "--host",
+                            "127.0.0.1",
+                            "--port",
+                            "0",
+                            "--http-port",
+                            Integer.toString(port)),
                     "r1 serve: port " + port + " (OpenAI HTTP API, --http-port) is already in use");
         }
     }

@@ -35,6 +35,7 @@ class ServeProcessTest {
 
     @TempDir
     Path home;
+
     Process process;
     ManagedChannel channel;
     /** What the process printed up to its "listening" line. */
@@ -54,8 +55,16 @@ class ServeProcessTest {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of(
                 "-Dde.kherud.llama.tmpdir=" + Files.createDirectories(home.resolve("jllama")),
-                "-cp", System.getProperty("java.class.path"), R1.class.getName(),
-                "serve", "--model", "stories260k", "--host", "127.0.0.1", "--port", Integer.toString(port)));
+                "-cp",
+                System.getProperty("java.class.path"),
+                R1.class.getName(),
+                "serve",
+                "--model",
+                "stories260k",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port)));
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("R1_HOME", home.toString());
@@ -68,8 +77,9 @@ class ServeProcessTest {
                 break;
             }
         }
-        Thread.ofPlatform().daemon().start(() -> out.lines().forEach(l -> { })); // keep the pipe drained
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        Thread.ofPlatform().daemon().start(() -> out.lines().forEach(l -> {})); // keep the pipe drained
+        channel =
+                NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         return port;
     }
 
@@ -84,21 +94,31 @@ class ServeProcessTest {
     }
 
     private static GenerateRequest longStory() {
-        return GenerateRequest.newBuilder().setModel("stories260k").setPrompt("")
-                .setSampling(SamplingParams.newBuilder().setTemperature(1).setMaxTokens(480).setN(4).setSeed(1)).build();
+        return GenerateRequest.newBuilder()
+                .setModel("stories260k")
+                .setPrompt("")
+                .setSampling(SamplingParams.newBuilder()
+                        .setTemperature(1)
+                        .setMaxTokens(480)
+                        .setN(4)
+                        .setSeed(1))
+                .build();
     }
 
     private ServingStatus health() {
         // generous: the first call also connects, which takes seconds on a loaded 2-core machine
-        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.newBuilder().setService("stories260k").build()).getStatus();
+        return HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(15, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService("stories260k").build())
+                .getStatus();
     }
 
     @Test
     void sigtermTurnsHealthNotServingRefusesNewWorkLetsWorkInFlightFinishAndExitsZero() throws Exception {
         startServer("--drain-timeout", "30");
         assertEquals(ServingStatus.SERVING, health());
-        Iterator<GenerateChunk> stream = InferenceServiceGrpc.newBlockingStub(channel).generateStream(longStory());
+        Iterator<GenerateChunk> stream =
+                InferenceServiceGrpc.newBlockingStub(channel).generateStream(longStory());
         stream.next();
 
         process.destroy(); // SIGTERM
@@ -108,7 +128,8 @@ class ServeProcessTest {
             status = health();
         }
         assertEquals(ServingStatus.NOT_SERVING, status);
-        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+        StatusRuntimeException refused = assertThrows(
+                StatusRuntimeException.class,
                 () -> InferenceServiceGrpc.newBlockingStub(channel).generate(longStory()));
         assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
 
@@ -120,8 +141,10 @@ class ServeProcessTest {
         });
         assertEquals(4, finals.size());
         for (Sample s : finals) {
-            assertTrue(s.getFinishReason() == FinishReason.FINISH_REASON_LENGTH
-                    || s.getFinishReason() == FinishReason.FINISH_REASON_EOS, s.getFinishReason().toString());
+            assertTrue(
+                    s.getFinishReason() == FinishReason.FINISH_REASON_LENGTH
+                            || s.getFinishReason() == FinishReason.FINISH_REASON_EOS,
+                    s.getFinishReason().toString());
         }
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue());
@@ -130,12 +153,20 @@ class ServeProcessTest {
     @Test
     void workStillRunningAtTheDrainTimeoutIsCancelledAndTheProcessStillExitsZero() throws Exception {
         startServer("--drain-timeout", "0");
-        GenerateRequest slow = GenerateRequest.newBuilder().setModel("stories260k").setPrompt("")
-                .setSampling(SamplingParams.newBuilder().setTemperature(1).setMaxTokens(480).setN(64).setSeed(2)).build();
-        Iterator<GenerateChunk> stream = InferenceServiceGrpc.newBlockingStub(channel).generateStream(slow);
+        GenerateRequest slow = GenerateRequest.newBuilder()
+                .setModel("stories260k")
+                .setPrompt("")
+                .setSampling(SamplingParams.newBuilder()
+                        .setTemperature(1)
+                        .setMaxTokens(480)
+                        .setN(64)
+                        .setSeed(2))
+                .build();
+        Iterator<GenerateChunk> stream =
+                InferenceServiceGrpc.newBlockingStub(channel).generateStream(slow);
         stream.next();
         process.destroy();
-        assertThrows(StatusRuntimeException.class, () -> stream.forEachRemaining(c -> { }));
+        assertThrows(StatusRuntimeException.class, () -> stream.forEachRemaining(c -> {}));
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue());
     }
@@ -161,13 +192,19 @@ class ServeProcessTest {
             java.net.Socket s = new java.net.Socket("127.0.0.1", http);
             s.setSoTimeout(8_000);
             // Half of them never finish their headers; the others promise a body they never finish sending.
-            s.getOutputStream().write((i % 2 == 0 ? "GET /v1/models HTTP/1.1\r\nHost: x\r\n"
-                    : "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{\"model\":").getBytes());
+            s.getOutputStream()
+                    .write((i % 2 == 0
+                                    ? "GET /v1/models HTTP/1.1\r\nHost: x\r\n"
+                                    : "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{\"model\":")
+                            .getBytes());
             slow.add(s);
         }
-        var models = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + http + "/v1/models")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var models = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + http + "/v1/models"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, models.statusCode());
         long start = System.nanoTime();
         for (java.net.Socket s : slow) {

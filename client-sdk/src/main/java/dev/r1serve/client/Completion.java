@@ -11,7 +11,9 @@ import java.util.List;
 public record Completion(String model, List<GeneratedSample> samples, String renderedPrompt) {
 
     static Completion of(GenerateResponse r) {
-        return new Completion(r.getModel(), r.getSamplesList().stream().map(GeneratedSample::of).toList(),
+        return new Completion(
+                r.getModel(),
+                r.getSamplesList().stream().map(GeneratedSample::of).toList(),
                 r.getRenderedPrompt());
     }
 

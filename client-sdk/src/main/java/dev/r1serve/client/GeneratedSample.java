@@ -30,11 +30,21 @@ public record GeneratedSample(
     public record Timings(double queueMs, double timeToFirstTokenMs, double decodeMs, double totalMs) {}
 
     static GeneratedSample of(Sample s) {
-        return new GeneratedSample(s.getIndex(), s.getText(), s.getReasoning(), s.getAnswer(),
-                FinishReason.of(s.getFinishReason()), s.getUsage().getPromptTokens(), s.getUsage().getCompletionTokens(),
-                s.getSeed(), List.copyOf(s.getTokenIdsList()),
-                new Timings(s.getTimings().getQueueMs(), s.getTimings().getTimeToFirstTokenMs(),
-                        s.getTimings().getDecodeMs(), s.getTimings().getTotalMs()),
+        return new GeneratedSample(
+                s.getIndex(),
+                s.getText(),
+                s.getReasoning(),
+                s.getAnswer(),
+                FinishReason.of(s.getFinishReason()),
+                s.getUsage().getPromptTokens(),
+                s.getUsage().getCompletionTokens(),
+                s.getSeed(),
+                List.copyOf(s.getTokenIdsList()),
+                new Timings(
+                        s.getTimings().getQueueMs(),
+                        s.getTimings().getTimeToFirstTokenMs(),
+                        s.getTimings().getDecodeMs(),
+                        s.getTimings().getTotalMs()),
                 s.getError());
     }
 }

@@ -114,29 +114,34 @@ public final class R1Client implements AutoCloseable {
 
     /** Generates all n samples and returns them together; retried on UNAVAILABLE / RESOURCE_EXHAUSTED. */
     public Completion generate(GenerateRequest request) {
-        return Completion.of(retry("generate").executeSupplier(() -> blocking(null).generate(request)));
+        return Completion.of(
+                retry("generate").executeSupplier(() -> blocking(null).generate(request)));
     }
 
     /** Like {@link #generate(GenerateRequest)} without blocking the caller. */
     public CompletableFuture<Completion> generateAsync(GenerateRequest request) {
         return Retry.decorateCompletionStage(retry("generateAsync"), retryTimer, () -> {
                     CompletableFuture<GenerateResponse> f = new CompletableFuture<>();
-                    withOptions(InferenceServiceGrpc.newStub(channel), null).generate(request, new io.grpc.stub.StreamObserver<>() {
-                        @Override
-                        public void onNext(GenerateResponse r) {
-                            f.complete(r);
-                        }
+                    withOptions(InferenceServiceGrpc.newStub(channel), null)
+                            .generate(request, new io.grpc.stub.StreamObserver<>() {
+                                @Override
+                                public void onNext(GenerateResponse r) {
+                                    f.complete(r);
+                                }
 
-                        @Override
-                        public void onError(Throwable t) {
-                            f.completeExceptionally(t);
-                        }
+                                @Override
+                                public void onError(Throwable t) {
+                                    f.completeExceptionally(t);
+                                }
 
-                        @Override
-                        public void onCompleted() {}
-                    });
+                                @Override
+                                public void onCompleted() {}
+                            });
                     return f;
-                }).get().toCompletableFuture().thenApply(Completion::of);
+                })
+                .get()
+                .toCompletableFuture()
+                .thenApply(Completion::of);
     }
 
     /**
@@ -174,8 +179,8 @@ public final class R1Client implements AutoCloseable {
         }
 
         void start() {
-            withOptions(InferenceServiceGrpc.newStub(channel), null).generateStream(request,
-                    new ClientResponseObserver<GenerateRequest, GenerateChunk>() {
+            withOptions(InferenceServiceGrpc.newStub(channel), null)
+                    .generateStream(request, new ClientResponseObserver<GenerateRequest, GenerateChunk>() {
                         @Override
                         public void beforeStart(ClientCallStreamObserver<GenerateRequest> c) {
                             call = c;
@@ -266,25 +271,33 @@ public final class R1Client implements AutoCloseable {
      * As {@link #rollouts(Iterable)} with at most {@code maxInFlight} groups outstanding (at most the server's
      * limit, which answers more with RESOURCE_EXHAUSTED) and a deadline for the whole stream (null: the default).
      */
-    public Flow.Publisher<RolloutGroup> rollouts(Iterable<RolloutRequest> requests, int maxInFlight, Duration deadline) {
+    public Flow.Publisher<RolloutGroup> rollouts(
+            Iterable<RolloutRequest> requests, int maxInFlight, Duration deadline) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: >= 1)");
         }
         Objects.requireNonNull(requests);
-        return subscriber -> new RolloutSubscription(requests.iterator(), maxInFlight, Objects.requireNonNull(subscriber))
+        return subscriber -> new RolloutSubscription(
+                        requests.iterator(), maxInFlight, Objects.requireNonNull(subscriber))
                 .start(withOptions(RolloutServiceGrpc.newStub(channel), deadline));
     }
 
     /** The hosted models. */
     public List<ModelInfo> listModels() {
-        return retry("listModels").executeSupplier(() ->
-                blocking(null).listModels(ListModelsRequest.getDefaultInstance()).getModelsList());
+        return retry("listModels")
+                .executeSupplier(() -> blocking(null)
+                        .listModels(ListModelsRequest.getDefaultInstance())
+                        .getModelsList());
     }
 
     /** Scores rollouts with the RewardService (rule-based rewards and GRPO advantages). */
     public List<RolloutResult> score(List<Rollout> rollouts) {
-        return retry("score").executeSupplier(() -> withOptions(RewardServiceGrpc.newBlockingStub(channel), null)
-                .score(ScoreRequest.newBuilder().addAllRollouts(rollouts).build()).getResultsList());
+        return retry("score")
+                .executeSupplier(() -> withOptions(RewardServiceGrpc.newBlockingStub(channel), null)
+                        .score(ScoreRequest.newBuilder()
+                                .addAllRollouts(rollouts)
+                                .build())
+                        .getResultsList());
     }
 
     // ---- protocol-level API (no retries): for tools that want the raw messages ----------------------------

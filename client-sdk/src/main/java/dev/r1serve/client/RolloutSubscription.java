@@ -27,7 +27,8 @@ final class RolloutSubscription implements Flow.Subscription, ClientResponseObse
     private Throwable earlyError;
     private boolean earlyCompletion;
 
-    RolloutSubscription(Iterator<RolloutRequest> requests, int maxInFlight, Flow.Subscriber<? super RolloutGroup> subscriber) {
+    RolloutSubscription(
+            Iterator<RolloutRequest> requests, int maxInFlight, Flow.Subscriber<? super RolloutGroup> subscriber) {
         this.requests = requests;
         this.maxInFlight = maxInFlight;
         this.subscriber = subscriber;

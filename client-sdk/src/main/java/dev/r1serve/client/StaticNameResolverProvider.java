@@ -54,8 +54,9 @@ final class StaticNameResolverProvider extends NameResolverProvider {
 
             @Override
             public void start(Listener2 listener) {
-                listener.onResult(ResolutionResult.newBuilder().setAddressesOrError(
-                        io.grpc.StatusOr.fromValue(groups)).build());
+                listener.onResult(ResolutionResult.newBuilder()
+                        .setAddressesOrError(io.grpc.StatusOr.fromValue(groups))
+                        .build());
             }
 
             @Override

@@ -34,8 +34,13 @@ class RealServerClientTest {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(Path.of(System.getProperty("de.kherud.llama.tmpdir")));
-        server = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(
-                ModelConfig.llamaCpp("stories", BuiltinModels.STORIES_260K, null, null, 2, 1))), 64).start();
+        server = R1Server.onPort(
+                        "127.0.0.1",
+                        0,
+                        ModelLoader.loadAll(
+                                List.of(ModelConfig.llamaCpp("stories", BuiltinModels.STORIES_260K, null, null, 2, 1))),
+                        64)
+                .start();
         scheduler = server.models().find("stories").orElseThrow().scheduler();
     }
 
@@ -45,8 +50,14 @@ class RealServerClientTest {
     }
 
     private static GenerateRequest story(int maxTokens, int n) {
-        return GenerateRequest.newBuilder().setModel("stories").setPrompt("")
-                .setSampling(SamplingParams.newBuilder().setTemperature(0).setMaxTokens(maxTokens).setN(n)).build();
+        return GenerateRequest.newBuilder()
+                .setModel("stories")
+                .setPrompt("")
+                .setSampling(SamplingParams.newBuilder()
+                        .setTemperature(0)
+                        .setMaxTokens(maxTokens)
+                        .setN(n))
+                .build();
     }
 
     private static void awaitIdle() throws InterruptedException {
@@ -72,7 +83,8 @@ class RealServerClientTest {
     @Test
     void theDefaultDeadlineEndsALongCallAndItsServerWork() throws Exception {
         try (R1Client client = R1Client.builder("127.0.0.1:" + server.port())
-                .defaultDeadline(Duration.ofMillis(300)).build()) {
+                .defaultDeadline(Duration.ofMillis(300))
+                .build()) {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.generate(story(480, 8)));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
         }

@@ -16,14 +16,17 @@ import org.junit.jupiter.api.Test;
 /** Retries only where safe, the server's retry hint, and round-robin over replicas. */
 class RetryAndBalancingTest {
 
-    private static final GenerateRequest REQUEST = GenerateRequest.newBuilder().setModel("m").setPrompt("p").build();
+    private static final GenerateRequest REQUEST =
+            GenerateRequest.newBuilder().setModel("m").setPrompt("p").build();
 
     @Test
     void aServerThatRejectsThenAcceptsIsRetriedHonouringItsRetryHint() throws Exception {
         try (var server = new ScriptedInferenceServer("a")
-                .then(Step.fail(Status.UNAVAILABLE))
-                .then(Step.failWithHint(Status.RESOURCE_EXHAUSTED, 300));
-             var client = R1Client.builder("127.0.0.1:" + server.port()).backoff(Duration.ofMillis(10), Duration.ofSeconds(2)).build()) {
+                        .then(Step.fail(Status.UNAVAILABLE))
+                        .then(Step.failWithHint(Status.RESOURCE_EXHAUSTED, 300));
+                var client = R1Client.builder("127.0.0.1:" + server.port())
+                        .backoff(Duration.ofMillis(10), Duration.ofSeconds(2))
+                        .build()) {
             long t0 = System.nanoTime();
             Completion c = client.generate(REQUEST);
             long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -35,8 +38,9 @@ class RetryAndBalancingTest {
 
     @Test
     void invalidArgumentIsNeverRetried() throws Exception {
-        try (var server = new ScriptedInferenceServer("a").then(Step.fail(Status.INVALID_ARGUMENT.withDescription("bad")));
-             var client = R1Client.connect("127.0.0.1:" + server.port())) {
+        try (var server = new ScriptedInferenceServer("a")
+                        .then(Step.fail(Status.INVALID_ARGUMENT.withDescription("bad")));
+                var client = R1Client.connect("127.0.0.1:" + server.port())) {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.generate(REQUEST));
             assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
             assertEquals(1, server.calls.get());
@@ -45,10 +49,14 @@ class RetryAndBalancingTest {
 
     @Test
     void retriesStopAfterMaxAttempts() throws Exception {
-        try (var server = new ScriptedInferenceServer("a").then(Step.fail(Status.UNAVAILABLE))
-                .then(Step.fail(Status.UNAVAILABLE)).then(Step.fail(Status.UNAVAILABLE));
-             var client = R1Client.builder("127.0.0.1:" + server.port()).maxAttempts(2)
-                     .backoff(Duration.ofMillis(5), Duration.ofMillis(20)).build()) {
+        try (var server = new ScriptedInferenceServer("a")
+                        .then(Step.fail(Status.UNAVAILABLE))
+                        .then(Step.fail(Status.UNAVAILABLE))
+                        .then(Step.fail(Status.UNAVAILABLE));
+                var client = R1Client.builder("127.0.0.1:" + server.port())
+                        .maxAttempts(2)
+                        .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
+                        .build()) {
             assertThrows(StatusRuntimeException.class, () -> client.generate(REQUEST));
             assertEquals(2, server.calls.get());
         }
@@ -57,7 +65,9 @@ class RetryAndBalancingTest {
     @Test
     void asyncGenerateIsRetriedToo() throws Exception {
         try (var server = new ScriptedInferenceServer("a").then(Step.fail(Status.UNAVAILABLE));
-             var client = R1Client.builder("127.0.0.1:" + server.port()).backoff(Duration.ofMillis(5), Duration.ofMillis(50)).build()) {
+                var client = R1Client.builder("127.0.0.1:" + server.port())
+                        .backoff(Duration.ofMillis(5), Duration.ofMillis(50))
+                        .build()) {
             assertEquals("from a", client.generateAsync(REQUEST).get().first().text());
             assertEquals(2, server.calls.get());
         }
@@ -66,8 +76,8 @@ class RetryAndBalancingTest {
     @Test
     void aStreamThatFailsBeforeItsFirstChunkIsRetried() throws Exception {
         try (var server = new ScriptedInferenceServer("a").then(Step.fail(Status.UNAVAILABLE));
-             var client = R1Client.connect("127.0.0.1:" + server.port());
-             var stream = client.stream(REQUEST)) {
+                var client = R1Client.connect("127.0.0.1:" + server.port());
+                var stream = client.stream(REQUEST)) {
             List<StreamEvent> events = new ArrayList<>();
             stream.forEachRemaining(events::add);
             assertEquals(2, events.size());
@@ -79,8 +89,8 @@ class RetryAndBalancingTest {
     @Test
     void aStreamIsNeverRetriedAfterTokensWereReceived() throws Exception {
         try (var server = new ScriptedInferenceServer("a").then(Step.failAfterChunks(Status.UNAVAILABLE, 2));
-             var client = R1Client.connect("127.0.0.1:" + server.port());
-             var stream = client.stream(REQUEST)) {
+                var client = R1Client.connect("127.0.0.1:" + server.port());
+                var stream = client.stream(REQUEST)) {
             assertEquals("tok0", ((StreamEvent.TextDelta) stream.next()).text());
             stream.next();
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, stream::next);
@@ -91,14 +101,16 @@ class RetryAndBalancingTest {
 
     @Test
     void roundRobinSpreadsCallsOverThreeReplicas() throws Exception {
-        try (var a = new ScriptedInferenceServer("a"); var b = new ScriptedInferenceServer("b");
-             var c = new ScriptedInferenceServer("c");
-             var client = R1Client.connect("static:///127.0.0.1:" + a.port() + ",127.0.0.1:" + b.port()
-                     + ",127.0.0.1:" + c.port())) {
+        try (var a = new ScriptedInferenceServer("a");
+                var b = new ScriptedInferenceServer("b");
+                var c = new ScriptedInferenceServer("c");
+                var client = R1Client.connect(
+                        "static:///127.0.0.1:" + a.port() + ",127.0.0.1:" + b.port() + ",127.0.0.1:" + c.port())) {
             for (int i = 0; i < 30; i++) {
                 client.generate(REQUEST);
             }
-            assertTrue(a.calls.get() > 0 && b.calls.get() > 0 && c.calls.get() > 0,
+            assertTrue(
+                    a.calls.get() > 0 && b.calls.get() > 0 && c.calls.get() > 0,
                     "calls per replica: " + a.calls + " " + b.calls + " " + c.calls);
             assertEquals(30, a.calls.get() + b.calls.get() + c.calls.get());
         }

@@ -49,7 +49,9 @@ final class ScriptedInferenceServer implements AutoCloseable {
     ScriptedInferenceServer(String name) throws IOException {
         this.name = name;
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new Service()).build().start();
+                .addService(new Service())
+                .build()
+                .start();
     }
 
     synchronized ScriptedInferenceServer then(Step step) {
@@ -66,7 +68,11 @@ final class ScriptedInferenceServer implements AutoCloseable {
     }
 
     private Sample sample() {
-        return Sample.newBuilder().setIndex(0).setText("from " + name).setAnswer("from " + name).build();
+        return Sample.newBuilder()
+                .setIndex(0)
+                .setText("from " + name)
+                .setAnswer("from " + name)
+                .build();
     }
 
     private static Throwable error(Step step) {
@@ -86,7 +92,10 @@ final class ScriptedInferenceServer implements AutoCloseable {
                 out.onError(error(step));
                 return;
             }
-            out.onNext(GenerateResponse.newBuilder().setModel("m").addSamples(sample()).build());
+            out.onNext(GenerateResponse.newBuilder()
+                    .setModel("m")
+                    .addSamples(sample())
+                    .build());
             out.onCompleted();
         }
 
@@ -95,13 +104,17 @@ final class ScriptedInferenceServer implements AutoCloseable {
             calls.incrementAndGet();
             Step step = next();
             for (int i = 0; i < step.chunksBeforeFailure(); i++) {
-                out.onNext(GenerateChunk.newBuilder().setIndex(0).setTextDelta("tok" + i).build());
+                out.onNext(GenerateChunk.newBuilder()
+                        .setIndex(0)
+                        .setTextDelta("tok" + i)
+                        .build());
             }
             if (step.failure() != null) {
                 out.onError(error(step));
                 return;
             }
-            out.onNext(GenerateChunk.newBuilder().setIndex(0).setTextDelta("from ").build());
+            out.onNext(
+                    GenerateChunk.newBuilder().setIndex(0).setTextDelta("from ").build());
             out.onNext(GenerateChunk.newBuilder().setIndex(0).setFinal(sample()).build());
             out.onCompleted();
         }

@@ -65,20 +65,24 @@ class KubernetesSchemaTest {
             })
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     record Doc(Path file, JsonNode node) {
         @Override
         public String toString() {
-            return file + " " + node.path("kind").asText() + "/" + node.path("metadata").path("name").asText();
+            return file + " " + node.path("kind").asText() + "/"
+                    + node.path("metadata").path("name").asText();
         }
     }
 
     static List<Doc> manifests() throws IOException {
         List<Doc> docs = new ArrayList<>();
         try (Stream<Path> files = Files.walk(Path.of("k8s"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(f.toFile())) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try (MappingIterator<JsonNode> it =
+                        YAML.readerFor(JsonNode.class).readValues(f.toFile())) {
                     while (it.hasNext()) {
                         JsonNode n = it.next();
                         if (n != null && !n.isEmpty()) {
@@ -93,7 +97,8 @@ class KubernetesSchemaTest {
 
     /** Binds a manifest to its API type; throws naming the field that does not fit. */
     static Object validate(JsonNode manifest) {
-        String type = manifest.path("apiVersion").asText() + "/" + manifest.path("kind").asText();
+        String type = manifest.path("apiVersion").asText() + "/"
+                + manifest.path("kind").asText();
         Class<?> model = TYPES.get(type);
         if (model == null) {
             throw new AssertionError("no Kubernetes API type registered for " + type + ": add it to TYPES");
@@ -111,11 +116,20 @@ class KubernetesSchemaTest {
     void everyFolderIsCovered() throws IOException {
         List<Doc> docs = manifests();
         assertTrue(docs.size() >= 13, docs.toString());
-        assertEquals(4, docs.stream().map(d -> d.file().getParent().getFileName().toString()).distinct().count());
+        assertEquals(
+                4,
+                docs.stream()
+                        .map(d -> d.file().getParent().getFileName().toString())
+                        .distinct()
+                        .count());
         // Every registered type is one some manifest uses (the list stays the manifests' own).
         for (String type : TYPES.keySet()) {
-            assertTrue(docs.stream().anyMatch(d -> type.equals(d.node().path("apiVersion").asText() + "/"
-                    + d.node().path("kind").asText())), type);
+            assertTrue(
+                    docs.stream()
+                            .anyMatch(
+                                    d -> type.equals(d.node().path("apiVersion").asText() + "/"
+                                            + d.node().path("kind").asText())),
+                    type);
         }
     }
 

@@ -53,9 +53,10 @@ class ManifestValidationTest {
     static List<Doc> docs(Path folder) throws IOException {
         List<Doc> docs = new ArrayList<>();
         try (Stream<Path> files = Files.list(folder)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 try (YAMLParser parser = new YAMLFactory().createParser(f.toFile());
-                     MappingIterator<JsonNode> it = YAML.readValues(parser, JsonNode.class)) {
+                        MappingIterator<JsonNode> it = YAML.readValues(parser, JsonNode.class)) {
                     while (it.hasNext()) {
                         JsonNode n = it.next();
                         if (n != null && !n.isNull() && !n.isEmpty()) {
@@ -120,7 +121,9 @@ class ManifestValidationTest {
         List<JsonNode> pods = podTemplates(docs);
         for (Doc svc : docs.stream().filter(d -> d.kind().equals("Service")).toList()) {
             JsonNode selector = svc.node().path("spec").path("selector");
-            JsonNode pod = pods.stream().filter(p -> matches(selector, p.path("metadata").path("labels"))).findFirst()
+            JsonNode pod = pods.stream()
+                    .filter(p -> matches(selector, p.path("metadata").path("labels")))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(svc.file() + ": selector " + selector + " matches no pod"));
             Set<String> ports = new HashSet<>();
             for (JsonNode c : containers(pod)) {
@@ -131,7 +134,8 @@ class ManifestValidationTest {
             }
             for (JsonNode p : svc.node().path("spec").path("ports")) {
                 String target = p.path("targetPort").asText(p.path("port").asText());
-                assertTrue(ports.contains(target), svc.file() + ": targetPort " + target + " not on a container " + ports);
+                assertTrue(
+                        ports.contains(target), svc.file() + ": targetPort " + target + " not on a container " + ports);
             }
         }
     }
@@ -141,7 +145,8 @@ class ManifestValidationTest {
     void selectorsOfWorkloadsMatchTheirOwnPodLabels(Path folder) throws IOException {
         for (Doc d : docs(folder)) {
             JsonNode selector = d.node().path("spec").path("selector").path("matchLabels");
-            JsonNode labels = d.node().path("spec").path("template").path("metadata").path("labels");
+            JsonNode labels =
+                    d.node().path("spec").path("template").path("metadata").path("labels");
             if (!selector.isMissingNode() && !labels.isMissingNode()) {
                 assertTrue(matches(selector, labels), d.file() + ": selector does not match the pod template");
             }
@@ -163,10 +168,13 @@ class ManifestValidationTest {
             }
             for (JsonNode c : containers(pod)) {
                 Set<String> volumes = new HashSet<>();
-                pod.path("spec").path("volumes").forEach(v -> volumes.add(v.path("name").asText()));
+                pod.path("spec")
+                        .path("volumes")
+                        .forEach(v -> volumes.add(v.path("name").asText()));
                 for (JsonNode m : c.path("volumeMounts")) {
-                    assertTrue(volumes.contains(m.path("name").asText()), folder + ": volumeMount "
-                            + m.path("name").asText() + " has no volume");
+                    assertTrue(
+                            volumes.contains(m.path("name").asText()),
+                            folder + ": volumeMount " + m.path("name").asText() + " has no volume");
                 }
             }
         }
@@ -175,13 +183,17 @@ class ManifestValidationTest {
     @Test
     void theSandboxHasNoEgressAndRunsUnprivileged() throws IOException {
         List<Doc> docs = docs(K8S.resolve("reward-sandbox"));
-        Doc policy = docs.stream().filter(d -> d.kind().equals("NetworkPolicy")).findFirst().orElseThrow();
+        Doc policy = docs.stream()
+                .filter(d -> d.kind().equals("NetworkPolicy"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(policy.node().path("spec").path("policyTypes").toString().contains("Egress"));
         assertEquals(0, policy.node().path("spec").path("egress").size(), "no egress rule");
         JsonNode pod = podTemplates(docs).get(0);
         assertTrue(pod.path("spec").path("securityContext").path("runAsNonRoot").asBoolean());
         for (JsonNode c : containers(pod)) {
-            assertFalse(c.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true));
+            assertFalse(
+                    c.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true));
             assertFalse(c.path("securityContext").path("privileged").asBoolean(false));
         }
     }
@@ -197,16 +209,28 @@ class ManifestValidationTest {
 
     @Test
     void theGrafanaDashboardQueriesOnlyMetricsTheServerExports() throws IOException {
-        JsonNode dash = new ObjectMapper().readTree(Path.of("grafana/r1-serve-dashboard.json").toFile());
-        Set<String> exported = Set.of("r1_time_to_first_token_seconds", "r1_inter_token_latency_seconds",
-                "r1_e2e_request_latency_seconds", "r1_request_queue_time_seconds", "r1_num_requests_running",
-                "r1_num_requests_waiting", "r1_engine_slots_busy", "r1_engine_slots", "r1_prompt_tokens_total",
-                "r1_generation_tokens_total", "r1_request_success_total", "r1_requests_total",
-                "r1_request_params_n", "r1_request_params_max_tokens");
+        JsonNode dash = new ObjectMapper()
+                .readTree(Path.of("grafana/r1-serve-dashboard.json").toFile());
+        Set<String> exported = Set.of(
+                "r1_time_to_first_token_seconds",
+                "r1_inter_token_latency_seconds",
+                "r1_e2e_request_latency_seconds",
+                "r1_request_queue_time_seconds",
+                "r1_num_requests_running",
+                "r1_num_requests_waiting",
+                "r1_engine_slots_busy",
+                "r1_engine_slots",
+                "r1_prompt_tokens_total",
+                "r1_generation_tokens_total",
+                "r1_request_success_total",
+                "r1_requests_total",
+                "r1_request_params_n",
+                "r1_request_params_max_tokens");
         int queries = 0;
         for (JsonNode panel : dash.path("panels")) {
             for (JsonNode t : panel.path("targets")) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("r1_[a-z0-9_]+").matcher(t.path("expr").asText());
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("r1_[a-z0-9_]+")
+                        .matcher(t.path("expr").asText());
                 while (m.find()) {
                     String metric = m.group().replaceAll("_bucket$", "");
                     assertTrue(exported.contains(metric), "dashboard queries unknown metric " + metric);

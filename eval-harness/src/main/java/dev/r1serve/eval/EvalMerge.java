@@ -21,12 +21,19 @@ public final class EvalMerge {
      * model, sampling and seed) and cover every shard exactly once.
      */
     public static EvalResult merge(List<Path> shardDirs, Path out) {
-        SamplingRun.Shards<RunManifest, SampleRecord> shards = SamplingRun.readShards(shardDirs, RunManifest.class, "run directory",
-                RunManifest::shardOrAll, RunManifest::sameShardedRunAs, "data, model, sampling or seed differ", SampleStore.RECORDS);
+        SamplingRun.Shards<RunManifest, SampleRecord> shards = SamplingRun.readShards(
+                shardDirs,
+                RunManifest.class,
+                "run directory",
+                RunManifest::shardOrAll,
+                RunManifest::sameShardedRunAs,
+                "data, model, sampling or seed differ",
+                SampleStore.RECORDS);
         RunManifest first = shards.first();
         Benchmark bench = first.benchmarkOf();
         Dataset data = first.unshardedData(bench);
-        Summary summary = EvalRunner.summarize(bench, data, first.k(), EvalRunner.grader(bench, data), shards.records());
+        Summary summary =
+                EvalRunner.summarize(bench, data, first.k(), EvalRunner.grader(bench, data), shards.records());
         RunManifest merged = first.asWhole(data.questions().size());
         SamplingRun.writeMerged(out, merged, shards.records());
         EvalResult result = new EvalResult(out, merged, summary, 0, 0);

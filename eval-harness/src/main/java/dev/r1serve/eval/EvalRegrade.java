@@ -34,19 +34,23 @@ public final class EvalRegrade {
         Benchmark bench = m.benchmarkOf();
         Dataset data = m.unshardedData(bench).shard(m.shardOrAll());
         if (!data.sha256().equals(m.dataSha256())) {
-            throw new IllegalStateException("data of " + m.benchmark() + " changed since the run (" + data.source() + " has SHA-256 "
-                    + data.sha256() + ", the run recorded " + m.dataSha256() + "); re-grading would mismatch golds");
+            throw new IllegalStateException("data of " + m.benchmark() + " changed since the run (" + data.source()
+                    + " has SHA-256 " + data.sha256() + ", the run recorded " + m.dataSha256()
+                    + "); re-grading would mismatch golds");
         }
         Grader grader = EvalRunner.grader(bench, data);
-        Map<String, Question> byId = data.questions().stream().collect(Collectors.toMap(Question::id, Function.identity()));
+        Map<String, Question> byId =
+                data.questions().stream().collect(Collectors.toMap(Question::id, Function.identity()));
         Path samples = dir.resolve(SamplingRun.SAMPLES);
         List<SampleRecord> old = SampleStore.read(samples);
         List<SampleRecord> fresh = new ArrayList<>(old.size());
         int changed = 0;
         for (SampleRecord r : old) {
             Question q = byId.get(r.questionId());
-            if (q == null) throw new IllegalStateException(samples + ": question " + r.questionId() + " is not in the data");
-            Grade g = grader.grade(bench.variant(q, m.seed(), r.sample()), SamplingRun.failed(r.finishReason()) ? "" : r.answer());
+            if (q == null)
+                throw new IllegalStateException(samples + ": question " + r.questionId() + " is not in the data");
+            Grade g = grader.grade(
+                    bench.variant(q, m.seed(), r.sample()), SamplingRun.failed(r.finishReason()) ? "" : r.answer());
             SampleRecord n = r.withGrade(g.extracted(), g.vote(), g.correct(), g.rule());
             if (n.correct() != r.correct()) changed++;
             fresh.add(n);

@@ -59,28 +59,70 @@ public final class EvalRunner {
     public static EvalResult run(EvalSpec spec) {
         Benchmark bench = benchmark(spec);
         bench.requireAvailable();
-        Dataset data = bench.load(spec.dataPath()).window(spec.window()).limit(spec.limit()).shard(spec.shard());
+        Dataset data = bench.load(spec.dataPath())
+                .window(spec.window())
+                .limit(spec.limit())
+                .shard(spec.shard());
         int k = spec.k() > 0 ? spec.k() : bench.defaultK();
         Grader grader = grader(bench, data);
         try (Sampler client = Sampler.connect(spec.server(), spec.openai())) {
             ModelInfo model = client.model(spec.model());
             boolean chat = !"none".equals(model.getTemplate()) && !"plain".equals(model.getTemplate());
-            // An OpenAI-compatible server applies its own chat template; only r1-serve's gRPC API takes the pre-fill flag.
+            // An OpenAI-compatible server applies its own chat template; only r1-serve's gRPC API takes the pre-fill
+            // flag.
             boolean prefill = chat && spec.openai() == null;
             // The paper's 32,768 tokens do not fit every model: the server refuses max_tokens beyond the context,
             // so the budget is capped there (and recorded as such in run.json).
-            int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();
-            RunManifest manifest = new RunManifest(bench.name(), spec.dataPath() == null ? null : spec.dataPath().toString(),
-                    data.source(), data.sha256(), spec.customFields(), bench.grader(), data.questions().size(), spec.limit(),
-                    bench.promptTemplate(), Grader.VERSION, model.getName(), model.getTemplate(), chat, prefill, k,
-                    spec.temperature(), spec.topP(), maxTokens, spec.seed(), client.target(),
-                    spec.shard().isAll() ? null : spec.shard().toString(), spec.window().label(),
+            int maxTokens = model.getContextLength() > 0
+                    ? Math.min(spec.maxTokens(), model.getContextLength())
+                    : spec.maxTokens();
+            RunManifest manifest = new RunManifest(
+                    bench.name(),
+                    spec.dataPath() == null ? null : spec.dataPath().toString(),
+                    data.source(),
+                    data.sha256(),
+                    spec.customFields(),
+                    bench.grader(),
+                    data.questions().size(),
+                    spec.limit(),
+                    bench.promptTemplate(),
+                    Grader.VERSION,
+                    model.getName(),
+                    model.getTemplate(),
+                    chat,
+                    prefill,
+                    k,
+                    spec.temperature(),
+                    spec.topP(),
+                    maxTokens,
+                    spec.seed(),
+                    client.target(),
+                    spec.shard().isAll() ? null : spec.shard().toString(),
+                    spec.window().label(),
                     spec.maxThinkingTokens() > 0 ? spec.maxThinkingTokens() : null);
-            try (AppendOnlyJsonl<SampleRecord> store = SamplingRun.open(spec.out(), manifest, spec.resume(), RunManifest.class,
-                    RunManifest::sameRunAs, SampleStore.RECORDS)) {
+            try (AppendOnlyJsonl<SampleRecord> store = SamplingRun.open(
+                    spec.out(),
+                    manifest,
+                    spec.resume(),
+                    RunManifest.class,
+                    RunManifest::sameRunAs,
+                    SampleStore.RECORDS)) {
                 long t0 = System.nanoTime();
-                int fresh = SamplingRun.sample(client, data.questions(), k, work(bench, grader, manifest), store, SampleStore.RECORDS,
-                        new SamplingRun.Settings(spec.concurrency(), spec.deadline(), spec.retry(), spec.progress(), "eval", "question", "acc"));
+                int fresh = SamplingRun.sample(
+                        client,
+                        data.questions(),
+                        k,
+                        work(bench, grader, manifest),
+                        store,
+                        SampleStore.RECORDS,
+                        new SamplingRun.Settings(
+                                spec.concurrency(),
+                                spec.deadline(),
+                                spec.retry(),
+                                spec.progress(),
+                                "eval",
+                                "question",
+                                "acc"));
                 double wall = (System.nanoTime() - t0) / 1e9;
                 Summary summary = summarize(bench, data, k, grader, store.records());
                 EvalResult result = new EvalResult(spec.out(), manifest, summary, wall, fresh);
@@ -91,7 +133,10 @@ public final class EvalRunner {
     }
 
     static Grader grader(Benchmark bench, Dataset data) {
-        int n = data.questions().stream().mapToInt(q -> q.choices().size()).max().orElse(0);
+        int n = data.questions().stream()
+                .mapToInt(q -> q.choices().size())
+                .max()
+                .orElse(0);
         return Grader.of(bench.grader(), n);
     }
 
@@ -109,17 +154,35 @@ public final class EvalRunner {
                 List<SamplingRun.Request> out = new ArrayList<>();
                 if (bench.shufflePerSample()) {
                     for (int i = 0; i < m.k(); i++) {
-                        out.add(new SamplingRun.Request(i, request(m, bench.variant(q, m.seed(), i), 1, SamplingRun.requestSeed(m.seed(), q.id(), i))));
+                        out.add(new SamplingRun.Request(
+                                i,
+                                request(
+                                        m,
+                                        bench.variant(q, m.seed(), i),
+                                        1,
+                                        SamplingRun.requestSeed(m.seed(), q.id(), i))));
                     }
                 } else {
-                    out.add(new SamplingRun.Request(0, request(m, bench.variant(q, m.seed(), 0), m.k(), SamplingRun.requestSeed(m.seed(), q.id(), -1))));
+                    out.add(new SamplingRun.Request(
+                            0,
+                            request(
+                                    m,
+                                    bench.variant(q, m.seed(), 0),
+                                    m.k(),
+                                    SamplingRun.requestSeed(m.seed(), q.id(), -1))));
                 }
                 return out;
             }
 
             @Override
             public SampleRecord record(Question q, int index, Sample s, String finishReason) {
-                return EvalRunner.record(q, index, s, finishReason, grader, bench.variant(q, m.seed(), bench.shufflePerSample() ? index : 0));
+                return EvalRunner.record(
+                        q,
+                        index,
+                        s,
+                        finishReason,
+                        grader,
+                        bench.variant(q, m.seed(), bench.shufflePerSample() ? index : 0));
             }
 
             @Override
@@ -130,15 +193,21 @@ public final class EvalRunner {
     }
 
     static GenerateRequest request(RunManifest m, Variant v, int n, long seed) {
-        GenerateRequest.Builder b = GenerateRequest.newBuilder().setModel(m.model())
-                .setSampling(SamplingParams.newBuilder().setTemperature((float) m.temperature()).setTopP((float) m.topP())
-                        .setMaxTokens(m.maxTokens()).setN(n).setSeed(seed));
+        GenerateRequest.Builder b = GenerateRequest.newBuilder()
+                .setModel(m.model())
+                .setSampling(SamplingParams.newBuilder()
+                        .setTemperature((float) m.temperature())
+                        .setTopP((float) m.topP())
+                        .setMaxTokens(m.maxTokens())
+                        .setN(n)
+                        .setSeed(seed));
         if (m.maxThinkingTokens() != null) {
             b.getSamplingBuilder().setMaxThinkingTokens(m.maxThinkingTokens());
         }
         if (m.chat()) {
             // No system prompt (the paper's protocol); the template pre-fills "<think>\n".
-            b.setChat(ChatMessages.newBuilder().addMessages(ChatMessage.newBuilder().setRole("user").setContent(v.prompt())));
+            b.setChat(ChatMessages.newBuilder()
+                    .addMessages(ChatMessage.newBuilder().setRole("user").setContent(v.prompt())));
             b.setOptions(GenerateOptions.newBuilder().setPrefillThink(m.prefillThink()));
         } else {
             b.setPrompt(v.prompt()); // base model without a chat template: raw text
@@ -149,13 +218,27 @@ public final class EvalRunner {
     static SampleRecord record(Question q, int index, Sample s, String finish, Grader grader, Variant v) {
         // Only the answer section counts; a cancelled or failed sample has no answer whatever it wrote.
         Grade g = grader.grade(v, SamplingRun.failed(finish) ? "" : s.getAnswer());
-        return new SampleRecord(q.id(), index, s.getSeed(), finish, s.getText(), s.getReasoning(), s.getAnswer(),
-                g.extracted(), g.vote(), g.correct(), g.rule(), s.getUsage().getPromptTokens(),
-                s.getUsage().getCompletionTokens(), s.getTimings().getTotalMs(), s.getError().isEmpty() ? null : s.getError());
+        return new SampleRecord(
+                q.id(),
+                index,
+                s.getSeed(),
+                finish,
+                s.getText(),
+                s.getReasoning(),
+                s.getAnswer(),
+                g.extracted(),
+                g.vote(),
+                g.correct(),
+                g.rule(),
+                s.getUsage().getPromptTokens(),
+                s.getUsage().getCompletionTokens(),
+                s.getTimings().getTotalMs(),
+                s.getError().isEmpty() ? null : s.getError());
     }
 
     static Summary summarize(Benchmark bench, Dataset data, int k, Grader grader, List<SampleRecord> records) {
-        return MetricsCalculator.compute(data.questions(), SampleStore.byQuestion(records), k, grader, bench.breakdowns());
+        return MetricsCalculator.compute(
+                data.questions(), SampleStore.byQuestion(records), k, grader, bench.breakdowns());
     }
 
     /** Prints the terminal summary table. */

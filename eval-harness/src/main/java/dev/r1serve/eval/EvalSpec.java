@@ -33,11 +33,29 @@ import java.time.Duration;
  * @param maxThinkingTokens the reasoning budget per sample (the server closes the reasoning there and the model
  *     answers), 0 for none
  */
-public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, TaskKind customGrader, String server,
-                       String model, int k, int limit, int maxTokens, float temperature, float topP, long seed,
-                       int concurrency, Path out, boolean resume, Duration deadline, RetryPolicy retry,
-                       PrintStream progress, Shard shard, OpenAiEndpoint openai, DateWindow window,
-                       int maxThinkingTokens) {
+public record EvalSpec(
+        String benchmark,
+        Path dataPath,
+        FieldMap customFields,
+        TaskKind customGrader,
+        String server,
+        String model,
+        int k,
+        int limit,
+        int maxTokens,
+        float temperature,
+        float topP,
+        long seed,
+        int concurrency,
+        Path out,
+        boolean resume,
+        Duration deadline,
+        RetryPolicy retry,
+        PrintStream progress,
+        Shard shard,
+        OpenAiEndpoint openai,
+        DateWindow window,
+        int maxThinkingTokens) {
 
     public static final float PAPER_TEMPERATURE = 0.6f;
     public static final float PAPER_TOP_P = 0.95f;
@@ -48,7 +66,8 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, T
         if (k < 0) throw new IllegalArgumentException("k must be >= 0 (0 = benchmark default)");
         if (limit < 0) throw new IllegalArgumentException("limit must be >= 0");
         if (maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1");
-        if (maxThinkingTokens < 0) throw new IllegalArgumentException("max thinking tokens must be >= 0 (0 = no budget)");
+        if (maxThinkingTokens < 0)
+            throw new IllegalArgumentException("max thinking tokens must be >= 0 (0 = no budget)");
         if (concurrency < 1) throw new IllegalArgumentException("concurrency must be >= 1");
         if (seed < 0 || seed > 0xFFFF_FFFFL) throw new IllegalArgumentException("seed must be a uint32");
         if (window == null) window = DateWindow.ALL;
@@ -89,23 +108,73 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, T
     }
 
     // Single changes of a spec, as in {@code EvalSpec.of(...).withK(4).withLimit(10)}.
-    public EvalSpec withModel(String v) { return toBuilder().model(v).build(); }
-    public EvalSpec withK(int v) { return toBuilder().k(v).build(); }
-    public EvalSpec withLimit(int v) { return toBuilder().limit(v).build(); }
-    public EvalSpec withMaxTokens(int v) { return toBuilder().maxTokens(v).build(); }
-    public EvalSpec withSampling(float temp, float p) { return toBuilder().sampling(temp, p).build(); }
-    public EvalSpec withSeed(long v) { return toBuilder().seed(v).build(); }
-    public EvalSpec withConcurrency(int v) { return toBuilder().concurrency(v).build(); }
-    public EvalSpec withResume(boolean v) { return toBuilder().resume(v).build(); }
-    public EvalSpec withOut(Path v) { return toBuilder().out(v).build(); }
-    public EvalSpec withData(Path v) { return toBuilder().data(v).build(); }
-    public EvalSpec withCustom(Path path, FieldMap fields, TaskKind grader) { return toBuilder().custom(path, fields, grader).build(); }
-    public EvalSpec withDeadline(Duration v) { return toBuilder().deadline(v).build(); }
-    public EvalSpec withRetry(RetryPolicy v) { return toBuilder().retry(v).build(); }
-    public EvalSpec withProgress(PrintStream v) { return toBuilder().progress(v).build(); }
-    public EvalSpec withShard(Shard v) { return toBuilder().shard(v).build(); }
-    public EvalSpec withOpenAi(OpenAiEndpoint v) { return toBuilder().openai(v).build(); }
-    public EvalSpec withWindow(DateWindow v) { return toBuilder().window(v).build(); }
+    public EvalSpec withModel(String v) {
+        return toBuilder().model(v).build();
+    }
+
+    public EvalSpec withK(int v) {
+        return toBuilder().k(v).build();
+    }
+
+    public EvalSpec withLimit(int v) {
+        return toBuilder().limit(v).build();
+    }
+
+    public EvalSpec withMaxTokens(int v) {
+        return toBuilder().maxTokens(v).build();
+    }
+
+    public EvalSpec withSampling(float temp, float p) {
+        return toBuilder().sampling(temp, p).build();
+    }
+
+    public EvalSpec withSeed(long v) {
+        return toBuilder().seed(v).build();
+    }
+
+    public EvalSpec withConcurrency(int v) {
+        return toBuilder().concurrency(v).build();
+    }
+
+    public EvalSpec withResume(boolean v) {
+        return toBuilder().resume(v).build();
+    }
+
+    public EvalSpec withOut(Path v) {
+        return toBuilder().out(v).build();
+    }
+
+    public EvalSpec withData(Path v) {
+        return toBuilder().data(v).build();
+    }
+
+    public EvalSpec withCustom(Path path, FieldMap fields, TaskKind grader) {
+        return toBuilder().custom(path, fields, grader).build();
+    }
+
+    public EvalSpec withDeadline(Duration v) {
+        return toBuilder().deadline(v).build();
+    }
+
+    public EvalSpec withRetry(RetryPolicy v) {
+        return toBuilder().retry(v).build();
+    }
+
+    public EvalSpec withProgress(PrintStream v) {
+        return toBuilder().progress(v).build();
+    }
+
+    public EvalSpec withShard(Shard v) {
+        return toBuilder().shard(v).build();
+    }
+
+    public EvalSpec withOpenAi(OpenAiEndpoint v) {
+        return toBuilder().openai(v).build();
+    }
+
+    public EvalSpec withWindow(DateWindow v) {
+        return toBuilder().window(v).build();
+    }
 
     /** Builder with the paper's protocol: the benchmark's k, 32768 tokens, temperature 0.6, top-p 0.95, seed 0. */
     public static final class Builder {
@@ -132,19 +201,61 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, T
             this.out = out;
         }
 
-        public Builder model(String v) { model = v; return this; }
+        public Builder model(String v) {
+            model = v;
+            return this;
+        }
         /** Samples per question; 0 means the benchmark's default. */
-        public Builder k(int v) { k = v; return this; }
-        public Builder limit(int v) { limit = v; return this; }
-        public Builder maxTokens(int v) { maxTokens = v; return this; }
+        public Builder k(int v) {
+            k = v;
+            return this;
+        }
+
+        public Builder limit(int v) {
+            limit = v;
+            return this;
+        }
+
+        public Builder maxTokens(int v) {
+            maxTokens = v;
+            return this;
+        }
         /** A reasoning budget per sample (SamplingParams.max_thinking_tokens); 0: none. */
-        public Builder maxThinkingTokens(int v) { maxThinkingTokens = v; return this; }
-        public Builder sampling(float temp, float p) { temperature = temp; topP = p; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder concurrency(int v) { concurrency = v; return this; }
-        public Builder resume(boolean v) { resume = v; return this; }
-        public Builder out(Path v) { out = v; return this; }
-        public Builder data(Path v) { dataPath = v; return this; }
+        public Builder maxThinkingTokens(int v) {
+            maxThinkingTokens = v;
+            return this;
+        }
+
+        public Builder sampling(float temp, float p) {
+            temperature = temp;
+            topP = p;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder concurrency(int v) {
+            concurrency = v;
+            return this;
+        }
+
+        public Builder resume(boolean v) {
+            resume = v;
+            return this;
+        }
+
+        public Builder out(Path v) {
+            out = v;
+            return this;
+        }
+
+        public Builder data(Path v) {
+            dataPath = v;
+            return this;
+        }
         /** A custom JSONL benchmark's field mapping and grader (sets the benchmark to {@code custom}). */
         public Builder custom(Path path, FieldMap fields, TaskKind grader) {
             benchmark = "custom";
@@ -153,19 +264,60 @@ public record EvalSpec(String benchmark, Path dataPath, FieldMap customFields, T
             customGrader = grader;
             return this;
         }
-        public Builder deadline(Duration v) { deadline = v; return this; }
-        public Builder retry(RetryPolicy v) { retry = v; return this; }
-        public Builder progress(PrintStream v) { progress = v; return this; }
+
+        public Builder deadline(Duration v) {
+            deadline = v;
+            return this;
+        }
+
+        public Builder retry(RetryPolicy v) {
+            retry = v;
+            return this;
+        }
+
+        public Builder progress(PrintStream v) {
+            progress = v;
+            return this;
+        }
         /** Evaluates only this shard of the benchmark (see {@link Shard}). */
-        public Builder shard(Shard v) { shard = v; return this; }
+        public Builder shard(Shard v) {
+            shard = v;
+            return this;
+        }
         /** Samples the OpenAI-compatible server {@code v} instead of r1-serve's gRPC API (null: back to gRPC). */
-        public Builder openai(OpenAiEndpoint v) { openai = v; return this; }
+        public Builder openai(OpenAiEndpoint v) {
+            openai = v;
+            return this;
+        }
         /** Evaluates only the questions released in {@code v} (LiveCodeBench's contest dates). */
-        public Builder window(DateWindow v) { window = v; return this; }
+        public Builder window(DateWindow v) {
+            window = v;
+            return this;
+        }
 
         public EvalSpec build() {
-            return new EvalSpec(benchmark, dataPath, customFields, customGrader, server, model, k, limit, maxTokens, temperature,
-                    topP, seed, concurrency, out, resume, deadline, retry, progress, shard, openai, window,
+            return new EvalSpec(
+                    benchmark,
+                    dataPath,
+                    customFields,
+                    customGrader,
+                    server,
+                    model,
+                    k,
+                    limit,
+                    maxTokens,
+                    temperature,
+                    topP,
+                    seed,
+                    concurrency,
+                    out,
+                    resume,
+                    deadline,
+                    retry,
+                    progress,
+                    shard,
+                    openai,
+                    window,
                     maxThinkingTokens);
         }
     }

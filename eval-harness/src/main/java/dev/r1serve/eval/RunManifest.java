@@ -23,11 +23,30 @@ import java.nio.file.Path;
  * @param window the release window of the questions ({@code 2024-08-01..2025-01-31}), null for all of them
  * @param maxThinkingTokens the reasoning budget per sample, null for none (and in runs recorded before it existed)
  */
-public record RunManifest(String benchmark, String dataPath, String dataSource, String dataSha256, FieldMap customFields,
-                          TaskKind grader, int questions, int limit, String promptTemplate, String graderVersion,
-                          String model, String modelTemplate, boolean chat, boolean prefillThink, int k,
-                          double temperature, double topP, int maxTokens, long seed, String server, String shard,
-                          String window, Integer maxThinkingTokens) {
+public record RunManifest(
+        String benchmark,
+        String dataPath,
+        String dataSource,
+        String dataSha256,
+        FieldMap customFields,
+        TaskKind grader,
+        int questions,
+        int limit,
+        String promptTemplate,
+        String graderVersion,
+        String model,
+        String modelTemplate,
+        boolean chat,
+        boolean prefillThink,
+        int k,
+        double temperature,
+        double topP,
+        int maxTokens,
+        long seed,
+        String server,
+        String shard,
+        String window,
+        Integer maxThinkingTokens) {
 
     /** Reads a run directory's {@code run.json}. */
     public static RunManifest read(Path dir) {
@@ -41,7 +60,9 @@ public record RunManifest(String benchmark, String dataPath, String dataSource, 
 
     /** The questions this run evaluated, before its shard: the data, window and limit it recorded. */
     Dataset unshardedData(Benchmark bench) {
-        return bench.load(dataPath == null ? null : Path.of(dataPath)).window(windowOrAll()).limit(limit);
+        return bench.load(dataPath == null ? null : Path.of(dataPath))
+                .window(windowOrAll())
+                .limit(limit);
     }
 
     /** Whether {@code other} is another shard of the run {@code this} is a shard of (replicas may differ). */
@@ -51,11 +72,20 @@ public record RunManifest(String benchmark, String dataPath, String dataSource, 
 
     /** Whether a run recorded with {@code this} may be continued with {@code other} (all but the server match). */
     public boolean sameRunAs(RunManifest other) {
-        return benchmark.equals(other.benchmark) && dataSha256.equals(other.dataSha256) && questions == other.questions
-                && promptTemplate.equals(other.promptTemplate) && model.equals(other.model) && chat == other.chat
-                && prefillThink == other.prefillThink && k == other.k && temperature == other.temperature
-                && topP == other.topP && maxTokens == other.maxTokens && seed == other.seed
-                && java.util.Objects.equals(shard, other.shard) && java.util.Objects.equals(window, other.window)
+        return benchmark.equals(other.benchmark)
+                && dataSha256.equals(other.dataSha256)
+                && questions == other.questions
+                && promptTemplate.equals(other.promptTemplate)
+                && model.equals(other.model)
+                && chat == other.chat
+                && prefillThink == other.prefillThink
+                && k == other.k
+                && temperature == other.temperature
+                && topP == other.topP
+                && maxTokens == other.maxTokens
+                && seed == other.seed
+                && java.util.Objects.equals(shard, other.shard)
+                && java.util.Objects.equals(window, other.window)
                 && java.util.Objects.equals(maxThinkingTokens, other.maxThinkingTokens);
     }
 
@@ -73,15 +103,57 @@ public record RunManifest(String benchmark, String dataPath, String dataSource, 
 
     /** The same run as one whole (unsharded) run of {@code questions} questions. */
     public RunManifest asWhole(int allQuestions) {
-        return new RunManifest(benchmark, dataPath, dataSource, dataSha256, customFields, grader, allQuestions, limit,
-                promptTemplate, graderVersion, model, modelTemplate, chat, prefillThink, k, temperature, topP, maxTokens,
-                seed, server, null, window, maxThinkingTokens);
+        return new RunManifest(
+                benchmark,
+                dataPath,
+                dataSource,
+                dataSha256,
+                customFields,
+                grader,
+                allQuestions,
+                limit,
+                promptTemplate,
+                graderVersion,
+                model,
+                modelTemplate,
+                chat,
+                prefillThink,
+                k,
+                temperature,
+                topP,
+                maxTokens,
+                seed,
+                server,
+                null,
+                window,
+                maxThinkingTokens);
     }
 
     /** The same manifest with another server (shards of one run may have used different replicas). */
     public RunManifest withServer(String other) {
-        return new RunManifest(benchmark, dataPath, dataSource, dataSha256, customFields, grader, questions, limit,
-                promptTemplate, graderVersion, model, modelTemplate, chat, prefillThink, k, temperature, topP, maxTokens,
-                seed, other, shard, window, maxThinkingTokens);
+        return new RunManifest(
+                benchmark,
+                dataPath,
+                dataSource,
+                dataSha256,
+                customFields,
+                grader,
+                questions,
+                limit,
+                promptTemplate,
+                graderVersion,
+                model,
+                modelTemplate,
+                chat,
+                prefillThink,
+                k,
+                temperature,
+                topP,
+                maxTokens,
+                seed,
+                other,
+                shard,
+                window,
+                maxThinkingTokens);
     }
 }

@@ -42,10 +42,12 @@ public record Shard(int index, int count) {
         for (int i = 0; i < shards.size(); i++) {
             Shard s = shards.get(i);
             if (s.isAll()) throw new IllegalArgumentException(dirs.get(i) + " is not a shard run (no --shard)");
-            if (s.count() != count) throw new IllegalArgumentException(dirs.get(i) + " is shard " + s + ", others are of " + count);
+            if (s.count() != count)
+                throw new IllegalArgumentException(dirs.get(i) + " is shard " + s + ", others are of " + count);
             if (!seen.add(s.index())) throw new IllegalArgumentException(dirs.get(i) + ": shard " + s + " given twice");
         }
-        if (seen.size() != count) throw new IllegalArgumentException("shards " + seen + " of " + count + ": some are missing");
+        if (seen.size() != count)
+            throw new IllegalArgumentException("shards " + seen + " of " + count + ": some are missing");
     }
 
     public boolean isAll() {

@@ -27,19 +27,28 @@ class EvalEndToEndTest {
     /** Golds: 42, 41, 84/2 (= 42), 7, 42.0 (= 42): questions 1, 3 and 5 are right, 2 and 4 wrong. */
     static Path customData(Path dir) throws Exception {
         Path f = dir.resolve("custom.jsonl");
-        Files.writeString(f, String.join("\n",
-                "{\"qid\":\"q1\",\"q\":\"What is 6 times 7?\",\"gold\":\"42\"}",
-                "{\"qid\":\"q2\",\"q\":\"What is 40 plus 1?\",\"gold\":\"41\"}",
-                "{\"qid\":\"q3\",\"q\":\"Half of 84?\",\"gold\":\"\\\\frac{84}{2}\"}",
-                "{\"qid\":\"q4\",\"q\":\"What is 3 plus 4?\",\"gold\":7}",
-                "{\"qid\":\"q5\",\"q\":\"The answer to everything?\",\"gold\":42.0}") + "\n");
+        Files.writeString(
+                f,
+                String.join(
+                                "\n",
+                                "{\"qid\":\"q1\",\"q\":\"What is 6 times 7?\",\"gold\":\"42\"}",
+                                "{\"qid\":\"q2\",\"q\":\"What is 40 plus 1?\",\"gold\":\"41\"}",
+                                "{\"qid\":\"q3\",\"q\":\"Half of 84?\",\"gold\":\"\\\\frac{84}{2}\"}",
+                                "{\"qid\":\"q4\",\"q\":\"What is 3 plus 4?\",\"gold\":7}",
+                                "{\"qid\":\"q5\",\"q\":\"The answer to everything?\",\"gold\":42.0}")
+                        + "\n");
         return f;
     }
 
     static EvalSpec customSpec(Path data, Path out) {
-        return EvalSpec.of("custom", EvalServers.target(), out).withModel(EvalServers.R1)
+        return EvalSpec.of("custom", EvalServers.target(), out)
+                .withModel(EvalServers.R1)
                 .withCustom(data, new FieldMap("qid", "q", "gold", null, false, List.of()), TaskKind.MATH)
-                .withK(4).withMaxTokens(64).withSeed(7).withConcurrency(2).withProgress(null);
+                .withK(4)
+                .withMaxTokens(64)
+                .withSeed(7)
+                .withConcurrency(2)
+                .withProgress(null);
     }
 
     @Test
@@ -72,13 +81,20 @@ class EvalEndToEndTest {
         assertEquals(64, json.get("run").get("maxTokens").asInt());
         assertEquals(4, json.get("run").get("k").asInt());
         assertEquals(7, json.get("run").get("seed").asInt());
-        assertEquals(dev.r1serve.eval.benchmark.Dataset.sha256(Files.readAllBytes(tmp.resolve("custom.jsonl"))),
+        assertEquals(
+                dev.r1serve.eval.benchmark.Dataset.sha256(Files.readAllBytes(tmp.resolve("custom.jsonl"))),
                 json.get("run").get("dataSha256").asText());
-        assertEquals(dev.r1serve.eval.grading.Grader.VERSION, json.get("run").get("graderVersion").asText());
+        assertEquals(
+                dev.r1serve.eval.grading.Grader.VERSION,
+                json.get("run").get("graderVersion").asText());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<svg") && html.contains("pass@k"), "inline SVG plots");
         String outside = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
-        assertFalse(outside.contains("http://") || outside.contains("https://") || outside.contains("<script") || outside.contains("<link"),
+        assertFalse(
+                outside.contains("http://")
+                        || outside.contains("https://")
+                        || outside.contains("<script")
+                        || outside.contains("<link"),
                 "self-contained: nothing fetched when opened");
         assertTrue(html.contains("<details>") && html.contains("q3"), "sample browser");
         assertTrue(Files.readString(out.resolve("summary.md")).contains("| pass@1 | 60.0 |"));
@@ -91,7 +107,11 @@ class EvalEndToEndTest {
         assertEquals(s.consAtK(), again.result().summary().consAtK());
 
         // (the same through the CLI: cli's EvalCommandTest)
-        assertEquals(12, SampleStore.read(out.resolve("samples.jsonl")).stream().filter(SampleRecord::correct).count());
+        assertEquals(
+                12,
+                SampleStore.read(out.resolve("samples.jsonl")).stream()
+                        .filter(SampleRecord::correct)
+                        .count());
 
         // A run compared with itself: no difference.
         RunComparison c = RunComparison.of(out, out);
@@ -104,8 +124,11 @@ class EvalEndToEndTest {
         // The demo's set-up: MATH-500 with k = 4 on stories260K (template "none").
         // The default 32,768-token budget is capped at the model's 512-token context; prompts longer than the context
         // are recorded as unanswered (finish reason prompt_too_long) rather than failing the run.
-        EvalSpec spec = EvalSpec.of("math500", EvalServers.target(), tmp.resolve("stories")).withModel(EvalServers.STORIES)
-                .withK(4).withLimit(10).withProgress(null);
+        EvalSpec spec = EvalSpec.of("math500", EvalServers.target(), tmp.resolve("stories"))
+                .withModel(EvalServers.STORIES)
+                .withK(4)
+                .withLimit(10)
+                .withProgress(null);
         EvalResult r = EvalRunner.run(spec);
         assertFalse(r.manifest().chat());
         assertEquals(512, r.manifest().maxTokens());
@@ -114,11 +137,18 @@ class EvalEndToEndTest {
         // "error" samples: llama.cpp refuses some prompts that pass the server's context check (its KV cache is shared
         // by the slots); they are recorded with the engine's message and count as unanswered.
         List<SampleRecord> recs = SampleStore.read(tmp.resolve("stories").resolve("samples.jsonl"));
-        assertTrue(java.util.Set.of("eos", "length", "stop", "prompt_too_long", "error").containsAll(r.summary().finishReasons().keySet()),
+        assertTrue(
+                java.util.Set.of("eos", "length", "stop", "prompt_too_long", "error")
+                        .containsAll(r.summary().finishReasons().keySet()),
                 r.summary().finishReasons().toString());
-        assertTrue(recs.stream().filter(x -> x.finishReason().equals("error") || x.finishReason().equals("prompt_too_long"))
+        assertTrue(recs.stream()
+                .filter(x ->
+                        x.finishReason().equals("error") || x.finishReason().equals("prompt_too_long"))
                 .allMatch(x -> x.error() != null && !x.correct() && x.extracted() == null));
-        assertTrue(r.summary().finishReasons().getOrDefault("eos", 0) + r.summary().finishReasons().getOrDefault("length", 0) > 0,
+        assertTrue(
+                r.summary().finishReasons().getOrDefault("eos", 0)
+                                + r.summary().finishReasons().getOrDefault("length", 0)
+                        > 0,
                 "some questions were really sampled");
         assertTrue(r.summary().pass1().mean() <= 0.25, "a story model does not solve MATH");
         assertTrue(r.summary().breakdowns().containsKey("level"));
@@ -128,39 +158,55 @@ class EvalEndToEndTest {
     @Test
     void promptLongerThanTheContextIsRecordedUnansweredNotFatal() throws Exception {
         Path f = tmp.resolve("long.jsonl");
-        Files.writeString(f, "{\"question\":\"Once upon a time\",\"answer\":\"1\"}\n"
-                + "{\"question\":\"" + "Once upon a time there was a very long story. ".repeat(200) + "\",\"answer\":\"1\"}\n");
-        EvalResult r = EvalRunner.run(EvalSpec.of("custom", EvalServers.target(), tmp.resolve("long")).withModel(EvalServers.STORIES)
-                .withCustom(f, FieldMap.of(null, "question", "answer"), TaskKind.MATH).withK(2).withMaxTokens(16).withProgress(null));
+        Files.writeString(
+                f,
+                "{\"question\":\"Once upon a time\",\"answer\":\"1\"}\n" + "{\"question\":\""
+                        + "Once upon a time there was a very long story. ".repeat(200) + "\",\"answer\":\"1\"}\n");
+        EvalResult r = EvalRunner.run(EvalSpec.of("custom", EvalServers.target(), tmp.resolve("long"))
+                .withModel(EvalServers.STORIES)
+                .withCustom(f, FieldMap.of(null, "question", "answer"), TaskKind.MATH)
+                .withK(2)
+                .withMaxTokens(16)
+                .withProgress(null));
         assertEquals(4, r.summary().samples());
         assertEquals(2, r.summary().finishReasons().get("prompt_too_long"));
         List<SampleRecord> recs = SampleStore.read(tmp.resolve("long").resolve("samples.jsonl"));
-        assertTrue(recs.stream().filter(x -> x.questionId().equals("2")).allMatch(x -> !x.correct() && x.extracted() == null));
+        assertTrue(recs.stream()
+                .filter(x -> x.questionId().equals("2"))
+                .allMatch(x -> !x.correct() && x.extracted() == null));
     }
 
     /** --max-thinking-tokens: the server closes each sample's reasoning at the budget and the model answers. */
     @Test
     void aThinkingBudgetIsSentRecordedAndCutsTheReasoning() throws Exception {
         Path out = tmp.resolve("budget");
-        EvalResult r = EvalRunner.run(customSpec(customData(tmp), out).toBuilder().maxThinkingTokens(2).build());
+        EvalResult r = EvalRunner.run(customSpec(customData(tmp), out).toBuilder()
+                .maxThinkingTokens(2)
+                .build());
         assertEquals(2, r.manifest().maxThinkingTokens());
         List<SampleRecord> recs = SampleStore.read(out.resolve("samples.jsonl"));
         assertEquals(20, recs.size());
         for (SampleRecord x : recs) {
-            // The script reasons "Let me think" (3 tokens): cut after two, closed by the server, then an answer follows.
+            // The script reasons "Let me think" (3 tokens): cut after two, closed by the server, then an answer
+            // follows.
             assertEquals("Let me", x.reasoning().strip(), x.text());
             assertTrue(x.text().contains("\n</think>\n\n"), x.text());
         }
         // A run with another budget is another run: resuming it is refused.
-        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> EvalRunner.run(customSpec(customData(tmp), out).toBuilder().maxThinkingTokens(3).resume(true).build()));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class,
+                () -> EvalRunner.run(customSpec(customData(tmp), out).toBuilder()
+                        .maxThinkingTokens(3)
+                        .resume(true)
+                        .build()));
         assertTrue(e.getMessage().contains("maxThinkingTokens=2"), e.getMessage());
     }
 
     @Test
     void unknownModelIsAClearError() throws Exception {
         EvalSpec spec = customSpec(customData(tmp), tmp.resolve("x")).withModel("nope");
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> EvalRunner.run(spec));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> EvalRunner.run(spec));
         assertTrue(e.getMessage().contains("nope") && e.getMessage().contains(EvalServers.R1), e.getMessage());
     }
 }

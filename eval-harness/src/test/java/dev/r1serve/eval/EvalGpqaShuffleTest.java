@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class EvalGpqaShuffleTest {
 
     static Path csv() throws URISyntaxException {
-        return Path.of(EvalGpqaShuffleTest.class.getResource("/gpqa_synthetic.csv").toURI());
+        return Path.of(
+                EvalGpqaShuffleTest.class.getResource("/gpqa_synthetic.csv").toURI());
     }
 
     @Test
@@ -78,14 +79,16 @@ class EvalGpqaShuffleTest {
         Question q = d.questions().get(0);
         assertArrayEquals(gpqa.variant(q, 5, 3).order(), gpqa.variant(q, 5, 3).order(), "same seed, same shuffle");
         Set<String> orders = new HashSet<>();
-        for (int s = 0; s < 16; s++) orders.add(java.util.Arrays.toString(gpqa.variant(q, 5, s).order()));
+        for (int s = 0; s < 16; s++)
+            orders.add(java.util.Arrays.toString(gpqa.variant(q, 5, s).order()));
         assertTrue(orders.size() > 4, "samples of one question see different orders");
 
         Grader grader = Grader.of(TaskKind.CHOICE, 4);
         for (int s = 0; s < 16; s++) {
             Variant v = gpqa.variant(q, 5, s);
             int shown = v.gold().charAt(0) - 'A';
-            assertEquals(q.choices().get(0), v.choices().get(shown), "the displayed gold letter points at the correct text");
+            assertEquals(
+                    q.choices().get(0), v.choices().get(shown), "the displayed gold letter points at the correct text");
             assertTrue(v.prompt().contains(v.gold() + ") " + q.choices().get(0)));
             Grade right = grader.grade(v, "The answer is \\boxed{" + v.gold() + "}");
             assertTrue(right.correct());

@@ -52,22 +52,33 @@ class EvalMetricsTest {
     }
 
     static SampleRecord rec(String q, int i, String vote, boolean correct) {
-        return new SampleRecord(q, i, i, "stop", "", "", vote == null ? "" : vote, vote, vote, correct, "test", 5, 10 + i, 1.0, null);
+        return new SampleRecord(
+                q, i, i, "stop", "", "", vote == null ? "" : vote, vote, vote, correct, "test", 5, 10 + i, 1.0, null);
     }
 
     @Test
     void consensusClustersByEquivalenceIgnoresNonAnswersAndBreaksTiesByEarliestSample() {
         Grader math = Grader.of(TaskKind.MATH, 0);
         // 1/2 and 0.5 are one cluster (2 votes) against 3 (1 vote); null does not vote.
-        Consensus.Result r = Consensus.vote(List.of(rec("q", 0, "3", false), rec("q", 1, "\\frac{1}{2}", true),
-                rec("q", 2, null, false), rec("q", 3, "0.5", true)), math);
+        Consensus.Result r = Consensus.vote(
+                List.of(
+                        rec("q", 0, "3", false),
+                        rec("q", 1, "\\frac{1}{2}", true),
+                        rec("q", 2, null, false),
+                        rec("q", 3, "0.5", true)),
+                math);
         assertEquals("\\frac{1}{2}", r.answer());
         assertTrue(r.correct());
         assertFalse(r.tie());
         assertEquals(2, r.votes());
         // 2 vs 2: the cluster whose first member is sample 0 wins, and the tie is reported.
-        Consensus.Result tie = Consensus.vote(List.of(rec("q", 3, "7", true), rec("q", 2, "5", false), rec("q", 1, "7", true),
-                rec("q", 0, "5", false)), math);
+        Consensus.Result tie = Consensus.vote(
+                List.of(
+                        rec("q", 3, "7", true),
+                        rec("q", 2, "5", false),
+                        rec("q", 1, "7", true),
+                        rec("q", 0, "5", false)),
+                math);
         assertEquals("5", tie.answer());
         assertFalse(tie.correct());
         assertTrue(tie.tie());
@@ -79,13 +90,19 @@ class EvalMetricsTest {
     @Test
     void summaryComputesPassAtKConsStderrAndRequiresKSamplesPerQuestion() {
         Grader math = Grader.of(TaskKind.MATH, 0);
-        List<Question> qs = List.of(new Question("a", "p", "1", List.of(), Map.of("level", "1")),
+        List<Question> qs = List.of(
+                new Question("a", "p", "1", List.of(), Map.of("level", "1")),
                 new Question("b", "p", "2", List.of(), Map.of("level", "2")));
-        List<SampleRecord> a = List.of(rec("a", 0, "1", true), rec("a", 1, "9", false), rec("a", 2, "1", true), rec("a", 3, null, false));
-        List<SampleRecord> b = List.of(rec("b", 0, "5", false), rec("b", 1, "5", false), rec("b", 2, "2", true), rec("b", 3, "3", false));
+        List<SampleRecord> a = List.of(
+                rec("a", 0, "1", true), rec("a", 1, "9", false), rec("a", 2, "1", true), rec("a", 3, null, false));
+        List<SampleRecord> b = List.of(
+                rec("b", 0, "5", false), rec("b", 1, "5", false), rec("b", 2, "2", true), rec("b", 3, "3", false));
         Summary s = MetricsCalculator.compute(qs, Map.of("a", a, "b", b), 4, math, List.of("level"));
         assertEquals((0.5 + 0.25) / 2, s.pass1().mean(), 1e-12);
-        assertEquals((PassAtK.estimate(4, 2, 2) + PassAtK.estimate(4, 1, 2)) / 2, s.passAtK().get(2).mean(), 1e-12);
+        assertEquals(
+                (PassAtK.estimate(4, 2, 2) + PassAtK.estimate(4, 1, 2)) / 2,
+                s.passAtK().get(2).mean(),
+                1e-12);
         assertEquals(1.0, s.passAtK().get(4).mean(), 1e-12);
         assertEquals(0.5, s.consAtK().mean(), 1e-12, "a votes 1 (right), b votes 5 (wrong)");
         assertEquals(Stats.stderr(new double[] {0.5, 0.25}), s.pass1().stderr(), 1e-12);
@@ -96,7 +113,8 @@ class EvalMetricsTest {
         assertEquals(0.25, s.breakdowns().get("level").get("2").mean(), 1e-12);
 
         List<SampleRecord> shortB = new ArrayList<>(b.subList(0, 3));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> MetricsCalculator.compute(qs, Map.of("a", a, "b", shortB), 4, math, List.of()));
         assertTrue(e.getMessage().contains("3 of 4"), e.getMessage());
     }

@@ -33,7 +33,9 @@ class EvalRetryPolicyTest {
         }
         StatusRuntimeException plain = Status.UNAVAILABLE.asRuntimeException();
         for (int i = 0; i < 50; i++) {
-            long first = p.backoff(1, plain).toMillis(), fourth = p.backoff(4, plain).toMillis(), late = p.backoff(30, plain).toMillis();
+            long first = p.backoff(1, plain).toMillis(),
+                    fourth = p.backoff(4, plain).toMillis(),
+                    late = p.backoff(30, plain).toMillis();
             assertTrue(first >= 50 && first <= 100, "attempt 1: " + first);
             assertTrue(fourth >= 400 && fourth <= 800, "attempt 4: " + fourth);
             assertTrue(late >= 1000 && late <= 2000, "capped: " + late);

@@ -3,11 +3,11 @@ package dev.r1serve.eval;
 import dev.r1serve.server.R1Server;
 import dev.r1serve.server.ServerOptions;
 import dev.r1serve.server.config.ModelConfig;
-import dev.r1serve.testkit.TinyModelGenerator;
-import dev.r1serve.testkit.TinyModelGenerator.Architecture;
 import dev.r1serve.server.model.BuiltinModels;
 import dev.r1serve.server.model.ModelLoader;
 import dev.r1serve.server.model.ModelRegistry;
+import dev.r1serve.testkit.TinyModelGenerator;
+import dev.r1serve.testkit.TinyModelGenerator.Architecture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +28,7 @@ public final class EvalServers {
 
     /** "Let me think" then "The answer is \boxed{42}": a question is correct exactly when its gold is 42. */
     public static final String R1 = "r1-scripted";
+
     public static final String STORIES = "stories";
     /** Reasons briefly, then a Python program that prints twice the number on stdin. */
     public static final String CODER = "coder";
@@ -45,13 +46,76 @@ public final class EvalServers {
     static final Map<String, List<String>> SCRIPTS = new LinkedHashMap<>();
 
     static {
-        SCRIPTS.put(R1, List.of("<think>", "\n", "Let", " me", " think", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
-        SCRIPTS.put(CODER, List.of("<think>", "\n", "Double", " it", "</think>", "\n\n", "```python\nprint(int(input()) * 2)\n```"));
-        SCRIPTS.put(FENCE, List.of("<think>", "\n", "Try", " this", "\n```python\nprint(6 * 7)\n```\n", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
+        SCRIPTS.put(
+                R1,
+                List.of(
+                        "<think>",
+                        "\n",
+                        "Let",
+                        " me",
+                        " think",
+                        "</think>",
+                        "\n\n",
+                        "The",
+                        " answer",
+                        " is",
+                        " \\boxed{42}"));
+        SCRIPTS.put(
+                CODER,
+                List.of(
+                        "<think>",
+                        "\n",
+                        "Double",
+                        " it",
+                        "</think>",
+                        "\n\n",
+                        "```python\nprint(int(input()) * 2)\n```"));
+        SCRIPTS.put(
+                FENCE,
+                List.of(
+                        "<think>",
+                        "\n",
+                        "Try",
+                        " this",
+                        "\n```python\nprint(6 * 7)\n```\n",
+                        "</think>",
+                        "\n\n",
+                        "The",
+                        " answer",
+                        " is",
+                        " \\boxed{42}"));
         SCRIPTS.put(BLUNT, List.of("<think>", "\n", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
-        SCRIPTS.put(MIXED, List.of("<think>", "\n", "Let", " me", " 想", "一下", "</think>", "\n\n", "The", " answer", " is", " \\boxed{42}"));
+        SCRIPTS.put(
+                MIXED,
+                List.of(
+                        "<think>",
+                        "\n",
+                        "Let",
+                        " me",
+                        " 想",
+                        "一下",
+                        "</think>",
+                        "\n\n",
+                        "The",
+                        " answer",
+                        " is",
+                        " \\boxed{42}"));
         SCRIPTS.put(JUDGE, List.of("<think>", "\n", "Compare", "</think>", "\n\n", "CORRECT"));
-        SCRIPTS.put(IFEVAL, List.of("<think>", "\n", "Hmm,", " commas,", " here", "</think>", "\n\n", "*Kyoto*", " and", " *Nara*", " plus", " *Osaka*"));
+        SCRIPTS.put(
+                IFEVAL,
+                List.of(
+                        "<think>",
+                        "\n",
+                        "Hmm,",
+                        " commas,",
+                        " here",
+                        "</think>",
+                        "\n\n",
+                        "*Kyoto*",
+                        " and",
+                        " *Nara*",
+                        " plus",
+                        " *Osaka*"));
     }
 
     private static R1Server server;
@@ -71,7 +135,8 @@ public final class EvalServers {
                 models.add(ModelConfig.llamaCpp(STORIES, BuiltinModels.STORIES_260K, null, null, 2, 1));
                 ModelRegistry registry = ModelLoader.loadAll(models);
                 // also the OpenAI-compatible HTTP front, which --openai-url runs are tested against
-                server = R1Server.onPort("127.0.0.1", 0, registry, 64, ServerOptions.DEFAULTS.withHttpPort(0)).start();
+                server = R1Server.onPort("127.0.0.1", 0, registry, 64, ServerOptions.DEFAULTS.withHttpPort(0))
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -22,7 +22,10 @@ class EvalShardMergeTest {
     Path dir;
 
     private EvalSpec spec(Path data, Path out) {
-        return EvalEndToEndTest.customSpec(data, out).withSampling(0.8f, 0.95f).withSeed(7).withK(3);
+        return EvalEndToEndTest.customSpec(data, out)
+                .withSampling(0.8f, 0.95f)
+                .withSeed(7)
+                .withK(3);
     }
 
     @Test
@@ -47,10 +50,13 @@ class EvalShardMergeTest {
         for (String metric : List.of("pass@1", "pass@k", "cons@k")) {
             assertEquals(a.get(metric), b.get(metric), metric);
         }
-        assertEquals(json.readTree(dir.resolve("whole/run.json").toFile()).get("questions"),
+        assertEquals(
+                json.readTree(dir.resolve("whole/run.json").toFile()).get("questions"),
                 json.readTree(dir.resolve("merged/run.json").toFile()).get("questions"));
         // The regrade of the merged run (no server) agrees too.
-        assertEquals(whole.summary().pass1(), EvalRegrade.regrade(dir.resolve("merged")).result().summary().pass1());
+        assertEquals(
+                whole.summary().pass1(),
+                EvalRegrade.regrade(dir.resolve("merged")).result().summary().pass1());
     }
 
     @Test
@@ -60,12 +66,12 @@ class EvalShardMergeTest {
         Path s1 = dir.resolve("s1");
         EvalRunner.run(spec(data, s0).withShard(new Shard(0, 2)));
         EvalRunner.run(spec(data, s1).withShard(new Shard(1, 2)).withSeed(8));
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> EvalMerge.merge(List.of(s0), dir.resolve("m1")));
+        IllegalArgumentException missing =
+                assertThrows(IllegalArgumentException.class, () -> EvalMerge.merge(List.of(s0), dir.resolve("m1")));
         assertTrue(missing.getMessage().contains("missing"), missing.getMessage());
         assertThrows(IllegalArgumentException.class, () -> EvalMerge.merge(List.of(s0, s0), dir.resolve("m2")));
-        IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
-                () -> EvalMerge.merge(List.of(s0, s1), dir.resolve("m3")));
+        IllegalArgumentException foreign =
+                assertThrows(IllegalArgumentException.class, () -> EvalMerge.merge(List.of(s0, s1), dir.resolve("m3")));
         assertTrue(foreign.getMessage().contains("not of the same run"), foreign.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Shard.parse("3/3"));
         assertThrows(IllegalArgumentException.class, () -> Shard.parse("a/b"));

@@ -28,8 +28,12 @@ class IfEvalEndToEndTest {
     @Test
     void bundledIfEvalIsGradedOnTheAnswerWithTheFourMetricsInEveryReport() throws Exception {
         Path out = tmp.resolve("ifeval");
-        EvalResult r = EvalRunner.run(EvalSpec.of("ifeval", EvalServers.target(), out).withModel(EvalServers.IFEVAL)
-                .withK(2).withLimit(3).withMaxTokens(64).withProgress(null));
+        EvalResult r = EvalRunner.run(EvalSpec.of("ifeval", EvalServers.target(), out)
+                .withModel(EvalServers.IFEVAL)
+                .withK(2)
+                .withLimit(3)
+                .withMaxTokens(64)
+                .withProgress(null));
         Summary s = r.summary();
         assertEquals(6, s.samples());
         assertEquals(1.0 / 3, s.pass1().mean(), 1e-12);
@@ -41,16 +45,26 @@ class IfEvalEndToEndTest {
         assertEquals(0.0, s.ifEval().byInstruction().get("detectable_content:number_placeholders")[0], 1e-12);
 
         List<SampleRecord> recs = SampleStore.read(out.resolve("samples.jsonl"));
-        SampleRecord first = recs.stream().filter(x -> x.questionId().equals("1000")).findFirst().orElseThrow();
-        assertEquals("ifeval strict 2/3, loose 2/3: punctuation:no_comma ✓, detectable_format:number_highlighted_sections ✓,"
-                + " length_constraints:number_words ✗", first.rule());
+        SampleRecord first = recs.stream()
+                .filter(x -> x.questionId().equals("1000"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                "ifeval strict 2/3, loose 2/3: punctuation:no_comma ✓, detectable_format:number_highlighted_sections ✓,"
+                        + " length_constraints:number_words ✗",
+                first.rule());
         assertTrue(recs.stream().filter(x -> x.questionId().equals("1001")).allMatch(SampleRecord::correct));
 
         JsonNode json = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-        assertEquals(1.0 / 3, json.get("ifeval").get("prompt_level_strict").get("value").asDouble(), 1e-12);
+        assertEquals(
+                1.0 / 3,
+                json.get("ifeval").get("prompt_level_strict").get("value").asDouble(),
+                1e-12);
         assertEquals(0.6, json.get("ifeval").get("instruction_level_loose").asDouble(), 1e-12);
         assertEquals("ifeval", json.get("run").get("benchmark").asText());
-        assertEquals("67ffeee0fcb87c317c5b08a2de85557b4a7e96ada6178aa645b4954fe4b53d49", json.get("run").get("dataSha256").asText());
+        assertEquals(
+                "67ffeee0fcb87c317c5b08a2de85557b4a7e96ada6178aa645b4954fe4b53d49",
+                json.get("run").get("dataSha256").asText());
         assertTrue(json.get("g-pass@k").has("2"));
         String md = Files.readString(out.resolve("summary.md"));
         assertTrue(md.contains("| ifeval prompt-level strict | 33.3 |"), md);

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.r1serve.eval.benchmark.FieldMap;
 import dev.r1serve.eval.distill.DistillRunner;
 import dev.r1serve.eval.distill.DistillSpec;
-import dev.r1serve.eval.grading.TaskKind;
 import dev.r1serve.eval.sampling.OpenAiEndpoint;
 import dev.r1serve.eval.sampling.OpenAiSampler;
 import dev.r1serve.eval.sampling.SampleRecord;
@@ -63,20 +61,32 @@ class OpenAiEvalTest {
     void completionsModeSplitsTheThinkTagsAndAResumedRunAsksOnlyForTheMissingSamples() throws Exception {
         // Completions send the prompt as raw text, so the prompt carries the R1 template's own turn markers.
         Path data = tmp.resolve("ifeval.jsonl");
-        Files.writeString(data, String.join("\n",
-                "{\"key\": 1, \"prompt\": \"<｜User｜>Name three cities without commas.<｜Assistant｜>\", \"instruction_id_list\": [\"punctuation:no_comma\"], \"kwargs\": [{}]}",
-                "{\"key\": 2, \"prompt\": \"<｜User｜>Name three cities in 2 words.<｜Assistant｜>\", \"instruction_id_list\": [\"length_constraints:number_words\"], \"kwargs\": [{\"num_words\": 3, \"relation\": \"less than\"}]}",
-                "{\"key\": 3, \"prompt\": \"<｜User｜>Name cities, in capitals.<｜Assistant｜>\", \"instruction_id_list\": [\"change_case:english_capital\"], \"kwargs\": [{}]}") + "\n");
+        Files.writeString(
+                data,
+                String.join(
+                                "\n",
+                                "{\"key\": 1, \"prompt\": \"<｜User｜>Name three cities without commas.<｜Assistant｜>\", \"instruction_id_list\": [\"punctuation:no_comma\"], \"kwargs\": [{}]}",
+                                "{\"key\": 2, \"prompt\": \"<｜User｜>Name three cities in 2 words.<｜Assistant｜>\", \"instruction_id_list\": [\"length_constraints:number_words\"], \"kwargs\": [{\"num_words\": 3, \"relation\": \"less than\"}]}",
+                                "{\"key\": 3, \"prompt\": \"<｜User｜>Name cities, in capitals.<｜Assistant｜>\", \"instruction_id_list\": [\"change_case:english_capital\"], \"kwargs\": [{}]}")
+                        + "\n");
         Path out = tmp.resolve("completions");
-        EvalSpec spec = EvalSpec.of("ifeval", EvalServers.target(), out).withData(data).withModel(EvalServers.IFEVAL).withK(3)
-                .withMaxTokens(64).withSeed(3).withProgress(null)
+        EvalSpec spec = EvalSpec.of("ifeval", EvalServers.target(), out)
+                .withData(data)
+                .withModel(EvalServers.IFEVAL)
+                .withK(3)
+                .withMaxTokens(64)
+                .withSeed(3)
+                .withProgress(null)
                 .withOpenAi(OpenAiEndpoint.of(EvalServers.openAiUrl(), OpenAiEndpoint.Mode.COMPLETIONS, null));
         EvalResult r = EvalRunner.run(spec);
         assertFalse(r.manifest().chat(), "completions send the raw prompt");
         assertEquals(9, r.summary().samples());
         assertEquals(1.0 / 3, r.summary().ifEval().promptStrict().mean(), 1e-12); // only the no-comma prompt passes
         List<SampleRecord> all = SampleStore.read(out.resolve("samples.jsonl"));
-        assertTrue(all.stream().allMatch(s -> s.reasoning().equals("Hmm, commas, here") && s.answer().equals("*Kyoto* and *Nara* plus *Osaka*")),
+        assertTrue(
+                all.stream()
+                        .allMatch(s -> s.reasoning().equals("Hmm, commas, here")
+                                && s.answer().equals("*Kyoto* and *Nara* plus *Osaka*")),
                 all.get(0).toString());
 
         // drop 4 samples as a crash would; the resumed run regenerates exactly those, identically
@@ -84,7 +94,8 @@ class OpenAiEvalTest {
         Files.write(out.resolve("samples.jsonl"), lines.subList(0, lines.size() - 4));
         EvalResult resumed = EvalRunner.run(spec.withResume(true));
         assertEquals(4, resumed.newSamples());
-        Map<String, Long> before = all.stream().collect(Collectors.toMap(s -> s.questionId() + "#" + s.sample(), SampleRecord::seed));
+        Map<String, Long> before =
+                all.stream().collect(Collectors.toMap(s -> s.questionId() + "#" + s.sample(), SampleRecord::seed));
         Map<String, Long> after = SampleStore.read(out.resolve("samples.jsonl")).stream()
                 .collect(Collectors.toMap(s -> s.questionId() + "#" + s.sample(), SampleRecord::seed));
         assertEquals(before, after);
@@ -93,22 +104,36 @@ class OpenAiEvalTest {
     @Test
     void distillSamplesTheOpenAiFrontToo() throws Exception {
         Path data = tmp.resolve("p.jsonl");
-        Files.writeString(data, "{\"id\": \"a\", \"prompt\": \"6 times 7?\", \"answer\": \"42\"}\n"
-                + "{\"id\": \"b\", \"prompt\": \"6 times 8?\", \"answer\": \"48\"}\n");
-        var res = DistillRunner.run(DistillSpec.builder(EvalServers.target(), tmp.resolve("sft")).data(data)
-                .model(EvalServers.R1).k(2).maxTokens(64).progress(null)
-                .openai(OpenAiEndpoint.of(EvalServers.openAiUrl(), OpenAiEndpoint.Mode.CHAT, null)).build());
+        Files.writeString(
+                data,
+                "{\"id\": \"a\", \"prompt\": \"6 times 7?\", \"answer\": \"42\"}\n"
+                        + "{\"id\": \"b\", \"prompt\": \"6 times 8?\", \"answer\": \"48\"}\n");
+        var res = DistillRunner.run(DistillSpec.builder(EvalServers.target(), tmp.resolve("sft"))
+                .data(data)
+                .model(EvalServers.R1)
+                .k(2)
+                .maxTokens(64)
+                .progress(null)
+                .openai(OpenAiEndpoint.of(EvalServers.openAiUrl(), OpenAiEndpoint.Mode.CHAT, null))
+                .build());
         assertEquals(4, res.summary().samples());
         // prompt a's two responses are correct and the same text (one kept, one duplicate); b's are incorrect
         assertEquals(1, res.summary().kept(), res.summary().table());
-        assertEquals(2, res.summary().rejectedByReason().get("incorrect"), res.summary().table());
+        assertEquals(
+                2,
+                res.summary().rejectedByReason().get("incorrect"),
+                res.summary().table());
     }
 
     @Test
     void unknownModelListsWhatTheServerServes() throws Exception {
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> EvalRunner.run(custom(tmp.resolve("x"), OpenAiEndpoint.Mode.CHAT).withModel("gpt-none")));
-        assertTrue(e.getMessage().contains("model \"gpt-none\" is not served by " + EvalServers.openAiUrl()), e.getMessage());
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> EvalRunner.run(
+                        custom(tmp.resolve("x"), OpenAiEndpoint.Mode.CHAT).withModel("gpt-none")));
+        assertTrue(
+                e.getMessage().contains("model \"gpt-none\" is not served by " + EvalServers.openAiUrl()),
+                e.getMessage());
         assertTrue(e.getMessage().contains(EvalServers.R1), e.getMessage());
     }
 
@@ -118,7 +143,8 @@ class OpenAiEvalTest {
         h.createContext("/v1/", ex -> {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             if (auth != null) seenAuth.put(ex.getRequestURI().getPath(), auth);
-            byte[] body = (ex.getRequestURI().getPath().endsWith("/models") ? models : junk).getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    (ex.getRequestURI().getPath().endsWith("/models") ? models : junk).getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
             ex.close();
@@ -130,7 +156,8 @@ class OpenAiEvalTest {
     private Exception runAgainst(HttpServer h, String key) throws Exception {
         String url = "http://127.0.0.1:" + h.getAddress().getPort() + "/v1";
         EvalSpec spec = custom(tmp.resolve("junk" + System.nanoTime()), OpenAiEndpoint.Mode.CHAT)
-                .withOpenAi(OpenAiEndpoint.of(url, OpenAiEndpoint.Mode.CHAT, key)).withModel("m");
+                .withOpenAi(OpenAiEndpoint.of(url, OpenAiEndpoint.Mode.CHAT, key))
+                .withModel("m");
         return assertThrows(RuntimeException.class, () -> EvalRunner.run(spec));
     }
 
@@ -141,7 +168,11 @@ class OpenAiEvalTest {
         try {
             Exception e = runAgainst(h, "sk-test");
             String url = "http://127.0.0.1:" + h.getAddress().getPort() + "/v1/chat/completions";
-            assertTrue(e.getMessage().contains(url + " did not answer as an OpenAI-compatible server: expected JSON, got: <html>"), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .contains(
+                                    url + " did not answer as an OpenAI-compatible server: expected JSON, got: <html>"),
+                    e.getMessage());
             assertEquals("Bearer sk-test", auth.get("/v1/chat/completions"), "the API key goes as a bearer token");
         } finally {
             h.stop(0);
@@ -150,18 +181,28 @@ class OpenAiEvalTest {
 
     @Test
     void aCompletionWithoutChoicesOrAModelListWithoutDataIsRefused() throws Exception {
-        HttpServer h = junkServer("{\"data\": [{\"id\": \"m\"}]}", "{\"id\": \"x\", \"object\": \"chat.completion\"}", new ConcurrentHashMap<>());
+        HttpServer h = junkServer(
+                "{\"data\": [{\"id\": \"m\"}]}",
+                "{\"id\": \"x\", \"object\": \"chat.completion\"}",
+                new ConcurrentHashMap<>());
         try {
             Exception e = runAgainst(h, null);
-            assertTrue(e.getMessage().contains("/v1/chat/completions did not answer as an OpenAI-compatible server: expected a completion:"
-                    + " missing non-empty array \"choices\""), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .contains(
+                                    "/v1/chat/completions did not answer as an OpenAI-compatible server: expected a completion:"
+                                            + " missing non-empty array \"choices\""),
+                    e.getMessage());
         } finally {
             h.stop(0);
         }
         HttpServer m = junkServer("[1, 2]", "{}", new ConcurrentHashMap<>());
         try {
             Exception e = runAgainst(m, null);
-            assertTrue(e.getMessage().contains("/v1/models did not answer as an OpenAI-compatible server: expected a JSON object, got: [1, 2]"),
+            assertTrue(
+                    e.getMessage()
+                            .contains(
+                                    "/v1/models did not answer as an OpenAI-compatible server: expected a JSON object, got: [1, 2]"),
                     e.getMessage());
         } finally {
             m.stop(0);
@@ -175,14 +216,17 @@ class OpenAiEvalTest {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
         String url = "http://127.0.0.1:" + port + "/v1";
-        EvalSpec spec = custom(tmp.resolve("absent"), OpenAiEndpoint.Mode.CHAT).withOpenAi(OpenAiEndpoint.of(url, OpenAiEndpoint.Mode.CHAT, null));
+        EvalSpec spec = custom(tmp.resolve("absent"), OpenAiEndpoint.Mode.CHAT)
+                .withOpenAi(OpenAiEndpoint.of(url, OpenAiEndpoint.Mode.CHAT, null));
         var e = assertThrows(IllegalStateException.class, () -> EvalRunner.run(spec));
         assertTrue(e.getMessage().startsWith("GET " + url + "/models: no answer after 3 attempt(s)"), e.getMessage());
     }
 
     @Test
     void aBadUrlOrModeIsRefusedNamingTheOption() {
-        var url = assertThrows(IllegalArgumentException.class, () -> OpenAiEndpoint.of("localhost:8000", OpenAiEndpoint.Mode.CHAT, null));
+        var url = assertThrows(
+                IllegalArgumentException.class,
+                () -> OpenAiEndpoint.of("localhost:8000", OpenAiEndpoint.Mode.CHAT, null));
         assertTrue(url.getMessage().startsWith("--openai-url: must be an http:// or https:// URL"), url.getMessage());
         var mode = assertThrows(IllegalArgumentException.class, () -> OpenAiEndpoint.Mode.parse("embeddings"));
         assertTrue(mode.getMessage().startsWith("--openai-mode: must be chat or completions"), mode.getMessage());

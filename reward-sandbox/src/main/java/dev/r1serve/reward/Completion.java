@@ -14,7 +14,9 @@ public record Completion(String full, boolean thinkPrefilled) {
 
     public static Completion of(String prompt, String completion) {
         String c = completion == null ? "" : completion;
-        boolean prefilled = prompt != null && PREFILLED.matcher(prompt).matches() && !c.stripLeading().startsWith("<think>");
+        boolean prefilled = prompt != null
+                && PREFILLED.matcher(prompt).matches()
+                && !c.stripLeading().startsWith("<think>");
         return new Completion(prefilled ? "<think>\n" + c : c, prefilled);
     }
 

@@ -49,7 +49,11 @@ public final class FormatReward {
                 if (m.group(2).isBlank()) violations.add("empty <answer> block");
             }
         }
-        if (violations.isEmpty()) return new Reward(Reward.FORMAT, 1.0, "valid template" + (c.thinkPrefilled() ? " (<think> pre-filled by the prompt)" : ""));
+        if (violations.isEmpty())
+            return new Reward(
+                    Reward.FORMAT,
+                    1.0,
+                    "valid template" + (c.thinkPrefilled() ? " (<think> pre-filled by the prompt)" : ""));
         // Capped below 1 so that only a valid layout earns the full reward.
         double value = partialCredit ? Math.min(0.75, onceCount * 0.25) : 0.0;
         return new Reward(Reward.FORMAT, value, String.join("; ", violations));

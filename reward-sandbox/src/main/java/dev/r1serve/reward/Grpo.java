@@ -28,7 +28,8 @@ public final class Grpo {
 
         public Options {
             if (normalization == null) throw new IllegalArgumentException("normalization is required");
-            if (!(eps >= 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("eps must be finite and >= 0");
+            if (!(eps >= 0) || Double.isInfinite(eps))
+                throw new IllegalArgumentException("eps must be finite and >= 0");
         }
     }
 

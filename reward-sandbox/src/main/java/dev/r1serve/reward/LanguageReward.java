@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 public final class LanguageReward {
 
     private static final Pattern CODE = Pattern.compile("(?s)```.*?(```|\\z)|`[^`\\n]*`");
-    private static final Pattern MATH = Pattern.compile("(?s)\\$\\$.*?\\$\\$|\\$[^$]*\\$|\\\\\\(.*?\\\\\\)|\\\\\\[.*?\\\\]");
+    private static final Pattern MATH =
+            Pattern.compile("(?s)\\$\\$.*?\\$\\$|\\$[^$]*\\$|\\\\\\(.*?\\\\\\)|\\\\\\[.*?\\\\]");
     private static final Pattern LATEX_COMMAND = Pattern.compile("\\\\[A-Za-z]+");
 
     private LanguageReward() {}
@@ -40,14 +41,25 @@ public final class LanguageReward {
         long target = zh ? w.han() : w.latin();
         if (w.total() == 0) return new Reward(Reward.LANGUAGE, 0.0, "no words in the reasoning");
         double share = (double) target / w.total();
-        return new Reward(Reward.LANGUAGE, share, String.format(Locale.ROOT,
-                "%d of %d words in %s (latin %d, han %d, other %d)", target, w.total(), zh ? "zh" : "en",
-                w.latin(), w.han(), w.other()));
+        return new Reward(
+                Reward.LANGUAGE,
+                share,
+                String.format(
+                        Locale.ROOT,
+                        "%d of %d words in %s (latin %d, han %d, other %d)",
+                        target,
+                        w.total(),
+                        zh ? "zh" : "en",
+                        w.latin(),
+                        w.han(),
+                        w.other()));
     }
 
     /** Word counts by script. */
     public record WordCounts(long latin, long han, long other) {
-        public long total() { return latin + han + other; }
+        public long total() {
+            return latin + han + other;
+        }
     }
 
     public static WordCounts count(String text) {

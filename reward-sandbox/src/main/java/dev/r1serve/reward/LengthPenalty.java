@@ -25,6 +25,9 @@ public record LengthPenalty(int maxChars, int bufferChars) {
         if (len <= start) v = 0;
         else if (len >= maxChars) v = -1;
         else v = -(double) (len - start) / bufferChars;
-        return new Reward(Reward.LENGTH, v, String.format(Locale.ROOT, "%d chars (penalty from %d, -1 at %d)", len, start, maxChars));
+        return new Reward(
+                Reward.LENGTH,
+                v,
+                String.format(Locale.ROOT, "%d chars (penalty from %d, -1 at %d)", len, start, maxChars));
     }
 }

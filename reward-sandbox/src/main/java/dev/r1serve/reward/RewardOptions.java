@@ -10,8 +10,8 @@ import dev.r1serve.reward.sandbox.Limits;
  * @param codeLimits limits of each sandboxed test run
  * @param codePartialCredit accuracy = share of tests passed instead of 1 only when all pass (R1: all-or-nothing)
  */
-public record RewardOptions(boolean formatPartialCredit, LengthPenalty lengthPenalty, Limits codeLimits,
-        boolean codePartialCredit) {
+public record RewardOptions(
+        boolean formatPartialCredit, LengthPenalty lengthPenalty, Limits codeLimits, boolean codePartialCredit) {
 
     public static final RewardOptions DEFAULT = new RewardOptions(false, null, Limits.DEFAULT, false);
 

@@ -5,7 +5,6 @@ import dev.r1serve.proto.v1.RewardValue;
 import dev.r1serve.proto.v1.RewardWeights;
 import dev.r1serve.proto.v1.Rollout;
 import dev.r1serve.proto.v1.RolloutResult;
-import dev.r1serve.proto.v1.TaskType;
 import dev.r1serve.reward.metrics.RewardMetrics;
 import dev.r1serve.reward.sandbox.CodeTests;
 import dev.r1serve.reward.sandbox.Language;
@@ -53,7 +52,9 @@ public final class RewardScorer {
         this.metrics = metrics;
     }
 
-    public RewardOptions options() { return options; }
+    public RewardOptions options() {
+        return options;
+    }
 
     /** Scores one rollout (no advantage: that needs the whole group, see {@link #withAdvantages}). */
     public CompletionStage<RolloutResult> score(Rollout r) {
@@ -67,8 +68,11 @@ public final class RewardScorer {
     public CompletionStage<RolloutResult> score(Rollout r, RunScope scope) {
         Completion c = Completion.of(r.getPrompt(), r.getCompletion());
         CompletionStage<Reward> accuracy = switch (r.getTaskType()) {
-            case TASK_TYPE_MATH -> CompletableFuture.completedFuture(verify(math, r.getReference().getAnswer(), c));
-            case TASK_TYPE_CHOICE -> CompletableFuture.completedFuture(verify(choice, r.getReference().getAnswer(), c));
+            case TASK_TYPE_MATH ->
+                CompletableFuture.completedFuture(verify(math, r.getReference().getAnswer(), c));
+            case TASK_TYPE_CHOICE ->
+                CompletableFuture.completedFuture(
+                        verify(choice, r.getReference().getAnswer(), c));
             case TASK_TYPE_CODE -> code(r, c, scope);
             default -> CompletableFuture.completedFuture(null);
         };
@@ -77,7 +81,8 @@ public final class RewardScorer {
             if (acc != null) rewards.add(acc);
             rewards.add(FormatReward.score(c, options.formatPartialCredit()));
             if (!r.getTargetLanguage().isEmpty()) rewards.add(LanguageReward.score(c, r.getTargetLanguage()));
-            if (options.lengthPenalty() != null) rewards.add(options.lengthPenalty().score(r.getCompletion()));
+            if (options.lengthPenalty() != null)
+                rewards.add(options.lengthPenalty().score(r.getCompletion()));
             return result(r, rewards);
         });
     }
@@ -87,7 +92,10 @@ public final class RewardScorer {
         double total = 0;
         String task = r.getTaskType().name().substring("TASK_TYPE_".length()).toLowerCase(Locale.ROOT);
         for (Reward w : rewards) {
-            b.addRewards(RewardValue.newBuilder().setName(w.name()).setValue(w.value()).setReason(w.reason()));
+            b.addRewards(RewardValue.newBuilder()
+                    .setName(w.name())
+                    .setValue(w.value())
+                    .setReason(w.reason()));
             total += weight(r.getWeights(), w.name()) * w.value();
             if (metrics != null) metrics.rewardScored(w.name(), task);
         }
@@ -105,7 +113,8 @@ public final class RewardScorer {
     }
 
     private static Reward verify(Verifier v, String gold, Completion c) {
-        if (c.reasoningUnclosed()) return new Reward(Reward.ACCURACY, 0, "reasoning never closed (</think> missing): no answer");
+        if (c.reasoningUnclosed())
+            return new Reward(Reward.ACCURACY, 0, "reasoning never closed (</think> missing): no answer");
         Verdict d = v.verify(gold, c.answer());
         String reason = (d.equivalent() ? "correct" : "wrong") + ": predicted " + d.predExtracted() + ", gold "
                 + d.goldExtracted() + " (" + d.rule() + ": " + d.reason() + ")";
@@ -116,23 +125,33 @@ public final class RewardScorer {
         if (c.reasoningUnclosed()) {
             return CompletableFuture.completedFuture(new Reward(Reward.ACCURACY, 0, "reasoning never closed: no code"));
         }
-        Language lang = Language.parse(r.getReference().getLanguage().isEmpty() ? "python" : r.getReference().getLanguage())
+        Language lang = Language.parse(
+                        r.getReference().getLanguage().isEmpty()
+                                ? "python"
+                                : r.getReference().getLanguage())
                 .orElseThrow(() -> new IllegalArgumentException("reference.language not supported"));
         if (sandbox == null || !sandbox.sandbox().supports(lang)) {
-            return CompletableFuture.completedFuture(new Reward(Reward.ACCURACY, 0, "no sandbox for " + lang.label() + " on this server (needs bubblewrap: apt-get install bubblewrap" + (lang == Language.CPP ? ", and g++" : "") + ")"));
+            return CompletableFuture.completedFuture(new Reward(
+                    Reward.ACCURACY,
+                    0,
+                    "no sandbox for " + lang.label() + " on this server (needs bubblewrap: apt-get install bubblewrap"
+                            + (lang == Language.CPP ? ", and g++" : "") + ")"));
         }
         String code = extractCode(c.answer());
-        if (code.isBlank()) return CompletableFuture.completedFuture(new Reward(Reward.ACCURACY, 0, "no code in the answer"));
+        if (code.isBlank())
+            return CompletableFuture.completedFuture(new Reward(Reward.ACCURACY, 0, "no code in the answer"));
         List<dev.r1serve.reward.sandbox.CodeTest> tests = new ArrayList<>();
         for (CodeTest t : r.getReference().getTestsList()) {
-            tests.add(new dev.r1serve.reward.sandbox.CodeTest(t.getStdin(), t.getExpectedStdout(), t.getTestCode(),
-                    t.getEntryPoint(), t.getTestSetup()));
+            tests.add(new dev.r1serve.reward.sandbox.CodeTest(
+                    t.getStdin(), t.getExpectedStdout(), t.getTestCode(), t.getEntryPoint(), t.getTestSetup()));
         }
-        return CodeTests.run(sandbox, lang, code, tests, options.codeLimits(), scope).thenApply(outcomes -> {
-            CodeTests.Summary s = CodeTests.summarize(outcomes);
-            double value = options.codePartialCredit() ? (double) s.passed() / s.total() : s.allPassed() ? 1 : 0;
-            return new Reward(Reward.ACCURACY, value, s.toString());
-        });
+        return CodeTests.run(sandbox, lang, code, tests, options.codeLimits(), scope)
+                .thenApply(outcomes -> {
+                    CodeTests.Summary s = CodeTests.summarize(outcomes);
+                    double value =
+                            options.codePartialCredit() ? (double) s.passed() / s.total() : s.allPassed() ? 1 : 0;
+                    return new Reward(Reward.ACCURACY, value, s.toString());
+                });
     }
 
     /** The last fenced code block of the answer, else the answer itself. */
@@ -150,7 +169,8 @@ public final class RewardScorer {
         double[] totals = group.stream().mapToDouble(RolloutResult::getTotal).toArray();
         double[] a = Grpo.advantages(totals, options);
         List<RolloutResult> out = new ArrayList<>(group.size());
-        for (int i = 0; i < group.size(); i++) out.add(group.get(i).toBuilder().setAdvantage(a[i]).build());
+        for (int i = 0; i < group.size(); i++)
+            out.add(group.get(i).toBuilder().setAdvantage(a[i]).build());
         return out;
     }
 }

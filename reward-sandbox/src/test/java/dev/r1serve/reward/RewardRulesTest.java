@@ -29,31 +29,45 @@ class RewardRulesTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "<answer>4</answer><think>x</think>",                              // wrong order
-            "<think>x</think><answer>4</answer> trailing",                     // text after the answer
-            "before <think>x</think><answer>4</answer>",                       // text before the think block
-            "<think>x <think>y</think> z</think><answer>4</answer>",            // nested think
-            "<think>x</think><answer>4 <answer>5</answer></answer>",           // nested answer
-            "<think>x</think><answer>4</answer><answer>5</answer>",            // two answers
-            "<think>x</think><think>y</think><answer>4</answer>",              // two think blocks
-            "<think>x</think>",                                                // no answer block
-            "<think>x</think><answer>  </answer>",                             // empty answer
-            "<think> </think><answer>4</answer>",                              // empty reasoning
-            "<think>x</think><answer>4",                                       // unclosed answer
-            "The answer is 4.",                                                // no tags
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "<answer>4</answer><think>x</think>", // wrong order
+                "<think>x</think><answer>4</answer> trailing", // text after the answer
+                "before <think>x</think><answer>4</answer>", // text before the think block
+                "<think>x <think>y</think> z</think><answer>4</answer>", // nested think
+                "<think>x</think><answer>4 <answer>5</answer></answer>", // nested answer
+                "<think>x</think><answer>4</answer><answer>5</answer>", // two answers
+                "<think>x</think><think>y</think><answer>4</answer>", // two think blocks
+                "<think>x</think>", // no answer block
+                "<think>x</think><answer>  </answer>", // empty answer
+                "<think> </think><answer>4</answer>", // empty reasoning
+                "<think>x</think><answer>4", // unclosed answer
+                "The answer is 4.", // no tags
+            })
     void formatRejects(String completion) {
         assertEquals(0.0, format("Q", completion), completion);
     }
 
     @Test
     void formatPartialCreditCountsTagsUsedOnce() {
-        assertEquals(0.5, FormatReward.score(Completion.of("Q", "<think>x</think> 4"), true).value());
-        assertEquals(0.75, FormatReward.score(Completion.of("Q", "<think>x</think><answer>4"), true).value());
-        assertEquals(1.0, FormatReward.score(Completion.of("Q", "<think>x</think><answer>4</answer>"), true).value());
+        assertEquals(
+                0.5,
+                FormatReward.score(Completion.of("Q", "<think>x</think> 4"), true)
+                        .value());
+        assertEquals(
+                0.75,
+                FormatReward.score(Completion.of("Q", "<think>x</think><answer>4"), true)
+                        .value());
+        assertEquals(
+                1.0,
+                FormatReward.score(Completion.of("Q", "<think>x</think><answer>4</answer>"), true)
+                        .value());
         // all tags once but out of order: partial credit, not the full reward
-        assertEquals(0.75, FormatReward.score(Completion.of("Q", "<answer>4</answer><think>x</think>"), true).value());
+        assertEquals(
+                0.75,
+                FormatReward.score(Completion.of("Q", "<answer>4</answer><think>x</think>"), true)
+                        .value());
     }
 
     @Test
@@ -71,14 +85,22 @@ class RewardRulesTest {
 
     @Test
     void languageIgnoresMathCodeAndTheAnswer() {
-        Completion c = Completion.of("Q", "<think>计算 $\\frac{a}{b} + x$ 和 `foo_bar()` \\sqrt{2}\n```python\nprint(hello)\n```</think><answer>the answer</answer>");
+        Completion c = Completion.of(
+                "Q",
+                "<think>计算 $\\frac{a}{b} + x$ 和 `foo_bar()` \\sqrt{2}\n```python\nprint(hello)\n```</think><answer>the answer</answer>");
         var r = LanguageReward.score(c, "zh");
         assertEquals(1.0, r.value(), r.reason());
-        assertEquals(0.0, LanguageReward.score(Completion.of("Q", "<think>1 + 2 = 3</think><answer>3</answer>"), "en").value());
+        assertEquals(
+                0.0,
+                LanguageReward.score(Completion.of("Q", "<think>1 + 2 = 3</think><answer>3</answer>"), "en")
+                        .value());
         // without a think block the whole completion is the reasoning
-        assertEquals(0.5, LanguageReward.score(Completion.of("Q", "hello 你"), "en").value());
+        assertEquals(
+                0.5, LanguageReward.score(Completion.of("Q", "hello 你"), "en").value());
         // other scripts count as non-target words
-        assertEquals(0.5, LanguageReward.score(Completion.of("Q", "hello привет"), "en").value());
+        assertEquals(
+                0.5,
+                LanguageReward.score(Completion.of("Q", "hello привет"), "en").value());
     }
 
     @Test
@@ -102,10 +124,14 @@ class RewardRulesTest {
     void grpoSampleStdAndDrGrpo() {
         // sample std of [1,0,0,1] = sqrt(1/3)
         double s = Math.sqrt(1.0 / 3);
-        assertArrayEquals(new double[] {0.5 / s, -0.5 / s, -0.5 / s, 0.5 / s},
-                Grpo.advantages(new double[] {1, 0, 0, 1}, new Grpo.Options(Grpo.Normalization.SAMPLE, 0)), 1e-12);
-        assertArrayEquals(new double[] {0.5, -0.5, -0.5, 0.5},
-                Grpo.advantages(new double[] {1, 0, 0, 1}, new Grpo.Options(Grpo.Normalization.NONE, 0)), 0.0);
+        assertArrayEquals(
+                new double[] {0.5 / s, -0.5 / s, -0.5 / s, 0.5 / s},
+                Grpo.advantages(new double[] {1, 0, 0, 1}, new Grpo.Options(Grpo.Normalization.SAMPLE, 0)),
+                1e-12);
+        assertArrayEquals(
+                new double[] {0.5, -0.5, -0.5, 0.5},
+                Grpo.advantages(new double[] {1, 0, 0, 1}, new Grpo.Options(Grpo.Normalization.NONE, 0)),
+                0.0);
     }
 
     @Test

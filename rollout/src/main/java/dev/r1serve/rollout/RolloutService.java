@@ -35,8 +35,12 @@ public final class RolloutService extends RolloutServiceGrpc.RolloutServiceImplB
     private final Executor scoring;
     private final RolloutConfig config;
 
-    public RolloutService(GenerationService generations, RequestValidator validator, RewardScorer scorer,
-            Executor scoring, RolloutConfig config) {
+    public RolloutService(
+            GenerationService generations,
+            RequestValidator validator,
+            RewardScorer scorer,
+            Executor scoring,
+            RolloutConfig config) {
         this.generations = generations;
         this.validator = validator;
         this.scorer = scorer;
@@ -46,8 +50,8 @@ public final class RolloutService extends RolloutServiceGrpc.RolloutServiceImplB
 
     /** Builds the service on the server's generations and {@code rewards}' scorer and scoring threads. */
     public static R1Server.ServiceFactory factory(RewardServer.Mounted rewards, RolloutConfig config) {
-        return (generations, validator) -> new RolloutService(generations, validator, rewards.scorer(),
-                rewards.scoring(), config);
+        return (generations, validator) ->
+                new RolloutService(generations, validator, rewards.scorer(), rewards.scoring(), config);
     }
 
     @Override

@@ -66,12 +66,18 @@ final class RolloutStream implements StreamObserver<RolloutRequest> {
     private final RunScope sandboxRuns = new RunScope();
     /** Groups sampling or scoring, by id. */
     private final Map<String, Group> groups = new LinkedHashMap<>();
+
     private final ArrayDeque<RolloutGroup> outbox = new ArrayDeque<>();
     private boolean halfClosed;
     private boolean done;
 
-    RolloutStream(ServerCallStreamObserver<RolloutGroup> call, GenerationService generations, RequestValidator validator,
-            RewardScorer scorer, Executor scoring, RolloutConfig config) {
+    RolloutStream(
+            ServerCallStreamObserver<RolloutGroup> call,
+            GenerationService generations,
+            RequestValidator validator,
+            RewardScorer scorer,
+            Executor scoring,
+            RolloutConfig config) {
         this.call = call;
         this.generations = generations;
         this.validator = validator;
@@ -122,7 +128,10 @@ final class RolloutStream implements StreamObserver<RolloutRequest> {
 
         @Override
         public void onError(ServerException error) {
-            end(GrpcErrors.toStatusException(ValidRollout.underGenerate(error, request.generation().model())), this);
+            end(
+                    GrpcErrors.toStatusException(ValidRollout.underGenerate(
+                            error, request.generation().model())),
+                    this);
         }
     }
 
@@ -134,12 +143,15 @@ final class RolloutStream implements StreamObserver<RolloutRequest> {
             try {
                 ValidRollout v = ValidRollout.of(r, validator, config.advantage());
                 if (groups.containsKey(v.id())) {
-                    throw new ServerException.InvalidField("id", "'" + v.id() + "' is already in flight on this stream");
+                    throw new ServerException.InvalidField(
+                            "id", "'" + v.id() + "' is already in flight on this stream");
                 }
                 int inFlight = groups.size() + outbox.size();
                 if (inFlight >= config.maxGroupsInFlight()) {
-                    throw new ServerException.Overloaded("more than " + config.maxGroupsInFlight()
-                            + " groups in flight on one Rollouts stream; send the next request when a group comes back", -1);
+                    throw new ServerException.Overloaded(
+                            "more than " + config.maxGroupsInFlight()
+                                    + " groups in flight on one Rollouts stream; send the next request when a group comes back",
+                            -1);
                 }
                 g = new Group(v);
             } catch (ServerException e) {
@@ -175,8 +187,11 @@ final class RolloutStream implements StreamObserver<RolloutRequest> {
         synchronized (this) {
             if (done) return;
             if (err == null) {
-                g.scored[sample.getIndex()] = RolloutSample.newBuilder().setSample(sample)
-                        .addAllRewards(result.getRewardsList()).setTotal(result.getTotal()).build();
+                g.scored[sample.getIndex()] = RolloutSample.newBuilder()
+                        .setSample(sample)
+                        .addAllRewards(result.getRewardsList())
+                        .setTotal(result.getTotal())
+                        .build();
                 if (++g.scoredCount == g.scored.length) {
                     groups.remove(g.request.id());
                     outbox.add(withAdvantages(g));
@@ -195,14 +210,17 @@ final class RolloutStream implements StreamObserver<RolloutRequest> {
         for (int i = 0; i < totals.length; i++) totals[i] = g.scored[i].getTotal();
         double[] a = Grpo.advantages(totals, g.request.advantage());
         RolloutGroup.Builder b = RolloutGroup.newBuilder().setId(g.request.id());
-        for (int i = 0; i < totals.length; i++) b.addSamples(g.scored[i].toBuilder().setAdvantage(a[i]));
+        for (int i = 0; i < totals.length; i++)
+            b.addSamples(g.scored[i].toBuilder().setAdvantage(a[i]));
         return b.build();
     }
 
     private static StatusRuntimeException scoringFailure(Throwable err) {
         Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         if (t instanceof SandboxBusyException) {
-            return Status.RESOURCE_EXHAUSTED.withDescription(t.getMessage() + "; retry later").asRuntimeException();
+            return Status.RESOURCE_EXHAUSTED
+                    .withDescription(t.getMessage() + "; retry later")
+                    .asRuntimeException();
         }
         if (t instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();

@@ -28,12 +28,16 @@ record ValidRollout(String id, GenerationRequest generation, Rollout scoring, Gr
     static ValidRollout of(RolloutRequest r, RequestValidator validator, Grpo.Options defaultAdvantage) {
         if (r.getId().isEmpty()) throw new ServerException.InvalidField("id", "is required");
         if (r.getId().length() > MAX_ID_CHARS) {
-            throw new ServerException.InvalidField("id", "at most " + MAX_ID_CHARS + " characters, got " + r.getId().length());
+            throw new ServerException.InvalidField(
+                    "id",
+                    "at most " + MAX_ID_CHARS + " characters, got " + r.getId().length());
         }
         if (!r.hasGenerate()) throw new ServerException.InvalidField("generate", "is required");
         GenerateRequest g = r.getGenerate();
         // A trainer's loss needs the sampled token ids: always returned.
-        g = g.toBuilder().setOptions(GenerateOptions.newBuilder(g.getOptions()).setReturnTokenIds(true)).build();
+        g = g.toBuilder()
+                .setOptions(GenerateOptions.newBuilder(g.getOptions()).setReturnTokenIds(true))
+                .build();
         GenerationRequest generation;
         try {
             generation = validator.validate(g);
@@ -71,12 +75,16 @@ record ValidRollout(String id, GenerationRequest generation, Rollout scoring, Gr
     /** A refusal of the server's validator, with the field named as in the RolloutRequest. */
     static ServerException underGenerate(ServerException e, String model) {
         return switch (e) {
-            case ServerException.InvalidField f -> new ServerException.InvalidField("generate." + f.field(),
-                    f.getMessage().substring(f.field().length() + 2));
-            case ServerException.PromptTooLong p -> new ServerException.PromptTooLong("generate." + p.field(),
-                    model, p.promptTokens(), p.contextLength());
-            case ServerException.Unsupported u -> new ServerException.Unsupported("generate." + u.field(),
-                    u.getMessage().substring(u.field().length() + 2));
+            case ServerException.InvalidField f ->
+                new ServerException.InvalidField(
+                        "generate." + f.field(),
+                        f.getMessage().substring(f.field().length() + 2));
+            case ServerException.PromptTooLong p ->
+                new ServerException.PromptTooLong("generate." + p.field(), model, p.promptTokens(), p.contextLength());
+            case ServerException.Unsupported u ->
+                new ServerException.Unsupported(
+                        "generate." + u.field(),
+                        u.getMessage().substring(u.field().length() + 2));
             default -> e;
         };
     }
@@ -86,7 +94,9 @@ record ValidRollout(String id, GenerationRequest generation, Rollout scoring, Gr
      * server's InvalidField, so the refusal carries ErrorInfo INVALID_FIELD with the field, like every other.
      */
     private static ServerException.InvalidField invalidField(StatusRuntimeException e) {
-        String m = e.getStatus().getDescription() == null ? "request is invalid" : e.getStatus().getDescription();
+        String m = e.getStatus().getDescription() == null
+                ? "request is invalid"
+                : e.getStatus().getDescription();
         if (m.startsWith(".")) m = m.substring(1);
         int space = m.indexOf(' ');
         String field = space < 0 ? m : m.substring(0, space);

@@ -24,19 +24,26 @@ class ClientSdkRolloutsTest {
         ScriptedModel model = new ScriptedModel(8);
         List<RolloutRequest> requests = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            model.script(100 + i, List.of(RolloutServiceTest.RIGHT, RolloutServiceTest.WRONG, RolloutServiceTest.UNFORMATTED));
+            model.script(
+                    100 + i,
+                    List.of(RolloutServiceTest.RIGHT, RolloutServiceTest.WRONG, RolloutServiceTest.UNFORMATTED));
             requests.add(RolloutServiceTest.math("q" + i, 100 + i, 3));
         }
         // the server refuses a third group in flight; the client keeps two outstanding
         try (RolloutServer s = new RolloutServer(model, RolloutConfig.DEFAULT.withMaxGroupsInFlight(2));
                 R1Client client = R1Client.connect(s.target())) {
             List<RolloutGroup> groups = collect(client.rollouts(requests, 2, null));
-            assertEquals(IntStream.range(0, 12).mapToObj(i -> "q" + i).collect(Collectors.toSet()),
+            assertEquals(
+                    IntStream.range(0, 12).mapToObj(i -> "q" + i).collect(Collectors.toSet()),
                     groups.stream().map(RolloutGroup::getId).collect(Collectors.toSet()));
             for (RolloutGroup g : groups) {
-                assertEquals(List.of(2.0, 1.0, 0.0), g.getSamplesList().stream().map(x -> x.getTotal()).toList());
+                assertEquals(
+                        List.of(2.0, 1.0, 0.0),
+                        g.getSamplesList().stream().map(x -> x.getTotal()).toList());
                 assertTrue(g.getSamples(0).getAdvantage() > 0 && g.getSamples(2).getAdvantage() < 0, g.toString());
-                assertEquals(g.getSamples(0).getSample().getText().length(), g.getSamples(0).getSample().getTokenIdsCount());
+                assertEquals(
+                        g.getSamples(0).getSample().getText().length(),
+                        g.getSamples(0).getSample().getTokenIdsCount());
             }
         }
     }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class PythonClientRolloutsTest {
 
-    static final Path PACKAGE = Path.of("..", "client-sdk", "python").toAbsolutePath().normalize();
+    static final Path PACKAGE =
+            Path.of("..", "client-sdk", "python").toAbsolutePath().normalize();
     static final long SEED = 500;
 
     @Test
@@ -32,18 +33,24 @@ class PythonClientRolloutsTest {
             Result gen = run(List.of("sh", "generate_grpc.sh"), null);
             assertEquals(0, gen.exitCode, gen.output);
         }
-        assumeTrue(Files.exists(PACKAGE.resolve("r1serve/_proto/r1/v1/rollout_pb2.py")),
+        assumeTrue(
+                Files.exists(PACKAGE.resolve("r1serve/_proto/r1/v1/rollout_pb2.py")),
                 "no generated stubs: run client-sdk/python/generate_grpc.sh (protoc >= 3.15)");
         ScriptedModel model = new ScriptedModel(8);
         for (int i = 0; i < 5; i++) {
-            model.script(SEED + i, List.of(RolloutServiceTest.RIGHT, RolloutServiceTest.WRONG, RolloutServiceTest.UNFORMATTED));
+            model.script(
+                    SEED + i,
+                    List.of(RolloutServiceTest.RIGHT, RolloutServiceTest.WRONG, RolloutServiceTest.UNFORMATTED));
         }
         try (RolloutServer s = new RolloutServer(model, RolloutConfig.DEFAULT.withMaxGroupsInFlight(2))) {
             Result r = run(List.of(python.get(), "-m", "unittest", "-v", "tests.test_rollouts"), s.target());
             assertEquals(0, r.exitCode, r.output);
-            for (String test : List.of("test_rollouts_yields_scored_groups_with_advantages_and_token_ids",
+            for (String test : List.of(
+                    "test_rollouts_yields_scored_groups_with_advantages_and_token_ids",
                     "test_a_bad_request_raises_with_the_field")) {
-                assertTrue(r.output.lines().anyMatch(l -> l.startsWith(test) && l.endsWith("ok")), test + " did not pass:\n" + r.output);
+                assertTrue(
+                        r.output.lines().anyMatch(l -> l.startsWith(test) && l.endsWith("ok")),
+                        test + " did not pass:\n" + r.output);
             }
         }
     }
@@ -62,7 +69,8 @@ class PythonClientRolloutsTest {
     }
 
     static Result run(List<String> command, String target) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(PACKAGE.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(command).directory(PACKAGE.toFile()).redirectErrorStream(true);
         pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
         if (target != null) {
             pb.environment().put("R1SERVE_ROLLOUTS_GRPC", target);

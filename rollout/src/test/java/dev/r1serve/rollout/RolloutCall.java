@@ -17,6 +17,7 @@ final class RolloutCall implements ClientResponseObserver<RolloutRequest, Rollou
     final List<RolloutGroup> groups = new ArrayList<>();
     /** Completes with null when the call completes, with the error when it fails. */
     final CompletableFuture<Throwable> end = new CompletableFuture<>();
+
     private ClientCallStreamObserver<RolloutRequest> requests;
 
     static RolloutCall open(Channel channel) {
@@ -30,9 +31,13 @@ final class RolloutCall implements ClientResponseObserver<RolloutRequest, Rollou
         return this;
     }
 
-    void halfClose() { requests.onCompleted(); }
+    void halfClose() {
+        requests.onCompleted();
+    }
 
-    void cancel() { requests.cancel("test cancels", null); }
+    void cancel() {
+        requests.cancel("test cancels", null);
+    }
 
     /** Half-closes and waits for the call to complete; fails the test on an error. */
     List<RolloutGroup> finish() throws Exception {
@@ -51,17 +56,27 @@ final class RolloutCall implements ClientResponseObserver<RolloutRequest, Rollou
         return t;
     }
 
-    synchronized List<RolloutGroup> groups() { return List.copyOf(groups); }
+    synchronized List<RolloutGroup> groups() {
+        return List.copyOf(groups);
+    }
 
     @Override
-    public void beforeStart(ClientCallStreamObserver<RolloutRequest> r) { requests = r; }
+    public void beforeStart(ClientCallStreamObserver<RolloutRequest> r) {
+        requests = r;
+    }
 
     @Override
-    public synchronized void onNext(RolloutGroup g) { groups.add(g); }
+    public synchronized void onNext(RolloutGroup g) {
+        groups.add(g);
+    }
 
     @Override
-    public void onError(Throwable t) { end.complete(t); }
+    public void onError(Throwable t) {
+        end.complete(t);
+    }
 
     @Override
-    public void onCompleted() { end.complete(null); }
+    public void onCompleted() {
+        end.complete(null);
+    }
 }

@@ -26,20 +26,33 @@ final class RolloutServer implements AutoCloseable {
 
     RolloutServer(ScriptedModel model, RewardOptions rewardOptions, RolloutConfig config) throws IOException {
         this.model = model;
-        this.rewards = RewardServer.mountable(RewardServer.Config.loopback(0).toBuilder().rewards(rewardOptions)
-                .sandboxWorkers(1).build());
-        this.hosted = new HostedModel("m", "scripted", model, ChatTemplate.PLAIN, 256, new Scheduler(model, SchedulerConfig.defaults()));
+        this.rewards = RewardServer.mountable(RewardServer.Config.loopback(0).toBuilder()
+                .rewards(rewardOptions)
+                .sandboxWorkers(1)
+                .build());
+        this.hosted = new HostedModel(
+                "m", "scripted", model, ChatTemplate.PLAIN, 256, new Scheduler(model, SchedulerConfig.defaults()));
         ModelRegistry registry = new ModelRegistry().add(hosted);
-        this.server = R1Server.onPort("127.0.0.1", 0, registry, 64, ServerOptions.DEFAULTS,
-                List.of((g, v) -> rewards.service(), RolloutService.factory(rewards, config))).start();
-        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        this.server = R1Server.onPort(
+                        "127.0.0.1",
+                        0,
+                        registry,
+                        64,
+                        ServerOptions.DEFAULTS,
+                        List.of((g, v) -> rewards.service(), RolloutService.factory(rewards, config)))
+                .start();
+        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
     }
 
     RolloutServer(ScriptedModel model, RolloutConfig config) throws IOException {
         this(model, RewardOptions.DEFAULT, config);
     }
 
-    String target() { return "127.0.0.1:" + server.port(); }
+    String target() {
+        return "127.0.0.1:" + server.port();
+    }
 
     @Override
     public void close() throws InterruptedException {

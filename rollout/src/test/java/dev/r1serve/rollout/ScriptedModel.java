@@ -46,8 +46,14 @@ final class ScriptedModel implements Engine {
 
     /** Sample i of a request with seed {@code seed} writes {@code replies.get(i)}. */
     ScriptedModel script(long seed, List<String> replies) {
-        GenerationRequest r = new GenerationRequest("m", new GenerationRequest.Prompt(""),
-                new GenerationRequest.Sampling(0, 1, 0, 0, 0, 0, seed, 1, List.of()), replies.size(), 0, "", true);
+        GenerationRequest r = new GenerationRequest(
+                "m",
+                new GenerationRequest.Prompt(""),
+                new GenerationRequest.Sampling(0, 1, 0, 0, 0, 0, seed, 1, List.of()),
+                replies.size(),
+                0,
+                "",
+                true);
         for (int i = 0; i < replies.size(); i++) this.replies.put(r.sampleSeed(i), replies.get(i));
         return this;
     }
@@ -86,7 +92,10 @@ final class ScriptedModel implements Engine {
         int cp = reply.codePointAt(at);
         String text = new String(Character.toChars(cp));
         if (logprobs) {
-            listener.onText(text, new int[] {cp}, List.of(new dev.r1serve.server.engine.TokenLogprob(cp, logprob(cp), List.of())));
+            listener.onText(
+                    text,
+                    new int[] {cp},
+                    List.of(new dev.r1serve.server.engine.TokenLogprob(cp, logprob(cp), List.of())));
         } else {
             listener.onText(text, new int[] {cp});
         }
@@ -94,35 +103,55 @@ final class ScriptedModel implements Engine {
     }
 
     @Override
-    public int busySlots() { return busy.get(); }
+    public int busySlots() {
+        return busy.get();
+    }
 
     @Override
-    public int slots() { return slots; }
+    public int slots() {
+        return slots;
+    }
 
     @Override
-    public int contextLength() { return 4096; }
+    public int contextLength() {
+        return 4096;
+    }
 
     @Override
     public EngineCapabilities capabilities() {
         EngineCapabilities ids = new EngineCapabilities(false, false, true, false, false);
-        return logprobs ? ids.withLogprobs(EngineCapabilities.RAW_LOGPROBS, 20) : ids.withoutLogprobs("scripted without them");
+        return logprobs
+                ? ids.withLogprobs(EngineCapabilities.RAW_LOGPROBS, 20)
+                : ids.withoutLogprobs("scripted without them");
     }
 
     @Override
-    public String source() { return "scripted"; }
+    public String source() {
+        return "scripted";
+    }
 
     @Override
-    public String templateHint() { return ""; }
+    public String templateHint() {
+        return "";
+    }
 
     @Override
-    public int[] tokenize(String text) { return text.codePoints().toArray(); }
+    public int[] tokenize(String text) {
+        return text.codePoints().toArray();
+    }
 
     @Override
-    public int queuedSequences() { return 0; }
+    public int queuedSequences() {
+        return 0;
+    }
 
     @Override
-    public boolean isHealthy() { return !thread.isShutdown(); }
+    public boolean isHealthy() {
+        return !thread.isShutdown();
+    }
 
     @Override
-    public void close() { thread.shutdownNow(); }
+    public void close() {
+        thread.shutdownNow();
+    }
 }

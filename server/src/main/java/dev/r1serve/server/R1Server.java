@@ -100,8 +100,14 @@ public final class R1Server implements AutoCloseable {
         this(builder, models, maxSamples, options, "0.0.0.0", -1, List.of());
     }
 
-    private R1Server(ServerBuilder<?> builder, ModelRegistry models, int maxSamples, ServerOptions options,
-            String metricsHost, int grpcPort, List<ServiceFactory> services) {
+    private R1Server(
+            ServerBuilder<?> builder,
+            ModelRegistry models,
+            int maxSamples,
+            ServerOptions options,
+            String metricsHost,
+            int grpcPort,
+            List<ServiceFactory> services) {
         this.grpcPort = grpcPort;
         this.models = models;
         this.options = options;
@@ -130,16 +136,17 @@ public final class R1Server implements AutoCloseable {
         OversizedMessageLog.install();
         this.generations = new GenerationService(models, metrics.generation());
         services.forEach(f -> builder.addService(f.create(generations, validator)));
-        this.server = builder
-                .executor(callbacks)
+        this.server = builder.executor(callbacks)
                 .addService(new InferenceGrpcService(generations, validator).lenientDefinition())
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 // v1alpha too: older grpcurl, Postman and Evans speak only that one.
                 .addService(ProtoReflectionService.newInstance())
                 .build();
-        this.serviceNames = server.getServices().stream().map(d -> d.getServiceDescriptor().getName())
-                .filter(n -> !n.startsWith("grpc.")).toList();
+        this.serviceNames = server.getServices().stream()
+                .map(d -> d.getServiceDescriptor().getName())
+                .filter(n -> !n.startsWith("grpc."))
+                .toList();
     }
 
     /** Netty on {@code host:port}; port 0 picks a free port (see {@link #port()}). */
@@ -148,16 +155,26 @@ public final class R1Server implements AutoCloseable {
     }
 
     /** Netty on {@code host:port} with {@code options}; the metrics endpoint binds {@code host} too. */
-    public static R1Server onPort(String host, int port, ModelRegistry models, int maxSamples,
-            ServerOptions options) {
+    public static R1Server onPort(String host, int port, ModelRegistry models, int maxSamples, ServerOptions options) {
         return onPort(host, port, models, maxSamples, options, List.of());
     }
 
     /** As {@link #onPort(String, int, ModelRegistry, int, ServerOptions)}, also serving what {@code services} build. */
-    public static R1Server onPort(String host, int port, ModelRegistry models, int maxSamples,
-            ServerOptions options, List<ServiceFactory> services) {
-        return new R1Server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)), models, maxSamples,
-                options, host, port, services);
+    public static R1Server onPort(
+            String host,
+            int port,
+            ModelRegistry models,
+            int maxSamples,
+            ServerOptions options,
+            List<ServiceFactory> services) {
+        return new R1Server(
+                NettyServerBuilder.forAddress(new InetSocketAddress(host, port)),
+                models,
+                maxSamples,
+                options,
+                host,
+                port,
+                services);
     }
 
     /** Loads the configured models and starts serving them; closes the models if the start fails. */
@@ -174,15 +191,23 @@ public final class R1Server implements AutoCloseable {
     }
 
     /** As {@link #launch(ServerConfig, List)}, also serving what {@code services} build on this server's generations. */
-    public static R1Server launch(ServerConfig config, List<BindableService> extraServices,
-            List<ServiceFactory> services) throws IOException {
+    public static R1Server launch(
+            ServerConfig config, List<BindableService> extraServices, List<ServiceFactory> services)
+            throws IOException {
         ModelRegistry models = ModelLoader.loadAll(config.models());
         try {
             NettyServerBuilder builder = NettyServerBuilder.forAddress(
                     new InetSocketAddress(config.hostOrDefault(), config.portOrDefault()));
             extraServices.forEach(builder::addService);
-            return new R1Server(builder, models, config.maxSamplesOrDefault(), ServerOptions.from(config),
-                    config.hostOrDefault(), config.portOrDefault(), services).start();
+            return new R1Server(
+                            builder,
+                            models,
+                            config.maxSamplesOrDefault(),
+                            ServerOptions.from(config),
+                            config.hostOrDefault(),
+                            config.portOrDefault(),
+                            services)
+                    .start();
         } catch (IOException | RuntimeException e) {
             models.close();
             throw e;
@@ -196,15 +221,26 @@ public final class R1Server implements AutoCloseable {
      */
     public R1Server start() throws IOException {
         if (options.metricsPort() != null) {
-            metricsServer = bound(options.metricsPort(), "metrics, --metrics-port",
+            metricsServer = bound(
+                    options.metricsPort(),
+                    "metrics, --metrics-port",
                     () -> metrics.serve(metricsHost, options.metricsPort()));
         }
         try {
             if (options.httpPort() != null) {
-                httpFront = bound(options.httpPort(), "OpenAI HTTP API, --http-port",
-                        () -> new OpenAiHttpServer(metricsHost, options.httpPort(), generations, validator,
-                                options.apiKeys(), () -> draining)).withRateLimits(rateLimits)
-                        .withCallMetrics(metrics.callInterceptor()).start();
+                httpFront = bound(
+                                options.httpPort(),
+                                "OpenAI HTTP API, --http-port",
+                                () -> new OpenAiHttpServer(
+                                        metricsHost,
+                                        options.httpPort(),
+                                        generations,
+                                        validator,
+                                        options.apiKeys(),
+                                        () -> draining))
+                        .withRateLimits(rateLimits)
+                        .withCallMetrics(metrics.callInterceptor())
+                        .start();
             }
             bound(grpcPort, "gRPC, --port", server::start);
         } catch (IOException | RuntimeException e) {
@@ -213,8 +249,11 @@ public final class R1Server implements AutoCloseable {
             throw e;
         }
         checkEngines();
-        heartbeat.scheduleWithFixedDelay(this::checkEngines, HEARTBEAT_INTERVAL.toMillis(),
-                HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(
+                this::checkEngines,
+                HEARTBEAT_INTERVAL.toMillis(),
+                HEARTBEAT_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
         LOG.info("r1-serve listening on port " + port() + " with models "
                 + models.all().stream().map(HostedModel::name).toList()
                 + (options.tls() == null ? ", plaintext" : options.tls().mutual() ? ", mutual TLS" : ", TLS")
@@ -242,8 +281,8 @@ public final class R1Server implements AutoCloseable {
         } catch (IOException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof java.net.BindException) {
-                    BindException clear = new BindException("port " + (port >= 0 ? port + " " : "") + "(" + what
-                            + ") is already in use");
+                    BindException clear = new BindException(
+                            "port " + (port >= 0 ? port + " " : "") + "(" + what + ") is already in use");
                     clear.initCause(e);
                     throw clear;
                 }
@@ -339,7 +378,8 @@ public final class R1Server implements AutoCloseable {
             }
             server.shutdown();
             long remaining = Math.max(0, deadline - System.nanoTime());
-            if (!server.awaitTermination(Math.max(remaining, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS)) {
+            if (!server.awaitTermination(
+                    Math.max(remaining, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS)) {
                 server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -18,8 +18,13 @@ import java.nio.file.Path;
  * @param httpPort port of the OpenAI-compatible HTTP front ({@code /v1/...}), 0 for a free one; null for none
  * @param maxMessageBytes largest inbound gRPC message; null for {@link #DEFAULT_MAX_MESSAGE_BYTES}
  */
-public record ServerOptions(ApiKeys apiKeys, TlsSettings tls, RateLimitSettings rateLimit, Integer metricsPort,
-        Integer httpPort, Integer maxMessageBytes) {
+public record ServerOptions(
+        ApiKeys apiKeys,
+        TlsSettings tls,
+        RateLimitSettings rateLimit,
+        Integer metricsPort,
+        Integer httpPort,
+        Integer maxMessageBytes) {
 
     /** grpc-java's own default (4 MiB); a prompt for a long-context model can need more. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 << 20;
@@ -27,8 +32,8 @@ public record ServerOptions(ApiKeys apiKeys, TlsSettings tls, RateLimitSettings 
     public static final ServerOptions DEFAULTS = new ServerOptions(null, null, null, null, null, null);
 
     /** Options with the default inbound message limit. */
-    public ServerOptions(ApiKeys apiKeys, TlsSettings tls, RateLimitSettings rateLimit, Integer metricsPort,
-            Integer httpPort) {
+    public ServerOptions(
+            ApiKeys apiKeys, TlsSettings tls, RateLimitSettings rateLimit, Integer metricsPort, Integer httpPort) {
         this(apiKeys, tls, rateLimit, metricsPort, httpPort, null);
     }
 
@@ -92,8 +97,8 @@ public record ServerOptions(ApiKeys apiKeys, TlsSettings tls, RateLimitSettings 
             ServerConfig.Tls t = config.tls();
             tls = new TlsSettings(path(t.cert()), path(t.key()), path(t.clientCa()));
         }
-        return new ServerOptions(keys, tls, config.rateLimit(), config.metricsPort(), config.httpPort(),
-                config.maxMessageBytes());
+        return new ServerOptions(
+                keys, tls, config.rateLimit(), config.metricsPort(), config.httpPort(), config.maxMessageBytes());
     }
 
     private static Path path(String s) {

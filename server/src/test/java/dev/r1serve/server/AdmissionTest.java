@@ -41,12 +41,27 @@ class AdmissionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(ModelConfig.builder("small")
-                        .option("path", BuiltinModels.STORIES_260K).option("slots", 2).option("threads", 1).queueCapacity(4).build(),
-                ModelConfig.builder("wide")
-                        .option("path", BuiltinModels.STORIES_260K).option("slots", 4).option("threads", 1).queueCapacity(1000).build())), 64)
+        server = R1Server.onPort(
+                        "127.0.0.1",
+                        0,
+                        ModelLoader.loadAll(List.of(
+                                ModelConfig.builder("small")
+                                        .option("path", BuiltinModels.STORIES_260K)
+                                        .option("slots", 2)
+                                        .option("threads", 1)
+                                        .queueCapacity(4)
+                                        .build(),
+                                ModelConfig.builder("wide")
+                                        .option("path", BuiltinModels.STORIES_260K)
+                                        .option("slots", 4)
+                                        .option("threads", 1)
+                                        .queueCapacity(1000)
+                                        .build())),
+                        64)
                 .start();
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
         stub = InferenceServiceGrpc.newBlockingStub(channel);
         scheduler = server.models().find("small").orElseThrow().scheduler();
     }
@@ -62,8 +77,15 @@ class AdmissionTest {
     }
 
     private static GenerateRequest longRequest(int n, int priority) {
-        return GenerateRequest.newBuilder().setModel("small").setPrompt("").setPriority(priority)
-                .setSampling(SamplingParams.newBuilder().setTemperature(1).setMaxTokens(500).setN(n)).build();
+        return GenerateRequest.newBuilder()
+                .setModel("small")
+                .setPrompt("")
+                .setPriority(priority)
+                .setSampling(SamplingParams.newBuilder()
+                        .setTemperature(1)
+                        .setMaxTokens(500)
+                        .setN(n))
+                .build();
     }
 
     private static void awaitIdle() throws InterruptedException {
@@ -83,7 +105,8 @@ class AdmissionTest {
             Iterator<GenerateChunk> busy = stub.generateStream(longRequest(6)); // 2 run, 4 wait: the queue is full
             busy.next();
             long t0 = System.nanoTime();
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+            StatusRuntimeException e = assertThrows(
+                    StatusRuntimeException.class,
                     () -> InferenceServiceGrpc.newBlockingStub(channel).generate(longRequest(1)));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
@@ -108,8 +131,9 @@ class AdmissionTest {
             Iterator<GenerateChunk> busy = stub.generateStream(longRequest(4, 5));
             busy.next();
             long droppedBefore = scheduler.droppedInQueue();
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub
-                    .withDeadlineAfter(100, TimeUnit.MILLISECONDS).generate(longRequest(2)));
+            StatusRuntimeException e = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> stub.withDeadlineAfter(100, TimeUnit.MILLISECONDS).generate(longRequest(2)));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
             // Each queued sequence is either dispatched or dropped: both late ones dropped means neither reached
             // the engine (the busy request's own dispatches, when a story ends early, do not count here).
@@ -128,8 +152,11 @@ class AdmissionTest {
     @Test
     void aThousandStreamsCancelledMidGenerationLeaveNoBusySlotWithinASecond() throws Exception {
         Scheduler wide = server.models().find("wide").orElseThrow().scheduler();
-        GenerateRequest request = GenerateRequest.newBuilder().setModel("wide").setPrompt("")
-                .setSampling(SamplingParams.newBuilder().setTemperature(1).setMaxTokens(500)).build();
+        GenerateRequest request = GenerateRequest.newBuilder()
+                .setModel("wide")
+                .setPrompt("")
+                .setSampling(SamplingParams.newBuilder().setTemperature(1).setMaxTokens(500))
+                .build();
         Context.CancellableContext ctx = Context.current().withCancellation();
         CountDownLatch running = new CountDownLatch(4);
         CountDownLatch ended = new CountDownLatch(1000);

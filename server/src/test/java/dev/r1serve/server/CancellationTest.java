@@ -32,7 +32,11 @@ class CancellationTest {
 
     private static SamplingParams.Builder long8() {
         // 8 long samples on 4 slots: 4 decode, 4 wait in the engine's queue.
-        return SamplingParams.newBuilder().setTemperature(1.0f).setMaxTokens(480).setN(8).setSeed(1);
+        return SamplingParams.newBuilder()
+                .setTemperature(1.0f)
+                .setMaxTokens(480)
+                .setN(8)
+                .setSeed(1);
     }
 
     @Test
@@ -40,7 +44,8 @@ class CancellationTest {
         Context.CancellableContext ctx = Context.current().withCancellation();
         Context previous = ctx.attach();
         try {
-            Iterator<GenerateChunk> it = TestServer.stub().generateStream(TestServer.stories(long8()).build());
+            Iterator<GenerateChunk> it =
+                    TestServer.stub().generateStream(TestServer.stories(long8()).build());
             for (int i = 0; i < 10; i++) {
                 it.next();
             }
@@ -54,9 +59,11 @@ class CancellationTest {
 
     @Test
     void anExpiredDeadlineEndsTheCallAndFreesTheSlots() throws Exception {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> TestServer.stub()
-                .withDeadlineAfter(300, TimeUnit.MILLISECONDS)
-                .generate(TestServer.stories(long8()).build()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> TestServer.stub()
+                        .withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+                        .generate(TestServer.stories(long8()).build()));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
         awaitIdle(1000);
     }
@@ -67,15 +74,21 @@ class CancellationTest {
             Context.CancellableContext ctx = Context.current().withCancellation();
             Context previous = ctx.attach();
             try {
-                TestServer.stub().generateStream(TestServer.stories(long8()).build()).next();
+                TestServer.stub()
+                        .generateStream(TestServer.stories(long8()).build())
+                        .next();
             } finally {
                 ctx.detach(previous);
                 ctx.cancel(null);
             }
         }
         awaitIdle(1000);
-        String text = TestServer.stub().generate(TestServer.stories(SamplingParams.newBuilder()
-                .setTemperature(0).setMaxTokens(60)).build()).getSamples(0).getText();
+        String text = TestServer.stub()
+                .generate(TestServer.stories(
+                                SamplingParams.newBuilder().setTemperature(0).setMaxTokens(60))
+                        .build())
+                .getSamples(0)
+                .getText();
         assertEquals(StoriesGoldenTest.GOLDEN, text);
     }
 }

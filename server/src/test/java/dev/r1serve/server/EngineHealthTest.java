@@ -19,10 +19,17 @@ class EngineHealthTest {
 
     @Test
     void aDeadEngineTurnsItsModelAndTheServerNotServingWhileOtherModelsStayServing() throws Exception {
-        R1Server server = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(
-                ModelConfig.llamaCpp("a", BuiltinModels.STORIES_260K, null, null, 1, 1),
-                ModelConfig.llamaCpp("b", BuiltinModels.STORIES_260K, null, null, 1, 1))), 64).start();
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        R1Server server = R1Server.onPort(
+                        "127.0.0.1",
+                        0,
+                        ModelLoader.loadAll(List.of(
+                                ModelConfig.llamaCpp("a", BuiltinModels.STORIES_260K, null, null, 1, 1),
+                                ModelConfig.llamaCpp("b", BuiltinModels.STORIES_260K, null, null, 1, 1))),
+                        64)
+                .start();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
         try {
             var health = HealthGrpc.newBlockingStub(channel);
             assertEquals(ServingStatus.SERVING, status(health, "a"));
@@ -41,6 +48,7 @@ class EngineHealthTest {
     }
 
     private static ServingStatus status(HealthGrpc.HealthBlockingStub health, String service) {
-        return health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+        return health.check(HealthCheckRequest.newBuilder().setService(service).build())
+                .getStatus();
     }
 }

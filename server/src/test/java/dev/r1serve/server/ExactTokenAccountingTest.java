@@ -48,9 +48,16 @@ class ExactTokenAccountingTest {
         GgufReader reader = GgufReader.read(gguf);
         tokens = reader.getStringArray("tokenizer.ggml.tokens");
         types = reader.getIntArray("tokenizer.ggml.token_type");
-        server = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(
-                ModelConfig.llamaCpp("r1", gguf.toString(), "none", 512, 4, 1))), 64, ServerOptions.DEFAULTS).start();
-        channel = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        server = R1Server.onPort(
+                        "127.0.0.1",
+                        0,
+                        ModelLoader.loadAll(List.of(ModelConfig.llamaCpp("r1", gguf.toString(), "none", 512, 4, 1))),
+                        64,
+                        ServerOptions.DEFAULTS)
+                .start();
+        channel = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
         stub = InferenceServiceGrpc.newBlockingStub(channel);
     }
 
@@ -69,10 +76,17 @@ class ExactTokenAccountingTest {
     }
 
     private static GenerateRequest request(int n, long seed, int maxTokens) {
-        return GenerateRequest.newBuilder().setModel("r1").setPrompt("Once upon a time, 从前有")
-                .setSampling(SamplingParams.newBuilder().setTemperature(1.5f).setTopP(1).setMaxTokens(maxTokens).setN(n)
+        return GenerateRequest.newBuilder()
+                .setModel("r1")
+                .setPrompt("Once upon a time, 从前有")
+                .setSampling(SamplingParams.newBuilder()
+                        .setTemperature(1.5f)
+                        .setTopP(1)
+                        .setMaxTokens(maxTokens)
+                        .setN(n)
                         .setSeed(seed))
-                .setOptions(GenerateOptions.newBuilder().setReturnTokenIds(true)).build();
+                .setOptions(GenerateOptions.newBuilder().setReturnTokenIds(true))
+                .build();
     }
 
     @Test
@@ -117,9 +131,12 @@ class ExactTokenAccountingTest {
     @Test
     void samplesOfOneRequestShareTheirPromptAndSayHowMuchWasCached() {
         List<Integer> cached = new ArrayList<>();
-        GenerateResponse r = stub.generate(request(4, 3).toBuilder().setPrompt("a shared prompt ".repeat(20)).build());
+        GenerateResponse r = stub.generate(request(4, 3).toBuilder()
+                .setPrompt("a shared prompt ".repeat(20))
+                .build());
         for (Sample s : r.getSamplesList()) {
-            assertEquals(s.getUsage().getPromptTokens(),
+            assertEquals(
+                    s.getUsage().getPromptTokens(),
                     s.getTimings().getPromptTokensComputed() + s.getTimings().getPromptTokensCached());
             cached.add(s.getTimings().getPromptTokensCached());
         }
@@ -131,9 +148,12 @@ class ExactTokenAccountingTest {
     private static String decode(List<Integer> ids) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int id : ids) {
-            bytes.writeBytes(types[id] == ByteLevelBpeVocab.TYPE_NORMAL ? ByteLevelBpeVocab.decodeBytes(tokens.get(id))
-                    : types[id] == ByteLevelBpeVocab.TYPE_USER_DEFINED ? tokens.get(id).getBytes(StandardCharsets.UTF_8)
-                    : new byte[0]);
+            bytes.writeBytes(
+                    types[id] == ByteLevelBpeVocab.TYPE_NORMAL
+                            ? ByteLevelBpeVocab.decodeBytes(tokens.get(id))
+                            : types[id] == ByteLevelBpeVocab.TYPE_USER_DEFINED
+                                    ? tokens.get(id).getBytes(StandardCharsets.UTF_8)
+                                    : new byte[0]);
         }
         return bytes.toString(StandardCharsets.UTF_8);
     }

@@ -35,7 +35,8 @@ class OpenAiFrontTest {
 
     @Test
     void completionWithSeedIsReproducibleAndNSamplesDiffer() {
-        String body = "{\"model\":\"stories\",\"prompt\":\"\",\"max_tokens\":24,\"seed\":7,\"n\":3,\"temperature\":1.0}";
+        String body =
+                "{\"model\":\"stories\",\"prompt\":\"\",\"max_tokens\":24,\"seed\":7,\"n\":3,\"temperature\":1.0}";
         Reply a = OpenAiHttp.post(stories(), "/v1/completions", body);
         Reply b = OpenAiHttp.post(stories(), "/v1/completions", body);
         assertEquals(200, a.status(), a.body().toString());
@@ -44,7 +45,8 @@ class OpenAiFrontTest {
         assertEquals("text_completion", a.body().get("object").asText());
         for (int i = 0; i < 3; i++) {
             assertEquals(i, choices.get(i).get("index").asInt());
-            assertEquals(choices.get(i).get("text"), b.body().get("choices").get(i).get("text"));
+            assertEquals(
+                    choices.get(i).get("text"), b.body().get("choices").get(i).get("text"));
             assertEquals("length", choices.get(i).get("finish_reason").asText());
         }
         assertNotEquals(choices.get(0).get("text"), choices.get(1).get("text"));
@@ -54,12 +56,19 @@ class OpenAiFrontTest {
     @Test
     void stopStringCutsTheText() {
         String base = "{\"model\":\"stories\",\"prompt\":\"\",\"max_tokens\":40,\"seed\":11,\"temperature\":0";
-        String full = OpenAiHttp.post(stories(), "/v1/completions", base + "}").body()
-                .get("choices").get(0).get("text").asText();
+        String full = OpenAiHttp.post(stories(), "/v1/completions", base + "}")
+                .body()
+                .get("choices")
+                .get(0)
+                .get("text")
+                .asText();
         String stop = full.substring(20, 24);
         int at = full.indexOf(stop);
-        JsonNode c = OpenAiHttp.post(stories(), "/v1/completions",
-                base + ",\"stop\":[" + OpenAiHttp.JSON.valueToTree(stop) + "]}").body().get("choices").get(0);
+        JsonNode c = OpenAiHttp.post(
+                        stories(), "/v1/completions", base + ",\"stop\":[" + OpenAiHttp.JSON.valueToTree(stop) + "]}")
+                .body()
+                .get("choices")
+                .get(0);
         assertEquals(full.substring(0, at), c.get("text").asText());
         assertEquals("stop", c.get("finish_reason").asText());
         assertEquals(stop, c.get("stop_reason").asText());
@@ -81,7 +90,8 @@ class OpenAiFrontTest {
                 continue;
             }
             JsonNode c = chunk.get("choices").get(0);
-            texts.computeIfAbsent(c.get("index").asInt(), i -> new StringBuilder()).append(c.get("text").asText());
+            texts.computeIfAbsent(c.get("index").asInt(), i -> new StringBuilder())
+                    .append(c.get("text").asText());
             if (!c.get("finish_reason").isNull()) {
                 finish.put(c.get("index").asInt(), c.get("finish_reason").asText());
             }
@@ -89,8 +99,13 @@ class OpenAiFrontTest {
         assertEquals(Map.of(0, "length", 1, "length"), finish);
         assertNotNull(usage);
         assertEquals(60, usage.get("completion_tokens").asInt());
-        String whole = OpenAiHttp.post(stories(), "/v1/completions", body.replace("\"stream\":true", "\"stream\":false"))
-                .body().get("choices").get(0).get("text").asText();
+        String whole = OpenAiHttp.post(
+                        stories(), "/v1/completions", body.replace("\"stream\":true", "\"stream\":false"))
+                .body()
+                .get("choices")
+                .get(0)
+                .get("text")
+                .asText();
         assertEquals(whole, texts.get(0).toString());
     }
 
@@ -127,7 +142,8 @@ class OpenAiFrontTest {
 
     @Test
     void errorsHaveOpenAiShape() {
-        Reply badTopP = OpenAiHttp.post(stories(), "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"\",\"top_p\":1.5}");
+        Reply badTopP =
+                OpenAiHttp.post(stories(), "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"\",\"top_p\":1.5}");
         assertEquals(400, badTopP.status());
         JsonNode err = badTopP.body().get("error");
         assertEquals("invalid_request_error", err.get("type").asText());
@@ -138,40 +154,76 @@ class OpenAiFrontTest {
         assertEquals(404, unknown.status());
         assertEquals("model_not_found", unknown.body().get("error").get("code").asText());
 
-        assertEquals(400, OpenAiHttp.post(stories(), "/v1/completions", "{not json").status());
-        assertEquals("stop", OpenAiHttp.post(stories(), "/v1/completions",
-                "{\"model\":\"stories\",\"prompt\":\"\",\"stop\":3}").body().get("error").get("param").asText());
-        assertEquals("max_tokens", OpenAiHttp.post(stories(), "/v1/completions",
-                "{\"model\":\"stories\",\"prompt\":\"\",\"max_completion_tokens\":100000}").body().get("error").get("param").asText());
-        assertEquals("messages", OpenAiHttp.post(stories(), "/v1/chat/completions",
-                "{\"model\":\"stories\",\"messages\":[]}").body().get("error").get("param").asText());
+        assertEquals(
+                400, OpenAiHttp.post(stories(), "/v1/completions", "{not json").status());
+        assertEquals(
+                "stop",
+                OpenAiHttp.post(stories(), "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"\",\"stop\":3}")
+                        .body()
+                        .get("error")
+                        .get("param")
+                        .asText());
+        assertEquals(
+                "max_tokens",
+                OpenAiHttp.post(
+                                stories(),
+                                "/v1/completions",
+                                "{\"model\":\"stories\",\"prompt\":\"\",\"max_completion_tokens\":100000}")
+                        .body()
+                        .get("error")
+                        .get("param")
+                        .asText());
+        assertEquals(
+                "messages",
+                OpenAiHttp.post(stories(), "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[]}")
+                        .body()
+                        .get("error")
+                        .get("param")
+                        .asText());
         assertEquals(404, OpenAiHttp.get(stories(), "/v2/nothing").status());
     }
 
     @Test
     void nUpToTheCapIsServedAndBeyondIs400() {
         // (429 with Retry-After is checked in RemoteEngineTest, against a model with a tiny queue.)
-        Reply r = OpenAiHttp.post(scripted(), "/v1/completions",
+        Reply r = OpenAiHttp.post(
+                scripted(),
+                "/v1/completions",
                 "{\"model\":\"r1-qwen2\",\"prompt\":\"x\",\"n\":64,\"max_tokens\":1,\"priority\":0}");
         assertEquals(200, r.status(), r.body().toString());
-        Reply tooMany = OpenAiHttp.post(scripted(), "/v1/completions",
-                "{\"model\":\"r1-qwen2\",\"prompt\":\"x\",\"n\":65,\"max_tokens\":1}");
+        Reply tooMany = OpenAiHttp.post(
+                scripted(), "/v1/completions", "{\"model\":\"r1-qwen2\",\"prompt\":\"x\",\"n\":65,\"max_tokens\":1}");
         assertEquals(400, tooMany.status());
         assertEquals("n", tooMany.body().get("error").get("param").asText());
     }
 
     @Test
     void rateLimitsApplyToTheHttpFrontWith429AndRetryAfter() throws Exception {
-        try (R1Server limited = R1Server.onPort("127.0.0.1", 0, dev.r1serve.server.model.ModelLoader.loadAll(List.of(
-                        dev.r1serve.server.config.ModelConfig.llamaCpp("tiny", dev.r1serve.server.model.BuiltinModels.STORIES_260K,
-                                null, null, 1, 1))), 64,
-                ServerOptions.DEFAULTS.withHttpPort(0)
-                        .withRateLimit(new dev.r1serve.server.security.RateLimitSettings(1, null))).start()) {
+        try (R1Server limited = R1Server.onPort(
+                        "127.0.0.1",
+                        0,
+                        dev.r1serve.server.model.ModelLoader.loadAll(
+                                List.of(dev.r1serve.server.config.ModelConfig.llamaCpp(
+                                        "tiny",
+                                        dev.r1serve.server.model.BuiltinModels.STORIES_260K,
+                                        null,
+                                        null,
+                                        1,
+                                        1))),
+                        64,
+                        ServerOptions.DEFAULTS
+                                .withHttpPort(0)
+                                .withRateLimit(new dev.r1serve.server.security.RateLimitSettings(1, null)))
+                .start()) {
             String body = "{\"model\":\"tiny\",\"prompt\":\"\",\"max_tokens\":2}";
-            assertEquals(200, OpenAiHttp.post(limited.httpPort(), "/v1/completions", body).status());
+            assertEquals(
+                    200,
+                    OpenAiHttp.post(limited.httpPort(), "/v1/completions", body).status());
             Reply refused = OpenAiHttp.post(limited.httpPort(), "/v1/completions", body);
             assertEquals(429, refused.status(), refused.body().toString());
-            assertEquals("rate_limit_exceeded", refused.body().get("error").get("type").asText());
+            assertEquals(
+                    "rate_limit_exceeded",
+                    refused.body().get("error").get("type").asText());
             assertNotNull(refused.retryAfter());
         }
     }

@@ -19,7 +19,8 @@ import java.util.List;
 public final class OpenAiHttp {
 
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A response: HTTP status, headers' Retry-After and the JSON body. */
     public record Reply(int status, String retryAfter, JsonNode body) {}
@@ -35,14 +36,17 @@ public final class OpenAiHttp {
     }
 
     public static Reply post(int port, String path, String json) {
-        return send(HttpRequest.newBuilder(uri(port, path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return send(HttpRequest.newBuilder(uri(port, path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     private static Reply send(HttpRequest request) {
         try {
             HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.headers().firstValue("Retry-After").orElse(null), JSON.readTree(r.body()));
+            return new Reply(
+                    r.statusCode(), r.headers().firstValue("Retry-After").orElse(null), JSON.readTree(r.body()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -53,8 +57,10 @@ public final class OpenAiHttp {
 
     /** Posts a streaming request and returns every {@code data:} payload in order (the last is [DONE]). */
     public static List<String> stream(int port, String path, String json) {
-        HttpRequest request = HttpRequest.newBuilder(uri(port, path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri(port, path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
         try {
             HttpResponse<java.io.InputStream> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
             List<String> events = new ArrayList<>();

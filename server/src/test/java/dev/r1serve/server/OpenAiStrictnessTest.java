@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.r1serve.server.OpenAiHttp.Reply;
 import dev.r1serve.server.config.ModelConfig;
+import dev.r1serve.server.model.ModelLoader;
 import dev.r1serve.testkit.TinyModelGenerator;
 import dev.r1serve.testkit.TinyModelGenerator.Architecture;
-import dev.r1serve.server.model.ModelLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,9 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * What a strict client or a hostile one sends the OpenAI front: parameters we do not implement (refused, never
@@ -39,15 +39,23 @@ class OpenAiStrictnessTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\"logit_bias\":{\"50\":100}",
-            "\"best_of\":3", "\"echo\":true", "\"response_format\":{\"type\":\"json_object\"}", "\"suffix\":\"end\"",
-            "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"})
+    @ValueSource(
+            strings = {
+                "\"logit_bias\":{\"50\":100}",
+                "\"best_of\":3",
+                "\"echo\":true",
+                "\"response_format\":{\"type\":\"json_object\"}",
+                "\"suffix\":\"end\"",
+                "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"
+            })
     void anUnimplementedParameterIsA400NamingItNotASilentNoOp(String parameter) {
         Reply r = completion("," + parameter);
         assertEquals(400, r.status(), r.body().toString());
         String name = parameter.substring(1, parameter.indexOf('"', 1));
         assertEquals(name, r.body().get("error").get("param").asText());
-        assertTrue(r.body().get("error").get("message").asText().startsWith(name + ": not supported"), r.body().toString());
+        assertTrue(
+                r.body().get("error").get("message").asText().startsWith(name + ": not supported"),
+                r.body().toString());
     }
 
     @Test
@@ -56,7 +64,9 @@ class OpenAiStrictnessTest {
                 + "\"echo\":false,\"response_format\":{\"type\":\"text\"},\"tools\":[],\"suffix\":null";
         Reply with = completion(neutral);
         assertEquals(200, with.status(), with.body().toString());
-        assertEquals(completion("").body().get("choices").get(0).get("text"), with.body().get("choices").get(0).get("text"));
+        assertEquals(
+                completion("").body().get("choices").get(0).get("text"),
+                with.body().get("choices").get(0).get("text"));
     }
 
     /** Penalties are implemented (llama.cpp's sampler): the same seed gives another text with them, never the same. */
@@ -78,9 +88,18 @@ class OpenAiStrictnessTest {
 
         Reply tooHigh = completion(",\"presence_penalty\":2.5");
         assertEquals(400, tooHigh.status());
-        assertEquals("presence_penalty", tooHigh.body().get("error").get("param").asText());
-        assertEquals("sampling.presence_penalty: must be in [-2, 2], got 2.5", tooHigh.body().get("error").get("message").asText());
-        assertEquals("frequency_penalty", completion(",\"frequency_penalty\":\"high\"").body().get("error").get("param").asText());
+        assertEquals(
+                "presence_penalty", tooHigh.body().get("error").get("param").asText());
+        assertEquals(
+                "sampling.presence_penalty: must be in [-2, 2], got 2.5",
+                tooHigh.body().get("error").get("message").asText());
+        assertEquals(
+                "frequency_penalty",
+                completion(",\"frequency_penalty\":\"high\"")
+                        .body()
+                        .get("error")
+                        .get("param")
+                        .asText());
     }
 
     @Test
@@ -88,14 +107,20 @@ class OpenAiStrictnessTest {
         Reply r = completion(",\"temprature\":0.2");
         assertEquals(400, r.status());
         assertEquals("temprature", r.body().get("error").get("param").asText());
-        assertEquals("temprature: unknown parameter for /v1/completions", r.body().get("error").get("message").asText());
+        assertEquals(
+                "temprature: unknown parameter for /v1/completions",
+                r.body().get("error").get("message").asText());
         // messages belong to chat only
-        assertEquals("messages", completion(",\"messages\":[]").body().get("error").get("param").asText());
+        assertEquals(
+                "messages",
+                completion(",\"messages\":[]").body().get("error").get("param").asText());
     }
 
     @Test
     void aLoneSurrogateInAStringIsA400NamingTheField() {
-        Reply r = OpenAiHttp.post(stories(), "/v1/chat/completions",
+        Reply r = OpenAiHttp.post(
+                stories(),
+                "/v1/chat/completions",
                 "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"a\\ud800b\"}]}");
         assertEquals(400, r.status(), r.body().toString());
         assertEquals("messages[0].content", r.body().get("error").get("param").asText());
@@ -128,7 +153,8 @@ class OpenAiStrictnessTest {
 
     @Test
     void aBodyShorterThanItsContentLengthIsA400() throws IOException {
-        String head = "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n";
+        String head =
+                "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n";
         String answer = raw(head + "{\"model\":\"stories\"", true); // the client stops sending
         assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
     }
@@ -141,7 +167,8 @@ class OpenAiStrictnessTest {
     @Test
     void theRequestTimeLimitIsInPlaceBeforeAnyHttpServerStarts() {
         TestServer.get();
-        assertEquals(Integer.toString(dev.r1serve.server.openai.OpenAiHttpServer.DEFAULT_MAX_REQUEST_SECONDS),
+        assertEquals(
+                Integer.toString(dev.r1serve.server.openai.OpenAiHttpServer.DEFAULT_MAX_REQUEST_SECONDS),
                 System.getProperty(dev.r1serve.server.openai.OpenAiHttpServer.MAX_REQUEST_TIME_PROPERTY));
     }
 
@@ -179,10 +206,11 @@ class OpenAiStrictnessTest {
         if (unclosed == null) {
             try {
                 Path dir = Files.createTempDirectory("r1-unclosed");
-                Path gguf = TinyModelGenerator.scripted(Architecture.QWEN2, List.of("<think>", "\n", "I", " wonder"),
-                        "<｜Assistant｜>").write(dir.resolve("never-closes.gguf"));
-                unclosed = SharedServer.start(ModelLoader.loadAll(List.of(
-                        ModelConfig.llamaCpp("never-closes", gguf.toString(), "deepseek-r1", 128, 1, 1))));
+                Path gguf = TinyModelGenerator.scripted(
+                                Architecture.QWEN2, List.of("<think>", "\n", "I", " wonder"), "<｜Assistant｜>")
+                        .write(dir.resolve("never-closes.gguf"));
+                unclosed = SharedServer.start(ModelLoader.loadAll(
+                        List.of(ModelConfig.llamaCpp("never-closes", gguf.toString(), "deepseek-r1", 128, 1, 1))));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -217,8 +245,13 @@ class OpenAiStrictnessTest {
     void logprobsOnAnEngineWithoutThemAnswerTheCapabilityRefusal() {
         Reply r = completion(",\"logprobs\":2");
         assertEquals(400, r.status(), r.body().toString());
-        assertEquals("unsupported", r.body().get("error").get("code").asText(), r.body().toString());
-        assertTrue(r.body().get("error").get("message").asText().contains("java-llama.cpp 4.2.0"), r.body().toString());
+        assertEquals(
+                "unsupported",
+                r.body().get("error").get("code").asText(),
+                r.body().toString());
+        assertTrue(
+                r.body().get("error").get("message").asText().contains("java-llama.cpp 4.2.0"),
+                r.body().toString());
     }
 
     @org.junit.jupiter.api.Test
@@ -226,7 +259,12 @@ class OpenAiStrictnessTest {
         Reply r = completion(",\"thinking_token_budget\":2,\"return_token_ids\":true");
         assertEquals(200, r.status(), r.body().toString());
         var choice = r.body().get("choices").get(0);
-        assertTrue(choice.get("token_ids").isArray() && choice.get("prompt_token_ids").isArray(), choice.toString());
-        assertTrue(r.body().get("usage").get("completion_tokens_details").has("reasoning_tokens"), r.body().toString());
+        assertTrue(
+                choice.get("token_ids").isArray()
+                        && choice.get("prompt_token_ids").isArray(),
+                choice.toString());
+        assertTrue(
+                r.body().get("usage").get("completion_tokens_details").has("reasoning_tokens"),
+                r.body().toString());
     }
 }

@@ -5,9 +5,9 @@ import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceSpec;
 import dev.r1serve.server.model.HostedModel;
+import dev.r1serve.server.model.ModelRegistry;
 import dev.r1serve.server.scheduling.Scheduler;
 import dev.r1serve.server.scheduling.SchedulerConfig;
-import dev.r1serve.server.model.ModelRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -23,7 +23,8 @@ public final class OpsServers {
     /** Starts a server on 127.0.0.1, a free port; the caller closes it. */
     public static R1Server start(ServerOptions options) {
         try {
-            return R1Server.onPort("127.0.0.1", 0, borrowedModels(), 64, options).start();
+            return R1Server.onPort("127.0.0.1", 0, borrowedModels(), 64, options)
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -33,7 +34,12 @@ public final class OpsServers {
         ModelRegistry borrowed = new ModelRegistry();
         for (HostedModel m : TestServer.get().models().all()) {
             Engine engine = new BorrowedEngine(m.engine());
-            borrowed.add(new HostedModel(m.name(), m.kind(), engine, m.template(), m.defaultMaxTokens(),
+            borrowed.add(new HostedModel(
+                    m.name(),
+                    m.kind(),
+                    engine,
+                    m.template(),
+                    m.defaultMaxTokens(),
                     new Scheduler(engine, SchedulerConfig.defaults())));
         }
         return borrowed;

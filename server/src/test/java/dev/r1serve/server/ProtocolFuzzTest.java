@@ -61,14 +61,21 @@ class ProtocolFuzzTest {
     };
 
     private static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> m) {
-        return MethodDescriptor.<byte[], byte[]>newBuilder().setType(m.getType())
-                .setFullMethodName(m.getFullMethodName()).setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+        return MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(m.getType())
+                .setFullMethodName(m.getFullMethodName())
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
+                .build();
     }
 
     @Test
     void randomAndMutatedRequestsAllGetCleanStatusesAndTheServerStaysHealthy() throws Exception {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", TestServer.get().port()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress(
+                        "127.0.0.1", TestServer.get().port())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
         MethodDescriptor<byte[], byte[]> unary = raw(InferenceServiceGrpc.getGenerateMethod());
         MethodDescriptor<byte[], byte[]> stream = raw(InferenceServiceGrpc.getGenerateStreamMethod());
         MethodDescriptor<byte[], byte[]> tokenize = raw(InferenceServiceGrpc.getTokenizeMethod());
@@ -82,18 +89,24 @@ class ProtocolFuzzTest {
             int pick = random.nextInt(10);
             MethodDescriptor<byte[], byte[]> method = pick < 6 ? unary : pick < 9 ? stream : tokenize;
             inFlight.acquire();
-            ClientCall<byte[], byte[]> call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS));
-            call.start(new ClientCall.Listener<>() {
-                @Override
-                public void onClose(Status status, Metadata trailers) {
-                    codes.computeIfAbsent(status.getCode(), c -> new AtomicInteger()).incrementAndGet();
-                    if (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN) {
-                        bad.putIfAbsent(status.toString(), java.util.HexFormat.of().formatHex(body, 0, Math.min(body.length, 64)));
-                    }
-                    inFlight.release();
-                    done.countDown();
-                }
-            }, new Metadata());
+            ClientCall<byte[], byte[]> call =
+                    channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS));
+            call.start(
+                    new ClientCall.Listener<>() {
+                        @Override
+                        public void onClose(Status status, Metadata trailers) {
+                            codes.computeIfAbsent(status.getCode(), c -> new AtomicInteger())
+                                    .incrementAndGet();
+                            if (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN) {
+                                bad.putIfAbsent(
+                                        status.toString(),
+                                        java.util.HexFormat.of().formatHex(body, 0, Math.min(body.length, 64)));
+                            }
+                            inFlight.release();
+                            done.countDown();
+                        }
+                    },
+                    new Metadata());
             call.request(Integer.MAX_VALUE);
             call.sendMessage(body);
             call.halfClose();
@@ -101,20 +114,31 @@ class ProtocolFuzzTest {
         assertTrue(done.await(120, TimeUnit.SECONDS), "all calls answered");
         System.out.println("fuzz status counts: " + codes);
         assertTrue(bad.isEmpty(), "INTERNAL/UNKNOWN answers: " + bad);
-        assertTrue(codes.getOrDefault(Status.Code.INVALID_ARGUMENT, new AtomicInteger()).get() > REQUESTS / 4);
+        assertTrue(codes.getOrDefault(Status.Code.INVALID_ARGUMENT, new AtomicInteger())
+                        .get()
+                > REQUESTS / 4);
         assertTrue(codes.getOrDefault(Status.Code.OK, new AtomicInteger()).get() > 100, "some requests were valid");
 
-        assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
-                .check(HealthCheckRequest.getDefaultInstance()).getStatus());
-        String golden = TestServer.stub().generate(TestServer.stories(SamplingParams.newBuilder().setTemperature(0)
-                .setMaxTokens(60)).build()).getSamples(0).getText();
+        assertEquals(
+                ServingStatus.SERVING,
+                HealthGrpc.newBlockingStub(channel)
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus());
+        String golden = TestServer.stub()
+                .generate(TestServer.stories(
+                                SamplingParams.newBuilder().setTemperature(0).setMaxTokens(60))
+                        .build())
+                .getSamples(0)
+                .getText();
         assertEquals(StoriesGoldenTest.GOLDEN, golden);
         channel.shutdownNow();
     }
 
     /** A request: valid-ish with random fields, then sometimes corrupted at the byte level. */
     private static byte[] mutate(Random r) {
-        GenerateRequest.Builder b = GenerateRequest.newBuilder().setModel(TestServer.STORIES).setPrompt("")
+        GenerateRequest.Builder b = GenerateRequest.newBuilder()
+                .setModel(TestServer.STORIES)
+                .setPrompt("")
                 .setSampling(SamplingParams.newBuilder().setMaxTokens(1 + r.nextInt(2)));
         SamplingParams.Builder s = b.getSamplingBuilder();
         int mutations = 1 + r.nextInt(3);
@@ -131,12 +155,18 @@ class ProtocolFuzzTest {
                 case 7 -> s.addStop(randomString(r, r.nextInt(10) == 0 ? 100_000 : 20));
                 case 8 -> b.setPrompt(randomString(r, r.nextInt(20) == 0 ? 1_200_000 : 50));
                 case 9 -> b.setModel(r.nextBoolean() ? randomString(r, 40) : "");
-                case 10 -> b.setChat(ChatMessages.newBuilder().addMessages(ChatMessage.newBuilder()
-                        .setRole(r.nextBoolean() ? "user" : randomString(r, 8)).setContent(randomString(r, 30))));
+                case 10 ->
+                    b.setChat(ChatMessages.newBuilder()
+                            .addMessages(ChatMessage.newBuilder()
+                                    .setRole(r.nextBoolean() ? "user" : randomString(r, 8))
+                                    .setContent(randomString(r, 30))));
                 case 11 -> b.setPriority(randomInt(r));
                 case 12 -> b.setRequestId(randomString(r, 100));
-                case 13 -> b.setOptions(GenerateOptions.newBuilder().setReturnLogprobs(r.nextBoolean())
-                        .setReturnTokenIds(r.nextBoolean()).setPrefillThink(r.nextBoolean()));
+                case 13 ->
+                    b.setOptions(GenerateOptions.newBuilder()
+                            .setReturnLogprobs(r.nextBoolean())
+                            .setReturnTokenIds(r.nextBoolean())
+                            .setPrefillThink(r.nextBoolean()));
                 case 14 -> {
                     for (int k = 0; k < 20; k++) {
                         s.addStop("s" + k);
@@ -162,8 +192,9 @@ class ProtocolFuzzTest {
             CodedOutputStream out = CodedOutputStream.newInstance(stop);
             out.writeBytes(7, ByteString.copyFrom(new byte[] {(byte) 0xC3, 0x28}));
             out.flush();
-            SamplingParams merged = SamplingParams.parseFrom(request.getSampling().toByteString().concat(
-                    ByteString.copyFrom(stop.toByteArray())), com.google.protobuf.ExtensionRegistryLite.getEmptyRegistry());
+            SamplingParams merged = SamplingParams.parseFrom(
+                    request.getSampling().toByteString().concat(ByteString.copyFrom(stop.toByteArray())),
+                    com.google.protobuf.ExtensionRegistryLite.getEmptyRegistry());
             return request.toBuilder().setSampling(merged).build().toByteArray();
         } catch (Exception e) {
             // protobuf-java refused to carry it: write the field by hand into the request bytes instead
@@ -209,7 +240,10 @@ class ProtocolFuzzTest {
         StringBuilder sb = new StringBuilder(n);
         for (int i = 0; i < n; i++) {
             int kind = r.nextInt(10);
-            sb.appendCodePoint(kind < 6 ? 32 + r.nextInt(95) : kind < 8 ? 0x4E00 + r.nextInt(500) : kind < 9 ? 0x1F600 + r.nextInt(50) : r.nextInt(32));
+            sb.appendCodePoint(
+                    kind < 6
+                            ? 32 + r.nextInt(95)
+                            : kind < 8 ? 0x4E00 + r.nextInt(500) : kind < 9 ? 0x1F600 + r.nextInt(50) : r.nextInt(32));
         }
         return sb.toString();
     }

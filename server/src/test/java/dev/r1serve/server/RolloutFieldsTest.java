@@ -41,6 +41,7 @@ class RolloutFieldsTest {
 
     @TempDir
     static Path dir;
+
     private static R1Server server;
     private static ManagedChannel channel;
 
@@ -58,7 +59,9 @@ class RolloutFieldsTest {
                     options: {replies: ["plain"]}
                 """);
         server = R1Server.launch(ServerConfig.read(f));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
     }
 
     @AfterAll
@@ -72,7 +75,11 @@ class RolloutFieldsTest {
     }
 
     private static GenerateRequest.Builder thinker(SamplingParams.Builder s, GenerateOptions.Builder o) {
-        return GenerateRequest.newBuilder().setModel("thinker").setPrompt("Q").setSampling(s).setOptions(o);
+        return GenerateRequest.newBuilder()
+                .setModel("thinker")
+                .setPrompt("Q")
+                .setSampling(s)
+                .setOptions(o);
     }
 
     private static String decode(List<Integer> ids) {
@@ -83,8 +90,13 @@ class RolloutFieldsTest {
 
     @Test
     void aThinkingBudgetCutsAtExactlyNReasoningTokensAndTheAnswerIsStillWritten() {
-        Sample s = stub().generate(thinker(SamplingParams.newBuilder().setMaxThinkingTokens(5).setMaxTokens(100),
-                GenerateOptions.newBuilder().setReturnTokenIds(true)).build()).getSamples(0);
+        Sample s = stub().generate(thinker(
+                                SamplingParams.newBuilder()
+                                        .setMaxThinkingTokens(5)
+                                        .setMaxTokens(100),
+                                GenerateOptions.newBuilder().setReturnTokenIds(true))
+                        .build())
+                .getSamples(0);
         assertEquals("<think>abcde\n</think>\n\n42", s.getText());
         assertEquals("abcde", s.getReasoning());
         assertEquals("42", s.getAnswer());
@@ -98,8 +110,9 @@ class RolloutFieldsTest {
 
     @Test
     void theBudgetedSampleStreamsAsOneSample() {
-        Iterator<GenerateChunk> it = stub().generateStream(thinker(SamplingParams.newBuilder().setMaxThinkingTokens(3),
-                GenerateOptions.newBuilder()).build());
+        Iterator<GenerateChunk> it = stub().generateStream(
+                        thinker(SamplingParams.newBuilder().setMaxThinkingTokens(3), GenerateOptions.newBuilder())
+                                .build());
         StringBuilder text = new StringBuilder();
         Sample last = null;
         while (it.hasNext()) {
@@ -117,7 +130,8 @@ class RolloutFieldsTest {
     @Test
     void withoutABudgetReasoningTokensAreCountedAndNothingIsCut() {
         Sample s = stub().generate(thinker(SamplingParams.newBuilder().setMaxTokens(12), GenerateOptions.newBuilder())
-                .build()).getSamples(0);
+                        .build())
+                .getSamples(0);
         assertEquals("<think>abcde", s.getText());
         assertEquals(5, s.getUsage().getReasoningTokens());
         assertFalse(s.getThinkingBudgetReached());
@@ -126,11 +140,15 @@ class RolloutFieldsTest {
 
     @Test
     void promptTokenIdsRoundTripAndGeneratedIdsMatchTheText() {
-        GenerateRequest r = GenerateRequest.newBuilder().setModel("thinker")
+        GenerateRequest r = GenerateRequest.newBuilder()
+                .setModel("thinker")
                 .setPromptTokenIds(PromptTokenIds.newBuilder().addAllIds(List.of(72, 105)))
                 .setSampling(SamplingParams.newBuilder().setMaxTokens(9))
-                .setOptions(GenerateOptions.newBuilder().setReturnPromptTokenIds(true).setReturnTokenIds(true)
-                        .setReturnLogprobs(true).setTopLogprobs(1))
+                .setOptions(GenerateOptions.newBuilder()
+                        .setReturnPromptTokenIds(true)
+                        .setReturnTokenIds(true)
+                        .setReturnLogprobs(true)
+                        .setTopLogprobs(1))
                 .build();
         Sample s = stub().generate(r).getSamples(0);
         assertEquals(List.of(72, 105), s.getPromptTokenIdsList());
@@ -147,32 +165,56 @@ class RolloutFieldsTest {
 
     @Test
     void promptTokenIdsAreCheckedAgainstTheVocabularyAndTheContext() {
-        var outside = assertThrows(StatusRuntimeException.class, () -> stub().generate(GenerateRequest.newBuilder()
-                .setModel("thinker").setPromptTokenIds(PromptTokenIds.newBuilder().addAllIds(List.of(72, 256))).build()));
+        var outside = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub().generate(GenerateRequest.newBuilder()
+                        .setModel("thinker")
+                        .setPromptTokenIds(PromptTokenIds.newBuilder().addAllIds(List.of(72, 256)))
+                        .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, outside.getStatus().getCode());
-        assertTrue(outside.getStatus().getDescription().startsWith("prompt_token_ids.ids[1]:"), outside.getStatus().getDescription());
-        var tooLong = assertThrows(StatusRuntimeException.class, () -> stub().generate(GenerateRequest.newBuilder()
-                .setModel("thinker").setPromptTokenIds(PromptTokenIds.newBuilder()
-                        .addAllIds(java.util.Collections.nCopies(128, 65))).build()));
+        assertTrue(
+                outside.getStatus().getDescription().startsWith("prompt_token_ids.ids[1]:"),
+                outside.getStatus().getDescription());
+        var tooLong = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub().generate(GenerateRequest.newBuilder()
+                        .setModel("thinker")
+                        .setPromptTokenIds(
+                                PromptTokenIds.newBuilder().addAllIds(java.util.Collections.nCopies(128, 65)))
+                        .build()));
         assertEquals(ErrorReason.PROMPT_TOO_LONG, ErrorDetails.reason(tooLong).orElseThrow());
     }
 
     @Test
     void fieldsTheEngineCannotServeAreRefusedByNameAndListModelsSaysSo() {
         for (GenerateRequest r : List.of(
-                GenerateRequest.newBuilder().setModel("texty").setPrompt("x")
-                        .setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true)).build(),
-                GenerateRequest.newBuilder().setModel("texty")
-                        .setPromptTokenIds(PromptTokenIds.newBuilder().addIds(1)).build())) {
+                GenerateRequest.newBuilder()
+                        .setModel("texty")
+                        .setPrompt("x")
+                        .setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true))
+                        .build(),
+                GenerateRequest.newBuilder()
+                        .setModel("texty")
+                        .setPromptTokenIds(PromptTokenIds.newBuilder().addIds(1))
+                        .build())) {
             var e = assertThrows(StatusRuntimeException.class, () -> stub().generate(r));
             assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
             assertEquals(ErrorReason.UNSUPPORTED, ErrorDetails.reason(e).orElseThrow());
-            assertTrue(e.getStatus().getDescription().contains("'texty'"), e.getStatus().getDescription());
+            assertTrue(
+                    e.getStatus().getDescription().contains("'texty'"),
+                    e.getStatus().getDescription());
         }
         var models = stub().listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
-        var thinker = models.stream().filter(m -> m.getName().equals("thinker")).findFirst().orElseThrow();
-        assertTrue(thinker.getCapabilities().getLogprobs() && thinker.getCapabilities().getPromptTokenIds());
-        var texty = models.stream().filter(m -> m.getName().equals("texty")).findFirst().orElseThrow();
+        var thinker = models.stream()
+                .filter(m -> m.getName().equals("thinker"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(thinker.getCapabilities().getLogprobs()
+                && thinker.getCapabilities().getPromptTokenIds());
+        var texty = models.stream()
+                .filter(m -> m.getName().equals("texty"))
+                .findFirst()
+                .orElseThrow();
         assertFalse(texty.getCapabilities().getLogprobs());
     }
 }

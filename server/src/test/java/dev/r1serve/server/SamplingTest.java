@@ -28,29 +28,43 @@ class SamplingTest {
 
     @Test
     void sameSeedGivesTheSameSamplesAndOtherSeedsDifferentOnes() {
-        SamplingParams.Builder p = SamplingParams.newBuilder().setTemperature(1.0f).setMaxTokens(40).setN(3);
-        List<String> a = texts(TestServer.stub().generate(TestServer.stories(p.clone().setSeed(7)).build()));
-        List<String> b = texts(TestServer.stub().generate(TestServer.stories(p.clone().setSeed(7)).build()));
-        List<String> c = texts(TestServer.stub().generate(TestServer.stories(p.clone().setSeed(8)).build()));
+        SamplingParams.Builder p = SamplingParams.newBuilder()
+                .setTemperature(1.0f)
+                .setMaxTokens(40)
+                .setN(3);
+        List<String> a = texts(TestServer.stub()
+                .generate(TestServer.stories(p.clone().setSeed(7)).build()));
+        List<String> b = texts(TestServer.stub()
+                .generate(TestServer.stories(p.clone().setSeed(7)).build()));
+        List<String> c = texts(TestServer.stub()
+                .generate(TestServer.stories(p.clone().setSeed(8)).build()));
         assertEquals(a, b);
         assertNotEquals(a, c);
     }
 
     @Test
     void sampleZeroUsesTheRequestSeedSoAnySampleCanBeReproducedAlone() {
-        SamplingParams.Builder p = SamplingParams.newBuilder().setTemperature(1.0f).setMaxTokens(30);
-        GenerateResponse four = TestServer.stub().generate(TestServer.stories(p.clone().setSeed(11).setN(4)).build());
+        SamplingParams.Builder p =
+                SamplingParams.newBuilder().setTemperature(1.0f).setMaxTokens(30);
+        GenerateResponse four = TestServer.stub()
+                .generate(TestServer.stories(p.clone().setSeed(11).setN(4)).build());
         assertEquals(11, four.getSamples(0).getSeed());
         Sample third = four.getSamples(2);
-        Sample alone = TestServer.stub().generate(TestServer.stories(p.clone().setSeed(third.getSeed())).build())
+        Sample alone = TestServer.stub()
+                .generate(TestServer.stories(p.clone().setSeed(third.getSeed())).build())
                 .getSamples(0);
         assertEquals(third.getText(), alone.getText());
     }
 
     @Test
     void eightSamplesComeBackIndexedAndDistinct() {
-        GenerateResponse r = TestServer.stub().generate(TestServer.stories(SamplingParams.newBuilder()
-                .setTemperature(1.0f).setMaxTokens(40).setN(8).setSeed(3)).build());
+        GenerateResponse r = TestServer.stub()
+                .generate(TestServer.stories(SamplingParams.newBuilder()
+                                .setTemperature(1.0f)
+                                .setMaxTokens(40)
+                                .setN(8)
+                                .setSeed(3))
+                        .build());
         assertEquals(8, r.getSamplesCount());
         Set<String> distinct = new HashSet<>();
         Set<Long> seeds = new HashSet<>();
@@ -65,8 +79,13 @@ class SamplingTest {
 
     @Test
     void streamedSamplesInterleaveButEachEndsWithOneFinalChunk() {
-        List<GenerateChunk> chunks = TestServer.drain(TestServer.stub().generateStream(TestServer.stories(
-                SamplingParams.newBuilder().setTemperature(1.0f).setMaxTokens(20).setN(5).setSeed(9)).build()));
+        List<GenerateChunk> chunks = TestServer.drain(TestServer.stub()
+                .generateStream(TestServer.stories(SamplingParams.newBuilder()
+                                .setTemperature(1.0f)
+                                .setMaxTokens(20)
+                                .setN(5)
+                                .setSeed(9))
+                        .build()));
         Map<Integer, StringBuilder> texts = new HashMap<>();
         Map<Integer, Sample> finals = new HashMap<>();
         for (GenerateChunk c : chunks) {
@@ -83,8 +102,12 @@ class SamplingTest {
 
     @Test
     void stopStringEndsTheSampleAndNeverLeaksIntoTheStream() {
-        List<GenerateChunk> chunks = TestServer.drain(TestServer.stub().generateStream(TestServer.stories(
-                SamplingParams.newBuilder().setTemperature(0).setMaxTokens(60).addStop("little girl")).build()));
+        List<GenerateChunk> chunks = TestServer.drain(TestServer.stub()
+                .generateStream(TestServer.stories(SamplingParams.newBuilder()
+                                .setTemperature(0)
+                                .setMaxTokens(60)
+                                .addStop("little girl"))
+                        .build()));
         StringBuilder streamed = new StringBuilder();
         for (GenerateChunk c : chunks) {
             assertFalse(c.getTextDelta().contains("lit"), "partial stop string streamed: " + c.getTextDelta());
@@ -99,16 +122,25 @@ class SamplingTest {
     @Test
     void aHeldBackPrefixThatIsNotAStopStringIsReleased() {
         // " Once upon a time, there was a little girl" — "a lion" shares the prefix "a li" with "a little".
-        Sample s = TestServer.stub().generate(TestServer.stories(SamplingParams.newBuilder()
-                .setTemperature(0).setMaxTokens(12).addStop("a lion")).build()).getSamples(0);
+        Sample s = TestServer.stub()
+                .generate(TestServer.stories(SamplingParams.newBuilder()
+                                .setTemperature(0)
+                                .setMaxTokens(12)
+                                .addStop("a lion"))
+                        .build())
+                .getSamples(0);
         assertTrue(s.getText().startsWith(" Once upon a time, there was a little"), s.getText());
         assertEquals(FinishReason.FINISH_REASON_LENGTH, s.getFinishReason());
     }
 
     @Test
     void maxTokensBoundsEverySample() {
-        GenerateResponse r = TestServer.stub().generate(TestServer.stories(SamplingParams.newBuilder()
-                .setMaxTokens(5).setN(3).setSeed(1)).build());
+        GenerateResponse r = TestServer.stub()
+                .generate(TestServer.stories(SamplingParams.newBuilder()
+                                .setMaxTokens(5)
+                                .setN(3)
+                                .setSeed(1))
+                        .build());
         for (Sample s : r.getSamplesList()) {
             assertEquals(5, s.getUsage().getCompletionTokens());
             assertEquals(FinishReason.FINISH_REASON_LENGTH, s.getFinishReason());
@@ -117,19 +149,25 @@ class SamplingTest {
 
     @Test
     void unsetSeedIsDrawnAndReported() {
-        Sample s = TestServer.stub().generate(TestServer.stories(SamplingParams.newBuilder().setMaxTokens(3)).build())
+        Sample s = TestServer.stub()
+                .generate(TestServer.stories(SamplingParams.newBuilder().setMaxTokens(3))
+                        .build())
                 .getSamples(0);
         assertTrue(s.getSeed() >= 0 && s.getSeed() < 0xFFFFFFFFL);
     }
 
     @Test
     void tokenIdsComeBackWhenAskedFor() {
-        GenerateRequest request = TestServer.stories(SamplingParams.newBuilder().setTemperature(0).setMaxTokens(60))
-                .setOptions(GenerateOptions.newBuilder().setReturnTokenIds(true)).build();
+        GenerateRequest request = TestServer.stories(
+                        SamplingParams.newBuilder().setTemperature(0).setMaxTokens(60))
+                .setOptions(GenerateOptions.newBuilder().setReturnTokenIds(true))
+                .build();
         Sample s = TestServer.stub().generate(request).getSamples(0);
         assertEquals(60, s.getTokenIdsCount());
         assertEquals(List.of(403, 407, 261), s.getTokenIdsList().subList(0, 3)); // " Once", " upon", " a"
         List<GenerateChunk> chunks = TestServer.drain(TestServer.stub().generateStream(request));
-        assertEquals(s.getTokenIdsList(), chunks.stream().flatMap(c -> c.getTokenIdsList().stream()).toList());
+        assertEquals(
+                s.getTokenIdsList(),
+                chunks.stream().flatMap(c -> c.getTokenIdsList().stream()).toList());
     }
 }

@@ -2,10 +2,10 @@ package dev.r1serve.server;
 
 import dev.r1serve.proto.v1.InferenceServiceGrpc;
 import dev.r1serve.server.config.ModelConfig;
+import dev.r1serve.server.model.ModelLoader;
 import dev.r1serve.testkit.ByteLevelBpeVocab;
 import dev.r1serve.testkit.TinyModelGenerator;
 import dev.r1serve.testkit.TinyModelGenerator.Architecture;
-import dev.r1serve.server.model.ModelLoader;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +28,8 @@ final class ScriptedServer {
     static final String R1_QWEN2 = "r1-qwen2";
     static final String R1_LLAMA = "r1-llama";
     static final String UTF8 = "utf8";
-    static final List<String> R1_SCRIPT = List.of("<think>", "\n", "Let", " me", " think", "</think>", "\n\n",
-            "The", " answer", " is", " 42");
+    static final List<String> R1_SCRIPT =
+            List.of("<think>", "\n", "Let", " me", " think", "</think>", "\n\n", "The", " answer", " is", " 42");
 
     private static R1Server server;
     private static ManagedChannel channel;
@@ -44,8 +44,8 @@ final class ScriptedServer {
                         .write(dir.resolve("r1-qwen2.gguf"));
                 Path llama = TinyModelGenerator.scripted(Architecture.LLAMA, R1_SCRIPT, "<｜Assistant｜>")
                         .write(dir.resolve("r1-llama.gguf"));
-                Path utf8 = TinyModelGenerator.scriptedPieces(Architecture.QWEN2,
-                                TinyModelGenerator.splitMidCharacter("中文"), "\n")
+                Path utf8 = TinyModelGenerator.scriptedPieces(
+                                Architecture.QWEN2, TinyModelGenerator.splitMidCharacter("中文"), "\n")
                         .withFamily(ByteLevelBpeVocab.Family.QWEN25)
                         .write(dir.resolve("utf8.gguf"));
                 SharedServer shared = SharedServer.start(ModelLoader.loadAll(List.of(

@@ -66,8 +66,8 @@ class ServerOptionsTest {
                 """)));
         assertTrue(e.getMessage().contains("tls needs both 'cert' and 'key'"), e.getMessage());
         Path keys = write("keys.txt", "team-a:not-a-hash\n");
-        ServerConfig c = ServerConfig.read(write("r1.yaml", "models: [{name: a, path: stories260k}]\napiKeysFile: "
-                + keys + "\n"));
+        ServerConfig c = ServerConfig.read(
+                write("r1.yaml", "models: [{name: a, path: stories260k}]\napiKeysFile: " + keys + "\n"));
         e = assertThrows(IOException.class, () -> ServerOptions.from(c));
         assertTrue(e.getMessage().startsWith(keys + ":1: "), e.getMessage());
         var bad = assertThrows(IllegalArgumentException.class, () -> ServerOptions.DEFAULTS.withMetricsPort(70000));

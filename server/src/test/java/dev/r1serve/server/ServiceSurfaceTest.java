@@ -24,7 +24,9 @@ class ServiceSurfaceTest {
 
     @Test
     void listModelsDescribesTheHostedModel() {
-        List<ModelInfo> models = TestServer.stub().listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
+        List<ModelInfo> models = TestServer.stub()
+                .listModels(ListModelsRequest.getDefaultInstance())
+                .getModelsList();
         assertEquals(1, models.size());
         ModelInfo m = models.get(0);
         assertEquals(TestServer.STORIES, m.getName());
@@ -36,8 +38,11 @@ class ServiceSurfaceTest {
 
     @Test
     void tokenizeUsesTheModelsTokenizer() {
-        TokenizeResponse r = TestServer.stub().tokenize(TokenizeRequest.newBuilder()
-                .setModel(TestServer.STORIES).setText(" Once upon").build());
+        TokenizeResponse r = TestServer.stub()
+                .tokenize(TokenizeRequest.newBuilder()
+                        .setModel(TestServer.STORIES)
+                        .setText(" Once upon")
+                        .build());
         // SentencePiece adds a leading space: "▁" (410), then "▁Once" (403), "▁upon" (407).
         assertEquals(List.of(410, 403, 407), r.getTokenIdsList());
     }
@@ -46,8 +51,12 @@ class ServiceSurfaceTest {
     void healthIsServingOverallPerModelAndPerServiceName() {
         var health = HealthGrpc.newBlockingStub(TestServer.channel());
         for (String service : List.of("", TestServer.STORIES, "r1.v1.InferenceService")) {
-            assertEquals(HealthCheckResponse.ServingStatus.SERVING,
-                    health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus());
+            assertEquals(
+                    HealthCheckResponse.ServingStatus.SERVING,
+                    health.check(HealthCheckRequest.newBuilder()
+                                    .setService(service)
+                                    .build())
+                            .getStatus());
         }
     }
 
@@ -68,11 +77,14 @@ class ServiceSurfaceTest {
             @Override
             public void onCompleted() {}
         });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
+        requests.onNext(
+                ServerReflectionRequest.newBuilder().setListServices("*").build());
         List<String> services = answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
-                .map(s -> s.getName()).toList();
+                .map(s -> s.getName())
+                .toList();
         requests.onCompleted();
-        assertTrue(services.containsAll(List.of("r1.v1.InferenceService", "grpc.health.v1.Health")), services.toString());
+        assertTrue(
+                services.containsAll(List.of("r1.v1.InferenceService", "grpc.health.v1.Health")), services.toString());
     }
 
     /** Older grpcurl, Postman and Evans speak only v1alpha; it must not answer UNIMPLEMENTED. */
@@ -95,15 +107,21 @@ class ServiceSurfaceTest {
                     public void onCompleted() {}
                 });
         requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
-                .setFileContainingSymbol("r1.v1.InferenceService").build());
+                .setFileContainingSymbol("r1.v1.InferenceService")
+                .build());
         var files = answer.get(10, TimeUnit.SECONDS).getFileDescriptorResponse().getFileDescriptorProtoList();
         requests.onCompleted();
-        assertTrue(files.stream().map(b -> {
-            try {
-                return com.google.protobuf.DescriptorProtos.FileDescriptorProto.parseFrom(b).getName();
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                throw new IllegalStateException(e);
-            }
-        }).anyMatch(n -> n.endsWith("inference.proto")), files.toString());
+        assertTrue(
+                files.stream()
+                        .map(b -> {
+                            try {
+                                return com.google.protobuf.DescriptorProtos.FileDescriptorProto.parseFrom(b)
+                                        .getName();
+                            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        })
+                        .anyMatch(n -> n.endsWith("inference.proto")),
+                files.toString());
     }
 }

@@ -16,12 +16,15 @@ record SharedServer(R1Server server, ManagedChannel channel) {
         R1Server server;
         try {
             // With the OpenAI-compatible HTTP front on a free port too, so HTTP tests share the server.
-            server = R1Server.onPort("127.0.0.1", 0, models, 64, ServerOptions.DEFAULTS.withHttpPort(0)).start();
+            server = R1Server.onPort("127.0.0.1", 0, models, 64, ServerOptions.DEFAULTS.withHttpPort(0))
+                    .start();
         } catch (IOException e) {
             models.close();
             throw new UncheckedIOException(e);
         }
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             channel.shutdownNow();
             server.close();

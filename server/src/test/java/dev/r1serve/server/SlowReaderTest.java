@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.r1serve.proto.v1.GenerateChunk;
+import dev.r1serve.proto.v1.GenerateOptions;
 import dev.r1serve.proto.v1.InferenceServiceGrpc;
 import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.proto.v1.SamplingParams;
-import dev.r1serve.proto.v1.GenerateOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -29,37 +29,47 @@ class SlowReaderTest {
         CountDownLatch done = new CountDownLatch(1);
         ClientCallStreamObserver<?>[] requests = new ClientCallStreamObserver<?>[1];
         // A small HTTP/2 window, so the stalled reader's backlog reaches the server's send buffer.
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", TestServer.get().port())
-                .usePlaintext().flowControlWindow(4096).build();
-        InferenceServiceGrpc.newStub(channel).generateStream(TestServer.stories(SamplingParams.newBuilder()
-                .setTemperature(1).setMaxTokens(480).setN(12).setSeed(21))
-                .setOptions(GenerateOptions.newBuilder().setReturnTokenIds(true)).build(),
-                new ClientResponseObserver<Object, GenerateChunk>() {
-            @Override
-            public void beforeStart(ClientCallStreamObserver<Object> r) {
-                requests[0] = r;
-                r.disableAutoRequestWithInitial(1); // read one chunk, then stall
-            }
+        ManagedChannel channel = NettyChannelBuilder.forAddress(
+                        "127.0.0.1", TestServer.get().port())
+                .usePlaintext()
+                .flowControlWindow(4096)
+                .build();
+        InferenceServiceGrpc.newStub(channel)
+                .generateStream(
+                        TestServer.stories(SamplingParams.newBuilder()
+                                        .setTemperature(1)
+                                        .setMaxTokens(480)
+                                        .setN(12)
+                                        .setSeed(21))
+                                .setOptions(GenerateOptions.newBuilder().setReturnTokenIds(true))
+                                .build(),
+                        new ClientResponseObserver<Object, GenerateChunk>() {
+                            @Override
+                            public void beforeStart(ClientCallStreamObserver<Object> r) {
+                                requests[0] = r;
+                                r.disableAutoRequestWithInitial(1); // read one chunk, then stall
+                            }
 
-            @Override
-            public void onNext(GenerateChunk c) {
-                synchronized (received) {
-                    received.add(c);
-                }
-            }
+                            @Override
+                            public void onNext(GenerateChunk c) {
+                                synchronized (received) {
+                                    received.add(c);
+                                }
+                            }
 
-            @Override
-            public void onError(Throwable t) {
-                done.countDown();
-            }
+                            @Override
+                            public void onError(Throwable t) {
+                                done.countDown();
+                            }
 
-            @Override
-            public void onCompleted() {
-                done.countDown();
-            }
-        });
+                            @Override
+                            public void onCompleted() {
+                                done.countDown();
+                            }
+                        });
         // The engine finishes the samples while the reader is stalled: nothing blocks it.
-        var scheduler = TestServer.get().models().find(TestServer.STORIES).orElseThrow().scheduler();
+        var scheduler =
+                TestServer.get().models().find(TestServer.STORIES).orElseThrow().scheduler();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (scheduler.runningSequences() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(5); // the request reaches the server

@@ -11,12 +11,16 @@ class StoriesChatTest {
 
     @Test
     void openAiChatCompletionsOnTheBundledModelUseThePlainTemplate() {
-        OpenAiHttp.Reply r = OpenAiHttp.post(TestServer.get().httpPort(), "/v1/chat/completions",
+        OpenAiHttp.Reply r = OpenAiHttp.post(
+                TestServer.get().httpPort(),
+                "/v1/chat/completions",
                 "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story.\"}],"
                         + "\"max_tokens\":8,\"seed\":1}");
         assertEquals(200, r.status(), r.body().toString());
         JsonNode choice = r.body().get("choices").get(0);
         assertEquals("assistant", choice.get("message").get("role").asText());
-        assertTrue(r.body().get("usage").get("completion_tokens").asInt() > 0, r.body().toString());
+        assertTrue(
+                r.body().get("usage").get("completion_tokens").asInt() > 0,
+                r.body().toString());
     }
 }

@@ -26,7 +26,8 @@ class StoriesGoldenTest {
 
     @Test
     void greedyDecodingFromBosReproducesTheGoldenTextThroughGenerate() {
-        GenerateResponse r = TestServer.stub().generate(TestServer.stories(greedy60()).build());
+        GenerateResponse r =
+                TestServer.stub().generate(TestServer.stories(greedy60()).build());
         Sample s = r.getSamples(0);
         assertEquals(GOLDEN, s.getText());
         assertEquals(FinishReason.FINISH_REASON_LENGTH, s.getFinishReason());
@@ -53,8 +54,11 @@ class StoriesGoldenTest {
     @Test
     void aStoryEndsWithEosWhenTheModelEndsIt() {
         // The model ends a story by emitting BOS, which the converter marks end-of-turn.
-        Sample s = TestServer.stub().generate(TestServer.stories(SamplingParams.newBuilder()
-                .setSeed(5).setMaxTokens(500)).build()).getSamples(0);
+        Sample s = TestServer.stub()
+                .generate(TestServer.stories(
+                                SamplingParams.newBuilder().setSeed(5).setMaxTokens(500))
+                        .build())
+                .getSamples(0);
         assertEquals(FinishReason.FINISH_REASON_EOS, s.getFinishReason(), s.getText());
         org.junit.jupiter.api.Assertions.assertTrue(s.getUsage().getCompletionTokens() < 500);
     }

@@ -8,7 +8,6 @@ import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.model.BuiltinModels;
 import dev.r1serve.server.model.ModelLoader;
 import io.grpc.ManagedChannel;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,8 +27,8 @@ public final class TestServer {
 
     public static synchronized R1Server get() {
         if (server == null) {
-            SharedServer shared = SharedServer.start(ModelLoader.loadAll(List.of(
-                    ModelConfig.llamaCpp(STORIES, BuiltinModels.STORIES_260K, null, null, 4, 2))));
+            SharedServer shared = SharedServer.start(ModelLoader.loadAll(
+                    List.of(ModelConfig.llamaCpp(STORIES, BuiltinModels.STORIES_260K, null, null, 4, 2))));
             server = shared.server();
             channel = shared.channel();
         }

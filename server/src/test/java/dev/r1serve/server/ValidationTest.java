@@ -47,10 +47,14 @@ class ValidationTest {
     }
 
     private static void assertRefused(Status.Code code, String field, GenerateRequest request) {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> TestServer.stub().generate(request));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class, () -> TestServer.stub().generate(request));
         assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
-        assertTrue(e.getStatus().getDescription().startsWith(field + ":"), e.getStatus().getDescription());
-        StatusRuntimeException streamed = assertThrows(StatusRuntimeException.class,
+        assertTrue(
+                e.getStatus().getDescription().startsWith(field + ":"),
+                e.getStatus().getDescription());
+        StatusRuntimeException streamed = assertThrows(
+                StatusRuntimeException.class,
                 () -> TestServer.stub().generateStream(request).next());
         assertEquals(code, streamed.getStatus().getCode());
     }
@@ -58,52 +62,89 @@ class ValidationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRequests")
     void badSamplingFieldIsInvalidArgumentNamingTheField(String field, SamplingParams sampling) {
-        assertRefused(Status.Code.INVALID_ARGUMENT, field,
-                GenerateRequest.newBuilder().setModel(TestServer.STORIES).setPrompt("").setSampling(sampling).build());
+        assertRefused(
+                Status.Code.INVALID_ARGUMENT,
+                field,
+                GenerateRequest.newBuilder()
+                        .setModel(TestServer.STORIES)
+                        .setPrompt("")
+                        .setSampling(sampling)
+                        .build());
     }
 
     @org.junit.jupiter.api.Test
     void unknownModelIsNotFound() {
-        assertRefused(Status.Code.NOT_FOUND, "model",
-                GenerateRequest.newBuilder().setModel("no-such-model").setPrompt("hi").build());
+        assertRefused(
+                Status.Code.NOT_FOUND,
+                "model",
+                GenerateRequest.newBuilder()
+                        .setModel("no-such-model")
+                        .setPrompt("hi")
+                        .build());
     }
 
     @org.junit.jupiter.api.Test
     void missingModelIsInvalid() {
-        assertRefused(Status.Code.INVALID_ARGUMENT, "model", GenerateRequest.newBuilder().setPrompt("hi").build());
+        assertRefused(
+                Status.Code.INVALID_ARGUMENT,
+                "model",
+                GenerateRequest.newBuilder().setPrompt("hi").build());
     }
 
     @org.junit.jupiter.api.Test
     void missingInputIsInvalid() {
-        assertRefused(Status.Code.INVALID_ARGUMENT, "prompt",
+        assertRefused(
+                Status.Code.INVALID_ARGUMENT,
+                "prompt",
                 GenerateRequest.newBuilder().setModel(TestServer.STORIES).build());
     }
 
     @org.junit.jupiter.api.Test
     void chatToAModelWithoutATemplateOfItsOwnGetsThePlainTemplate() {
-        var r = TestServer.stub().generate(GenerateRequest.newBuilder().setModel(TestServer.STORIES)
-                .setChat(ChatMessages.newBuilder().addMessages(ChatMessage.newBuilder().setRole("user").setContent("hi")))
-                .setSampling(dev.r1serve.proto.v1.SamplingParams.newBuilder().setMaxTokens(4)).build());
+        var r = TestServer.stub()
+                .generate(GenerateRequest.newBuilder()
+                        .setModel(TestServer.STORIES)
+                        .setChat(ChatMessages.newBuilder()
+                                .addMessages(
+                                        ChatMessage.newBuilder().setRole("user").setContent("hi")))
+                        .setSampling(
+                                dev.r1serve.proto.v1.SamplingParams.newBuilder().setMaxTokens(4))
+                        .build());
         assertEquals("User: hi\nAssistant:", r.getRenderedPrompt());
     }
 
     @org.junit.jupiter.api.Test
     void promptLongerThanTheContextIsInvalid() {
-        assertRefused(Status.Code.INVALID_ARGUMENT, "prompt", GenerateRequest.newBuilder().setModel(TestServer.STORIES)
-                .setPrompt(" Once upon a time".repeat(200)).build());
+        assertRefused(
+                Status.Code.INVALID_ARGUMENT,
+                "prompt",
+                GenerateRequest.newBuilder()
+                        .setModel(TestServer.STORIES)
+                        .setPrompt(" Once upon a time".repeat(200))
+                        .build());
     }
 
     @org.junit.jupiter.api.Test
     void logprobsOnAnEngineWithoutThemAreUnsupported() {
-        assertRefused(Status.Code.FAILED_PRECONDITION, "options.return_logprobs", GenerateRequest.newBuilder()
-                .setModel(TestServer.STORIES).setPrompt("")
-                .setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true)).build());
+        assertRefused(
+                Status.Code.FAILED_PRECONDITION,
+                "options.return_logprobs",
+                GenerateRequest.newBuilder()
+                        .setModel(TestServer.STORIES)
+                        .setPrompt("")
+                        .setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true))
+                        .build());
     }
 
     @org.junit.jupiter.api.Test
     void tokenizeOfAnUnknownModelIsNotFound() {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> TestServer.stub()
-                .tokenize(TokenizeRequest.newBuilder().setModel("nope").setText("x").build()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> TestServer.stub()
+                        .tokenize(TokenizeRequest.newBuilder()
+                                .setModel("nope")
+                                .setText("x")
+                                .build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
     }
 }

@@ -48,17 +48,27 @@ public final class ByteLevelBpeVocab {
     public static final String LLAMA3_EOT = "<|eot_id|>";
 
     /** Special tokens written as type CONTROL (hidden from output unless special tokens are rendered). */
-    public static final List<String> CONTROL_TOKENS = List.of(R1_BOS, R1_EOS, R1_USER, R1_ASSISTANT,
-            QWEN_ENDOFTEXT, IM_START, IM_END, LLAMA3_BOS, LLAMA3_START_HEADER, LLAMA3_END_HEADER, LLAMA3_EOT);
+    public static final List<String> CONTROL_TOKENS = List.of(
+            R1_BOS,
+            R1_EOS,
+            R1_USER,
+            R1_ASSISTANT,
+            QWEN_ENDOFTEXT,
+            IM_START,
+            IM_END,
+            LLAMA3_BOS,
+            LLAMA3_START_HEADER,
+            LLAMA3_END_HEADER,
+            LLAMA3_EOT);
     /** Special tokens written as type USER_DEFINED: always parsed as one token and rendered as text. */
     public static final List<String> USER_DEFINED_TOKENS = List.of(THINK, END_THINK);
 
     /** Merged pieces every vocabulary has: common English, reasoning phrasing and numbers. */
     public static final List<String> DEFAULT_PIECES = List.of(
-            " the", " a", " is", " of", " and", " to", " in", " it", " that", " we", " I", " you",
-            "The", "Let", " me", " think", " answer", " So", "So", " First", " step", " number", " sum",
-            " Wait", " check", " final", " boxed", " equals", " plus", " times", "ing", "ed", "er",
-            "\n\n", "\n", " 1", " 2", " 42", "42", "10", "100", " =", " +");
+            " the", " a", " is", " of", " and", " to", " in", " it", " that", " we", " I", " you", "The", "Let", " me",
+            " think", " answer", " So", "So", " First", " step", " number", " sum", " Wait", " check", " final",
+            " boxed", " equals", " plus", " times", "ing", "ed", "er", "\n\n", "\n", " 1", " 2", " 42", "42", "10",
+            "100", " =", " +");
 
     /** Chat-template families: which special tokens serve as BOS and EOS. */
     public enum Family {
@@ -177,8 +187,9 @@ public final class ByteLevelBpeVocab {
 
     /** The id of the token standing for exactly these bytes (special tokens match their UTF-8 text). */
     public int id(byte[] pieceBytes) {
-        return find(pieceBytes).orElseThrow(() -> new IllegalArgumentException(
-                "no token for bytes " + HexFormat.ofDelimiter(" ").formatHex(pieceBytes)));
+        return find(pieceBytes)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no token for bytes " + HexFormat.ofDelimiter(" ").formatHex(pieceBytes)));
     }
 
     public OptionalInt find(String token) {
@@ -325,18 +336,18 @@ public final class ByteLevelBpeVocab {
             CONTROL_TOKENS.forEach(t -> add(t, TYPE_CONTROL, tokens, types, ids));
             USER_DEFINED_TOKENS.forEach(t -> add(t, TYPE_USER_DEFINED, tokens, types, ids));
             if (padTo != 0 && padTo < tokens.size()) {
-                throw new IllegalArgumentException("vocab size " + padTo + " is below the " + tokens.size()
-                        + " tokens needed");
+                throw new IllegalArgumentException(
+                        "vocab size " + padTo + " is below the " + tokens.size() + " tokens needed");
             }
             while (tokens.size() < padTo) {
                 add("[PAD" + tokens.size() + "]", TYPE_UNUSED, tokens, types, ids);
             }
-            return new ByteLevelBpeVocab(this, tokens, types.stream().mapToInt(Integer::intValue).toArray(),
-                    merges);
+            return new ByteLevelBpeVocab(
+                    this, tokens, types.stream().mapToInt(Integer::intValue).toArray(), merges);
         }
 
-        private static void add(String token, int type, List<String> tokens, List<Integer> types,
-                                Map<String, Integer> ids) {
+        private static void add(
+                String token, int type, List<String> tokens, List<Integer> types, Map<String, Integer> ids) {
             ids.put(token, tokens.size());
             tokens.add(token);
             types.add(type);

@@ -25,8 +25,21 @@ public final class HfVocabulary {
 
     /** DeepSeek's added tokens of the R1 Qwen distills, replacing Qwen's at the same ids (see the data README). */
     public static final Map<Integer, String> R1_DISTILL_QWEN_ADDED = Map.of(
-            151643, "<｜end▁of▁sentence｜>", 151644, "<｜User｜>", 151645, "<｜Assistant｜>",
-            151646, "<｜begin▁of▁sentence｜>", 151647, "<|EOT|>", 151648, "<think>", 151649, "</think>");
+            151643,
+            "<｜end▁of▁sentence｜>",
+            151644,
+            "<｜User｜>",
+            151645,
+            "<｜Assistant｜>",
+            151646,
+            "<｜begin▁of▁sentence｜>",
+            151647,
+            "<|EOT|>",
+            151648,
+            "<think>",
+            151649,
+            "</think>");
+
     private static final int R1_DISTILL_LAST_ID = 151_664;
     /** Which of them are special in the distills' tokenizer_config.json. */
     private static final List<String> R1_SPECIAL = List.of("<｜end▁of▁sentence｜>", "<｜begin▁of▁sentence｜>");
@@ -44,8 +57,16 @@ public final class HfVocabulary {
     private final String chatTemplate;
     private final int realTokens;
 
-    private HfVocabulary(List<String> tokens, int[] types, List<String> merges, String pre, int bosId, int eosId,
-                         boolean addBos, String chatTemplate, int realTokens) {
+    private HfVocabulary(
+            List<String> tokens,
+            int[] types,
+            List<String> merges,
+            String pre,
+            int bosId,
+            int eosId,
+            boolean addBos,
+            String chatTemplate,
+            int realTokens) {
         this.tokens = tokens;
         this.types = types;
         this.merges = merges;
@@ -64,8 +85,8 @@ public final class HfVocabulary {
      * @param r1DistillQwen replace Qwen's added tokens with DeepSeek's and use the R1-Distill chat template
      *     ({@code r1DistillTemplate}), BOS and EOS, as the DeepSeek-R1-Distill-Qwen models ship
      */
-    public static HfVocabulary read(Path dir, String arch, int vocabSize, boolean r1DistillQwen, String r1DistillTemplate)
-            throws IOException {
+    public static HfVocabulary read(
+            Path dir, String arch, int vocabSize, boolean r1DistillQwen, String r1DistillTemplate) throws IOException {
         ObjectMapper json = new ObjectMapper();
         Path tokenizerJson = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerJson)) {
@@ -73,7 +94,8 @@ public final class HfVocabulary {
         }
         JsonNode tok = json.readTree(tokenizerJson.toFile());
         Path configFile = dir.resolve("tokenizer_config.json");
-        JsonNode config = Files.isRegularFile(configFile) ? json.readTree(configFile.toFile()) : json.createObjectNode();
+        JsonNode config =
+                Files.isRegularFile(configFile) ? json.readTree(configFile.toFile()) : json.createObjectNode();
         JsonNode model = tok.path("model");
         if (!"BPE".equals(model.path("type").asText())) {
             throw new IllegalArgumentException("--tokenizer: only BPE tokenizers are supported, got "
@@ -109,13 +131,16 @@ public final class HfVocabulary {
             } else {
                 tokens.add(t);
                 Boolean special = added.get(i);
-                types[i] = special == null ? ByteLevelBpeVocab.TYPE_NORMAL
-                        : special || LOOKS_SPECIAL.matcher(t).matches() ? ByteLevelBpeVocab.TYPE_CONTROL
-                        : ByteLevelBpeVocab.TYPE_USER_DEFINED;
+                types[i] = special == null
+                        ? ByteLevelBpeVocab.TYPE_NORMAL
+                        : special || LOOKS_SPECIAL.matcher(t).matches()
+                                ? ByteLevelBpeVocab.TYPE_CONTROL
+                                : ByteLevelBpeVocab.TYPE_USER_DEFINED;
             }
         }
         if (new java.util.HashSet<>(tokens).size() != tokens.size()) {
-            throw new IllegalArgumentException("--tokenizer: " + dir + " has a token string at two ids (llama.cpp refuses that)");
+            throw new IllegalArgumentException(
+                    "--tokenizer: " + dir + " has a token string at two ids (llama.cpp refuses that)");
         }
         List<String> merges = new ArrayList<>();
         for (JsonNode m : model.path("merges")) {
@@ -132,10 +157,14 @@ public final class HfVocabulary {
         // Qwen2.5 has no bos_token; convert_hf_to_gguf.py then takes config.json's bos_token_id, <|endoftext|>.
         int bosId = bos != null ? tokens.indexOf(bos) : pad != null ? tokens.indexOf(pad) : -1;
         int eosId = eos != null ? tokens.indexOf(eos) : -1;
-        boolean addBos = !r1DistillQwen && config.path("add_bos_token").asBoolean(
-                tok.path("post_processor").toString().contains("\"SpecialToken\""));
-        String template = r1DistillQwen ? r1DistillTemplate : config.path("chat_template").isTextual()
-                ? config.path("chat_template").asText() : null;
+        boolean addBos = !r1DistillQwen
+                && config.path("add_bos_token")
+                        .asBoolean(tok.path("post_processor").toString().contains("\"SpecialToken\""));
+        String template = r1DistillQwen
+                ? r1DistillTemplate
+                : config.path("chat_template").isTextual()
+                        ? config.path("chat_template").asText()
+                        : null;
         return new HfVocabulary(tokens, types, merges, pre, bosId, eosId, addBos, template, maxId + 1);
     }
 

@@ -23,7 +23,8 @@ public final class RealVocabModels {
      * @param type weight type, or null for the shape's default
      * @param r1DistillQwen DeepSeek-R1-Distill-Qwen's added tokens and chat template over a Qwen vocabulary
      */
-    public static Path write(Path tokenizerDir, String arch, String shape, GgmlType type, boolean r1DistillQwen, Path out)
+    public static Path write(
+            Path tokenizerDir, String arch, String shape, GgmlType type, boolean r1DistillQwen, Path out)
             throws IOException {
         TinyModelGenerator.Architecture a = switch (arch) {
             case "qwen2" -> TinyModelGenerator.Architecture.QWEN2;
@@ -44,7 +45,8 @@ public final class RealVocabModels {
             case "8b" -> 128_256;
             default -> 0;
         };
-        HfVocabulary vocab = HfVocabulary.read(tokenizerDir, arch, rows, r1DistillQwen, r1DistillQwen ? r1Template() : null);
+        HfVocabulary vocab =
+                HfVocabulary.read(tokenizerDir, arch, rows, r1DistillQwen, r1DistillQwen ? r1Template() : null);
         return TinyModelGenerator.random(spec, vocab).write(out);
     }
 

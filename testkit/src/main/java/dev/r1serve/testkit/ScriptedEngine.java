@@ -47,11 +47,13 @@ public final class ScriptedEngine implements Engine {
     private ScriptedEngine(int slots, boolean instant) {
         this.slots = slots;
         this.instant = instant;
-        this.thread = instant ? Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "instant-engine");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.thread = instant
+                ? Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "instant-engine");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
     }
 
     /** Sequences start at once (on the caller's thread) and run until {@link #finish(int)} or cancellation. */
@@ -67,8 +69,14 @@ public final class ScriptedEngine implements Engine {
     /** A real server on a free loopback port hosting one instant model, "bench", with the DeepSeek-R1 template. */
     public static R1Server serveInstant() throws IOException {
         ScriptedEngine engine = instant();
-        ModelRegistry registry = new ModelRegistry().add(new HostedModel("bench", "instant", engine, ChatTemplate.DEEPSEEK_R1,
-                INSTANT_CONTEXT, new Scheduler(engine, SchedulerConfig.defaults())));
+        ModelRegistry registry = new ModelRegistry()
+                .add(new HostedModel(
+                        "bench",
+                        "instant",
+                        engine,
+                        ChatTemplate.DEEPSEEK_R1,
+                        INSTANT_CONTEXT,
+                        new Scheduler(engine, SchedulerConfig.defaults())));
         return R1Server.onPort("127.0.0.1", 0, registry, 64).start();
     }
 
@@ -107,7 +115,7 @@ public final class ScriptedEngine implements Engine {
     public synchronized SequenceHandle submit(SequenceSpec spec, SequenceListener listener) {
         if (instant) {
             thread.execute(() -> answer(spec, listener));
-            return () -> { }; // finished before anyone could cancel it
+            return () -> {}; // finished before anyone could cancel it
         }
         Started s = new Started(spec, listener);
         started.add(s);
@@ -120,7 +128,8 @@ public final class ScriptedEngine implements Engine {
         long guess = Math.floorMod(spec.prompt().hashCode() * 31L + spec.seed(), 20);
         String text = "Quick check.\n</think>\n\nThe answer is $\\boxed{" + guess + "}$.";
         listener.onText(text, new int[0]);
-        listener.onFinish(new SequenceResult(FinishReason.EOS, Math.max(1, spec.prompt().length() / 4), 16, null));
+        listener.onFinish(
+                new SequenceResult(FinishReason.EOS, Math.max(1, spec.prompt().length() / 4), 16, null));
     }
 
     /** The sequences started so far (held mode), in order. */

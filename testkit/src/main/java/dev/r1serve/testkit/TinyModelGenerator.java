@@ -35,6 +35,7 @@ public final class TinyModelGenerator {
 
     /** Logit given to the scripted next token; every other logit is 0, so the margin is this much. */
     static final float SCRIPT_LOGIT = 40f;
+
     private static final float RMS_EPS = 1e-6f;
 
     /** llama.cpp architectures this generator writes. */
@@ -66,14 +67,28 @@ public final class TinyModelGenerator {
      * @param seed seed of the random weights (unused by scripted models)
      * @param tiedEmbeddings leave out {@code output.weight} so llama.cpp reuses {@code token_embd}
      */
-    public record Spec(Architecture architecture, int embeddingDim, int layers, int heads, int kvHeads,
-                       int ffnDim, int contextLength, int vocabSize, GgmlType weightType, long seed,
-                       boolean tiedEmbeddings) {
+    public record Spec(
+            Architecture architecture,
+            int embeddingDim,
+            int layers,
+            int heads,
+            int kvHeads,
+            int ffnDim,
+            int contextLength,
+            int vocabSize,
+            GgmlType weightType,
+            long seed,
+            boolean tiedEmbeddings) {
         public Spec {
             Objects.requireNonNull(architecture);
             Objects.requireNonNull(weightType);
-            if (embeddingDim <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || ffnDim <= 0
-                    || contextLength <= 0 || vocabSize < 0) {
+            if (embeddingDim <= 0
+                    || layers <= 0
+                    || heads <= 0
+                    || kvHeads <= 0
+                    || ffnDim <= 0
+                    || contextLength <= 0
+                    || vocabSize < 0) {
                 throw new IllegalArgumentException("non-positive size in " + this);
             }
             if (embeddingDim % heads != 0 || heads % kvHeads != 0 || (embeddingDim / heads) % 2 != 0) {
@@ -105,11 +120,15 @@ public final class TinyModelGenerator {
                 case "QWEN2/tiny" -> tinyQwen2().withWeightType(GgmlType.F16);
                 case "LLAMA/tiny" -> tinyLlama();
                 case "QWEN2/0.5b" -> qwen2_0_5bShape();
-                case "QWEN2/1.5b" -> new Spec(Architecture.QWEN2, 1536, 28, 12, 2, 8960, 4096, 0, GgmlType.Q8_0, 1, false);
-                case "QWEN2/7b" -> new Spec(Architecture.QWEN2, 3584, 28, 28, 4, 18944, 4096, 0, GgmlType.Q8_0, 1, false);
-                case "LLAMA/8b" -> new Spec(Architecture.LLAMA, 4096, 32, 32, 8, 14336, 4096, 0, GgmlType.Q8_0, 1, false);
-                default -> throw new IllegalArgumentException("--shape: " + shape + " is not a " + arch.ggufName
-                        + " shape (qwen2: tiny, 0.5b, 1.5b, 7b; llama: tiny, 8b)");
+                case "QWEN2/1.5b" ->
+                    new Spec(Architecture.QWEN2, 1536, 28, 12, 2, 8960, 4096, 0, GgmlType.Q8_0, 1, false);
+                case "QWEN2/7b" ->
+                    new Spec(Architecture.QWEN2, 3584, 28, 28, 4, 18944, 4096, 0, GgmlType.Q8_0, 1, false);
+                case "LLAMA/8b" ->
+                    new Spec(Architecture.LLAMA, 4096, 32, 32, 8, 14336, 4096, 0, GgmlType.Q8_0, 1, false);
+                default ->
+                    throw new IllegalArgumentException("--shape: " + shape + " is not a " + arch.ggufName
+                            + " shape (qwen2: tiny, 0.5b, 1.5b, 7b; llama: tiny, 8b)");
             };
             return s.withContextLength(shape.equals("tiny") ? 2048 : 4096);
         }
@@ -120,34 +139,94 @@ public final class TinyModelGenerator {
         }
 
         public Spec withSeed(long seed) {
-            return new Spec(architecture, embeddingDim, layers, heads, kvHeads, ffnDim, contextLength, vocabSize,
-                    weightType, seed, tiedEmbeddings);
+            return new Spec(
+                    architecture,
+                    embeddingDim,
+                    layers,
+                    heads,
+                    kvHeads,
+                    ffnDim,
+                    contextLength,
+                    vocabSize,
+                    weightType,
+                    seed,
+                    tiedEmbeddings);
         }
 
         public Spec withWeightType(GgmlType type) {
-            return new Spec(architecture, embeddingDim, layers, heads, kvHeads, ffnDim, contextLength, vocabSize,
-                    type, seed, tiedEmbeddings);
+            return new Spec(
+                    architecture,
+                    embeddingDim,
+                    layers,
+                    heads,
+                    kvHeads,
+                    ffnDim,
+                    contextLength,
+                    vocabSize,
+                    type,
+                    seed,
+                    tiedEmbeddings);
         }
 
         public Spec withVocabSize(int size) {
-            return new Spec(architecture, embeddingDim, layers, heads, kvHeads, ffnDim, contextLength, size,
-                    weightType, seed, tiedEmbeddings);
+            return new Spec(
+                    architecture,
+                    embeddingDim,
+                    layers,
+                    heads,
+                    kvHeads,
+                    ffnDim,
+                    contextLength,
+                    size,
+                    weightType,
+                    seed,
+                    tiedEmbeddings);
         }
 
         public Spec withContextLength(int length) {
-            return new Spec(architecture, embeddingDim, layers, heads, kvHeads, ffnDim, length, vocabSize,
-                    weightType, seed, tiedEmbeddings);
+            return new Spec(
+                    architecture,
+                    embeddingDim,
+                    layers,
+                    heads,
+                    kvHeads,
+                    ffnDim,
+                    length,
+                    vocabSize,
+                    weightType,
+                    seed,
+                    tiedEmbeddings);
         }
 
         /** Same shape with {@code dim} width, keeping the head count (used to fit long scripts). */
         Spec withEmbeddingDim(int dim) {
-            return new Spec(architecture, dim, layers, heads, kvHeads, ffnDim, contextLength, vocabSize,
-                    weightType, seed, tiedEmbeddings);
+            return new Spec(
+                    architecture,
+                    dim,
+                    layers,
+                    heads,
+                    kvHeads,
+                    ffnDim,
+                    contextLength,
+                    vocabSize,
+                    weightType,
+                    seed,
+                    tiedEmbeddings);
         }
 
         Spec untied() {
-            return new Spec(architecture, embeddingDim, layers, heads, kvHeads, ffnDim, contextLength, vocabSize,
-                    weightType, seed, false);
+            return new Spec(
+                    architecture,
+                    embeddingDim,
+                    layers,
+                    heads,
+                    kvHeads,
+                    ffnDim,
+                    contextLength,
+                    vocabSize,
+                    weightType,
+                    seed,
+                    false);
         }
 
         public int headDim() {
@@ -177,13 +256,16 @@ public final class TinyModelGenerator {
     private final Script script; // null for random weights
     private final HfVocabulary hfVocabulary; // a real vocabulary instead of the generated one; null if none
 
-    private TinyModelGenerator(Spec spec, ByteLevelBpeVocab.Family family, List<String> extraPieces,
-                               Script script) {
+    private TinyModelGenerator(Spec spec, ByteLevelBpeVocab.Family family, List<String> extraPieces, Script script) {
         this(spec, family, extraPieces, script, null);
     }
 
-    private TinyModelGenerator(Spec spec, ByteLevelBpeVocab.Family family, List<String> extraPieces,
-                               Script script, HfVocabulary hfVocabulary) {
+    private TinyModelGenerator(
+            Spec spec,
+            ByteLevelBpeVocab.Family family,
+            List<String> extraPieces,
+            Script script,
+            HfVocabulary hfVocabulary) {
         this.spec = spec;
         this.family = family;
         this.extraPieces = List.copyOf(extraPieces);
@@ -196,8 +278,12 @@ public final class TinyModelGenerator {
      * special tokens and chat template); the embedding has one row per token of {@code vocab}.
      */
     public static TinyModelGenerator random(Spec spec, HfVocabulary vocab) {
-        return new TinyModelGenerator(spec.withVocabSize(vocab.size()), ByteLevelBpeVocab.Family.DEEPSEEK_R1,
-                List.of(), null, Objects.requireNonNull(vocab));
+        return new TinyModelGenerator(
+                spec.withVocabSize(vocab.size()),
+                ByteLevelBpeVocab.Family.DEEPSEEK_R1,
+                List.of(),
+                null,
+                Objects.requireNonNull(vocab));
     }
 
     /** A random-weight model of the given shape with the DeepSeek-R1 special tokens as BOS/EOS. */
@@ -230,8 +316,12 @@ public final class TinyModelGenerator {
         int axes = pieces.size() + 2; // + the trigger + the axis every other token shares
         int dim = Math.max(base.embeddingDim(), (axes + 63) / 64 * 64);
         Script script = new Script(List.copyOf(pieces), startAfterToken, null);
-        return new TinyModelGenerator(base.withEmbeddingDim(dim).withWeightType(GgmlType.F32).untied(),
-                ByteLevelBpeVocab.Family.DEEPSEEK_R1, List.of(), script).checked();
+        return new TinyModelGenerator(
+                        base.withEmbeddingDim(dim).withWeightType(GgmlType.F32).untied(),
+                        ByteLevelBpeVocab.Family.DEEPSEEK_R1,
+                        List.of(),
+                        script)
+                .checked();
     }
 
     /**
@@ -262,8 +352,9 @@ public final class TinyModelGenerator {
         if (script == null) {
             throw new IllegalStateException("withEos applies to scripted models");
         }
-        return new TinyModelGenerator(spec, family, extraPieces,
-                new Script(script.pieces(), script.trigger(), eosToken)).checked();
+        return new TinyModelGenerator(
+                        spec, family, extraPieces, new Script(script.pieces(), script.trigger(), eosToken))
+                .checked();
     }
 
     /** Same model with these pieces added to the vocabulary as merged tokens. */
@@ -308,8 +399,11 @@ public final class TinyModelGenerator {
     /** Writes the model to {@code file} and returns it. */
     public Path write(Path file) throws IOException {
         ByteLevelBpeVocab vocab = hfVocabulary == null ? vocab() : null;
-        Weights weights = hfVocabulary != null ? new RandomWeights(spec, hfVocabulary.realTokens())
-                : script == null ? new RandomWeights(spec, realTokens(vocab)) : new ScriptedWeights(spec, vocab, script);
+        Weights weights = hfVocabulary != null
+                ? new RandomWeights(spec, hfVocabulary.realTokens())
+                : script == null
+                        ? new RandomWeights(spec, realTokens(vocab))
+                        : new ScriptedWeights(spec, vocab, script);
         GgufWriter w = new GgufWriter();
         String a = spec.architecture().ggufName;
         w.putString("general.architecture", a)
@@ -376,8 +470,8 @@ public final class TinyModelGenerator {
         Set<String> seen = new HashSet<>();
         for (byte[] p : script.pieces()) {
             if (!seen.add(ByteLevelBpeVocab.encodeBytes(p))) {
-                throw new IllegalArgumentException("script tokens must be distinct, repeated: "
-                        + new String(p, StandardCharsets.UTF_8));
+                throw new IllegalArgumentException(
+                        "script tokens must be distinct, repeated: " + new String(p, StandardCharsets.UTF_8));
             }
         }
         if (seen.contains(ByteLevelBpeVocab.encodeBytes(script.trigger().getBytes(StandardCharsets.UTF_8)))) {

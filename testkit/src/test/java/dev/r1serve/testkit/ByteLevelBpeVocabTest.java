@@ -68,7 +68,8 @@ class ByteLevelBpeVocabTest {
         assertArrayEquals(ZHONG_HEAD, vocab.bytes(head));
         assertEquals(0xAD, vocab.id(ZHONG_TAIL));
         assertEquals(ByteLevelBpeVocab.TYPE_NORMAL, vocab.tokenTypes()[head]);
-        assertTrue(vocab.find(new byte[] {(byte) 0xE4, (byte) 0xB8, (byte) 0xAD}).isEmpty());
+        assertTrue(
+                vocab.find(new byte[] {(byte) 0xE4, (byte) 0xB8, (byte) 0xAD}).isEmpty());
     }
 
     @Test
@@ -93,17 +94,22 @@ class ByteLevelBpeVocabTest {
         ByteLevelBpeVocab qwen = ByteLevelBpeVocab.builder(Family.QWEN25).build();
         assertEquals(qwen.id(ByteLevelBpeVocab.QWEN_ENDOFTEXT), qwen.bosId());
         assertEquals(qwen.id(ByteLevelBpeVocab.IM_END), qwen.eosId());
-        ByteLevelBpeVocab llama = ByteLevelBpeVocab.builder(Family.LLAMA3).eos(ByteLevelBpeVocab.R1_EOS).build();
+        ByteLevelBpeVocab llama = ByteLevelBpeVocab.builder(Family.LLAMA3)
+                .eos(ByteLevelBpeVocab.R1_EOS)
+                .build();
         assertEquals(llama.id(ByteLevelBpeVocab.LLAMA3_BOS), llama.bosId());
         assertEquals(llama.id(ByteLevelBpeVocab.R1_EOS), llama.eosId());
     }
 
     @Test
     void padsToRequestedSize() {
-        ByteLevelBpeVocab padded = ByteLevelBpeVocab.builder(Family.DEEPSEEK_R1).padTo(151_936).build();
+        ByteLevelBpeVocab padded =
+                ByteLevelBpeVocab.builder(Family.DEEPSEEK_R1).padTo(151_936).build();
         assertEquals(151_936, padded.size());
         assertEquals(ByteLevelBpeVocab.TYPE_UNUSED, padded.tokenTypes()[151_935]);
         assertEquals("[PAD151935]", padded.tokens().get(151_935));
-        assertThrows(IllegalArgumentException.class, () -> ByteLevelBpeVocab.builder(Family.QWEN25).padTo(300).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ByteLevelBpeVocab.builder(Family.QWEN25).padTo(300).build());
     }
 }

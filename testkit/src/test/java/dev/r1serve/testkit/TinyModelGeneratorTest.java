@@ -37,14 +37,19 @@ class TinyModelGeneratorTest {
 
     @Test
     void rejectsScriptsItCannotFollow() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> TinyModelGenerator.scripted(Architecture.QWEN2, List.of(" a", " b", " a"), "<think>"));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> TinyModelGenerator.scripted(Architecture.QWEN2, List.of(" a", "<think>"), "<think>"));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> TinyModelGenerator.scripted(Architecture.QWEN2, List.of(" a"), " not-a-token"));
-        assertThrows(IllegalArgumentException.class,
-                () -> TinyModelGenerator.scripted(Architecture.QWEN2, List.of(" a"), "<think>").withEos(" a"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TinyModelGenerator.scripted(Architecture.QWEN2, List.of(" a"), "<think>")
+                        .withEos(" a"));
     }
 
     @Test
@@ -73,7 +78,8 @@ class TinyModelGeneratorTest {
         Spec spec = Spec.tinyLlama();
         byte[] a = Files.readAllBytes(TinyModelGenerator.random(spec).write(dir.resolve("a.gguf")));
         byte[] b = Files.readAllBytes(TinyModelGenerator.random(spec).write(dir.resolve("b.gguf")));
-        byte[] c = Files.readAllBytes(TinyModelGenerator.random(spec.withSeed(2)).write(dir.resolve("c.gguf")));
+        byte[] c =
+                Files.readAllBytes(TinyModelGenerator.random(spec.withSeed(2)).write(dir.resolve("c.gguf")));
         assertArrayEquals(a, b);
         assertFalse(Arrays.equals(a, c));
     }

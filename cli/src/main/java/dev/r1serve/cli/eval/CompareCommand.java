@@ -7,8 +7,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code r1 eval compare RUN_A RUN_B}: paired differences over the questions both runs answered. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Compare two runs question by question: pass@1 difference (B - A) with a paired bootstrap 95%% CI and p-value.")
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
+        description =
+                "Compare two runs question by question: pass@1 difference (B - A) with a paired bootstrap 95%% CI and p-value.")
 final class CompareCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN_A")

@@ -11,8 +11,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code r1 eval merge SHARD_RUN... --out DIR}: one result from the shards of a sharded run. */
-@Command(name = "merge", mixinStandardHelpOptions = true,
-        description = "Combine the run directories of 'r1 eval --shard i/N' (every i) into one run with the metrics of an unsharded run.")
+@Command(
+        name = "merge",
+        mixinStandardHelpOptions = true,
+        description =
+                "Combine the run directories of 'r1 eval --shard i/N' (every i) into one run with the metrics of an unsharded run.")
 final class MergeCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "SHARD_RUN", description = "Shard run directories.")

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code r1 eval regrade RUN}: re-grades recorded samples with the current grader; no server needed. */
-@Command(name = "regrade", mixinStandardHelpOptions = true,
+@Command(
+        name = "regrade",
+        mixinStandardHelpOptions = true,
         description = "Re-grade a run's recorded samples with the current grader (no server) and rewrite its summary.")
 final class RegradeCommand implements Callable<Integer> {
 
@@ -20,7 +22,8 @@ final class RegradeCommand implements Callable<Integer> {
         try {
             EvalRegrade.Regraded r = EvalRegrade.regrade(run);
             EvalRunner.printTable(r.result(), System.out);
-            System.out.println("re-graded " + r.result().summary().samples() + " samples; " + r.changed() + " changed correctness");
+            System.out.println("re-graded " + r.result().summary().samples() + " samples; " + r.changed()
+                    + " changed correctness");
             return 0;
         } catch (RuntimeException e) {
             return EvalCommand.fail(e);

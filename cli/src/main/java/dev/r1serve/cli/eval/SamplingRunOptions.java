@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
  */
 final class SamplingRunOptions {
 
-    @Option(names = "--server", defaultValue = "localhost:50051", description = "r1-serve server HOST:PORT (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--server",
+            defaultValue = "localhost:50051",
+            description = "r1-serve server HOST:PORT (default: ${DEFAULT-VALUE}).")
     String server;
 
     @Option(names = "--model", description = "Model to sample (default: the server's first model).")
@@ -25,7 +28,10 @@ final class SamplingRunOptions {
     @Option(names = "--limit", defaultValue = "0", description = "Use only the first N questions or prompts.")
     int limit;
 
-    @Option(names = "--max-tokens", defaultValue = "32768", description = "Tokens per sample, capped at the model's context (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-tokens",
+            defaultValue = "32768",
+            description = "Tokens per sample, capped at the model's context (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
     @Option(names = "--temperature", defaultValue = "0.6", description = "Default: ${DEFAULT-VALUE}.")
@@ -34,11 +40,17 @@ final class SamplingRunOptions {
     @Option(names = "--top-p", defaultValue = "0.95", description = "Default: ${DEFAULT-VALUE}.")
     float topP;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed (uint32); request seeds (and GPQA shuffles) derive from it and the ids.")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "Run seed (uint32); request seeds (and GPQA shuffles) derive from it and the ids.")
     long seed;
 
-    @Option(names = "--shard", paramLabel = "i/N",
-            description = "Only shard i of N (questions or prompts whose position mod N is i); combine the shards with 'merge'.")
+    @Option(
+            names = "--shard",
+            paramLabel = "i/N",
+            description =
+                    "Only shard i of N (questions or prompts whose position mod N is i); combine the shards with 'merge'.")
     String shard;
 
     @Option(names = "--out", description = "Run directory (default: runs/NAME-TIMESTAMP).")
@@ -47,24 +59,39 @@ final class SamplingRunOptions {
     @Option(names = "--resume", description = "Continue the run in --out, sampling only what is not recorded.")
     boolean resume;
 
-    @Option(names = "--deadline-s", defaultValue = "7200", description = "Per-request deadline in seconds (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--deadline-s",
+            defaultValue = "7200",
+            description = "Per-request deadline in seconds (default: ${DEFAULT-VALUE}).")
     long deadlineSeconds;
 
-    @Option(names = "--max-attempts", defaultValue = "8", description = "Calls per request on UNAVAILABLE/RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-attempts",
+            defaultValue = "8",
+            description = "Calls per request on UNAVAILABLE/RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
     int maxAttempts;
 
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
-    @Option(names = "--openai-url", paramLabel = "URL",
-            description = "Sample an OpenAI-compatible server (vLLM, SGLang, TGI, a hosted API) at this base URL, e.g. http://host:8000/v1, instead of --server; one request per sample with its own seed.")
+    @Option(
+            names = "--openai-url",
+            paramLabel = "URL",
+            description =
+                    "Sample an OpenAI-compatible server (vLLM, SGLang, TGI, a hosted API) at this base URL, e.g. http://host:8000/v1, instead of --server; one request per sample with its own seed.")
     String openaiUrl;
 
-    @Option(names = "--openai-mode", defaultValue = "chat",
-            description = "chat (/chat/completions, the server's template) or completions (/completions, raw prompt text) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--openai-mode",
+            defaultValue = "chat",
+            description =
+                    "chat (/chat/completions, the server's template) or completions (/completions, raw prompt text) (default: ${DEFAULT-VALUE}).")
     String openaiMode;
 
-    @Option(names = "--openai-api-key", paramLabel = "KEY", description = "Bearer key for --openai-url (default: the OPENAI_API_KEY environment variable, if set).")
+    @Option(
+            names = "--openai-api-key",
+            paramLabel = "KEY",
+            description = "Bearer key for --openai-url (default: the OPENAI_API_KEY environment variable, if set).")
     String openaiApiKey;
 
     /** The OpenAI-compatible server of {@code --openai-url}, or null for r1-serve's gRPC API. */
@@ -76,7 +103,11 @@ final class SamplingRunOptions {
 
     /** {@code --out}, or {@code runs/NAME-TIMESTAMP}. */
     Path outOr(String name) {
-        return out != null ? out : Path.of("runs", name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return out != null
+                ? out
+                : Path.of(
+                        "runs",
+                        name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 
     Shard shardOrAll() {

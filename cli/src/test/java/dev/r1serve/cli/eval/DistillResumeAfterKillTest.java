@@ -32,16 +32,29 @@ class DistillResumeAfterKillTest {
         StringBuilder sb = new StringBuilder();
         String[] answers = {"42", "41", "\\\\frac{84}{2}", "7", "42.0"};
         for (int i = 0; i < PROMPTS; i++) {
-            sb.append("{\"id\":\"p").append(i).append("\",\"prompt\":\"Question number ").append(i)
-                    .append(": what is the answer?\",\"answer\":\"").append(answers[i % answers.length]).append("\"}\n");
+            sb.append("{\"id\":\"p")
+                    .append(i)
+                    .append("\",\"prompt\":\"Question number ")
+                    .append(i)
+                    .append(": what is the answer?\",\"answer\":\"")
+                    .append(answers[i % answers.length])
+                    .append("\"}\n");
         }
         Files.writeString(data, sb.toString());
 
         // Uninterrupted reference, in process.
         Path ref = tmp.resolve("ref");
-        DistillSpec spec = DistillSpec.builder(EvalServers.target(), ref).data(data).model(EvalServers.R1).k(K)
-                .maxTokens(64).sampling(0f, 0.95f).seed(11).concurrency(2).progress(null)
-                .filters(new FilterConfig(0.95, 3000, true, true, false)).build(); // no dedup: the scripted responses are all alike
+        DistillSpec spec = DistillSpec.builder(EvalServers.target(), ref)
+                .data(data)
+                .model(EvalServers.R1)
+                .k(K)
+                .maxTokens(64)
+                .sampling(0f, 0.95f)
+                .seed(11)
+                .concurrency(2)
+                .progress(null)
+                .filters(new FilterConfig(0.95, 3000, true, true, false))
+                .build(); // no dedup: the scripted responses are all alike
         DistillRunner.Result reference = DistillRunner.run(spec);
         assertEquals(PROMPTS * K, reference.summary().samples());
         assertEquals(PROMPTS * 3 / 5 * K, reference.summary().kept(), "answers 42, \\frac{84}{2} and 42.0 are right");
@@ -49,14 +62,40 @@ class DistillResumeAfterKillTest {
         // The same run in another JVM, killed part-way.
         Path run = tmp.resolve("killed");
         Path samples = run.resolve(DistillRunner.SAMPLES);
-        long recorded = KilledRun.killAfter(DistillCommand.class, List.of("--data", data.toString(), "--server", EvalServers.target(),
-                "--model", EvalServers.R1, "--k", Integer.toString(K), "--max-tokens", "64", "--temperature", "0", "--seed", "11",
-                "--concurrency", "1", "--keep-duplicates", "--out", run.toString(), "--quiet"), samples, 20, PROMPTS * K, tmp.resolve("child.log"));
+        long recorded = KilledRun.killAfter(
+                DistillCommand.class,
+                List.of(
+                        "--data",
+                        data.toString(),
+                        "--server",
+                        EvalServers.target(),
+                        "--model",
+                        EvalServers.R1,
+                        "--k",
+                        Integer.toString(K),
+                        "--max-tokens",
+                        "64",
+                        "--temperature",
+                        "0",
+                        "--seed",
+                        "11",
+                        "--concurrency",
+                        "1",
+                        "--keep-duplicates",
+                        "--out",
+                        run.toString(),
+                        "--quiet"),
+                samples,
+                20,
+                PROMPTS * K,
+                tmp.resolve("child.log"));
         assertTrue(!Files.exists(run.resolve(DistillRunner.SFT)), "outputs are written at the end only");
 
         // Resume in process: the same files as the reference.
-        DistillRunner.Result resumed = DistillRunner.run(spec.toBuilder().out(run).resume(true).build());
-        assertTrue(resumed.newSamples() > 0 && resumed.newSamples() <= PROMPTS * K - recorded + K,
+        DistillRunner.Result resumed =
+                DistillRunner.run(spec.toBuilder().out(run).resume(true).build());
+        assertTrue(
+                resumed.newSamples() > 0 && resumed.newSamples() <= PROMPTS * K - recorded + K,
                 "resume sampled only what was missing: " + resumed.newSamples());
         for (String f : List.of(DistillRunner.SFT, DistillRunner.REJECTED, DistillRunner.SUMMARY)) {
             assertEquals(Files.readString(ref.resolve(f)), Files.readString(run.resolve(f)), f);

@@ -25,7 +25,9 @@ class EvalCliTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new EvalCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+            int code = new CommandLine(new EvalCommand())
+                    .setCaseInsensitiveEnumValuesAllowed(true)
+                    .execute(args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
@@ -37,7 +39,18 @@ class EvalCliTest {
     void listsBenchmarksWithDefaultKAndAvailability() {
         Run r = run("--list");
         assertEquals(0, r.code());
-        for (String b : new String[] {"aime24", "aime25", "amc23", "math500", "gsm8k", "mmlu-stem", "gpqa-diamond", "humaneval", "livecodebench", "custom"}) {
+        for (String b : new String[] {
+            "aime24",
+            "aime25",
+            "amc23",
+            "math500",
+            "gsm8k",
+            "mmlu-stem",
+            "gpqa-diamond",
+            "humaneval",
+            "livecodebench",
+            "custom"
+        }) {
             assertTrue(r.out().contains(b), b);
         }
         assertTrue(r.out().contains("HumanEval (164 Python functions; tests run in the reward sandbox)"), r.out());
@@ -47,8 +60,16 @@ class EvalCliTest {
     void missingDataAndMissingRunFailWithClearMessages() {
         Run h = run("--benchmark", "livecodebench", "--out", tmp.resolve("h").toString());
         assertEquals(1, h.code());
-        assertTrue(h.err().contains("benchmark livecodebench has no bundled data: give its file with --data PATH"), h.err());
-        Run g = run("--benchmark", "gpqa-diamond", "--data", tmp.resolve("gpqa.csv").toString(), "--out", tmp.resolve("g").toString());
+        assertTrue(
+                h.err().contains("benchmark livecodebench has no bundled data: give its file with --data PATH"),
+                h.err());
+        Run g = run(
+                "--benchmark",
+                "gpqa-diamond",
+                "--data",
+                tmp.resolve("gpqa.csv").toString(),
+                "--out",
+                tmp.resolve("g").toString());
         assertEquals(1, g.code());
         assertTrue(g.err().contains(tmp.resolve("gpqa.csv") + ": no such file"), g.err());
         Run none = run("regrade", tmp.resolve("nothing").toString());

@@ -11,7 +11,6 @@ import dev.r1serve.eval.EvalServers;
 import dev.r1serve.eval.EvalSpec;
 import dev.r1serve.eval.benchmark.FieldMap;
 import dev.r1serve.eval.grading.TaskKind;
-
 import dev.r1serve.eval.sampling.SampleRecord;
 import dev.r1serve.eval.sampling.SampleStore;
 import java.nio.file.Files;
@@ -40,31 +39,69 @@ class EvalResumeAfterKillTest {
         StringBuilder sb = new StringBuilder();
         String[] golds = {"42", "41", "\\\\frac{84}{2}", "7", "42.0"};
         for (int i = 0; i < QUESTIONS; i++) {
-            sb.append("{\"id\":\"q").append(i).append("\",\"question\":\"Question number ").append(i)
-                    .append(": what is the answer?\",\"answer\":\"").append(golds[i % golds.length]).append("\"}\n");
+            sb.append("{\"id\":\"q")
+                    .append(i)
+                    .append("\",\"question\":\"Question number ")
+                    .append(i)
+                    .append(": what is the answer?\",\"answer\":\"")
+                    .append(golds[i % golds.length])
+                    .append("\"}\n");
         }
         Files.writeString(data, sb.toString());
         FieldMap fields = new FieldMap("id", "question", "answer", null, false, List.of());
 
         // Uninterrupted reference, in process.
         Path ref = tmp.resolve("ref");
-        EvalSpec spec = EvalSpec.of("custom", EvalServers.target(), ref).withModel(EvalServers.R1)
-                .withCustom(data, fields, TaskKind.MATH).withK(K).withMaxTokens(64).withSampling(0f, 0.95f)
-                .withSeed(11).withConcurrency(2).withProgress(null);
+        EvalSpec spec = EvalSpec.of("custom", EvalServers.target(), ref)
+                .withModel(EvalServers.R1)
+                .withCustom(data, fields, TaskKind.MATH)
+                .withK(K)
+                .withMaxTokens(64)
+                .withSampling(0f, 0.95f)
+                .withSeed(11)
+                .withConcurrency(2)
+                .withProgress(null);
         EvalResult reference = EvalRunner.run(spec);
         assertEquals(QUESTIONS * K, reference.summary().samples());
 
         // The same eval in another JVM, killed part-way.
         Path run = tmp.resolve("killed");
         Path samples = run.resolve("samples.jsonl");
-        long recorded = KilledRun.killAfter(EvalCommand.class, List.of("--benchmark", "custom", "--data", data.toString(),
-                "--id-field", "id", "--server", EvalServers.target(), "--model", EvalServers.R1, "--k", Integer.toString(K),
-                "--max-tokens", "64", "--temperature", "0", "--seed", "11", "--concurrency", "1", "--out", run.toString(), "--quiet"),
-                samples, 20, QUESTIONS * K, tmp.resolve("child.log"));
+        long recorded = KilledRun.killAfter(
+                EvalCommand.class,
+                List.of(
+                        "--benchmark",
+                        "custom",
+                        "--data",
+                        data.toString(),
+                        "--id-field",
+                        "id",
+                        "--server",
+                        EvalServers.target(),
+                        "--model",
+                        EvalServers.R1,
+                        "--k",
+                        Integer.toString(K),
+                        "--max-tokens",
+                        "64",
+                        "--temperature",
+                        "0",
+                        "--seed",
+                        "11",
+                        "--concurrency",
+                        "1",
+                        "--out",
+                        run.toString(),
+                        "--quiet"),
+                samples,
+                20,
+                QUESTIONS * K,
+                tmp.resolve("child.log"));
 
         // Resume in process and compare with the reference.
         EvalResult resumed = EvalRunner.run(spec.withOut(run).withResume(true));
-        assertTrue(resumed.newSamples() > 0 && resumed.newSamples() <= QUESTIONS * K - recorded + K,
+        assertTrue(
+                resumed.newSamples() > 0 && resumed.newSamples() <= QUESTIONS * K - recorded + K,
                 "resume generated only what was missing: " + resumed.newSamples());
         assertEquals(reference.summary().pass1(), resumed.summary().pass1());
         assertEquals(reference.summary().passAtK(), resumed.summary().passAtK());
@@ -83,8 +120,10 @@ class EvalResumeAfterKillTest {
             assertEquals(a.get(i).correct(), b.get(i).correct());
         }
         ObjectMapper json = new ObjectMapper();
-        JsonNode ja = json.readTree(ref.resolve("summary.json").toFile()), jb = json.readTree(run.resolve("summary.json").toFile());
-        for (String key : List.of("pass@1", "pass@k", "cons@k", "per_question", "questions", "samples", "correct_samples")) {
+        JsonNode ja = json.readTree(ref.resolve("summary.json").toFile()),
+                jb = json.readTree(run.resolve("summary.json").toFile());
+        for (String key :
+                List.of("pass@1", "pass@k", "cons@k", "per_question", "questions", "samples", "correct_samples")) {
             assertEquals(ja.get(key), jb.get(key), key);
         }
     }

@@ -20,9 +20,17 @@ import java.util.List;
  * @param unavailable why the benchmark cannot run here, or null
  * @param breakdowns attributes to report accuracy by (e.g. level, subject)
  */
-public record Benchmark(String name, String description, TaskKind grader, int defaultK, String resource,
-                        FieldMap fields, String promptTemplate, boolean shufflePerSample, String unavailable,
-                        List<String> breakdowns) {
+public record Benchmark(
+        String name,
+        String description,
+        TaskKind grader,
+        int defaultK,
+        String resource,
+        FieldMap fields,
+        String promptTemplate,
+        boolean shufflePerSample,
+        String unavailable,
+        List<String> breakdowns) {
 
     /** The DeepSeek-R1 paper's math instruction, appended to the problem. */
     public static final String MATH_PROMPT =

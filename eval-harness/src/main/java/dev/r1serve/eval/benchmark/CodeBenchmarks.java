@@ -33,21 +33,52 @@ public final class CodeBenchmarks {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The instruction around a HumanEval stub. */
-    static final String HUMANEVAL_PROMPT = "Complete the following Python function. Give the complete function, with the"
-            + " imports it needs, in a ```python code block.\n\n```python\n%s```";
+    static final String HUMANEVAL_PROMPT =
+            "Complete the following Python function. Give the complete function, with the"
+                    + " imports it needs, in a ```python code block.\n\n```python\n%s```";
 
     /**
      * What LiveCodeBench's harness puts before every program (lcb_runner's import string): the standard modules
      * competitive solutions use without importing them, and a deep recursion limit.
      */
-    static final String LIVECODEBENCH_PRELUDE = String.join("\n",
-            "from string import *", "from re import *", "from datetime import *", "from collections import *",
-            "from heapq import *", "from bisect import *", "from copy import *", "from math import *", "from random import *",
-            "from statistics import *", "from itertools import *", "from functools import *", "from operator import *",
-            "from io import *", "from sys import *", "from json import *", "from builtins import *", "from typing import *",
-            "import string", "import re", "import datetime", "import collections", "import heapq", "import bisect",
-            "import copy", "import math", "import random", "import statistics", "import itertools", "import functools",
-            "import operator", "import io", "import sys", "import json", "sys.setrecursionlimit(50000)", "");
+    static final String LIVECODEBENCH_PRELUDE = String.join(
+            "\n",
+            "from string import *",
+            "from re import *",
+            "from datetime import *",
+            "from collections import *",
+            "from heapq import *",
+            "from bisect import *",
+            "from copy import *",
+            "from math import *",
+            "from random import *",
+            "from statistics import *",
+            "from itertools import *",
+            "from functools import *",
+            "from operator import *",
+            "from io import *",
+            "from sys import *",
+            "from json import *",
+            "from builtins import *",
+            "from typing import *",
+            "import string",
+            "import re",
+            "import datetime",
+            "import collections",
+            "import heapq",
+            "import bisect",
+            "import copy",
+            "import math",
+            "import random",
+            "import statistics",
+            "import itertools",
+            "import functools",
+            "import operator",
+            "import io",
+            "import sys",
+            "import json",
+            "sys.setrecursionlimit(50000)",
+            "");
 
     private CodeBenchmarks() {}
 
@@ -61,7 +92,13 @@ public final class CodeBenchmarks {
             String test = text(file, line, n, "test");
             String entry = text(file, line, n, "entry_point");
             if (!ids.add(id)) throw DataFormatException.at(file, line, "duplicate task_id \"" + id + "\"");
-            out.add(new Question(id, HUMANEVAL_PROMPT.formatted(stub), stub, List.of(), Map.of(), List.of(CodeTest.call(test, entry))));
+            out.add(new Question(
+                    id,
+                    HUMANEVAL_PROMPT.formatted(stub),
+                    stub,
+                    List.of(),
+                    Map.of(),
+                    List.of(CodeTest.call(test, entry))));
         });
         return out;
     }
@@ -88,18 +125,25 @@ public final class CodeBenchmarks {
                         // as published: base64 of zlib of a pickled JSON string
                         String decoded = decodePublished(t);
                         if (decoded == null) {
-                            throw DataFormatException.at(file, line, "field \"" + field + "\" is neither a JSON array nor"
-                                    + " LiveCodeBench's base64/zlib/pickle encoding of one: decode it to a JSON array of {input, output, testtype}");
+                            throw DataFormatException.at(
+                                    file,
+                                    line,
+                                    "field \"" + field + "\" is neither a JSON array nor"
+                                            + " LiveCodeBench's base64/zlib/pickle encoding of one: decode it to a JSON array of {input, output, testtype}");
                         }
                         t = decoded;
                     }
                     cases = parse(file, line, t, field);
                 }
-                if (!cases.isArray()) throw DataFormatException.at(file, line, "field \"" + field + "\" must be an array of {input, output, testtype}");
+                if (!cases.isArray())
+                    throw DataFormatException.at(
+                            file, line, "field \"" + field + "\" must be an array of {input, output, testtype}");
                 for (JsonNode c : cases) {
-                    String input = c.path("input").asText(""), output = c.path("output").asText("");
+                    String input = c.path("input").asText(""),
+                            output = c.path("output").asText("");
                     if (c.path("testtype").asText("stdin").equals("functional")) {
-                        if (func.isEmpty()) throw DataFormatException.at(file, line, "functional test without metadata.func_name");
+                        if (func.isEmpty())
+                            throw DataFormatException.at(file, line, "functional test without metadata.func_name");
                         tests.add(CodeTest.call(functionalCheck(func, input, output), "Solution"));
                     } else {
                         tests.add(CodeTest.io(input, output));
@@ -109,20 +153,29 @@ public final class CodeBenchmarks {
             if (tests.isEmpty()) throw DataFormatException.at(file, line, "problem " + id + " has no test cases");
             if (!ids.add(id)) throw DataFormatException.at(file, line, "duplicate question_id \"" + id + "\"");
             Map<String, String> attrs = new LinkedHashMap<>();
-            if (n.hasNonNull("difficulty")) attrs.put("difficulty", n.get("difficulty").asText());
+            if (n.hasNonNull("difficulty"))
+                attrs.put("difficulty", n.get("difficulty").asText());
             if (n.hasNonNull(DateWindow.ATTRIBUTE)) {
                 // published as "2023-08-21T00:00:00"; the day is what release windows compare
                 String d = n.get(DateWindow.ATTRIBUTE).asText();
                 if (!d.matches("\\d{4}-\\d{2}-\\d{2}.*")) {
-                    throw DataFormatException.at(file, line, "field \"" + DateWindow.ATTRIBUTE + "\" must start with a date yyyy-MM-dd, got \"" + d + "\"");
+                    throw DataFormatException.at(
+                            file,
+                            line,
+                            "field \"" + DateWindow.ATTRIBUTE + "\" must start with a date yyyy-MM-dd, got \"" + d
+                                    + "\"");
                 }
                 try {
-                    attrs.put(DateWindow.ATTRIBUTE, java.time.LocalDate.parse(d.substring(0, 10)).toString());
+                    attrs.put(
+                            DateWindow.ATTRIBUTE,
+                            java.time.LocalDate.parse(d.substring(0, 10)).toString());
                 } catch (java.time.format.DateTimeParseException e) {
-                    throw DataFormatException.at(file, line, "field \"" + DateWindow.ATTRIBUTE + "\" is not a valid date: \"" + d + "\"");
+                    throw DataFormatException.at(
+                            file, line, "field \"" + DateWindow.ATTRIBUTE + "\" is not a valid date: \"" + d + "\"");
                 }
             }
-            out.add(new Question(id, liveCodeBenchPrompt(content, starter), LIVECODEBENCH_PRELUDE, List.of(), attrs, tests));
+            out.add(new Question(
+                    id, liveCodeBenchPrompt(content, starter), LIVECODEBENCH_PRELUDE, List.of(), attrs, tests));
         });
         return out;
     }
@@ -159,7 +212,7 @@ public final class CodeBenchmarks {
             switch (op) {
                 case 0x80 -> b.get(); // PROTO n
                 case 0x95 -> b.getLong(); // FRAME length
-                case 0x94 -> { } // MEMOIZE
+                case 0x94 -> {} // MEMOIZE
                 case 0x8c -> value = utf8(b, b.get() & 0xff); // SHORT_BINUNICODE
                 case 0x58 -> value = utf8(b, b.getInt() & 0xffffffffL); // BINUNICODE
                 case 0x8d -> value = utf8(b, b.getLong()); // BINUNICODE8
@@ -184,13 +237,16 @@ public final class CodeBenchmarks {
 
     /** LiveCodeBench's generation prompt (lcb_runner's format without a system message). */
     static String liveCodeBenchPrompt(String question, String starter) {
-        String head = "You will be given a question (problem specification) and will generate a correct Python program that"
-                + " matches the specification and passes all tests.\n\nQuestion: " + question + "\n\n";
+        String head =
+                "You will be given a question (problem specification) and will generate a correct Python program that"
+                        + " matches the specification and passes all tests.\n\nQuestion: " + question + "\n\n";
         if (!starter.isBlank()) {
-            return head + "You will use the following starter code to write the solution to the problem and enclose your code"
+            return head
+                    + "You will use the following starter code to write the solution to the problem and enclose your code"
                     + " within delimiters.\n```python\n" + starter + "\n```\n\n";
         }
-        return head + "Read the inputs from stdin solve the problem and write the answer to stdout (do not directly test on the"
+        return head
+                + "Read the inputs from stdin solve the problem and write the answer to stdout (do not directly test on the"
                 + " sample inputs). Enclose your code within delimiters as follows. Ensure that when the python program runs,"
                 + " it reads the inputs, runs the algorithm and writes output to STDOUT.\n```python\n# YOUR CODE HERE\n```\n\n";
     }
@@ -218,7 +274,10 @@ public final class CodeBenchmarks {
         try {
             return JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw DataFormatException.at(file, line, (field == null ? "" : "field \"" + field + "\": ") + "not valid JSON: " + e.getOriginalMessage());
+            throw DataFormatException.at(
+                    file,
+                    line,
+                    (field == null ? "" : "field \"" + field + "\": ") + "not valid JSON: " + e.getOriginalMessage());
         }
     }
 

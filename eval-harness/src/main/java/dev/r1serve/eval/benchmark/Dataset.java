@@ -45,7 +45,8 @@ public record Dataset(Benchmark benchmark, String source, String sha256, List<Qu
                 throw new DataFormatException(source + ": cannot read: " + e.getMessage(), e);
             }
         } else {
-            throw new DataFormatException("benchmark " + b.name() + " has no bundled data: give its file with --data PATH");
+            throw new DataFormatException(
+                    "benchmark " + b.name() + " has no bundled data: give its file with --data PATH");
         }
         List<Question> qs = switch (b.name()) {
             case "humaneval" -> CodeBenchmarks.humanEval(source, data);
@@ -55,7 +56,8 @@ public record Dataset(Benchmark benchmark, String source, String sha256, List<Qu
         };
         if (b.grader() == TaskKind.CHOICE) {
             for (Question q : qs) {
-                if (q.choices().size() < 2) throw new DataFormatException(source + ": question " + q.id() + " has fewer than 2 options");
+                if (q.choices().size() < 2)
+                    throw new DataFormatException(source + ": question " + q.id() + " has fewer than 2 options");
             }
         }
         return new Dataset(b, source, sha256(data), qs);
@@ -97,7 +99,8 @@ public record Dataset(Benchmark benchmark, String source, String sha256, List<Qu
             if (window.includes(java.time.LocalDate.parse(d))) in.add(q);
         }
         if (in.isEmpty()) {
-            throw new IllegalArgumentException("--since/--until: no question of " + source + " is dated in " + window.label());
+            throw new IllegalArgumentException(
+                    "--since/--until: no question of " + source + " is dated in " + window.label());
         }
         return new Dataset(benchmark, source, sha256, in);
     }

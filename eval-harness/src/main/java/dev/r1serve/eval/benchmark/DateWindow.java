@@ -50,6 +50,8 @@ public record DateWindow(LocalDate since, LocalDate until) {
 
     /** "2024-08-01..2025-01-31" ("..2025-01-31" without a start), as run.json records it; null for ALL. */
     public String label() {
-        return isAll() ? null : (since == null ? "" : since.toString()) + ".." + (until == null ? "" : until.toString());
+        return isAll()
+                ? null
+                : (since == null ? "" : since.toString()) + ".." + (until == null ? "" : until.toString());
     }
 }

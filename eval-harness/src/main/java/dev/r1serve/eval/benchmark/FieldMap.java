@@ -12,8 +12,8 @@ import java.util.List;
  * @param answerIsIndex the answer is a 0-based option index (MMLU), converted to a letter
  * @param attributes fields copied into {@link Question#attributes()} when present (for breakdowns)
  */
-public record FieldMap(String id, String problem, String answer, String choices, boolean answerIsIndex,
-                       List<String> attributes) {
+public record FieldMap(
+        String id, String problem, String answer, String choices, boolean answerIsIndex, List<String> attributes) {
 
     public FieldMap {
         attributes = List.copyOf(attributes);

@@ -30,22 +30,32 @@ public final class GpqaCsv {
         List<String> needed = new ArrayList<>(List.of(QUESTION, CORRECT));
         needed.addAll(INCORRECT);
         for (String n : needed) {
-            if (!col.containsKey(n)) throw DataFormatException.at(file, 1, "header lacks column \"" + n + "\" (is this GPQA's CSV?)");
+            if (!col.containsKey(n))
+                throw DataFormatException.at(file, 1, "header lacks column \"" + n + "\" (is this GPQA's CSV?)");
         }
         List<Question> out = new ArrayList<>();
         for (Row r : rows.subList(1, rows.size())) {
             if (r.cells().size() == 1 && r.cells().get(0).isBlank()) continue;
             if (r.cells().size() != header.size()) {
-                throw DataFormatException.at(file, r.line(), "expected " + header.size() + " columns, got " + r.cells().size());
+                throw DataFormatException.at(
+                        file,
+                        r.line(),
+                        "expected " + header.size() + " columns, got "
+                                + r.cells().size());
             }
             List<String> choices = new ArrayList<>();
             choices.add(cell(file, r, col, CORRECT));
             for (String c : INCORRECT) choices.add(cell(file, r, col, c));
-            String id = col.containsKey(RECORD_ID) && !r.cells().get(col.get(RECORD_ID)).isBlank()
-                    ? r.cells().get(col.get(RECORD_ID)).strip() : "row" + r.line();
+            String id = col.containsKey(RECORD_ID)
+                            && !r.cells().get(col.get(RECORD_ID)).isBlank()
+                    ? r.cells().get(col.get(RECORD_ID)).strip()
+                    : "row" + r.line();
             Map<String, String> attrs = new HashMap<>();
             for (String a : List.of("Subdomain", "High-level domain")) {
-                if (col.containsKey(a)) attrs.put(a.equals("Subdomain") ? "subject" : "domain", r.cells().get(col.get(a)).strip());
+                if (col.containsKey(a))
+                    attrs.put(
+                            a.equals("Subdomain") ? "subject" : "domain",
+                            r.cells().get(col.get(a)).strip());
             }
             out.add(new Question(id, cell(file, r, col, QUESTION), "A", choices, attrs));
         }

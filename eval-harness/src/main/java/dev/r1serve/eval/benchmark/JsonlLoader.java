@@ -12,7 +12,6 @@ import java.util.Set;
 /** Parses benchmark JSONL (one JSON object per line) into questions, with errors that name file and line. */
 public final class JsonlLoader {
 
-
     private JsonlLoader() {}
 
     /**
@@ -24,7 +23,8 @@ public final class JsonlLoader {
         Set<String> ids = new HashSet<>();
         JsonlObjects.forEach(file, data, "questions", (lineNo, node) -> {
             Question q = toQuestion(file, lineNo, node, fields);
-            if (!ids.add(q.id())) throw DataFormatException.at(file, lineNo, "duplicate question id \"" + q.id() + "\"");
+            if (!ids.add(q.id()))
+                throw DataFormatException.at(file, lineNo, "duplicate question id \"" + q.id() + "\"");
             out.add(q);
         });
         return out;
@@ -32,14 +32,16 @@ public final class JsonlLoader {
 
     private static Question toQuestion(String file, int lineNo, JsonNode node, FieldMap f) {
         // Without an id field given, a line's own "id" is its id (as most JSONL benchmarks name it); else its number.
-        String id = f.id() != null ? scalar(file, lineNo, node, f.id())
+        String id = f.id() != null
+                ? scalar(file, lineNo, node, f.id())
                 : node.hasNonNull("id") ? scalar(file, lineNo, node, "id") : Integer.toString(lineNo);
         String problem = scalar(file, lineNo, node, f.problem());
         List<String> choices = new ArrayList<>();
         if (f.choices() != null) {
             JsonNode cs = node.get(f.choices());
             if (cs == null || !cs.isArray() || cs.isEmpty()) {
-                throw DataFormatException.at(file, lineNo, "field \"" + f.choices() + "\" must be a non-empty array of option texts");
+                throw DataFormatException.at(
+                        file, lineNo, "field \"" + f.choices() + "\" must be a non-empty array of option texts");
             }
             if (cs.size() > 26) throw DataFormatException.at(file, lineNo, "more than 26 options");
             cs.forEach(c -> choices.add(c.asText()));
@@ -50,10 +52,12 @@ public final class JsonlLoader {
             try {
                 idx = Integer.parseInt(gold.strip());
             } catch (NumberFormatException e) {
-                throw DataFormatException.at(file, lineNo, "field \"" + f.answer() + "\" must be an option index, got \"" + gold + "\"");
+                throw DataFormatException.at(
+                        file, lineNo, "field \"" + f.answer() + "\" must be an option index, got \"" + gold + "\"");
             }
             if (idx < 0 || idx >= choices.size()) {
-                throw DataFormatException.at(file, lineNo, "answer index " + idx + " out of range for " + choices.size() + " options");
+                throw DataFormatException.at(
+                        file, lineNo, "answer index " + idx + " out of range for " + choices.size() + " options");
             }
             gold = String.valueOf((char) ('A' + idx));
         }
@@ -68,9 +72,11 @@ public final class JsonlLoader {
     private static String scalar(String file, int lineNo, JsonNode node, String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
-            throw DataFormatException.at(file, lineNo, "missing field \"" + field + "\" (fields present: " + fieldNames(node) + ")");
+            throw DataFormatException.at(
+                    file, lineNo, "missing field \"" + field + "\" (fields present: " + fieldNames(node) + ")");
         }
-        if (!v.isValueNode()) throw DataFormatException.at(file, lineNo, "field \"" + field + "\" must be a string or number");
+        if (!v.isValueNode())
+            throw DataFormatException.at(file, lineNo, "field \"" + field + "\" must be a string or number");
         String s = v.asText();
         if (s.isBlank()) throw DataFormatException.at(file, lineNo, "field \"" + field + "\" is empty");
         return s;

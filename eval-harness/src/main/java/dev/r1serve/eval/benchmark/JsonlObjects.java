@@ -34,7 +34,8 @@ public final class JsonlObjects {
                 throw DataFormatException.at(file, i + 1, "not valid JSON: " + e.getOriginalMessage());
             }
             if (node == null || !node.isObject()) {
-                throw DataFormatException.at(file, i + 1, "expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
+                throw DataFormatException.at(
+                        file, i + 1, "expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
             }
             handler.accept(i + 1, node);
             count++;

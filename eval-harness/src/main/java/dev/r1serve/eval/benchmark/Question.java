@@ -17,8 +17,13 @@ import java.util.Map;
  * @param tests code questions: the tests a program must pass (then {@code gold} is the function stub or
  *     starter code the answer completes); empty otherwise
  */
-public record Question(String id, String problem, String gold, List<String> choices, Map<String, String> attributes,
-                       List<CodeTest> tests) {
+public record Question(
+        String id,
+        String problem,
+        String gold,
+        List<String> choices,
+        Map<String, String> attributes,
+        List<CodeTest> tests) {
 
     public Question {
         choices = List.copyOf(choices);

@@ -24,20 +24,26 @@ final class CorrectnessChecker {
         return switch (p.task()) {
             case MATH -> verdict(math.verify(p.reference(), answer));
             case GSM8K -> verdict(gsm8k.verify(p.reference(), answer));
-            case CHOICE -> verdict(Verifier.choice(Math.max(2, p.choices().isEmpty() ? 10 : p.choices().size()))
-                    .verify(p.reference(), answer, p.choices().isEmpty() ? null : p.choices()));
+            case CHOICE ->
+                verdict(Verifier.choice(Math.max(
+                                2, p.choices().isEmpty() ? 10 : p.choices().size()))
+                        .verify(p.reference(), answer, p.choices().isEmpty() ? null : p.choices()));
             case CODE -> {
-                CodeGrading.Outcome o = CodeGrading.run(Language.parse(p.codeLanguage()).orElseThrow(), p.reference(), answer, p.tests());
+                CodeGrading.Outcome o = CodeGrading.run(
+                        Language.parse(p.codeLanguage()).orElseThrow(), p.reference(), answer, p.tests());
                 yield new Check(o.correct(), o.summary());
             }
             case OPEN -> judge.judge(p.question(), p.reference(), answer);
             case WRITING, QA -> new Check(null, "non-reasoning: no check");
-            case IFEVAL -> throw new IllegalArgumentException("task ifeval is not a prompt task"); // refused by PromptSets
+            case IFEVAL ->
+                throw new IllegalArgumentException("task ifeval is not a prompt task"); // refused by PromptSets
         };
     }
 
     private static Check verdict(Verdict v) {
-        return new Check(v.equivalent(), "predicted " + v.predExtracted() + ", reference " + v.goldExtracted()
-                + " (" + v.rule() + ": " + v.reason() + ")");
+        return new Check(
+                v.equivalent(),
+                "predicted " + v.predExtracted() + ", reference " + v.goldExtracted() + " (" + v.rule() + ": "
+                        + v.reason() + ")");
     }
 }

@@ -12,9 +12,24 @@ import dev.r1serve.eval.Shard;
  * @param prompts prompts in this run (this shard's)
  * @param shard {@code i/N}, null for a whole run
  */
-public record DistillManifest(String source, String benchmarkData, String sourceSha256, int prompts, int limit, String shard,
-                              String model, String template, int k, String keep, float temperature, float topP,
-                              int maxTokens, long seed, FilterConfig filters, String judgeModel, int judgeMaxTokens) {
+public record DistillManifest(
+        String source,
+        String benchmarkData,
+        String sourceSha256,
+        int prompts,
+        int limit,
+        String shard,
+        String model,
+        String template,
+        int k,
+        String keep,
+        float temperature,
+        float topP,
+        int maxTokens,
+        long seed,
+        FilterConfig filters,
+        String judgeModel,
+        int judgeMaxTokens) {
 
     public Shard shardOrAll() {
         return shard == null ? Shard.ALL : Shard.parse(shard);
@@ -22,7 +37,23 @@ public record DistillManifest(String source, String benchmarkData, String source
 
     /** The same run as a whole (what merged shards record). */
     public DistillManifest asWhole(int allPrompts) {
-        return new DistillManifest(source, benchmarkData, sourceSha256, allPrompts, limit, null, model, template, k, keep,
-                temperature, topP, maxTokens, seed, filters, judgeModel, judgeMaxTokens);
+        return new DistillManifest(
+                source,
+                benchmarkData,
+                sourceSha256,
+                allPrompts,
+                limit,
+                null,
+                model,
+                template,
+                k,
+                keep,
+                temperature,
+                topP,
+                maxTokens,
+                seed,
+                filters,
+                judgeModel,
+                judgeMaxTokens);
     }
 }

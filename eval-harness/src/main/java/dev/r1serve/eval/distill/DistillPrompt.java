@@ -17,8 +17,15 @@ import java.util.List;
  * @param codeLanguage the language of a code prompt's answer ("python", "cpp")
  * @param targetLanguage the language the reasoning should be in ("en", "zh")
  */
-public record DistillPrompt(String id, List<Message> messages, TaskKind task, String reference, List<String> choices,
-                            List<CodeTest> tests, String codeLanguage, String targetLanguage) {
+public record DistillPrompt(
+        String id,
+        List<Message> messages,
+        TaskKind task,
+        String reference,
+        List<String> choices,
+        List<CodeTest> tests,
+        String codeLanguage,
+        String targetLanguage) {
 
     /** One chat turn. */
     public record Message(String role, String content) {}

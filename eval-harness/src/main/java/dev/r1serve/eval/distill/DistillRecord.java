@@ -23,9 +23,22 @@ import dev.r1serve.eval.sampling.SamplingRun;
  * @param completionTokens tokens generated
  * @param error the server's message when the sample failed, else null
  */
-public record DistillRecord(String promptId, int sample, long seed, String finishReason, String text, String reasoning,
-                            String answer, Boolean correct, String check, double languageConsistency, int longestParagraph,
-                            boolean codeInReasoning, int promptTokens, int completionTokens, String error) {
+public record DistillRecord(
+        String promptId,
+        int sample,
+        long seed,
+        String finishReason,
+        String text,
+        String reasoning,
+        String answer,
+        Boolean correct,
+        String check,
+        double languageConsistency,
+        int longestParagraph,
+        boolean codeInReasoning,
+        int promptTokens,
+        int completionTokens,
+        String error) {
 
     /** Whether the generation failed (nothing usable came back). */
     public boolean failed() {

@@ -39,17 +39,21 @@ import java.util.Locale;
  */
 public final class DistillRunner {
 
-    public static final String SAMPLES = SamplingRun.SAMPLES, MANIFEST = SamplingRun.MANIFEST, SFT = "sft.jsonl",
-            REJECTED = "rejected.jsonl", SUMMARY = "summary.json";
+    public static final String SAMPLES = SamplingRun.SAMPLES,
+            MANIFEST = SamplingRun.MANIFEST,
+            SFT = "sft.jsonl",
+            REJECTED = "rejected.jsonl",
+            SUMMARY = "summary.json";
 
     /** How distilled responses are stored and keyed (prompt id, sample index). */
-    static final SamplingRun.Records<DistillRecord> RECORDS = new SamplingRun.Records<>(DistillRecord.class,
-            DistillRecord::promptId, DistillRecord::sample, DistillRunner::problem);
+    static final SamplingRun.Records<DistillRecord> RECORDS = new SamplingRun.Records<>(
+            DistillRecord.class, DistillRecord::promptId, DistillRecord::sample, DistillRunner::problem);
 
     private DistillRunner() {}
 
     /** A finished run: where, what, and how fast. */
-    public record Result(Path out, DistillManifest manifest, DistillSummary summary, double wallSeconds, int newSamples) {
+    public record Result(
+            Path out, DistillManifest manifest, DistillSummary summary, double wallSeconds, int newSamples) {
         public double samplesPerSecond() {
             return wallSeconds > 0 ? newSamples / wallSeconds : 0;
         }
@@ -89,44 +93,87 @@ public final class DistillRunner {
         List<DistillPrompt> prompts = src.prompts();
         if (spec.judgeModel() == null) {
             prompts.stream().filter(p -> p.task() == TaskKind.OPEN).findFirst().ifPresent(p -> {
-                throw new IllegalArgumentException("prompt " + p.id() + " is task open (checked by a judge model): pass --judge-model");
+                throw new IllegalArgumentException(
+                        "prompt " + p.id() + " is task open (checked by a judge model): pass --judge-model");
             });
         }
         if (spec.openai() != null && spec.judgeModel() != null && spec.judgeServer() == null) {
-            throw new IllegalArgumentException("--judge-model with --openai-url needs --judge-server: the judge is served by r1-serve over gRPC");
+            throw new IllegalArgumentException(
+                    "--judge-model with --openai-url needs --judge-server: the judge is served by r1-serve over gRPC");
         }
-        boolean judgeElsewhere = spec.judgeModel() != null && spec.judgeServer() != null
+        boolean judgeElsewhere = spec.judgeModel() != null
+                && spec.judgeServer() != null
                 && (spec.openai() != null || !spec.judgeServer().equals(spec.server()));
         try (Sampler sampler = Sampler.connect(spec.server(), spec.openai());
-             R1Client client = spec.openai() == null && spec.judgeModel() != null && !judgeElsewhere ? R1Client.connect(spec.server()) : null;
-             R1Client judgeClient = judgeElsewhere ? R1Client.connect(spec.judgeServer()) : null) {
+                R1Client client = spec.openai() == null && spec.judgeModel() != null && !judgeElsewhere
+                        ? R1Client.connect(spec.server())
+                        : null;
+                R1Client judgeClient = judgeElsewhere ? R1Client.connect(spec.judgeServer()) : null) {
             ModelInfo model = sampler.model(spec.model());
             boolean raw = "none".equals(model.getTemplate()) || "plain".equals(model.getTemplate());
             if (raw && spec.openai() != null) {
-                throw new IllegalArgumentException("--openai-mode completions sends raw text; distillation needs chat turns: use --openai-mode chat");
+                throw new IllegalArgumentException(
+                        "--openai-mode completions sends raw text; distillation needs chat turns: use --openai-mode chat");
             }
             if (raw) {
-                throw new IllegalArgumentException("model " + model.getName() + " has no chat template; distillation needs a chat (R1-style) model");
+                throw new IllegalArgumentException("model " + model.getName()
+                        + " has no chat template; distillation needs a chat (R1-style) model");
             }
             ModelJudge judge = null;
             if (spec.judgeModel() != null) {
                 R1Client c = judgeElsewhere ? judgeClient : client;
-                judge = new ModelJudge(c, Workers.pickModel(c, spec.judgeModel(), judgeElsewhere ? spec.judgeServer() : spec.server()).getName(),
-                        spec.judgeMaxTokens(), spec.deadline(), spec.retry());
+                judge = new ModelJudge(
+                        c,
+                        Workers.pickModel(c, spec.judgeModel(), judgeElsewhere ? spec.judgeServer() : spec.server())
+                                .getName(),
+                        spec.judgeMaxTokens(),
+                        spec.deadline(),
+                        spec.retry());
             }
-            if (prompts.stream().anyMatch(p -> p.task() == TaskKind.CODE)) CodeGrading.pool(); // no bubblewrap: fail now, not per sample
-            int maxTokens = model.getContextLength() > 0 ? Math.min(spec.maxTokens(), model.getContextLength()) : spec.maxTokens();
-            DistillManifest manifest = new DistillManifest(src.label(), src.benchmarkData(), src.sha256(), prompts.size(),
-                    spec.limit(), spec.shard().isAll() ? null : spec.shard().toString(), model.getName(), model.getTemplate(),
-                    spec.k(), spec.keep().name().toLowerCase(Locale.ROOT), spec.temperature(), spec.topP(), maxTokens, spec.seed(),
-                    spec.filters(), spec.judgeModel(), spec.judgeMaxTokens());
-            try (AppendOnlyJsonl<DistillRecord> store = SamplingRun.open(spec.out(), manifest, spec.resume(), DistillManifest.class,
-                    DistillManifest::equals, RECORDS)) {
+            if (prompts.stream().anyMatch(p -> p.task() == TaskKind.CODE))
+                CodeGrading.pool(); // no bubblewrap: fail now, not per sample
+            int maxTokens = model.getContextLength() > 0
+                    ? Math.min(spec.maxTokens(), model.getContextLength())
+                    : spec.maxTokens();
+            DistillManifest manifest = new DistillManifest(
+                    src.label(),
+                    src.benchmarkData(),
+                    src.sha256(),
+                    prompts.size(),
+                    spec.limit(),
+                    spec.shard().isAll() ? null : spec.shard().toString(),
+                    model.getName(),
+                    model.getTemplate(),
+                    spec.k(),
+                    spec.keep().name().toLowerCase(Locale.ROOT),
+                    spec.temperature(),
+                    spec.topP(),
+                    maxTokens,
+                    spec.seed(),
+                    spec.filters(),
+                    spec.judgeModel(),
+                    spec.judgeMaxTokens());
+            try (AppendOnlyJsonl<DistillRecord> store = SamplingRun.open(
+                    spec.out(), manifest, spec.resume(), DistillManifest.class, DistillManifest::equals, RECORDS)) {
                 long t0 = System.nanoTime();
-                int fresh = SamplingRun.sample(sampler, prompts, manifest.k(), work(manifest, new CorrectnessChecker(judge)), store, RECORDS,
-                        new SamplingRun.Settings(spec.concurrency(), spec.deadline(), spec.retry(), spec.progress(), "distill", "prompt", "pass"));
+                int fresh = SamplingRun.sample(
+                        sampler,
+                        prompts,
+                        manifest.k(),
+                        work(manifest, new CorrectnessChecker(judge)),
+                        store,
+                        RECORDS,
+                        new SamplingRun.Settings(
+                                spec.concurrency(),
+                                spec.deadline(),
+                                spec.retry(),
+                                spec.progress(),
+                                "distill",
+                                "prompt",
+                                "pass"));
                 double wall = (System.nanoTime() - t0) / 1e9;
-                DistillSummary summary = writeOutputs(spec.out(), prompts, store.records(), spec.filters(), spec.keep());
+                DistillSummary summary =
+                        writeOutputs(spec.out(), prompts, store.records(), spec.filters(), spec.keep());
                 return new Result(spec.out(), manifest, summary, wall, fresh);
             }
         }
@@ -164,11 +211,17 @@ public final class DistillRunner {
 
     static GenerateRequest request(DistillManifest m, DistillPrompt p) {
         ChatMessages.Builder chat = ChatMessages.newBuilder();
-        for (DistillPrompt.Message msg : p.messages()) chat.addMessages(ChatMessage.newBuilder().setRole(msg.role()).setContent(msg.content()));
+        for (DistillPrompt.Message msg : p.messages())
+            chat.addMessages(ChatMessage.newBuilder().setRole(msg.role()).setContent(msg.content()));
         long seed = SamplingRun.requestSeed(m.seed(), p.id(), -1);
-        return GenerateRequest.newBuilder().setModel(m.model())
-                .setSampling(SamplingParams.newBuilder().setTemperature(m.temperature()).setTopP(m.topP())
-                        .setMaxTokens(m.maxTokens()).setN(m.k()).setSeed(seed))
+        return GenerateRequest.newBuilder()
+                .setModel(m.model())
+                .setSampling(SamplingParams.newBuilder()
+                        .setTemperature(m.temperature())
+                        .setTopP(m.topP())
+                        .setMaxTokens(m.maxTokens())
+                        .setN(m.k())
+                        .setSeed(seed))
                 .setChat(chat)
                 .setOptions(GenerateOptions.newBuilder().setPrefillThink(true)) // the template pre-fills "<think>\n"
                 .build();
@@ -186,10 +239,22 @@ public final class DistillRunner {
         } else {
             check = checker.check(p, answer);
         }
-        return new DistillRecord(p.id(), index, s.getSeed(), finish, text, reasoning, answer, check.correct(),
-                check.detail(), languageConsistency(reasoning.isBlank() ? answer : reasoning, p.targetLanguage()),
-                Filters.longestParagraph(reasoning), Filters.hasCodeBlock(reasoning), s.getUsage().getPromptTokens(),
-                s.getUsage().getCompletionTokens(), error);
+        return new DistillRecord(
+                p.id(),
+                index,
+                s.getSeed(),
+                finish,
+                text,
+                reasoning,
+                answer,
+                check.correct(),
+                check.detail(),
+                languageConsistency(reasoning.isBlank() ? answer : reasoning, p.targetLanguage()),
+                Filters.longestParagraph(reasoning),
+                Filters.hasCodeBlock(reasoning),
+                s.getUsage().getPromptTokens(),
+                s.getUsage().getCompletionTokens(),
+                error);
     }
 
     /**
@@ -204,7 +269,8 @@ public final class DistillRunner {
     }
 
     /** Applies the filters and the keep policy to the recorded responses and writes the outputs. */
-    static DistillSummary writeOutputs(Path out, List<DistillPrompt> prompts, List<DistillRecord> records, FilterConfig filters, KeepPolicy keep) {
+    static DistillSummary writeOutputs(
+            Path out, List<DistillPrompt> prompts, List<DistillRecord> records, FilterConfig filters, KeepPolicy keep) {
         Selection.Outcome o = Selection.select(prompts, records, filters, keep);
         AppendOnlyJsonl.rewrite(out.resolve(SFT), o.kept());
         AppendOnlyJsonl.rewrite(out.resolve(REJECTED), o.rejected());

@@ -14,20 +14,43 @@ import java.util.Objects;
  * or a registered {@code benchmark}. With {@code openai} set the responses come from that OpenAI-compatible server
  * instead of {@code server} (a judge model then needs {@code judgeServer}, an r1-serve server).
  */
-public record DistillSpec(Path data, String benchmark, Path benchmarkData, String server, String model, int k,
-                          KeepPolicy keep, int maxTokens, float temperature, float topP, long seed, int limit, Shard shard,
-                          FilterConfig filters, String judgeModel, String judgeServer, int judgeMaxTokens, int concurrency, Path out,
-                          boolean resume, Duration deadline, RetryPolicy retry, PrintStream progress, OpenAiEndpoint openai) {
+public record DistillSpec(
+        Path data,
+        String benchmark,
+        Path benchmarkData,
+        String server,
+        String model,
+        int k,
+        KeepPolicy keep,
+        int maxTokens,
+        float temperature,
+        float topP,
+        long seed,
+        int limit,
+        Shard shard,
+        FilterConfig filters,
+        String judgeModel,
+        String judgeServer,
+        int judgeMaxTokens,
+        int concurrency,
+        Path out,
+        boolean resume,
+        Duration deadline,
+        RetryPolicy retry,
+        PrintStream progress,
+        OpenAiEndpoint openai) {
 
     public DistillSpec {
-        if ((data == null) == (benchmark == null)) throw new IllegalArgumentException("give exactly one of --data and --benchmark");
+        if ((data == null) == (benchmark == null))
+            throw new IllegalArgumentException("give exactly one of --data and --benchmark");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(out, "out");
         if (k < 1 || k > 64) throw new IllegalArgumentException("--k must be in 1..64, got " + k);
         if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be >= 1, got " + maxTokens);
         if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be >= 1, got " + concurrency);
         if (limit < 0) throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
-        if (judgeMaxTokens < 1) throw new IllegalArgumentException("--judge-max-tokens must be >= 1, got " + judgeMaxTokens);
+        if (judgeMaxTokens < 1)
+            throw new IllegalArgumentException("--judge-max-tokens must be >= 1, got " + judgeMaxTokens);
     }
 
     public static Builder builder(String server, Path out) {
@@ -84,32 +107,134 @@ public record DistillSpec(Path data, String benchmark, Path benchmarkData, Strin
             this.out = out;
         }
 
-        public Builder data(Path v) { data = v; return this; }
-        public Builder benchmark(String name, Path dataPath) { benchmark = name; benchmarkData = dataPath; return this; }
-        public Builder model(String v) { model = v; return this; }
-        public Builder k(int v) { k = v; return this; }
-        public Builder keep(KeepPolicy v) { keep = v; return this; }
-        public Builder maxTokens(int v) { maxTokens = v; return this; }
-        public Builder sampling(float temp, float p) { temperature = temp; topP = p; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder limit(int v) { limit = v; return this; }
-        public Builder shard(Shard v) { shard = v; return this; }
-        public Builder filters(FilterConfig v) { filters = v; return this; }
-        public Builder judge(String model, int maxTokens) { judgeModel = model; judgeMaxTokens = maxTokens; return this; }
+        public Builder data(Path v) {
+            data = v;
+            return this;
+        }
+
+        public Builder benchmark(String name, Path dataPath) {
+            benchmark = name;
+            benchmarkData = dataPath;
+            return this;
+        }
+
+        public Builder model(String v) {
+            model = v;
+            return this;
+        }
+
+        public Builder k(int v) {
+            k = v;
+            return this;
+        }
+
+        public Builder keep(KeepPolicy v) {
+            keep = v;
+            return this;
+        }
+
+        public Builder maxTokens(int v) {
+            maxTokens = v;
+            return this;
+        }
+
+        public Builder sampling(float temp, float p) {
+            temperature = temp;
+            topP = p;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder limit(int v) {
+            limit = v;
+            return this;
+        }
+
+        public Builder shard(Shard v) {
+            shard = v;
+            return this;
+        }
+
+        public Builder filters(FilterConfig v) {
+            filters = v;
+            return this;
+        }
+
+        public Builder judge(String model, int maxTokens) {
+            judgeModel = model;
+            judgeMaxTokens = maxTokens;
+            return this;
+        }
         /** Where the judge model is served, when not on {@code server}. */
-        public Builder judgeServer(String v) { judgeServer = v; return this; }
-        public Builder concurrency(int v) { concurrency = v; return this; }
-        public Builder out(Path v) { out = v; return this; }
-        public Builder resume(boolean v) { resume = v; return this; }
-        public Builder deadline(Duration v) { deadline = v; return this; }
-        public Builder retry(RetryPolicy v) { retry = v; return this; }
-        public Builder progress(PrintStream v) { progress = v; return this; }
+        public Builder judgeServer(String v) {
+            judgeServer = v;
+            return this;
+        }
+
+        public Builder concurrency(int v) {
+            concurrency = v;
+            return this;
+        }
+
+        public Builder out(Path v) {
+            out = v;
+            return this;
+        }
+
+        public Builder resume(boolean v) {
+            resume = v;
+            return this;
+        }
+
+        public Builder deadline(Duration v) {
+            deadline = v;
+            return this;
+        }
+
+        public Builder retry(RetryPolicy v) {
+            retry = v;
+            return this;
+        }
+
+        public Builder progress(PrintStream v) {
+            progress = v;
+            return this;
+        }
         /** Sample this OpenAI-compatible server instead of {@code server} (null: r1-serve's gRPC API). */
-        public Builder openai(OpenAiEndpoint v) { openai = v; return this; }
+        public Builder openai(OpenAiEndpoint v) {
+            openai = v;
+            return this;
+        }
 
         public DistillSpec build() {
-            return new DistillSpec(data, benchmark, benchmarkData, server, model, k, keep, maxTokens, temperature, topP, seed,
-                    limit, shard, filters, judgeModel, judgeServer, judgeMaxTokens, concurrency, out, resume, deadline, retry, progress,
+            return new DistillSpec(
+                    data,
+                    benchmark,
+                    benchmarkData,
+                    server,
+                    model,
+                    k,
+                    keep,
+                    maxTokens,
+                    temperature,
+                    topP,
+                    seed,
+                    limit,
+                    shard,
+                    filters,
+                    judgeModel,
+                    judgeServer,
+                    judgeMaxTokens,
+                    concurrency,
+                    out,
+                    resume,
+                    deadline,
+                    retry,
+                    progress,
                     openai);
         }
     }

@@ -9,16 +9,22 @@ package dev.r1serve.eval.distill;
  * @param rejectEmptyReasoning reject reasoning tasks answered without reasoning
  * @param deduplicate keep one of responses whose normalized text is the same
  */
-public record FilterConfig(double minLanguageConsistency, int maxParagraphChars, boolean rejectCodeInReasoning,
-                           boolean rejectEmptyReasoning, boolean deduplicate) {
+public record FilterConfig(
+        double minLanguageConsistency,
+        int maxParagraphChars,
+        boolean rejectCodeInReasoning,
+        boolean rejectEmptyReasoning,
+        boolean deduplicate) {
 
     /** Defaults: 0.95 target-language words, paragraphs up to 3,000 characters, code, empty reasoning and duplicates rejected. */
     public static final FilterConfig DEFAULT = new FilterConfig(0.95, 3000, true, true, true);
 
     public FilterConfig {
         if (minLanguageConsistency < 0 || minLanguageConsistency > 1) {
-            throw new IllegalArgumentException("--min-language-consistency must be in [0, 1], got " + minLanguageConsistency);
+            throw new IllegalArgumentException(
+                    "--min-language-consistency must be in [0, 1], got " + minLanguageConsistency);
         }
-        if (maxParagraphChars < 0) throw new IllegalArgumentException("--max-paragraph-chars must be >= 0, got " + maxParagraphChars);
+        if (maxParagraphChars < 0)
+            throw new IllegalArgumentException("--max-paragraph-chars must be >= 0, got " + maxParagraphChars);
     }
 }

@@ -25,13 +25,27 @@ import java.util.regex.Pattern;
  */
 public final class Filters {
 
-    public static final String ERROR = "error", TRUNCATED = "truncated", EMPTY_REASONING = "empty_reasoning",
-            INCORRECT = "incorrect", LANGUAGE_MIXING = "language_mixing", LONG_PARAGRAPH = "long_paragraph",
-            CODE_IN_REASONING = "code_in_reasoning", DUPLICATE = "duplicate", SURPLUS = "surplus";
+    public static final String ERROR = "error",
+            TRUNCATED = "truncated",
+            EMPTY_REASONING = "empty_reasoning",
+            INCORRECT = "incorrect",
+            LANGUAGE_MIXING = "language_mixing",
+            LONG_PARAGRAPH = "long_paragraph",
+            CODE_IN_REASONING = "code_in_reasoning",
+            DUPLICATE = "duplicate",
+            SURPLUS = "surplus";
 
     /** Every reason, in report order. */
-    public static final List<String> ALL = List.of(ERROR, TRUNCATED, EMPTY_REASONING, INCORRECT, LANGUAGE_MIXING,
-            LONG_PARAGRAPH, CODE_IN_REASONING, DUPLICATE, SURPLUS);
+    public static final List<String> ALL = List.of(
+            ERROR,
+            TRUNCATED,
+            EMPTY_REASONING,
+            INCORRECT,
+            LANGUAGE_MIXING,
+            LONG_PARAGRAPH,
+            CODE_IN_REASONING,
+            DUPLICATE,
+            SURPLUS);
 
     private static final Pattern PARAGRAPH_BREAK = Pattern.compile("\\n\\s*\\n");
 
@@ -55,11 +69,19 @@ public final class Filters {
         }
         if (Boolean.FALSE.equals(r.correct())) out.add(new Failure(INCORRECT, r.check()));
         if (c.minLanguageConsistency() > 0 && r.languageConsistency() < c.minLanguageConsistency()) {
-            out.add(new Failure(LANGUAGE_MIXING, String.format(Locale.ROOT, "%.2f of the words in %s, below %.2f",
-                    r.languageConsistency(), p.targetLanguage(), c.minLanguageConsistency())));
+            out.add(new Failure(
+                    LANGUAGE_MIXING,
+                    String.format(
+                            Locale.ROOT,
+                            "%.2f of the words in %s, below %.2f",
+                            r.languageConsistency(),
+                            p.targetLanguage(),
+                            c.minLanguageConsistency())));
         }
         if (c.maxParagraphChars() > 0 && r.longestParagraph() > c.maxParagraphChars()) {
-            out.add(new Failure(LONG_PARAGRAPH, "a paragraph of " + r.longestParagraph() + " characters, over " + c.maxParagraphChars()));
+            out.add(new Failure(
+                    LONG_PARAGRAPH,
+                    "a paragraph of " + r.longestParagraph() + " characters, over " + c.maxParagraphChars()));
         }
         if (c.rejectCodeInReasoning() && p.task() != TaskKind.CODE && r.codeInReasoning()) {
             out.add(new Failure(CODE_IN_REASONING, "fenced code block in the reasoning"));
@@ -70,7 +92,8 @@ public final class Filters {
     /** Characters of the longest paragraph (text between blank lines). */
     public static int longestParagraph(String text) {
         int max = 0;
-        for (String para : PARAGRAPH_BREAK.split(text)) max = Math.max(max, para.strip().length());
+        for (String para : PARAGRAPH_BREAK.split(text))
+            max = Math.max(max, para.strip().length());
         return max;
     }
 

@@ -57,10 +57,18 @@ public final class ModelJudge {
 
     /** Asks the judge; a failed call is an exception (the sample is retried on resume, not silently rejected). */
     public Check judge(String question, String reference, String answer) {
-        GenerateRequest req = GenerateRequest.newBuilder().setModel(model)
-                .setSampling(SamplingParams.newBuilder().setTemperature(0f).setTopP(1f).setMaxTokens(maxTokens).setN(1).setSeed(0))
-                .setChat(ChatMessages.newBuilder().addMessages(ChatMessage.newBuilder().setRole("user")
-                        .setContent(PROMPT.formatted(question, reference, answer))))
+        GenerateRequest req = GenerateRequest.newBuilder()
+                .setModel(model)
+                .setSampling(SamplingParams.newBuilder()
+                        .setTemperature(0f)
+                        .setTopP(1f)
+                        .setMaxTokens(maxTokens)
+                        .setN(1)
+                        .setSeed(0))
+                .setChat(ChatMessages.newBuilder()
+                        .addMessages(ChatMessage.newBuilder()
+                                .setRole("user")
+                                .setContent(PROMPT.formatted(question, reference, answer))))
                 .setOptions(GenerateOptions.newBuilder().setPrefillThink(true))
                 .build();
         Sample s = new SampleStream(client, req, deadline, retry).iterator().next();

@@ -41,7 +41,6 @@ import java.util.Set;
  */
 public final class PromptSets {
 
-
     private PromptSets() {}
 
     /** Reads a prompt file. */
@@ -63,7 +62,8 @@ public final class PromptSets {
         Set<String> ids = new HashSet<>();
         JsonlObjects.forEach(file, data, "prompts", (lineNo, node) -> {
             DistillPrompt p = prompt(new Where(file, lineNo), node);
-            if (!ids.add(p.id())) throw DataFormatException.at(file, lineNo, "field \"id\": duplicate id \"" + p.id() + "\"");
+            if (!ids.add(p.id()))
+                throw DataFormatException.at(file, lineNo, "field \"id\": duplicate id \"" + p.id() + "\"");
             out.add(p);
         });
         return out;
@@ -79,8 +79,15 @@ public final class PromptSets {
         }
         for (Question q : data.questions()) {
             Variant v = bench.variant(q, seed, 0);
-            out.add(new DistillPrompt(q.id(), List.of(new DistillPrompt.Message("user", v.prompt())), task, v.gold(),
-                    v.choices(), v.tests(), "python", targetLanguage(v.prompt())));
+            out.add(new DistillPrompt(
+                    q.id(),
+                    List.of(new DistillPrompt.Message("user", v.prompt())),
+                    task,
+                    v.gold(),
+                    v.choices(),
+                    v.tests(),
+                    "python",
+                    targetLanguage(v.prompt())));
         }
         return out;
     }
@@ -99,34 +106,45 @@ public final class PromptSets {
 
     private static DistillPrompt prompt(Where at, JsonNode n) {
         JsonNode idNode = n.get("id");
-        if (idNode == null || !(idNode.isTextual() || idNode.isIntegralNumber()) || idNode.asText().isBlank()) {
+        if (idNode == null
+                || !(idNode.isTextual() || idNode.isIntegralNumber())
+                || idNode.asText().isBlank()) {
             throw at.error("id", "required, a non-empty string or integer");
         }
         String id = idNode.asText();
         List<DistillPrompt.Message> messages = new ArrayList<>();
         JsonNode prompt = n.get("prompt"), msgs = n.get("messages");
-        if ((prompt == null) == (msgs == null)) throw at.error("prompt", "give exactly one of \"prompt\" and \"messages\"");
+        if ((prompt == null) == (msgs == null))
+            throw at.error("prompt", "give exactly one of \"prompt\" and \"messages\"");
         if (prompt != null) {
-            if (!prompt.isTextual() || prompt.asText().isBlank()) throw at.error("prompt", "must be a non-empty string");
+            if (!prompt.isTextual() || prompt.asText().isBlank())
+                throw at.error("prompt", "must be a non-empty string");
             messages.add(new DistillPrompt.Message("user", prompt.asText()));
         } else {
-            if (!msgs.isArray() || msgs.isEmpty()) throw at.error("messages", "must be a non-empty array of {role, content}");
+            if (!msgs.isArray() || msgs.isEmpty())
+                throw at.error("messages", "must be a non-empty array of {role, content}");
             for (int i = 0; i < msgs.size(); i++) {
                 JsonNode m = msgs.get(i);
                 String role = m.path("role").asText("");
                 if (!m.path("content").isTextual()) throw at.error("messages[" + i + "].content", "must be a string");
                 if (!Set.of("system", "user", "assistant").contains(role)) {
-                    throw at.error("messages[" + i + "].role", "must be system, user or assistant, got \"" + role + "\"");
+                    throw at.error(
+                            "messages[" + i + "].role", "must be system, user or assistant, got \"" + role + "\"");
                 }
                 messages.add(new DistillPrompt.Message(role, m.get("content").asText()));
             }
-            if (!messages.get(messages.size() - 1).role().equals("user")) throw at.error("messages", "the last turn must be the user's");
+            if (!messages.get(messages.size() - 1).role().equals("user"))
+                throw at.error("messages", "the last turn must be the user's");
         }
         String taskText = text(at, n, "task");
-        TaskKind task = taskText == null ? TaskKind.MATH : TaskKind.parsePromptTask(taskText)
-                .orElseThrow(() -> at.error("task", "unknown task \"" + taskText + "\"; one of " + TaskKind.promptTaskLabels()));
+        TaskKind task = taskText == null
+                ? TaskKind.MATH
+                : TaskKind.parsePromptTask(taskText)
+                        .orElseThrow(() -> at.error(
+                                "task", "unknown task \"" + taskText + "\"; one of " + TaskKind.promptTaskLabels()));
         String reference = text(at, n, "answer");
-        boolean needsReference = task == TaskKind.MATH || task == TaskKind.GSM8K || task == TaskKind.CHOICE || task == TaskKind.OPEN;
+        boolean needsReference =
+                task == TaskKind.MATH || task == TaskKind.GSM8K || task == TaskKind.CHOICE || task == TaskKind.OPEN;
         if (needsReference && (reference == null || reference.isBlank())) {
             throw at.error("answer", "required for task " + task.label() + " (the reference answer)");
         }
@@ -140,25 +158,31 @@ public final class PromptSets {
         if (language == null) language = "python";
         List<CodeTest> tests = new ArrayList<>();
         if (task == TaskKind.CODE) {
-            if (Language.parse(language).isEmpty()) throw at.error("language", "python or cpp, got \"" + language + "\"");
+            if (Language.parse(language).isEmpty())
+                throw at.error("language", "python or cpp, got \"" + language + "\"");
             JsonNode ts = n.get("tests");
-            if (ts == null || !ts.isArray() || ts.isEmpty()) throw at.error("tests", "required for task code, a non-empty array");
+            if (ts == null || !ts.isArray() || ts.isEmpty())
+                throw at.error("tests", "required for task code, a non-empty array");
             for (int i = 0; i < ts.size(); i++) {
                 JsonNode t = ts.get(i);
-                String testCode = t.has("test_code") ? t.get("test_code").asText() : t.path("test").asText("");
+                String testCode = t.has("test_code")
+                        ? t.get("test_code").asText()
+                        : t.path("test").asText("");
                 if (!testCode.isBlank()) {
                     String entry = t.path("entry_point").asText("");
                     if (entry.isBlank()) throw at.error("tests[" + i + "].entry_point", "required with test_code");
                     tests.add(CodeTest.call(testCode, entry));
                 } else if (t.has("stdout")) {
-                    tests.add(CodeTest.io(t.path("stdin").asText(""), t.get("stdout").asText()));
+                    tests.add(CodeTest.io(
+                            t.path("stdin").asText(""), t.get("stdout").asText()));
                 } else {
                     throw at.error("tests[" + i + "]", "needs stdin/stdout or test_code/entry_point");
                 }
             }
         }
         String target = text(at, n, "target_language");
-        if (target == null) target = targetLanguage(messages.get(messages.size() - 1).content());
+        if (target == null)
+            target = targetLanguage(messages.get(messages.size() - 1).content());
         if (!LanguageReward.supports(target)) throw at.error("target_language", "en or zh, got \"" + target + "\"");
         return new DistillPrompt(id, messages, task, reference, choices, tests, language, target);
     }

@@ -20,6 +20,7 @@ public final class CodeGrading {
 
     /** Per test: HumanEval's own harness allows 3 s; competitive problems get a little more. */
     public static final Limits LIMITS = Limits.DEFAULT.withWallMillis(6_000);
+
     private static final int MAX_CODE_CHARS = 4_000;
 
     private static SandboxPool pool;
@@ -52,9 +53,14 @@ public final class CodeGrading {
         if (!sandbox.sandbox().supports(lang)) return new Outcome(null, false, lang.label() + " is not installed here");
         String program = lang == Language.PYTHON ? program(stub, code, tests) : code;
         // function-call tests run on the judge's side with the stub before them (HumanEval's checks call its helpers)
-        List<CodeTest> judged = stub == null || stub.isBlank() ? tests
-                : tests.stream().map(t -> t.isFunctionCall() && t.setup().isBlank() ? t.withSetup(stub) : t).toList();
-        CodeTests.Summary s = CodeTests.summarize(CodeTests.run(sandbox, lang, program, judged, LIMITS).toCompletableFuture().join());
+        List<CodeTest> judged = stub == null || stub.isBlank()
+                ? tests
+                : tests.stream()
+                        .map(t -> t.isFunctionCall() && t.setup().isBlank() ? t.withSetup(stub) : t)
+                        .toList();
+        CodeTests.Summary s = CodeTests.summarize(CodeTests.run(sandbox, lang, program, judged, LIMITS)
+                .toCompletableFuture()
+                .join());
         String shown = code.length() > MAX_CODE_CHARS ? code.substring(0, MAX_CODE_CHARS) + "…" : code;
         return new Outcome(shown, s.allPassed(), "tests " + s.passed() + "/" + s.total() + " " + s.byStatus());
     }
@@ -73,7 +79,11 @@ public final class CodeGrading {
      */
     public static String program(String stub, String code, List<CodeTest> tests) {
         if (stub == null || stub.isBlank()) return code;
-        String entry = tests.stream().filter(CodeTest::isFunctionCall).map(CodeTest::entryPoint).findFirst().orElse("");
+        String entry = tests.stream()
+                .filter(CodeTest::isFunctionCall)
+                .map(CodeTest::entryPoint)
+                .findFirst()
+                .orElse("");
         boolean continuation = !entry.isEmpty() && !entry.equals("Solution") && !code.contains("def " + entry);
         return continuation ? stub + code : stub + "\n\n" + code;
     }

@@ -17,7 +17,8 @@ public final class Grader {
      * Version of the grading rules; recorded in every run so that results graded by different rules are not
      * silently compared. Bump it whenever this class or the verifier settings it uses change behaviour.
      */
-    public static final String VERSION = "eval-grader/2 (reward-sandbox Verifier: math/gsm8k/choice defaults; code: tests in the sandbox)";
+    public static final String VERSION =
+            "eval-grader/2 (reward-sandbox Verifier: math/gsm8k/choice defaults; code: tests in the sandbox)";
 
     private final TaskKind kind;
     private final Verifier verifier;
@@ -33,13 +34,16 @@ public final class Grader {
      */
     public static Grader of(TaskKind kind, int nChoices) {
         if (kind == TaskKind.CODE) CodeGrading.pool();
-        return new Grader(kind, switch (kind) {
-            case MATH -> Verifier.math();
-            case GSM8K -> Verifier.gsm8k();
-            case CHOICE -> Verifier.choice(Math.max(2, nChoices));
-            case CODE, IFEVAL -> null; // graded by running the code / the instruction checkers
-            case OPEN, WRITING, QA -> throw new IllegalArgumentException("grader: " + kind.label() + " grades no benchmark");
-        });
+        return new Grader(
+                kind,
+                switch (kind) {
+                    case MATH -> Verifier.math();
+                    case GSM8K -> Verifier.gsm8k();
+                    case CHOICE -> Verifier.choice(Math.max(2, nChoices));
+                    case CODE, IFEVAL -> null; // graded by running the code / the instruction checkers
+                    case OPEN, WRITING, QA ->
+                        throw new IllegalArgumentException("grader: " + kind.label() + " grades no benchmark");
+                });
     }
 
     public TaskKind kind() {

@@ -65,11 +65,17 @@ public enum TaskKind {
 
     /** A prompt file's {@code task} ({@code math}, ..., {@code qa}), case-insensitive. */
     public static Optional<TaskKind> parsePromptTask(String s) {
-        return Arrays.stream(values()).filter(TaskKind::isPromptTask).filter(t -> t.label().equals(s.strip().toLowerCase(Locale.ROOT))).findFirst();
+        return Arrays.stream(values())
+                .filter(TaskKind::isPromptTask)
+                .filter(t -> t.label().equals(s.strip().toLowerCase(Locale.ROOT)))
+                .findFirst();
     }
 
     /** The labels {@link #parsePromptTask} takes, for errors. */
     public static String promptTaskLabels() {
-        return Arrays.stream(values()).filter(TaskKind::isPromptTask).map(TaskKind::label).collect(Collectors.joining(", "));
+        return Arrays.stream(values())
+                .filter(TaskKind::isPromptTask)
+                .map(TaskKind::label)
+                .collect(Collectors.joining(", "));
     }
 }

@@ -25,21 +25,39 @@ import java.util.regex.PatternSyntaxException;
 final class Checkers {
 
     /** The instruction ids, in the reference registry's order. */
-    static final List<String> IDS = List.of("keywords:existence", "keywords:frequency", "keywords:forbidden_words",
-            "keywords:letter_frequency", "language:response_language", "length_constraints:number_sentences",
-            "length_constraints:number_paragraphs", "length_constraints:number_words",
-            "length_constraints:nth_paragraph_first_word", "detectable_content:number_placeholders",
-            "detectable_content:postscript", "detectable_format:number_bullet_lists",
-            "detectable_format:constrained_response", "detectable_format:number_highlighted_sections",
-            "detectable_format:multiple_sections", "detectable_format:json_format", "detectable_format:title",
-            "combination:two_responses", "combination:repeat_prompt", "startend:end_checker",
-            "change_case:capital_word_frequency", "change_case:english_capital", "change_case:english_lowercase",
-            "punctuation:no_comma", "startend:quotation");
+    static final List<String> IDS = List.of(
+            "keywords:existence",
+            "keywords:frequency",
+            "keywords:forbidden_words",
+            "keywords:letter_frequency",
+            "language:response_language",
+            "length_constraints:number_sentences",
+            "length_constraints:number_paragraphs",
+            "length_constraints:number_words",
+            "length_constraints:nth_paragraph_first_word",
+            "detectable_content:number_placeholders",
+            "detectable_content:postscript",
+            "detectable_format:number_bullet_lists",
+            "detectable_format:constrained_response",
+            "detectable_format:number_highlighted_sections",
+            "detectable_format:multiple_sections",
+            "detectable_format:json_format",
+            "detectable_format:title",
+            "combination:two_responses",
+            "combination:repeat_prompt",
+            "startend:end_checker",
+            "change_case:capital_word_frequency",
+            "change_case:english_capital",
+            "change_case:english_lowercase",
+            "punctuation:no_comma",
+            "startend:quotation");
 
     private static final int CI = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
     /** Python's re on str: \s, \d and \b are Unicode-aware. */
     private static final int PY = Pattern.UNICODE_CHARACTER_CLASS;
-    private static final List<String> CONSTRAINED = List.of("My answer is yes.", "My answer is no.", "My answer is maybe.");
+
+    private static final List<String> CONSTRAINED =
+            List.of("My answer is yes.", "My answer is no.", "My answer is maybe.");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\[.*?\\]");
     private static final Pattern BULLET_STAR = Pattern.compile("^\\s*\\*[^*].*$", Pattern.MULTILINE | PY);
     private static final Pattern BULLET_DASH = Pattern.compile("^\\s*-.*$", Pattern.MULTILINE | PY);
@@ -48,8 +66,11 @@ final class Checkers {
     private static final Pattern PARAGRAPH_DIVIDER = Pattern.compile("\\s?\\*\\*\\*\\s?", PY);
     private static final Pattern TITLE = Pattern.compile("<<[^\\n]+>>");
     // Python's json.loads: one value, nothing after it, NaN and Infinity allowed.
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).disable(JsonParser.Feature.AUTO_CLOSE_SOURCE).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
+            .build();
 
     private Checkers() {}
 
@@ -57,7 +78,10 @@ final class Checkers {
         Args a = new Args(id, kwargs);
         Predicate<String> p = switch (id) {
             case "keywords:existence" -> {
-                List<Pattern> ps = a.strings("keywords").stream().sorted().map(k -> a.regex("keywords", k, CI)).toList();
+                List<Pattern> ps = a.strings("keywords").stream()
+                        .sorted()
+                        .map(k -> a.regex("keywords", k, CI))
+                        .toList();
                 yield r -> ps.stream().allMatch(k -> k.matcher(r).find());
             }
             case "keywords:frequency" -> {
@@ -67,14 +91,19 @@ final class Checkers {
                 yield r -> compare(PyText.count(k, r), n, less);
             }
             case "keywords:forbidden_words" -> {
-                List<Pattern> ps = new TreeSet<>(a.strings("forbidden_words")).stream()
-                        .map(w -> a.regex("forbidden_words", "(?<!" + PyText.WORD_CHAR + ")" + w + "(?!" + PyText.WORD_CHAR + ")", CI))
-                        .toList();
+                List<Pattern> ps = new TreeSet<>(a.strings("forbidden_words"))
+                        .stream()
+                                .map(w -> a.regex(
+                                        "forbidden_words",
+                                        "(?<!" + PyText.WORD_CHAR + ")" + w + "(?!" + PyText.WORD_CHAR + ")",
+                                        CI))
+                                .toList();
                 yield r -> ps.stream().noneMatch(w -> w.matcher(r).find());
             }
             case "keywords:letter_frequency" -> {
                 String letter = a.string("letter");
-                if (PyText.strip(letter).length() != 1) throw a.bad("letter", "must be one letter, got \"" + letter + "\"");
+                if (PyText.strip(letter).length() != 1)
+                    throw a.bad("letter", "must be one letter, got \"" + letter + "\"");
                 char c = PyText.lower(PyText.strip(letter)).charAt(0);
                 int n = a.count("let_frequency");
                 boolean less = a.lessThan("let_relation");
@@ -87,7 +116,8 @@ final class Checkers {
             }
             case "language:response_language" -> {
                 String lang = a.string("language");
-                if (!lang.matches("[a-z]{2}")) throw a.bad("language", "must be an ISO 639-1 code such as \"de\", got \"" + lang + "\"");
+                if (!lang.matches("[a-z]{2}"))
+                    throw a.bad("language", "must be an ISO 639-1 code such as \"de\", got \"" + lang + "\"");
                 yield r -> {
                     String got = LanguageDetection.detect(r);
                     return got == null || got.equals(lang); // undetectable counts as followed, as in the reference
@@ -132,10 +162,11 @@ final class Checkers {
                 int n = a.count("num_bullets");
                 yield r -> PyText.count(BULLET_STAR, r) + PyText.count(BULLET_DASH, r) == n;
             }
-            case "detectable_format:constrained_response" -> r -> {
-                String v = PyText.strip(r);
-                return CONSTRAINED.stream().anyMatch(v::contains);
-            };
+            case "detectable_format:constrained_response" ->
+                r -> {
+                    String v = PyText.strip(r);
+                    return CONSTRAINED.stream().anyMatch(v::contains);
+                };
             case "detectable_format:number_highlighted_sections" -> {
                 int n = a.count("num_highlights");
                 yield r -> highlights(r) >= n;
@@ -147,13 +178,14 @@ final class Checkers {
                 yield r -> PyText.count(ps, r) >= n;
             }
             case "detectable_format:json_format" -> Checkers::isJson;
-            case "detectable_format:title" -> r -> {
-                var m = TITLE.matcher(r);
-                while (m.find()) {
-                    if (!PyText.strip(rstrip(lstrip(m.group(), '<'), '>')).isEmpty()) return true;
-                }
-                return false;
-            };
+            case "detectable_format:title" ->
+                r -> {
+                    var m = TITLE.matcher(r);
+                    while (m.find()) {
+                        if (!PyText.strip(rstrip(lstrip(m.group(), '<'), '>')).isEmpty()) return true;
+                    }
+                    return false;
+                };
             case "combination:two_responses" -> Checkers::twoResponses;
             case "combination:repeat_prompt" -> {
                 String prompt = PyText.lower(PyText.strip(a.string("prompt_to_repeat")));
@@ -166,17 +198,24 @@ final class Checkers {
             case "change_case:capital_word_frequency" -> {
                 int n = a.count("capital_frequency");
                 boolean less = a.lessThan("capital_relation");
-                yield r -> compare((int) PyText.wordTokens(r).stream().filter(PyText::isUpper).count(), n, less);
+                yield r -> compare(
+                        (int) PyText.wordTokens(r).stream()
+                                .filter(PyText::isUpper)
+                                .count(),
+                        n,
+                        less);
             }
             case "change_case:english_capital" -> r -> PyText.isUpper(r) && english(r);
             case "change_case:english_lowercase" -> r -> PyText.isLower(r) && english(r);
             case "punctuation:no_comma" -> r -> r.indexOf(',') < 0;
-            case "startend:quotation" -> r -> {
-                String v = PyText.strip(r);
-                return v.length() > 1 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"';
-            };
-            default -> throw new IllegalArgumentException("instruction_id_list: unknown instruction id \"" + id
-                    + "\"; known: " + String.join(", ", IDS));
+            case "startend:quotation" ->
+                r -> {
+                    String v = PyText.strip(r);
+                    return v.length() > 1 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"';
+                };
+            default ->
+                throw new IllegalArgumentException(
+                        "instruction_id_list: unknown instruction id \"" + id + "\"; known: " + String.join(", ", IDS));
         };
         a.requireNoOthers();
         return p;
@@ -282,7 +321,9 @@ final class Checkers {
         Args(String id, JsonNode kwargs) {
             this.id = id;
             if (kwargs != null && !kwargs.isNull()) {
-                if (!kwargs.isObject()) throw new IllegalArgumentException("kwargs: must be an object for " + id + ", got " + kwargs.getNodeType());
+                if (!kwargs.isObject())
+                    throw new IllegalArgumentException(
+                            "kwargs: must be an object for " + id + ", got " + kwargs.getNodeType());
                 for (Iterator<Map.Entry<String, JsonNode>> it = kwargs.fields(); it.hasNext(); ) {
                     var e = it.next();
                     if (!e.getValue().isNull()) given.put(e.getKey(), e.getValue());
@@ -320,7 +361,8 @@ final class Checkers {
 
         int count(String key) {
             JsonNode v = get(key);
-            if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) throw bad(key, "must be an integer >= 0, got " + v);
+            if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0)
+                throw bad(key, "must be an integer >= 0, got " + v);
             return v.asInt();
         }
 
@@ -344,7 +386,10 @@ final class Checkers {
         void requireNoOthers() {
             for (String k : given.keySet()) {
                 if (!used.contains(k)) {
-                    throw bad(k, "is not a parameter of this instruction" + (used.isEmpty() ? " (it takes none)" : "; it takes " + used));
+                    throw bad(
+                            k,
+                            "is not a parameter of this instruction"
+                                    + (used.isEmpty() ? " (it takes none)" : "; it takes " + used));
                 }
             }
         }

@@ -24,7 +24,8 @@ public final class IfEvalBench {
     public static List<String> answers(List<Question> questions, int perQuestion, long seed) {
         List<String> words = new ArrayList<>();
         for (Question q : questions) {
-            for (String w : q.problem().split("[^A-Za-z']+")) if (w.length() > 1) words.add(w.toLowerCase(java.util.Locale.ROOT));
+            for (String w : q.problem().split("[^A-Za-z']+"))
+                if (w.length() > 1) words.add(w.toLowerCase(java.util.Locale.ROOT));
         }
         SplittableRandom rnd = new SplittableRandom(seed);
         List<String> out = new ArrayList<>();
@@ -51,7 +52,10 @@ public final class IfEvalBench {
             }
             if (form == 4) b.append("\n\nP.S. Thanks for reading.");
             String text = b.toString().strip();
-            if (form == 5) text = rnd.nextBoolean() ? "\"" + text + "\"" : "```json\n{\"answer\": \"" + text.replace("\"", "'") + "\"}\n```";
+            if (form == 5)
+                text = rnd.nextBoolean()
+                        ? "\"" + text + "\""
+                        : "```json\n{\"answer\": \"" + text.replace("\"", "'") + "\"}\n```";
             out.add(text);
         }
         return out;
@@ -82,6 +86,7 @@ public final class IfEvalBench {
             Grade g = grader.grade(b.variant(questions.get(i / per), 0, i % per), answers.get(i));
             if (g.correct()) passed++;
         }
-        return new Round(answers.size(), (System.nanoTime() - t0) / 1e9, (threads.getCurrentThreadCpuTime() - c0) / 1e9, passed);
+        return new Round(
+                answers.size(), (System.nanoTime() - t0) / 1e9, (threads.getCurrentThreadCpuTime() - c0) / 1e9, passed);
     }
 }

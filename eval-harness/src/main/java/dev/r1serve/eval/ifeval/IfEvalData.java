@@ -34,37 +34,60 @@ public final class IfEvalData {
         JsonlObjects.forEach(file, data, "prompts", (line, n) -> {
             JsonNode key = n.get("key");
             if (key == null || key.isNull()) throw DataFormatException.at(file, line, "missing field \"key\"");
-            if (!key.isIntegralNumber() && !key.isTextual()) throw DataFormatException.at(file, line, "field \"key\" must be an integer or a string");
+            if (!key.isIntegralNumber() && !key.isTextual())
+                throw DataFormatException.at(file, line, "field \"key\" must be an integer or a string");
             String id = key.asText();
             if (!keys.add(id)) throw DataFormatException.at(file, line, "duplicate key " + id);
             JsonNode prompt = n.get("prompt");
             if (prompt == null || !prompt.isTextual() || prompt.asText().isBlank()) {
-                throw DataFormatException.at(file, line, prompt == null ? "missing field \"prompt\"" : "field \"prompt\" must be a non-empty string");
+                throw DataFormatException.at(
+                        file,
+                        line,
+                        prompt == null ? "missing field \"prompt\"" : "field \"prompt\" must be a non-empty string");
             }
             JsonNode ids = n.get("instruction_id_list");
             if (ids == null) throw DataFormatException.at(file, line, "missing field \"instruction_id_list\"");
-            if (!ids.isArray() || ids.isEmpty()) throw DataFormatException.at(file, line, "field \"instruction_id_list\" must be a non-empty array of ids");
+            if (!ids.isArray() || ids.isEmpty())
+                throw DataFormatException.at(
+                        file, line, "field \"instruction_id_list\" must be a non-empty array of ids");
             JsonNode kwargs = n.get("kwargs");
             if (kwargs == null) throw DataFormatException.at(file, line, "missing field \"kwargs\"");
             if (!kwargs.isArray() || kwargs.size() != ids.size()) {
-                throw DataFormatException.at(file, line, "field \"kwargs\" must be an array with one object per instruction ("
-                        + ids.size() + "), got " + (kwargs.isArray() ? kwargs.size() + " entries" : kwargs.getNodeType()));
+                throw DataFormatException.at(
+                        file,
+                        line,
+                        "field \"kwargs\" must be an array with one object per instruction (" + ids.size() + "), got "
+                                + (kwargs.isArray() ? kwargs.size() + " entries" : kwargs.getNodeType()));
             }
             ArrayNode gold = JSON.createArrayNode();
             for (int i = 0; i < ids.size(); i++) {
-                if (!ids.get(i).isTextual()) throw DataFormatException.at(file, line, "field \"instruction_id_list[" + i + "]\" must be a string");
+                if (!ids.get(i).isTextual())
+                    throw DataFormatException.at(
+                            file, line, "field \"instruction_id_list[" + i + "]\" must be a string");
                 String iid = ids.get(i).asText();
                 try {
                     Instruction.of(iid, kwargs.get(i));
                 } catch (IllegalArgumentException e) {
                     String msg = e.getMessage();
-                    String where = msg.startsWith("instruction_id_list") ? "instruction_id_list[" + i + "]" + msg.substring("instruction_id_list".length())
+                    String where = msg.startsWith("instruction_id_list")
+                            ? "instruction_id_list[" + i + "]" + msg.substring("instruction_id_list".length())
                             : "kwargs[" + i + "]" + msg.substring("kwargs".length());
-                    throw DataFormatException.at(file, line, "field \"" + where.substring(0, where.indexOf(':')) + "\"" + where.substring(where.indexOf(':')));
+                    throw DataFormatException.at(
+                            file,
+                            line,
+                            "field \"" + where.substring(0, where.indexOf(':')) + "\""
+                                    + where.substring(where.indexOf(':')));
                 }
-                gold.addObject().put("id", iid).set("kwargs", kwargs.get(i).isNull() ? JSON.createObjectNode() : kwargs.get(i));
+                gold.addObject()
+                        .put("id", iid)
+                        .set("kwargs", kwargs.get(i).isNull() ? JSON.createObjectNode() : kwargs.get(i));
             }
-            out.add(new Question(id, prompt.asText(), gold.toString(), List.of(), Map.of("instructions", Integer.toString(ids.size()))));
+            out.add(new Question(
+                    id,
+                    prompt.asText(),
+                    gold.toString(),
+                    List.of(),
+                    Map.of("instructions", Integer.toString(ids.size()))));
         });
         return out;
     }
@@ -74,7 +97,8 @@ public final class IfEvalData {
         return BOUND.computeIfAbsent(gold, g -> {
             try {
                 List<Instruction> list = new ArrayList<>();
-                for (JsonNode in : JSON.readTree(g)) list.add(Instruction.of(in.get("id").asText(), in.get("kwargs")));
+                for (JsonNode in : JSON.readTree(g))
+                    list.add(Instruction.of(in.get("id").asText(), in.get("kwargs")));
                 return List.copyOf(list);
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("not an IFEval instruction list: " + g, e);

@@ -52,8 +52,16 @@ public final class IfEvalGrading {
          * 2/2: punctuation:no_comma ✓, length_constraints:number_words ✗ (loose ✓)".
          */
         public String describe() {
-            StringBuilder b = new StringBuilder(RULE_PREFIX).append("strict ").append(followedStrict()).append('/')
-                    .append(strict.length).append(", loose ").append(followedLoose()).append('/').append(loose.length).append(": ");
+            StringBuilder b = new StringBuilder(RULE_PREFIX)
+                    .append("strict ")
+                    .append(followedStrict())
+                    .append('/')
+                    .append(strict.length)
+                    .append(", loose ")
+                    .append(followedLoose())
+                    .append('/')
+                    .append(loose.length)
+                    .append(": ");
             for (int i = 0; i < strict.length; i++) {
                 if (i > 0) b.append(", ");
                 b.append(instructions.get(i).id()).append(strict[i] ? " ✓" : loose[i] ? " ✗ (loose ✓)" : " ✗");
@@ -72,7 +80,8 @@ public final class IfEvalGrading {
         boolean[][] out = new boolean[instructions][2];
         if (rule == null || !rule.startsWith(RULE_PREFIX)) return out;
         String[] items = rule.substring(rule.indexOf(": ") + 2).split(", ");
-        if (items.length != instructions) throw new IllegalStateException("rule \"" + rule + "\" does not list " + instructions + " instructions");
+        if (items.length != instructions)
+            throw new IllegalStateException("rule \"" + rule + "\" does not list " + instructions + " instructions");
         for (int i = 0; i < instructions; i++) {
             out[i][0] = items[i].endsWith(" ✓");
             out[i][1] = out[i][0] || items[i].endsWith("(loose ✓)");
@@ -107,8 +116,16 @@ public final class IfEvalGrading {
         String removeFirst = PyText.strip(join(lines, 1, lines.length));
         String removeLast = PyText.strip(join(lines, 0, lines.length - 1));
         String removeBoth = PyText.strip(join(lines, 1, lines.length - 1));
-        return new String[] {response, response.replace("*", ""), removeFirst, removeLast, removeBoth,
-                removeFirst.replace("*", ""), removeLast.replace("*", ""), removeBoth.replace("*", "")};
+        return new String[] {
+            response,
+            response.replace("*", ""),
+            removeFirst,
+            removeLast,
+            removeBoth,
+            removeFirst.replace("*", ""),
+            removeLast.replace("*", ""),
+            removeBoth.replace("*", "")
+        };
     }
 
     private static String join(String[] lines, int from, int to) {

@@ -24,13 +24,17 @@ final class LanguageDetection {
         static final LanguageDetector DETECTOR;
         // URLs and e-mail addresses removed and the first 10,000 characters kept, as langdetect does (the library's
         // large-text preset also drops minority scripts, which langdetect does not, and costs more than detection).
-        static final TextObjectFactory TEXT = new TextObjectFactoryBuilder().maxTextLength(10_000)
-                .withTextFilter(UrlTextFilter.getInstance()).build();
+        static final TextObjectFactory TEXT = new TextObjectFactoryBuilder()
+                .maxTextLength(10_000)
+                .withTextFilter(UrlTextFilter.getInstance())
+                .build();
 
         static {
             try {
-                DETECTOR = LanguageDetectorBuilder.create(NgramExtractors.standard()).seed(0L)
-                        .withProfiles(new LanguageProfileReader().readAllBuiltIn()).build();
+                DETECTOR = LanguageDetectorBuilder.create(NgramExtractors.standard())
+                        .seed(0L)
+                        .withProfiles(new LanguageProfileReader().readAllBuiltIn())
+                        .build();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the language detector's built-in profiles", e);
             }

@@ -17,6 +17,7 @@ final class PyText {
 
     /** Python's {@code \w} on str: letters, digits (all Unicode numbers) and underscore. */
     static final String WORD_CHAR = "[\\p{L}\\p{N}_]";
+
     private static final Pattern WORD = Pattern.compile(WORD_CHAR + "+");
 
     private PyText() {}
@@ -88,10 +89,10 @@ final class PyText {
     }
 
     // NLTK's English punkt model knows these abbreviations; a period after them does not end a sentence.
-    private static final Set<String> ABBREVIATIONS = Set.of("mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs",
-            "etc", "e.g", "i.e", "u.s", "u.k", "inc", "ltd", "co", "corp", "no", "fig", "approx", "dept", "est", "gen",
-            "gov", "capt", "lt", "col", "sgt", "rev", "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-            "sep", "sept", "oct", "nov", "dec", "a.m", "p.m");
+    private static final Set<String> ABBREVIATIONS = Set.of(
+            "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "inc", "ltd",
+            "co", "corp", "no", "fig", "approx", "dept", "est", "gen", "gov", "capt", "lt", "col", "sgt", "rev", "mt",
+            "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m");
     private static final String CLOSERS = "\"')]}’”»";
 
     /**
@@ -115,7 +116,9 @@ final class PyText {
             if (last == '?' || last == '!' || last == '…') {
                 sentences++;
                 open = false;
-            } else if (last == '.' && !abbreviationOrInitial(s, a, b) && !(b - a >= 2 && s.charAt(b - 2) == '.' && nextIsLower(s, i))) {
+            } else if (last == '.'
+                    && !abbreviationOrInitial(s, a, b)
+                    && !(b - a >= 2 && s.charAt(b - 2) == '.' && nextIsLower(s, i))) {
                 // (an ellipsis before a lower-case word goes on, as punkt's orthographic rule has it)
                 sentences++;
                 open = false;
@@ -140,8 +143,8 @@ final class PyText {
     private static final String SPLIT_PUNCT = ";@#$%&?![](){}<>\"“”‘`,:…";
     private static final String[] CLITICS = {"n't", "'s", "'m", "'d", "'re", "'ve", "'ll"};
     // the Treebank tokenizer's CONTRACTIONS2: whole words it splits in two
-    private static final Map<String, Integer> SPLIT_WORDS = Map.of("cannot", 3, "gimme", 3, "gonna", 3, "gotta", 3,
-            "lemme", 3, "wanna", 3, "more'n", 4, "d'ye", 1);
+    private static final Map<String, Integer> SPLIT_WORDS =
+            Map.of("cannot", 3, "gimme", 3, "gonna", 3, "gotta", 3, "lemme", 3, "wanna", 3, "more'n", 4, "d'ye", 1);
 
     /**
      * Word tokens as NLTK's {@code word_tokenize} (the Treebank rules) makes them, for counting all-capital words:
@@ -151,7 +154,9 @@ final class PyText {
         List<String> out = new ArrayList<>();
         int n = s.length(), start = 0;
         for (int i = 0; i <= n; i++) {
-            boolean cut = i == n || isSpace(s.charAt(i)) || SPLIT_PUNCT.indexOf(s.charAt(i)) >= 0
+            boolean cut = i == n
+                    || isSpace(s.charAt(i))
+                    || SPLIT_PUNCT.indexOf(s.charAt(i)) >= 0
                     || (s.charAt(i) == '-' && i + 1 < n && s.charAt(i + 1) == '-');
             if (!cut) continue;
             if (i > start) addWord(strip(s.substring(start, i), "'.-"), out);

@@ -22,8 +22,12 @@ import java.util.TreeMap;
  * @param instructionLoose instruction-level loose accuracy
  * @param byInstruction per instruction id: {strict, loose} accuracy over its occurrences
  */
-public record IfEvalScores(Estimate promptStrict, Estimate promptLoose, double instructionStrict, double instructionLoose,
-                           Map<String, double[]> byInstruction) {
+public record IfEvalScores(
+        Estimate promptStrict,
+        Estimate promptLoose,
+        double instructionStrict,
+        double instructionLoose,
+        Map<String, double[]> byInstruction) {
 
     /** The scores of graded IFEval samples (each question's samples by id). */
     public static IfEvalScores compute(List<Question> questions, Map<String, List<SampleRecord>> samples) {
@@ -41,8 +45,14 @@ public record IfEvalScores(Estimate promptStrict, Estimate promptLoose, double i
                     long[] c = per.computeIfAbsent(ins.get(i).id(), x -> new long[3]);
                     c[0]++;
                     total++;
-                    if (f[i][0]) { strict++; c[1]++; } else everyS = false;
-                    if (f[i][1]) { loose++; c[2]++; } else everyL = false;
+                    if (f[i][0]) {
+                        strict++;
+                        c[1]++;
+                    } else everyS = false;
+                    if (f[i][1]) {
+                        loose++;
+                        c[2]++;
+                    } else everyL = false;
                 }
                 if (everyS) allS++;
                 if (everyL) allL++;
@@ -52,7 +62,11 @@ public record IfEvalScores(Estimate promptStrict, Estimate promptLoose, double i
         }
         Map<String, double[]> by = new TreeMap<>();
         per.forEach((id, c) -> by.put(id, new double[] {(double) c[1] / c[0], (double) c[2] / c[0]}));
-        return new IfEvalScores(Estimate.of(ps), Estimate.of(pl), total == 0 ? 0 : (double) strict / total,
-                total == 0 ? 0 : (double) loose / total, by);
+        return new IfEvalScores(
+                Estimate.of(ps),
+                Estimate.of(pl),
+                total == 0 ? 0 : (double) strict / total,
+                total == 0 ? 0 : (double) loose / total,
+                by);
     }
 }

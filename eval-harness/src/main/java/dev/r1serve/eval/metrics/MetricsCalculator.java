@@ -29,8 +29,12 @@ public final class MetricsCalculator {
      * @throws IllegalStateException when a question does not have exactly k distinct samples (an incomplete or
      *     corrupted run must not yield numbers that look final)
      */
-    public static Summary compute(List<Question> questions, Map<String, List<SampleRecord>> samples, int k,
-                                  Grader grader, List<String> breakdownAttributes) {
+    public static Summary compute(
+            List<Question> questions,
+            Map<String, List<SampleRecord>> samples,
+            int k,
+            Grader grader,
+            List<String> breakdownAttributes) {
         if (questions.isEmpty()) throw new IllegalArgumentException("no questions");
         List<QuestionResult> results = new ArrayList<>();
         Map<String, Integer> finish = new TreeMap<>();
@@ -43,9 +47,12 @@ public final class MetricsCalculator {
             int distinct = 0;
             for (SampleRecord s : ss) {
                 if (s.sample() < 0 || s.sample() >= k) {
-                    throw new IllegalStateException("question " + q.id() + ": sample index " + s.sample() + " outside 0.." + (k - 1));
+                    throw new IllegalStateException(
+                            "question " + q.id() + ": sample index " + s.sample() + " outside 0.." + (k - 1));
                 }
-                if (seen[s.sample()]) throw new IllegalStateException("question " + q.id() + ": sample " + s.sample() + " recorded twice");
+                if (seen[s.sample()])
+                    throw new IllegalStateException(
+                            "question " + q.id() + ": sample " + s.sample() + " recorded twice");
                 seen[s.sample()] = true;
                 distinct++;
             }
@@ -83,7 +90,8 @@ public final class MetricsCalculator {
         TreeMap<Integer, Estimate> passAt = new TreeMap<>();
         for (int kk : passKs(k)) {
             double[] v = new double[nq];
-            for (int i = 0; i < nq; i++) v[i] = PassAtK.estimate(k, results.get(i).correct(), kk);
+            for (int i = 0; i < nq; i++)
+                v[i] = PassAtK.estimate(k, results.get(i).correct(), kk);
             passAt.put(kk, Estimate.of(v));
         }
         Map<String, Map<String, Estimate>> breakdowns = new TreeMap<>();
@@ -95,14 +103,31 @@ public final class MetricsCalculator {
             }
             if (groups.isEmpty()) continue;
             Map<String, Estimate> byValue = new TreeMap<>();
-            groups.forEach((v, xs) -> byValue.put(v, Estimate.of(xs.stream().mapToDouble(Double::doubleValue).toArray())));
+            groups.forEach((v, xs) -> byValue.put(
+                    v, Estimate.of(xs.stream().mapToDouble(Double::doubleValue).toArray())));
             breakdowns.put(attr, byValue);
         }
         int[] correct = results.stream().mapToInt(QuestionResult::correct).toArray();
         List<Integer> gKs = passKs(k).stream().filter(x -> x > 1).toList();
         IfEvalScores ifEval = grader.kind() == TaskKind.IFEVAL ? IfEvalScores.compute(questions, samples) : null;
-        return new Summary(nq, k, total, correctTotal, Estimate.of(p1), passAt, Estimate.of(cons), ties, consNone, noAnswer,
-                finish, breakdowns, tok / total, nC == 0 ? Double.NaN : tokC / nC, nW == 0 ? Double.NaN : tokW / nW,
-                List.copyOf(results), GPassAtK.rows(k, correct, gKs), ifEval);
+        return new Summary(
+                nq,
+                k,
+                total,
+                correctTotal,
+                Estimate.of(p1),
+                passAt,
+                Estimate.of(cons),
+                ties,
+                consNone,
+                noAnswer,
+                finish,
+                breakdowns,
+                tok / total,
+                nC == 0 ? Double.NaN : tokC / nC,
+                nW == 0 ? Double.NaN : tokW / nW,
+                List.copyOf(results),
+                GPassAtK.rows(k, correct, gKs),
+                ifEval);
     }
 }

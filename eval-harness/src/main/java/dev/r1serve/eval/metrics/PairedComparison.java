@@ -1,7 +1,6 @@
 package dev.r1serve.eval.metrics;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Paired comparison of two runs over the same questions: the difference of per-question pass@1 (B − A), a paired
@@ -19,12 +18,22 @@ import java.util.SplittableRandom;
  * @param aBetter questions where A scored higher
  * @param bBetter questions where B scored higher
  */
-public record PairedComparison(int questions, double meanA, double meanB, double diff, double ciLow, double ciHigh,
-                               double pValue, double t, int aBetter, int bBetter) {
+public record PairedComparison(
+        int questions,
+        double meanA,
+        double meanB,
+        double diff,
+        double ciLow,
+        double ciHigh,
+        double pValue,
+        double t,
+        int aBetter,
+        int bBetter) {
 
     /** Compares per-question scores {@code a[i]}, {@code b[i]} of the same questions. */
     public static PairedComparison of(double[] a, double[] b) {
-        if (a.length != b.length || a.length == 0) throw new IllegalArgumentException("need equally many questions (> 0)");
+        if (a.length != b.length || a.length == 0)
+            throw new IllegalArgumentException("need equally many questions (> 0)");
         int n = a.length;
         double[] d = new double[n];
         int aB = 0, bB = 0;
@@ -47,7 +56,16 @@ public record PairedComparison(int questions, double meanA, double meanB, double
         if (allSame && d[0] == 0) p = 1.0;
         double se = Stats.stderr(d);
         double t = se == 0 ? (diff == 0 ? 0 : Double.POSITIVE_INFINITY * Math.signum(diff)) : diff / se;
-        return new PairedComparison(n, Stats.mean(a), Stats.mean(b), diff, Stats.quantile(boot, 0.025),
-                Stats.quantile(boot, 0.975), p, t, aB, bB);
+        return new PairedComparison(
+                n,
+                Stats.mean(a),
+                Stats.mean(b),
+                diff,
+                Stats.quantile(boot, 0.025),
+                Stats.quantile(boot, 0.975),
+                p,
+                t,
+                aB,
+                bB);
     }
 }

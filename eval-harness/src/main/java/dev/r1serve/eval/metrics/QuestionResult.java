@@ -8,7 +8,8 @@ import java.util.Map;
  * @param correct correct samples among {@code n}
  * @param consensus the majority vote
  */
-public record QuestionResult(String id, int n, int correct, Consensus.Result consensus, Map<String, String> attributes) {
+public record QuestionResult(
+        String id, int n, int correct, Consensus.Result consensus, Map<String, String> attributes) {
 
     /** Mean correctness over the samples (this question's pass@1). */
     public double pass1() {

@@ -21,9 +21,22 @@ import java.util.SortedMap;
  * @param gPassAtK G-Pass@k' at the thresholds and mG-Pass@k' for k' in 2, 4, ... and k (empty when k = 1)
  * @param ifEval IFEval's prompt- and instruction-level strict and loose accuracy; null for other benchmarks
  */
-public record Summary(int questions, int k, int samples, int correctSamples, Estimate pass1,
-                      SortedMap<Integer, Estimate> passAtK, Estimate consAtK, int consTies, int consNoAnswer,
-                      int noAnswerSamples, Map<String, Integer> finishReasons,
-                      Map<String, Map<String, Estimate>> breakdowns, double meanTokens, double meanTokensCorrect,
-                      double meanTokensWrong, List<QuestionResult> perQuestion,
-                      SortedMap<Integer, GPassAtK.Row> gPassAtK, IfEvalScores ifEval) {}
+public record Summary(
+        int questions,
+        int k,
+        int samples,
+        int correctSamples,
+        Estimate pass1,
+        SortedMap<Integer, Estimate> passAtK,
+        Estimate consAtK,
+        int consTies,
+        int consNoAnswer,
+        int noAnswerSamples,
+        Map<String, Integer> finishReasons,
+        Map<String, Map<String, Estimate>> breakdowns,
+        double meanTokens,
+        double meanTokensCorrect,
+        double meanTokensWrong,
+        List<QuestionResult> perQuestion,
+        SortedMap<Integer, GPassAtK.Row> gPassAtK,
+        IfEvalScores ifEval) {}

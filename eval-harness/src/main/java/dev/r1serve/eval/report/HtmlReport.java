@@ -30,17 +30,36 @@ final class HtmlReport {
         var m = r.manifest();
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-                .append(esc(m.benchmark() + " · " + m.model())).append("</title><style>")
+                .append(esc(m.benchmark() + " · " + m.model()))
+                .append("</title><style>")
                 .append("body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222}")
                 .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
-                .append("th{background:#f3f3f3}td:first-child{text-align:left}.plots{display:flex;flex-wrap:wrap;gap:16px}")
+                .append(
+                        "th{background:#f3f3f3}td:first-child{text-align:left}.plots{display:flex;flex-wrap:wrap;gap:16px}")
                 .append("pre{white-space:pre-wrap;background:#f7f7f7;padding:6px;max-height:30em;overflow:auto}")
                 .append(".ok{color:#1a7f37}.bad{color:#c62828}summary{cursor:pointer}</style></head><body>");
-        b.append("<h1>").append(esc(m.benchmark())).append(" · ").append(esc(m.model())).append("</h1>");
-        b.append("<p>").append(s.questions()).append(" questions × k = ").append(s.k()).append(", temperature ")
-                .append(setting(m.temperature())).append(", top-p ").append(setting(m.topP())).append(", max ")
-                .append(m.maxTokens()).append(" tokens, seed ").append(m.seed()).append(". Data SHA-256 <code>")
-                .append(esc(m.dataSha256())).append("</code>; grader ").append(esc(m.graderVersion())).append(".</p>");
+        b.append("<h1>")
+                .append(esc(m.benchmark()))
+                .append(" · ")
+                .append(esc(m.model()))
+                .append("</h1>");
+        b.append("<p>")
+                .append(s.questions())
+                .append(" questions × k = ")
+                .append(s.k())
+                .append(", temperature ")
+                .append(setting(m.temperature()))
+                .append(", top-p ")
+                .append(setting(m.topP()))
+                .append(", max ")
+                .append(m.maxTokens())
+                .append(" tokens, seed ")
+                .append(m.seed())
+                .append(". Data SHA-256 <code>")
+                .append(esc(m.dataSha256()))
+                .append("</code>; grader ")
+                .append(esc(m.graderVersion()))
+                .append(".</p>");
         b.append("<table><tr><th>metric</th><th>%</th><th>stderr</th><th>bootstrap 95% CI</th></tr>");
         row(b, "pass@1", s.pass1());
         s.passAtK().forEach((k, e) -> {
@@ -48,10 +67,19 @@ final class HtmlReport {
         });
         row(b, "cons@" + s.k(), s.consAtK());
         MetricSections.rows(s).forEach((name, e) -> row(b, name, e));
-        b.append("</table><p>").append(s.correctSamples()).append(" of ").append(s.samples()).append(" samples correct; ")
-                .append(s.noAnswerSamples()).append(" without an answer; cons@k ties ").append(s.consTies())
-                .append(", questions without any answer ").append(s.consNoAnswer()).append("; finish reasons ")
-                .append(esc(s.finishReasons().toString())).append(".</p>");
+        b.append("</table><p>")
+                .append(s.correctSamples())
+                .append(" of ")
+                .append(s.samples())
+                .append(" samples correct; ")
+                .append(s.noAnswerSamples())
+                .append(" without an answer; cons@k ties ")
+                .append(s.consTies())
+                .append(", questions without any answer ")
+                .append(s.consNoAnswer())
+                .append("; finish reasons ")
+                .append(esc(s.finishReasons().toString()))
+                .append(".</p>");
         b.append("<div class=\"plots\">");
         b.append(passAtKPlot(s));
         for (var e : s.breakdowns().entrySet()) b.append(barPlot("pass@1 by " + e.getKey(), e.getValue()));
@@ -63,9 +91,17 @@ final class HtmlReport {
     }
 
     private static void row(StringBuilder b, String name, Estimate e) {
-        b.append("<tr><td>").append(esc(name)).append("</td><td>").append(Reports.pct(e.mean())).append("</td><td>")
-                .append(Reports.pct(e.stderr())).append("</td><td>").append(Reports.pct(e.ciLow())).append("–")
-                .append(Reports.pct(e.ciHigh())).append("</td></tr>");
+        b.append("<tr><td>")
+                .append(esc(name))
+                .append("</td><td>")
+                .append(Reports.pct(e.mean()))
+                .append("</td><td>")
+                .append(Reports.pct(e.stderr()))
+                .append("</td><td>")
+                .append(Reports.pct(e.ciLow()))
+                .append("–")
+                .append(Reports.pct(e.ciHigh()))
+                .append("</td></tr>");
     }
 
     private static final int W = 340, H = 220, L = 40, B = 30, T = 24;
@@ -79,12 +115,16 @@ final class HtmlReport {
     /** Axes with the y axis labelled 0 at the bottom and {@code top} at the top, in {@code unit}. */
     private static String frame(String title, String top, String unit) {
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + W + "\" height=\"" + H + "\" role=\"img\"><title>"
-                + esc(title) + "</title><text x=\"" + W / 2 + "\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">" + esc(title)
+                + esc(title) + "</title><text x=\"" + W / 2 + "\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">"
+                + esc(title)
                 + "</text><line x1=\"" + L + "\" y1=\"" + (H - B) + "\" x2=\"" + (W - 10) + "\" y2=\"" + (H - B)
-                + "\" stroke=\"#444\"/><line x1=\"" + L + "\" y1=\"" + T + "\" x2=\"" + L + "\" y2=\"" + (H - B) + "\" stroke=\"#444\"/>"
-                + "<text x=\"" + (L - 4) + "\" y=\"" + (T + 4) + "\" text-anchor=\"end\" font-size=\"10\">" + esc(top) + "</text>"
+                + "\" stroke=\"#444\"/><line x1=\"" + L + "\" y1=\"" + T + "\" x2=\"" + L + "\" y2=\"" + (H - B)
+                + "\" stroke=\"#444\"/>"
+                + "<text x=\"" + (L - 4) + "\" y=\"" + (T + 4) + "\" text-anchor=\"end\" font-size=\"10\">" + esc(top)
+                + "</text>"
                 + "<text x=\"" + (L - 4) + "\" y=\"" + (H - B) + "\" text-anchor=\"end\" font-size=\"10\">0</text>"
-                + "<text class=\"y-unit\" x=\"" + (L - 4) + "\" y=\"" + (T - 6) + "\" text-anchor=\"end\" font-size=\"10\">" + esc(unit) + "</text>";
+                + "<text class=\"y-unit\" x=\"" + (L - 4) + "\" y=\"" + (T - 6)
+                + "\" text-anchor=\"end\" font-size=\"10\">" + esc(unit) + "</text>";
     }
 
     private static double y(double v) {
@@ -100,12 +140,26 @@ final class HtmlReport {
             double x = L + 10 + (W - L - 30) * (Math.log(k) / Math.log(2)) / maxX;
             double yy = y(s.passAtK().get(k).mean());
             pts.append(fmt(x)).append(',').append(fmt(yy)).append(' ');
-            b.append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(yy)).append("\" r=\"3\" fill=\"#1565c0\"><title>pass@")
-                    .append(k).append(" = ").append(Reports.pct(s.passAtK().get(k).mean())).append("%</title></circle>")
-                    .append("<text x=\"").append(fmt(x)).append("\" y=\"").append(H - B + 14).append("\" text-anchor=\"middle\" font-size=\"10\">")
-                    .append(k).append("</text>");
+            b.append("<circle cx=\"")
+                    .append(fmt(x))
+                    .append("\" cy=\"")
+                    .append(fmt(yy))
+                    .append("\" r=\"3\" fill=\"#1565c0\"><title>pass@")
+                    .append(k)
+                    .append(" = ")
+                    .append(Reports.pct(s.passAtK().get(k).mean()))
+                    .append("%</title></circle>")
+                    .append("<text x=\"")
+                    .append(fmt(x))
+                    .append("\" y=\"")
+                    .append(H - B + 14)
+                    .append("\" text-anchor=\"middle\" font-size=\"10\">")
+                    .append(k)
+                    .append("</text>");
         }
-        b.append("<polyline fill=\"none\" stroke=\"#1565c0\" points=\"").append(pts).append("\"/></svg>");
+        b.append("<polyline fill=\"none\" stroke=\"#1565c0\" points=\"")
+                .append(pts)
+                .append("\"/></svg>");
         return b.toString();
     }
 
@@ -116,24 +170,47 @@ final class HtmlReport {
         int i = 0;
         for (var g : groups.entrySet()) {
             double x = L + 10 + i * slot, h = (H - B) - y(g.getValue().mean());
-            b.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(fmt(y(g.getValue().mean()))).append("\" width=\"")
-                    .append(fmt(Math.max(1, slot * 0.8))).append("\" height=\"").append(fmt(h)).append("\" fill=\"#2e7d32\"><title>")
-                    .append(esc(g.getKey())).append(": ").append(Reports.pct(g.getValue().mean())).append("%</title></rect>");
+            b.append("<rect x=\"")
+                    .append(fmt(x))
+                    .append("\" y=\"")
+                    .append(fmt(y(g.getValue().mean())))
+                    .append("\" width=\"")
+                    .append(fmt(Math.max(1, slot * 0.8)))
+                    .append("\" height=\"")
+                    .append(fmt(h))
+                    .append("\" fill=\"#2e7d32\"><title>")
+                    .append(esc(g.getKey()))
+                    .append(": ")
+                    .append(Reports.pct(g.getValue().mean()))
+                    .append("%</title></rect>");
             // Slanted so that neighbours never overlap: the gap across two slanted labels is slot·sin(angle),
             // which stays above the font size down to 20 px slots (14 groups); the full name is in the tooltip.
-            String label = g.getKey().length() > LABEL_CHARS ? g.getKey().substring(0, LABEL_CHARS - 1) + "…" : g.getKey();
+            String label =
+                    g.getKey().length() > LABEL_CHARS ? g.getKey().substring(0, LABEL_CHARS - 1) + "…" : g.getKey();
             double lx = x + slot * 0.4, ly = H - B + 4;
-            b.append("<text class=\"x-label\" x=\"").append(fmt(lx)).append("\" y=\"").append(fmt(ly))
-                    .append("\" text-anchor=\"end\" font-size=\"").append(LABEL_FONT).append("\" transform=\"rotate(-")
-                    .append(LABEL_ANGLE).append(' ').append(fmt(lx)).append(' ').append(fmt(ly)).append(")\">")
-                    .append(esc(label)).append("</text>");
+            b.append("<text class=\"x-label\" x=\"")
+                    .append(fmt(lx))
+                    .append("\" y=\"")
+                    .append(fmt(ly))
+                    .append("\" text-anchor=\"end\" font-size=\"")
+                    .append(LABEL_FONT)
+                    .append("\" transform=\"rotate(-")
+                    .append(LABEL_ANGLE)
+                    .append(' ')
+                    .append(fmt(lx))
+                    .append(' ')
+                    .append(fmt(ly))
+                    .append(")\">")
+                    .append(esc(label))
+                    .append("</text>");
             i++;
         }
         return b.append("</svg>").toString();
     }
 
     static String lengthHistogram(List<SampleRecord> records) {
-        int max = records.stream().mapToInt(SampleRecord::completionTokens).max().orElse(1);
+        int max =
+                records.stream().mapToInt(SampleRecord::completionTokens).max().orElse(1);
         int bins = 12;
         int[] ok = new int[bins], bad = new int[bins];
         for (SampleRecord r : records) {
@@ -144,26 +221,49 @@ final class HtmlReport {
         int top = 1;
         for (int i = 0; i < bins; i++) top = Math.max(top, Math.max(ok[i], bad[i]));
         // The y axis counts samples per bin (its top is the fullest bin); the x axis is completion tokens.
-        StringBuilder b = new StringBuilder(frame("completion tokens: correct vs wrong", Integer.toString(top), "samples"));
+        StringBuilder b =
+                new StringBuilder(frame("completion tokens: correct vs wrong", Integer.toString(top), "samples"));
         double slot = (double) (W - L - 20) / bins;
         for (int i = 0; i < bins; i++) {
             double x = L + 10 + i * slot;
             bar(b, x, slot * 0.4, (double) ok[i] / top, "#2e7d32", ok[i] + " correct");
             bar(b, x + slot * 0.4, slot * 0.4, (double) bad[i] / top, "#c62828", bad[i] + " wrong");
         }
-        b.append("<text class=\"x-axis\" x=\"").append(L + 10).append("\" y=\"").append(H - B + 12)
+        b.append("<text class=\"x-axis\" x=\"")
+                .append(L + 10)
+                .append("\" y=\"")
+                .append(H - B + 12)
                 .append("\" text-anchor=\"start\" font-size=\"10\">0</text>")
-                .append("<text class=\"x-axis\" x=\"").append(W - 10).append("\" y=\"").append(H - B + 12)
-                .append("\" text-anchor=\"end\" font-size=\"10\">").append(max).append("</text>")
-                .append("<text class=\"x-unit\" x=\"").append(W / 2).append("\" y=\"").append(H - 6)
-                .append("\" text-anchor=\"middle\" font-size=\"10\">completion tokens · green correct, red wrong</text></svg>");
+                .append("<text class=\"x-axis\" x=\"")
+                .append(W - 10)
+                .append("\" y=\"")
+                .append(H - B + 12)
+                .append("\" text-anchor=\"end\" font-size=\"10\">")
+                .append(max)
+                .append("</text>")
+                .append("<text class=\"x-unit\" x=\"")
+                .append(W / 2)
+                .append("\" y=\"")
+                .append(H - 6)
+                .append(
+                        "\" text-anchor=\"middle\" font-size=\"10\">completion tokens · green correct, red wrong</text></svg>");
         return b.toString();
     }
 
     private static void bar(StringBuilder b, double x, double w, double frac, String color, String tip) {
-        b.append("<rect x=\"").append(fmt(x)).append("\" y=\"").append(fmt(y(frac))).append("\" width=\"").append(fmt(w))
-                .append("\" height=\"").append(fmt((H - B) - y(frac))).append("\" fill=\"").append(color).append("\"><title>")
-                .append(esc(tip)).append("</title></rect>");
+        b.append("<rect x=\"")
+                .append(fmt(x))
+                .append("\" y=\"")
+                .append(fmt(y(frac)))
+                .append("\" width=\"")
+                .append(fmt(w))
+                .append("\" height=\"")
+                .append(fmt((H - B) - y(frac)))
+                .append("\" fill=\"")
+                .append(color)
+                .append("\"><title>")
+                .append(esc(tip))
+                .append("</title></rect>");
     }
 
     private static String browser(Summary s, List<SampleRecord> records, Dataset data) {
@@ -178,17 +278,38 @@ final class HtmlReport {
         for (QuestionResult qr : s.perQuestion()) {
             if (shown++ >= BROWSER_QUESTIONS) break;
             Question q = qs.get(qr.id());
-            b.append("<details><summary><b>").append(esc(qr.id())).append("</b> — ").append(qr.correct()).append('/')
-                    .append(qr.n()).append(" correct, vote <span class=\"").append(qr.consensus().correct() ? "ok" : "bad").append("\">")
-                    .append(esc(orNone(qr.consensus().answer()))).append("</span></summary>");
+            b.append("<details><summary><b>")
+                    .append(esc(qr.id()))
+                    .append("</b> — ")
+                    .append(qr.correct())
+                    .append('/')
+                    .append(qr.n())
+                    .append(" correct, vote <span class=\"")
+                    .append(qr.consensus().correct() ? "ok" : "bad")
+                    .append("\">")
+                    .append(esc(orNone(qr.consensus().answer())))
+                    .append("</span></summary>");
             if (q != null) {
-                b.append("<pre>").append(esc(clip(q.problem()))).append("</pre><p>gold: <code>").append(esc(q.gold())).append("</code></p>");
+                b.append("<pre>")
+                        .append(esc(clip(q.problem())))
+                        .append("</pre><p>gold: <code>")
+                        .append(esc(q.gold()))
+                        .append("</code></p>");
             }
             for (SampleRecord r : byQ.getOrDefault(qr.id(), List.of())) {
-                b.append("<details><summary>sample ").append(r.sample()).append(" · <span class=\"").append(r.correct() ? "ok\">correct" : "bad\">wrong")
-                        .append("</span> · extracted <code>").append(esc(orNone(r.extracted()))).append("</code> · ")
-                        .append(r.completionTokens()).append(" tokens · ").append(esc(r.finishReason())).append("</summary><pre>")
-                        .append(esc(clip(r.text()))).append("</pre></details>");
+                b.append("<details><summary>sample ")
+                        .append(r.sample())
+                        .append(" · <span class=\"")
+                        .append(r.correct() ? "ok\">correct" : "bad\">wrong")
+                        .append("</span> · extracted <code>")
+                        .append(esc(orNone(r.extracted())))
+                        .append("</code> · ")
+                        .append(r.completionTokens())
+                        .append(" tokens · ")
+                        .append(esc(r.finishReason()))
+                        .append("</summary><pre>")
+                        .append(esc(clip(r.text())))
+                        .append("</pre></details>");
             }
             b.append("</details>");
         }
@@ -210,8 +331,10 @@ final class HtmlReport {
 
     private static String clip(String s) {
         if (s == null) return "";
-        return s.length() <= MAX_CHARS ? s : s.substring(0, MAX_CHARS / 2) + "\n[… " + (s.length() - MAX_CHARS) + " characters …]\n"
-                + s.substring(s.length() - MAX_CHARS / 2);
+        return s.length() <= MAX_CHARS
+                ? s
+                : s.substring(0, MAX_CHARS / 2) + "\n[… " + (s.length() - MAX_CHARS) + " characters …]\n"
+                        + s.substring(s.length() - MAX_CHARS / 2);
     }
 
     static String esc(String s) {

@@ -2,7 +2,6 @@ package dev.r1serve.eval.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.r1serve.eval.metrics.Estimate;
-import dev.r1serve.eval.metrics.GPassAtK;
 import dev.r1serve.eval.metrics.IfEvalScores;
 import dev.r1serve.eval.metrics.Summary;
 import java.util.LinkedHashMap;
@@ -59,15 +58,24 @@ final class MetricSections {
         o.put("instruction_level_strict", f.instructionStrict());
         o.put("instruction_level_loose", f.instructionLoose());
         ObjectNode by = o.putObject("by_instruction");
-        f.byInstruction().forEach((id, v) -> by.putObject(id).put("strict", v[0]).put("loose", v[1]));
+        f.byInstruction()
+                .forEach((id, v) -> by.putObject(id).put("strict", v[0]).put("loose", v[1]));
     }
 
     /** IFEval's accuracy per instruction id, as a Markdown table (empty for other benchmarks). */
     static String markdownByInstruction(Summary s) {
         if (s.ifEval() == null) return "";
-        StringBuilder b = new StringBuilder("## IFEval by instruction\n\n| instruction | strict % | loose % |\n|---|---|---|\n");
-        s.ifEval().byInstruction().forEach((id, v) -> b.append("| ").append(id).append(" | ").append(Reports.pct(v[0]))
-                .append(" | ").append(Reports.pct(v[1])).append(" |\n"));
+        StringBuilder b =
+                new StringBuilder("## IFEval by instruction\n\n| instruction | strict % | loose % |\n|---|---|---|\n");
+        s.ifEval()
+                .byInstruction()
+                .forEach((id, v) -> b.append("| ")
+                        .append(id)
+                        .append(" | ")
+                        .append(Reports.pct(v[0]))
+                        .append(" | ")
+                        .append(Reports.pct(v[1]))
+                        .append(" |\n"));
         return b.append('\n').toString();
     }
 }

@@ -101,18 +101,28 @@ public final class Reports {
     }
 
     static String pm(Estimate e) {
-        return String.format(Locale.ROOT, "%s ± %s  [%s, %s]", pct(e.mean()), pct(e.stderr()), pct(e.ciLow()), pct(e.ciHigh()));
+        return String.format(
+                Locale.ROOT, "%s ± %s  [%s, %s]", pct(e.mean()), pct(e.stderr()), pct(e.ciLow()), pct(e.ciHigh()));
     }
 
     /** The terminal table: metrics in percent with standard errors and bootstrap 95% intervals. */
     public static String table(EvalResult r) {
         Summary s = r.summary();
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%s · %s · %d questions × k=%d · T=%.2f top-p=%.2f max %d tokens%n",
-                r.manifest().benchmark(), r.manifest().model(), s.questions(), s.k(), r.manifest().temperature(),
-                r.manifest().topP(), r.manifest().maxTokens()));
+        b.append(String.format(
+                Locale.ROOT,
+                "%s · %s · %d questions × k=%d · T=%.2f top-p=%.2f max %d tokens%n",
+                r.manifest().benchmark(),
+                r.manifest().model(),
+                s.questions(),
+                s.k(),
+                r.manifest().temperature(),
+                r.manifest().topP(),
+                r.manifest().maxTokens()));
         String line = "-".repeat(58) + "\n";
-        b.append(line).append(String.format(Locale.ROOT, "%-12s %s%n", "metric", "% ± stderr  [bootstrap 95% CI]")).append(line);
+        b.append(line)
+                .append(String.format(Locale.ROOT, "%-12s %s%n", "metric", "% ± stderr  [bootstrap 95% CI]"))
+                .append(line);
         b.append(String.format(Locale.ROOT, "%-12s %s%n", "pass@1", pm(s.pass1())));
         s.passAtK().forEach((k, e) -> {
             if (k > 1) b.append(String.format(Locale.ROOT, "%-12s %s%n", "pass@" + k, pm(e)));
@@ -120,8 +130,15 @@ public final class Reports {
         b.append(String.format(Locale.ROOT, "%-12s %s%n", "cons@" + s.k(), pm(s.consAtK())));
         MetricSections.rows(s).forEach((name, e) -> b.append(String.format(Locale.ROOT, "%-12s %s%n", name, pm(e))));
         b.append(line);
-        b.append(String.format(Locale.ROOT, "samples %d, correct %d, no answer %d; votes tied %d, no vote %d; finish %s%n",
-                s.samples(), s.correctSamples(), s.noAnswerSamples(), s.consTies(), s.consNoAnswer(), s.finishReasons()));
+        b.append(String.format(
+                Locale.ROOT,
+                "samples %d, correct %d, no answer %d; votes tied %d, no vote %d; finish %s%n",
+                s.samples(),
+                s.correctSamples(),
+                s.noAnswerSamples(),
+                s.consTies(),
+                s.consNoAnswer(),
+                s.finishReasons()));
         for (var e : s.breakdowns().entrySet()) {
             b.append("pass@1 by ").append(e.getKey()).append(":\n");
             for (var g : e.getValue().entrySet()) {
@@ -129,7 +146,12 @@ public final class Reports {
             }
         }
         if (r.newSamples() > 0) {
-            b.append(String.format(Locale.ROOT, "%d samples in %.1f s (%.1f samples/s)%n", r.newSamples(), r.wallSeconds(), r.samplesPerSecond()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%d samples in %.1f s (%.1f samples/s)%n",
+                    r.newSamples(),
+                    r.wallSeconds(),
+                    r.samplesPerSecond()));
         }
         return b.toString();
     }
@@ -149,30 +171,78 @@ public final class Reports {
         MetricSections.rows(s).forEach((name, e) -> row(b, name, e));
         b.append("\n");
         b.append(MetricSections.markdownByInstruction(s));
-        b.append(String.format(Locale.ROOT, "%d questions × k = %d = %d samples; %d correct; %d without an answer; "
-                + "cons@k: %d tied votes (earliest sample wins), %d questions without any answer. Finish reasons: %s.%n%n",
-                s.questions(), s.k(), s.samples(), s.correctSamples(), s.noAnswerSamples(), s.consTies(), s.consNoAnswer(), s.finishReasons()));
+        b.append(String.format(
+                Locale.ROOT,
+                "%d questions × k = %d = %d samples; %d correct; %d without an answer; "
+                        + "cons@k: %d tied votes (earliest sample wins), %d questions without any answer. Finish reasons: %s.%n%n",
+                s.questions(),
+                s.k(),
+                s.samples(),
+                s.correctSamples(),
+                s.noAnswerSamples(),
+                s.consTies(),
+                s.consNoAnswer(),
+                s.finishReasons()));
         for (var e : s.breakdowns().entrySet()) {
-            b.append("## pass@1 by ").append(e.getKey()).append("\n\n| ").append(e.getKey()).append(" | % | stderr |\n|---|---|---|\n");
+            b.append("## pass@1 by ")
+                    .append(e.getKey())
+                    .append("\n\n| ")
+                    .append(e.getKey())
+                    .append(" | % | stderr |\n|---|---|---|\n");
             for (Map.Entry<String, Estimate> g : e.getValue().entrySet()) {
-                b.append("| ").append(g.getKey()).append(" | ").append(pct(g.getValue().mean())).append(" | ")
-                        .append(pct(g.getValue().stderr())).append(" |\n");
+                b.append("| ")
+                        .append(g.getKey())
+                        .append(" | ")
+                        .append(pct(g.getValue().mean()))
+                        .append(" | ")
+                        .append(pct(g.getValue().stderr()))
+                        .append(" |\n");
             }
             b.append("\n");
         }
         b.append("## Run\n\n");
-        b.append("- data: `").append(m.dataSource()).append("` (SHA-256 `").append(m.dataSha256()).append("`)\n");
-        b.append("- prompt template: `").append(m.promptTemplate().replace("\n", "\\n")).append("`")
-                .append(m.chat() ? " as a user message (chat template " + m.modelTemplate() + ", `<think>\\n` pre-filled)" : " as raw text (model has no chat template)").append("\n");
+        b.append("- data: `")
+                .append(m.dataSource())
+                .append("` (SHA-256 `")
+                .append(m.dataSha256())
+                .append("`)\n");
+        b.append("- prompt template: `")
+                .append(m.promptTemplate().replace("\n", "\\n"))
+                .append("`")
+                .append(
+                        m.chat()
+                                ? " as a user message (chat template " + m.modelTemplate()
+                                        + ", `<think>\\n` pre-filled)"
+                                : " as raw text (model has no chat template)")
+                .append("\n");
         b.append("- grader: ").append(m.graderVersion()).append("\n");
-        b.append(String.format(Locale.ROOT, "- sampling: temperature %.2f, top-p %.2f, max %d tokens, k = %d, seed %d%n",
-                m.temperature(), m.topP(), m.maxTokens(), m.k(), m.seed()));
-        b.append("- model: ").append(m.model()).append(" on ").append(m.server()).append("\n");
+        b.append(String.format(
+                Locale.ROOT,
+                "- sampling: temperature %.2f, top-p %.2f, max %d tokens, k = %d, seed %d%n",
+                m.temperature(),
+                m.topP(),
+                m.maxTokens(),
+                m.k(),
+                m.seed()));
+        b.append("- model: ")
+                .append(m.model())
+                .append(" on ")
+                .append(m.server())
+                .append("\n");
         return b.toString();
     }
 
     private static void row(StringBuilder b, String name, Estimate e) {
-        b.append("| ").append(name).append(" | ").append(pct(e.mean())).append(" | ").append(pct(e.stderr())).append(" | ")
-                .append(pct(e.ciLow())).append("–").append(pct(e.ciHigh())).append(" |\n");
+        b.append("| ")
+                .append(name)
+                .append(" | ")
+                .append(pct(e.mean()))
+                .append(" | ")
+                .append(pct(e.stderr()))
+                .append(" | ")
+                .append(pct(e.ciLow()))
+                .append("–")
+                .append(pct(e.ciHigh()))
+                .append(" |\n");
     }
 }

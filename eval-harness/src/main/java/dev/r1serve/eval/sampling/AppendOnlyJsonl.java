@@ -28,8 +28,8 @@ import java.util.function.Function;
  */
 public final class AppendOnlyJsonl<T> implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Path file;
     private final OutputStream out;
@@ -52,7 +52,8 @@ public final class AppendOnlyJsonl<T> implements AutoCloseable {
             List<T> existing = new ArrayList<>();
             if (Files.exists(file) && Files.size(file) > 0) {
                 if (!resume) {
-                    throw new IllegalStateException(file + " already holds samples: pass --resume to continue that run, or choose another --out");
+                    throw new IllegalStateException(file
+                            + " already holds samples: pass --resume to continue that run, or choose another --out");
                 }
                 byte[] data = Files.readAllBytes(file);
                 Parsed<T> p = parse(file, data, true, type, problem);
@@ -98,7 +99,8 @@ public final class AppendOnlyJsonl<T> implements AutoCloseable {
 
     private record Parsed<T>(List<T> records, long validBytes) {}
 
-    private static <T> Parsed<T> parse(Path file, byte[] data, boolean tolerateTornTail, Class<T> type, Function<T, String> problem) {
+    private static <T> Parsed<T> parse(
+            Path file, byte[] data, boolean tolerateTornTail, Class<T> type, Function<T, String> problem) {
         List<T> out = new ArrayList<>();
         int start = 0, line = 1;
         while (start < data.length) {
@@ -114,7 +116,8 @@ public final class AppendOnlyJsonl<T> implements AutoCloseable {
                     out.add(r);
                 } catch (JsonProcessingException e) {
                     if (!complete && tolerateTornTail) return new Parsed<>(out, start);
-                    throw DataFormatException.at(file.toString(), line, "garbled sample record: " + e.getOriginalMessage());
+                    throw DataFormatException.at(
+                            file.toString(), line, "garbled sample record: " + e.getOriginalMessage());
                 }
             }
             if (!complete) return new Parsed<>(out, data.length);

@@ -17,14 +17,16 @@ public record OpenAiEndpoint(URI baseUrl, Mode mode, String apiKey) {
 
     /** How prompts are sent. */
     public enum Mode {
-        CHAT, COMPLETIONS;
+        CHAT,
+        COMPLETIONS;
 
         /** "chat" or "completions". */
         public static Mode parse(String s) {
             return switch (s == null ? "" : s.strip().toLowerCase(Locale.ROOT)) {
                 case "chat" -> CHAT;
                 case "completions" -> COMPLETIONS;
-                default -> throw new IllegalArgumentException("--openai-mode: must be chat or completions, got \"" + s + "\"");
+                default ->
+                    throw new IllegalArgumentException("--openai-mode: must be chat or completions, got \"" + s + "\"");
             };
         }
     }
@@ -42,8 +44,12 @@ public record OpenAiEndpoint(URI baseUrl, Mode mode, String apiKey) {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("--openai-url: not a URL: \"" + url + "\" (" + e.getReason() + ")");
         }
-        if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
-            throw new IllegalArgumentException("--openai-url: must be an http:// or https:// URL such as http://host:8000/v1, got \"" + url + "\"");
+        if (u.getScheme() == null
+                || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+                || u.getHost() == null) {
+            throw new IllegalArgumentException(
+                    "--openai-url: must be an http:// or https:// URL such as http://host:8000/v1, got \"" + url
+                            + "\"");
         }
         String s = u.toString();
         while (s.endsWith("/")) s = s.substring(0, s.length() - 1);

@@ -43,7 +43,8 @@ public final class OpenAiSampler implements Sampler {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SHOWN = 200; // characters of a malformed body quoted in the error
-    private static final String PROMPT_TOO_LONG = ErrorReason.PROMPT_TOO_LONG.name().toLowerCase(Locale.ROOT);
+    private static final String PROMPT_TOO_LONG =
+            ErrorReason.PROMPT_TOO_LONG.name().toLowerCase(Locale.ROOT);
 
     private final OpenAiEndpoint endpoint;
     private final HttpClient http;
@@ -51,7 +52,8 @@ public final class OpenAiSampler implements Sampler {
 
     public OpenAiSampler(OpenAiEndpoint endpoint) {
         this.endpoint = endpoint;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /** Seed of sample {@code i} of a request seeded {@code seed}. */
@@ -67,22 +69,28 @@ public final class OpenAiSampler implements Sampler {
     public ModelInfo model(String name) {
         URI url = endpoint.resolve("/models");
         // Few, short retries: an absent server or a wrong URL should fail the run at once, not after a minute.
-        JsonNode body = call(url, null, Duration.ofSeconds(30), new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2)));
+        JsonNode body = call(
+                url, null, Duration.ofSeconds(30), new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2)));
         JsonNode data = body.get("data");
-        if (data == null || !data.isArray()) throw notOpenAi(url, "a model list: missing array \"data\"", body.toString());
+        if (data == null || !data.isArray())
+            throw notOpenAi(url, "a model list: missing array \"data\"", body.toString());
         List<String> ids = new ArrayList<>();
         for (JsonNode m : data) {
-            if (!m.path("id").isTextual()) throw notOpenAi(url, "a model list: an entry of \"data\" has no string \"id\"", body.toString());
+            if (!m.path("id").isTextual())
+                throw notOpenAi(url, "a model list: an entry of \"data\" has no string \"id\"", body.toString());
             ids.add(m.get("id").asText());
         }
         if (ids.isEmpty()) throw new IllegalStateException(url + " lists no models");
         String picked = name == null ? ids.get(0) : name;
         if (!ids.contains(picked)) {
-            throw new IllegalArgumentException("model \"" + name + "\" is not served by " + endpoint.baseUrl() + "; served: " + String.join(", ", ids));
+            throw new IllegalArgumentException("model \"" + name + "\" is not served by " + endpoint.baseUrl()
+                    + "; served: " + String.join(", ", ids));
         }
         // The server applies its own template in chat mode; completions send the prompt as raw text ("none").
-        return ModelInfo.newBuilder().setName(picked)
-                .setTemplate(endpoint.mode() == OpenAiEndpoint.Mode.CHAT ? "openai-chat" : "none").build();
+        return ModelInfo.newBuilder()
+                .setName(picked)
+                .setTemplate(endpoint.mode() == OpenAiEndpoint.Mode.CHAT ? "openai-chat" : "none")
+                .build();
     }
 
     @Override
@@ -128,8 +136,12 @@ public final class OpenAiSampler implements Sampler {
                     List<Sample> unanswered = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
                         if (skip.contains(i)) continue;
-                        unanswered.add(Sample.newBuilder().setIndex(i).setSeed(sampleSeed(requestSeed, i))
-                                .setFinishReason(FinishReason.FINISH_REASON_ERROR).setError(e.getMessage()).build());
+                        unanswered.add(Sample.newBuilder()
+                                .setIndex(i)
+                                .setSeed(sampleSeed(requestSeed, i))
+                                .setFinishReason(FinishReason.FINISH_REASON_ERROR)
+                                .setError(e.getMessage())
+                                .build());
                     }
                     throw new PromptTooLongException(e.getMessage(), unanswered);
                 }
@@ -145,15 +157,19 @@ public final class OpenAiSampler implements Sampler {
         if (endpoint.mode() == OpenAiEndpoint.Mode.CHAT) {
             var messages = body.putArray("messages");
             if (request.hasChat()) {
-                for (ChatMessage m : request.getChat().getMessagesList()) messages.addObject().put("role", m.getRole()).put("content", m.getContent());
+                for (ChatMessage m : request.getChat().getMessagesList())
+                    messages.addObject().put("role", m.getRole()).put("content", m.getContent());
             } else {
                 messages.addObject().put("role", "user").put("content", request.getPrompt());
             }
         } else {
             body.put("prompt", request.hasChat() ? lastUserTurn(request) : request.getPrompt());
         }
-        body.put("n", 1).put("seed", seed).put("temperature", request.getSampling().getTemperature())
-                .put("top_p", request.getSampling().getTopP()).put("max_tokens", request.getSampling().getMaxTokens());
+        body.put("n", 1)
+                .put("seed", seed)
+                .put("temperature", request.getSampling().getTemperature())
+                .put("top_p", request.getSampling().getTopP())
+                .put("max_tokens", request.getSampling().getMaxTokens());
         if (request.getSampling().hasMaxThinkingTokens()) {
             body.put("thinking_token_budget", request.getSampling().getMaxThinkingTokens()); // vLLM's name
         }
@@ -179,15 +195,18 @@ public final class OpenAiSampler implements Sampler {
         String content, reasoning = null;
         if (endpoint.mode() == OpenAiEndpoint.Mode.CHAT) {
             JsonNode m = c.get("message");
-            if (m == null || !m.isObject()) throw notOpenAi(url, "a chat completion: choices[0] has no object \"message\"", answer.toString());
+            if (m == null || !m.isObject())
+                throw notOpenAi(url, "a chat completion: choices[0] has no object \"message\"", answer.toString());
             JsonNode t = m.get("content");
-            if (t != null && !t.isNull() && !t.isTextual()) throw notOpenAi(url, "a chat completion: message.content is not a string", answer.toString());
+            if (t != null && !t.isNull() && !t.isTextual())
+                throw notOpenAi(url, "a chat completion: message.content is not a string", answer.toString());
             content = t == null || t.isNull() ? "" : t.asText();
             JsonNode r = m.has("reasoning_content") ? m.get("reasoning_content") : m.get("reasoning");
             if (r != null && r.isTextual() && !r.asText().isEmpty()) reasoning = r.asText();
         } else {
             JsonNode t = c.get("text");
-            if (t == null || !t.isTextual()) throw notOpenAi(url, "a completion: choices[0] has no string \"text\"", answer.toString());
+            if (t == null || !t.isTextual())
+                throw notOpenAi(url, "a completion: choices[0] has no string \"text\"", answer.toString());
             content = t.asText();
         }
         String text, answerPart;
@@ -214,23 +233,34 @@ public final class OpenAiSampler implements Sampler {
             case "stop", "eos", "end_turn" -> FinishReason.FINISH_REASON_STOP;
             case "length" -> FinishReason.FINISH_REASON_LENGTH;
             case "abort", "cancelled" -> FinishReason.FINISH_REASON_CANCELLED;
-            default -> fr.isEmpty() || fr.equals("null") ? FinishReason.FINISH_REASON_STOP : FinishReason.FINISH_REASON_ERROR;
+            default ->
+                fr.isEmpty() || fr.equals("null") ? FinishReason.FINISH_REASON_STOP : FinishReason.FINISH_REASON_ERROR;
         };
         JsonNode usage = answer.path("usage");
-        return Sample.newBuilder().setIndex(index).setSeed(seed).setText(text).setReasoning(reasoning == null ? "" : reasoning.strip())
-                .setAnswer(answerPart.strip()).setFinishReason(finish)
+        return Sample.newBuilder()
+                .setIndex(index)
+                .setSeed(seed)
+                .setText(text)
+                .setReasoning(reasoning == null ? "" : reasoning.strip())
+                .setAnswer(answerPart.strip())
+                .setFinishReason(finish)
                 .setError(finish == FinishReason.FINISH_REASON_ERROR ? "finish_reason \"" + fr + "\"" : "")
-                .setUsage(Usage.newBuilder().setPromptTokens(usage.path("prompt_tokens").asInt(0))
+                .setUsage(Usage.newBuilder()
+                        .setPromptTokens(usage.path("prompt_tokens").asInt(0))
                         .setCompletionTokens(usage.path("completion_tokens").asInt(0)))
-                .setTimings(Timings.newBuilder().setTotalMs(ms)).build();
+                .setTimings(Timings.newBuilder().setTotalMs(ms))
+                .build();
     }
 
     /** GET (body null) or POST JSON, with retries of transient failures; the answer must be a JSON object. */
     private JsonNode call(URI url, String body, Duration deadline, RetryPolicy retry) {
         HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(deadline).header("Accept", "application/json");
         if (endpoint.apiKey() != null) b.header("Authorization", "Bearer " + endpoint.apiKey());
-        HttpRequest req = body == null ? b.GET().build()
-                : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        HttpRequest req = body == null
+                ? b.GET().build()
+                : b.header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                        .build();
         String method = body == null ? "GET " : "POST ";
         for (int attempt = 1; ; attempt++) {
             HttpResponse<String> res;
@@ -238,7 +268,8 @@ public final class OpenAiSampler implements Sampler {
                 res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 if (attempt >= retry.maxAttempts()) {
-                    throw new IllegalStateException(method + url + ": no answer after " + attempt + " attempt(s): " + e, e);
+                    throw new IllegalStateException(
+                            method + url + ": no answer after " + attempt + " attempt(s): " + e, e);
                 }
                 sleep(retry.backoff(attempt, null));
                 continue;
@@ -249,9 +280,13 @@ public final class OpenAiSampler implements Sampler {
             int status = res.statusCode();
             if (status == 429 || status >= 500) {
                 if (attempt >= retry.maxAttempts()) {
-                    throw new IllegalStateException(method + url + ": HTTP " + status + " after " + attempt + " attempt(s): " + errorMessage(res.body()));
+                    throw new IllegalStateException(method + url + ": HTTP " + status + " after " + attempt
+                            + " attempt(s): " + errorMessage(res.body()));
                 }
-                sleep(res.headers().firstValue("Retry-After").flatMap(OpenAiSampler::seconds).orElse(retry.backoff(attempt, null)));
+                sleep(res.headers()
+                        .firstValue("Retry-After")
+                        .flatMap(OpenAiSampler::seconds)
+                        .orElse(retry.backoff(attempt, null)));
                 continue;
             }
             if (status / 100 != 2) {
@@ -295,7 +330,8 @@ public final class OpenAiSampler implements Sampler {
     private static String errorMessage(String body) {
         try {
             JsonNode n = JSON.readTree(body);
-            if (n != null && n.path("error").path("message").isTextual()) return n.get("error").get("message").asText();
+            if (n != null && n.path("error").path("message").isTextual())
+                return n.get("error").get("message").asText();
         } catch (IOException ignored) {
             // not JSON: quote it
         }

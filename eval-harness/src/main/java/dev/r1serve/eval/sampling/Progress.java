@@ -30,8 +30,15 @@ public final class Progress {
      *     not towards the rates
      * @param share what the running share of {@link #sample(boolean, int)}'s flag is called
      */
-    public Progress(PrintStream out, String task, String unit, String share, int totalQuestions, int totalSamples,
-                    int questionsAlreadyDone, int alreadyDone) {
+    public Progress(
+            PrintStream out,
+            String task,
+            String unit,
+            String share,
+            int totalQuestions,
+            int totalSamples,
+            int questionsAlreadyDone,
+            int alreadyDone) {
         this.task = task;
         this.unit = unit;
         this.share = share;
@@ -73,9 +80,20 @@ public final class Progress {
         int fresh = samplesDone - alreadyDone;
         double sps = fresh / secs;
         double eta = sps > 0 ? (totalSamples - samplesDone) / sps : Double.NaN;
-        String line = String.format(Locale.ROOT, "%s: %d/%d %s | %d/%d samples | %.1f samples/s | %.0f tok/s | %s %s | ETA %s",
-                task, questionsDone, totalQuestions, unit, samplesDone, totalSamples, sps, tokens / secs, share,
-                fresh == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) correct / fresh), formatEta(eta));
+        String line = String.format(
+                Locale.ROOT,
+                "%s: %d/%d %s | %d/%d samples | %.1f samples/s | %.0f tok/s | %s %s | ETA %s",
+                task,
+                questionsDone,
+                totalQuestions,
+                unit,
+                samplesDone,
+                totalSamples,
+                sps,
+                tokens / secs,
+                share,
+                fresh == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) correct / fresh),
+                formatEta(eta));
         if (redraw) {
             out.print("\r" + line + (force ? "\n" : ""));
         } else {
@@ -87,7 +105,8 @@ public final class Progress {
     private static String formatEta(double s) {
         if (Double.isNaN(s) || Double.isInfinite(s)) return "-";
         long t = Math.round(s);
-        return t >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", t / 3600, t % 3600 / 60)
+        return t >= 3600
+                ? String.format(Locale.ROOT, "%dh%02dm", t / 3600, t % 3600 / 60)
                 : String.format(Locale.ROOT, "%dm%02ds", t / 60, t % 60);
     }
 }

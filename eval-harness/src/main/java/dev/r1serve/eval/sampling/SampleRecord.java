@@ -18,13 +18,40 @@ package dev.r1serve.eval.sampling;
  * @param latencyMs the sample's end-to-end time on the server (its {@code total_ms})
  * @param error the server's message when the sample failed (finish reason error or prompt_too_long), else null
  */
-public record SampleRecord(String questionId, int sample, long seed, String finishReason, String text, String reasoning,
-                           String answer, String extracted, String vote, boolean correct, String rule,
-                           int promptTokens, int completionTokens, double latencyMs, String error) {
+public record SampleRecord(
+        String questionId,
+        int sample,
+        long seed,
+        String finishReason,
+        String text,
+        String reasoning,
+        String answer,
+        String extracted,
+        String vote,
+        boolean correct,
+        String rule,
+        int promptTokens,
+        int completionTokens,
+        double latencyMs,
+        String error) {
 
     /** The same sample with another grade (for re-grading). */
     public SampleRecord withGrade(String extracted, String vote, boolean correct, String rule) {
-        return new SampleRecord(questionId, sample, seed, finishReason, text, reasoning, answer, extracted, vote, correct,
-                rule, promptTokens, completionTokens, latencyMs, error);
+        return new SampleRecord(
+                questionId,
+                sample,
+                seed,
+                finishReason,
+                text,
+                reasoning,
+                answer,
+                extracted,
+                vote,
+                correct,
+                rule,
+                promptTokens,
+                completionTokens,
+                latencyMs,
+                error);
     }
 }

@@ -19,8 +19,8 @@ public final class SampleStore implements AutoCloseable {
     }
 
     /** How eval samples are stored and keyed (question id, sample index). */
-    public static final SamplingRun.Records<SampleRecord> RECORDS = new SamplingRun.Records<>(SampleRecord.class,
-            SampleRecord::questionId, SampleRecord::sample, SampleStore::problem);
+    public static final SamplingRun.Records<SampleRecord> RECORDS = new SamplingRun.Records<>(
+            SampleRecord.class, SampleRecord::questionId, SampleRecord::sample, SampleStore::problem);
 
     private static String problem(SampleRecord r) {
         return r.questionId() == null ? "record without questionId" : null;
@@ -54,7 +54,8 @@ public final class SampleStore implements AutoCloseable {
         Map<String, List<SampleRecord>> m = new LinkedHashMap<>();
         Map<String, java.util.Set<Integer>> seen = new LinkedHashMap<>();
         for (SampleRecord r : records) {
-            if (seen.computeIfAbsent(r.questionId(), x -> new java.util.HashSet<>()).add(r.sample())) {
+            if (seen.computeIfAbsent(r.questionId(), x -> new java.util.HashSet<>())
+                    .add(r.sample())) {
                 m.computeIfAbsent(r.questionId(), x -> new ArrayList<>()).add(r);
             }
         }

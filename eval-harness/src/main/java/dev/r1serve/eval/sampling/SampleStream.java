@@ -1,13 +1,12 @@
 package dev.r1serve.eval.sampling;
 
 import dev.r1serve.client.R1Client;
+import dev.r1serve.proto.errors.ErrorDetails;
+import dev.r1serve.proto.errors.ErrorReason;
 import dev.r1serve.proto.v1.FinishReason;
 import dev.r1serve.proto.v1.GenerateChunk;
 import dev.r1serve.proto.v1.GenerateRequest;
-import dev.r1serve.proto.errors.ErrorDetails;
-import dev.r1serve.proto.errors.ErrorReason;
 import dev.r1serve.proto.v1.Sample;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,8 +41,12 @@ public final class SampleStream implements Iterable<Sample> {
     public static List<Sample> unanswered(int n, long seed, String error) {
         List<Sample> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(Sample.newBuilder().setIndex(i).setSeed(seed).setFinishReason(FinishReason.FINISH_REASON_ERROR)
-                    .setError(error).build());
+            out.add(Sample.newBuilder()
+                    .setIndex(i)
+                    .setSeed(seed)
+                    .setFinishReason(FinishReason.FINISH_REASON_ERROR)
+                    .setError(error)
+                    .build());
         }
         return out;
     }
@@ -85,11 +88,18 @@ public final class SampleStream implements Iterable<Sample> {
                         stream = null;
                         if (promptTooLong(e)) {
                             String d = e.getStatus().getDescription();
-                            throw new PromptTooLongException(d, unanswered(request.getSampling().getN(), request.getSampling().getSeed(), d));
+                            throw new PromptTooLongException(
+                                    d,
+                                    unanswered(
+                                            request.getSampling().getN(),
+                                            request.getSampling().getSeed(),
+                                            d));
                         }
                         if (!RetryPolicy.retryable(e) || attempt >= retry.maxAttempts()) {
-                            throw new IllegalStateException(e.getStatus().getCode() + " after " + attempt + " attempt(s): "
-                                    + e.getStatus().getDescription(), e);
+                            throw new IllegalStateException(
+                                    e.getStatus().getCode() + " after " + attempt + " attempt(s): "
+                                            + e.getStatus().getDescription(),
+                                    e);
                         }
                         sleep(retry.backoff(attempt, e).toMillis());
                     }

@@ -40,7 +40,8 @@ public interface Sampler extends AutoCloseable {
             }
 
             @Override
-            public Iterable<Sample> samples(GenerateRequest request, Set<Integer> skip, Duration deadline, RetryPolicy retry) {
+            public Iterable<Sample> samples(
+                    GenerateRequest request, Set<Integer> skip, Duration deadline, RetryPolicy retry) {
                 return new SampleStream(client, request, deadline, retry); // n samples, one stream
             }
 

@@ -45,7 +45,8 @@ public final class SamplingRun {
     /** Finish reason of the samples of a prompt refused as longer than the context (see {@link PromptTooLongException}). */
     public static final String PROMPT_TOO_LONG = "prompt_too_long";
 
-    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private SamplingRun() {}
@@ -55,7 +56,8 @@ public final class SamplingRun {
      *
      * @param problem what is wrong with a parsed record, or null when it is fine
      */
-    public record Records<R>(Class<R> type, Function<R, String> itemId, ToIntFunction<R> sample, Function<R, String> problem) {
+    public record Records<R>(
+            Class<R> type, Function<R, String> itemId, ToIntFunction<R> sample, Function<R, String> problem) {
 
         public AppendOnlyJsonl<R> open(Path file, boolean resume) {
             return AppendOnlyJsonl.open(file, resume, type, problem);
@@ -95,8 +97,14 @@ public final class SamplingRun {
      * @param noun what an item is ("question", "prompt")
      * @param share what the running share of {@link Work#passes} is called ("acc", "pass")
      */
-    public record Settings(int concurrency, Duration deadline, RetryPolicy retry, PrintStream progress,
-                           String task, String noun, String share) {}
+    public record Settings(
+            int concurrency,
+            Duration deadline,
+            RetryPolicy retry,
+            PrintStream progress,
+            String task,
+            String noun,
+            String share) {}
 
     /** Seed of an item's request (uint32, as llama.cpp takes); {@code sample} -1 for a request of all k samples. */
     public static long requestSeed(long runSeed, String itemId, int sample) {
@@ -119,16 +127,17 @@ public final class SamplingRun {
      *
      * @param sameRun whether a run recorded with the first manifest may be continued with the second
      */
-    public static <M, R> AppendOnlyJsonl<R> open(Path out, M manifest, boolean resume, Class<M> type, BiPredicate<M, M> sameRun,
-                                                 Records<R> records) {
+    public static <M, R> AppendOnlyJsonl<R> open(
+            Path out, M manifest, boolean resume, Class<M> type, BiPredicate<M, M> sameRun, Records<R> records) {
         try {
             Files.createDirectories(out);
             Path manifestFile = out.resolve(MANIFEST);
             if (resume && Files.exists(manifestFile)) {
                 M recorded = readManifest(out, type, "run directory");
                 if (!sameRun.test(recorded, manifest)) {
-                    throw new IllegalStateException("cannot resume " + out + ": it was recorded with other settings\n  recorded: "
-                            + recorded + "\n  now:      " + manifest);
+                    throw new IllegalStateException(
+                            "cannot resume " + out + ": it was recorded with other settings\n  recorded: " + recorded
+                                    + "\n  now:      " + manifest);
                 }
             }
             AppendOnlyJsonl<R> store = records.open(out.resolve(SAMPLES), resume);
@@ -155,25 +164,48 @@ public final class SamplingRun {
      * each record as its sample finishes; returns the number of new records. A prompt refused as too long is
      * recorded as {@value #PROMPT_TOO_LONG}; a failing item does not stop the others (see {@link Workers#forEach}).
      */
-    public static <T, R> int sample(Sampler sampler, List<T> items, int k, Work<T, R> work, AppendOnlyJsonl<R> store,
-                                    Records<R> records, Settings settings) {
+    public static <T, R> int sample(
+            Sampler sampler,
+            List<T> items,
+            int k,
+            Work<T, R> work,
+            AppendOnlyJsonl<R> store,
+            Records<R> records,
+            Settings settings) {
         Map<String, Set<Integer>> recorded = new HashMap<>();
-        for (R r : store.records()) recorded.computeIfAbsent(records.itemId().apply(r), x -> new HashSet<>()).add(records.sample().applyAsInt(r));
-        List<T> todo = items.stream().filter(t -> recorded.getOrDefault(work.id(t), Set.of()).size() < k).toList();
-        int already = items.stream().mapToInt(t -> Math.min(k, recorded.getOrDefault(work.id(t), Set.of()).size())).sum();
-        Progress progress = new Progress(settings.progress(), settings.task(), settings.noun() + "s", settings.share(), items.size(),
-                items.size() * k, items.size() - todo.size(), already);
+        for (R r : store.records())
+            recorded.computeIfAbsent(records.itemId().apply(r), x -> new HashSet<>())
+                    .add(records.sample().applyAsInt(r));
+        List<T> todo = items.stream()
+                .filter(t -> recorded.getOrDefault(work.id(t), Set.of()).size() < k)
+                .toList();
+        int already = items.stream()
+                .mapToInt(t ->
+                        Math.min(k, recorded.getOrDefault(work.id(t), Set.of()).size()))
+                .sum();
+        Progress progress = new Progress(
+                settings.progress(),
+                settings.task(),
+                settings.noun() + "s",
+                settings.share(),
+                items.size(),
+                items.size() * k,
+                items.size() - todo.size(),
+                already);
         AtomicInteger fresh = new AtomicInteger();
         try {
             Workers.forEach(todo, settings.concurrency(), settings.noun(), work::id, item -> {
                 Set<Integer> have = recorded.getOrDefault(work.id(item), Set.of());
                 for (Request req : work.requests(item)) {
                     Set<Integer> skip = new HashSet<>(); // indices within the request
-                    for (int i : have) if (i >= req.firstIndex() && i < req.firstIndex() + req.n()) skip.add(i - req.firstIndex());
+                    for (int i : have)
+                        if (i >= req.firstIndex() && i < req.firstIndex() + req.n()) skip.add(i - req.firstIndex());
                     if (skip.size() == req.n()) continue;
                     Set<Integer> done = new HashSet<>(skip);
                     // lazily: each sample is recorded as it finishes
-                    Iterator<Sample> samples = sampler.samples(req.request(), skip, settings.deadline(), settings.retry()).iterator();
+                    Iterator<Sample> samples = sampler.samples(
+                                    req.request(), skip, settings.deadline(), settings.retry())
+                            .iterator();
                     while (true) {
                         Sample s;
                         try {
@@ -182,7 +214,8 @@ public final class SamplingRun {
                         } catch (PromptTooLongException e) {
                             // only the sampler's refusal: a judge's (in record) fails the item as any other error
                             for (Sample u : e.unanswered()) {
-                                if (done.add(u.getIndex())) append(work, item, req, u, PROMPT_TOO_LONG, store, fresh, progress);
+                                if (done.add(u.getIndex()))
+                                    append(work, item, req, u, PROMPT_TOO_LONG, store, fresh, progress);
                             }
                             break;
                         }
@@ -198,8 +231,15 @@ public final class SamplingRun {
         return fresh.get();
     }
 
-    private static <T, R> void append(Work<T, R> work, T item, Request req, Sample s, String finishReason, AppendOnlyJsonl<R> store,
-                                      AtomicInteger fresh, Progress progress) {
+    private static <T, R> void append(
+            Work<T, R> work,
+            T item,
+            Request req,
+            Sample s,
+            String finishReason,
+            AppendOnlyJsonl<R> store,
+            AtomicInteger fresh,
+            Progress progress) {
         R r = work.record(item, req.firstIndex() + s.getIndex(), s, finishReason);
         store.append(r);
         fresh.incrementAndGet();
@@ -214,15 +254,22 @@ public final class SamplingRun {
      * recorded with the same settings ({@code sameRun(first, other)}; {@code differs} says what may differ, for
      * the error).
      */
-    public static <M, R> Shards<M, R> readShards(List<Path> dirs, Class<M> type, String what, Function<M, Shard> shard,
-                                                 BiPredicate<M, M> sameRun, String differs, Records<R> records) {
+    public static <M, R> Shards<M, R> readShards(
+            List<Path> dirs,
+            Class<M> type,
+            String what,
+            Function<M, Shard> shard,
+            BiPredicate<M, M> sameRun,
+            String differs,
+            Records<R> records) {
         if (dirs.isEmpty()) throw new IllegalArgumentException("merge needs the shard run directories");
         List<M> manifests = dirs.stream().map(d -> readManifest(d, type, what)).toList();
         M first = manifests.get(0);
         Shard.requireCompleteSet(manifests.stream().map(shard).toList(), dirs);
         for (int i = 1; i < manifests.size(); i++) {
             if (!sameRun.test(first, manifests.get(i))) {
-                throw new IllegalArgumentException(dirs.get(i) + " is not of the same run as " + dirs.get(0) + " (" + differs + ")");
+                throw new IllegalArgumentException(
+                        dirs.get(i) + " is not of the same run as " + dirs.get(0) + " (" + differs + ")");
             }
         }
         List<R> all = new ArrayList<>();

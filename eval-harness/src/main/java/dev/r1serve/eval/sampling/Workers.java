@@ -24,14 +24,20 @@ public final class Workers {
         try {
             models = client.listModels();
         } catch (io.grpc.StatusRuntimeException e) {
-            throw new IllegalStateException("cannot list the models of " + server + ": " + e.getStatus().getCode()
-                    + (e.getStatus().getDescription() == null ? "" : " (" + e.getStatus().getDescription() + ")"), e);
+            throw new IllegalStateException(
+                    "cannot list the models of " + server + ": " + e.getStatus().getCode()
+                            + (e.getStatus().getDescription() == null
+                                    ? ""
+                                    : " (" + e.getStatus().getDescription() + ")"),
+                    e);
         }
         if (models.isEmpty()) throw new IllegalStateException("server " + server + " hosts no models");
         if (name == null) return models.get(0);
-        return models.stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "model \"" + name + "\" is not hosted by " + server + "; hosted: "
-                        + models.stream().map(ModelInfo::getName).collect(Collectors.joining(", "))));
+        return models.stream()
+                .filter(m -> m.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("model \"" + name + "\" is not hosted by " + server
+                        + "; hosted: " + models.stream().map(ModelInfo::getName).collect(Collectors.joining(", "))));
     }
 
     /**
@@ -41,7 +47,8 @@ public final class Workers {
      *
      * @param noun what an item is, for the message ("question", "prompt")
      */
-    public static <T> void forEach(List<T> items, int concurrency, String noun, Function<T, String> id, Consumer<T> work) {
+    public static <T> void forEach(
+            List<T> items, int concurrency, String noun, Function<T, String> id, Consumer<T> work) {
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, noun + "-worker");
@@ -69,8 +76,9 @@ public final class Workers {
             pool.shutdownNow();
         }
         if (!failures.isEmpty()) {
-            throw new IllegalStateException(failures.size() + " " + noun + "(s) failed (recorded samples are kept; rerun with --resume):\n  "
-                    + failures.stream().limit(10).collect(Collectors.joining("\n  ")));
+            throw new IllegalStateException(
+                    failures.size() + " " + noun + "(s) failed (recorded samples are kept; rerun with --resume):\n  "
+                            + failures.stream().limit(10).collect(Collectors.joining("\n  ")));
         }
     }
 }

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class CustomIdTest {
 
     private static List<String> ids(String jsonl, FieldMap fields) {
-        return JsonlLoader.parse("t.jsonl", jsonl.getBytes(StandardCharsets.UTF_8), fields).stream().map(Question::id).toList();
+        return JsonlLoader.parse("t.jsonl", jsonl.getBytes(StandardCharsets.UTF_8), fields).stream()
+                .map(Question::id)
+                .toList();
     }
 
     @Test
@@ -21,7 +23,11 @@ class CustomIdTest {
 
     @Test
     void linesWithoutAnIdAreNumberedAndIdFieldStillWins() {
-        assertEquals(List.of("1", "2"), ids("{\"q\":\"a\",\"a\":\"1\"}\n{\"q\":\"b\",\"a\":\"2\"}\n", FieldMap.of(null, "q", "a")));
-        assertEquals(List.of("x1"), ids("{\"id\":\"ignored\",\"qid\":\"x1\",\"q\":\"a\",\"a\":\"1\"}\n", FieldMap.of("qid", "q", "a")));
+        assertEquals(
+                List.of("1", "2"),
+                ids("{\"q\":\"a\",\"a\":\"1\"}\n{\"q\":\"b\",\"a\":\"2\"}\n", FieldMap.of(null, "q", "a")));
+        assertEquals(
+                List.of("x1"),
+                ids("{\"id\":\"ignored\",\"qid\":\"x1\",\"q\":\"a\",\"a\":\"1\"}\n", FieldMap.of("qid", "q", "a")));
     }
 }

@@ -48,10 +48,12 @@ class InstructionCheckersTest {
 
     @Test
     void keywordFrequencyCountsSubstringsCaseInsensitively() {
-        Instruction atLeast = in("keywords:frequency", "{\"keyword\": \"dog\", \"frequency\": 3, \"relation\": \"at least\"}");
+        Instruction atLeast =
+                in("keywords:frequency", "{\"keyword\": \"dog\", \"frequency\": 3, \"relation\": \"at least\"}");
         follows(atLeast, "Dog, dogs and hotdog."); // substrings count, as re.findall does
         breaks(atLeast, "Dog and dog.");
-        Instruction less = in("keywords:frequency", "{\"keyword\": \"dog\", \"frequency\": 2, \"relation\": \"less than\"}");
+        Instruction less =
+                in("keywords:frequency", "{\"keyword\": \"dog\", \"frequency\": 2, \"relation\": \"less than\"}");
         follows(less, "One dog.");
         breaks(less, "Dog dog.");
     }
@@ -65,10 +67,14 @@ class InstructionCheckersTest {
 
     @Test
     void letterFrequencyCountsTheLetterInEitherCase() {
-        Instruction f = in("keywords:letter_frequency", "{\"letter\": \"q\", \"let_frequency\": 2, \"let_relation\": \"at least\"}");
+        Instruction f = in(
+                "keywords:letter_frequency",
+                "{\"letter\": \"q\", \"let_frequency\": 2, \"let_relation\": \"at least\"}");
         follows(f, "Quick quiz.");
         breaks(f, "Quick fix.");
-        Instruction less = in("keywords:letter_frequency", "{\"letter\": \"e\", \"let_frequency\": 1, \"let_relation\": \"less than\"}");
+        Instruction less = in(
+                "keywords:letter_frequency",
+                "{\"letter\": \"e\", \"let_frequency\": 1, \"let_relation\": \"less than\"}");
         follows(less, "A cat sat.");
         breaks(less, "The cat.");
     }
@@ -90,10 +96,12 @@ class InstructionCheckersTest {
 
     @Test
     void numberOfSentencesIgnoresAbbreviationsAndLineBreaks() {
-        Instruction less = in("length_constraints:number_sentences", "{\"num_sentences\": 3, \"relation\": \"less than\"}");
+        Instruction less =
+                in("length_constraints:number_sentences", "{\"num_sentences\": 3, \"relation\": \"less than\"}");
         follows(less, "Mr. Smith went to Washington. He liked it");
         breaks(less, "One. Two! Three?");
-        Instruction atLeast = in("length_constraints:number_sentences", "{\"num_sentences\": 2, \"relation\": \"at least\"}");
+        Instruction atLeast =
+                in("length_constraints:number_sentences", "{\"num_sentences\": 2, \"relation\": \"at least\"}");
         follows(atLeast, "It rained. \"Really?\" she asked.");
         breaks(atLeast, "a line\nanother line without a stop");
     }
@@ -108,7 +116,11 @@ class InstructionCheckersTest {
     @Test
     void allCapitalTokensCountAsNltksTreebankTokenizerSplitsThem() {
         // counts checked against NLTK 3.10's NLTKWordTokenizer: contractions, '&', brackets and CONTRACTIONS2 split
-        assertEquals(7, PyText.wordTokens("I DON'T know, AT&T is U.S.A. well-known (OK)?").stream().filter(PyText::isUpper).count());
+        assertEquals(
+                7,
+                PyText.wordTokens("I DON'T know, AT&T is U.S.A. well-known (OK)?").stream()
+                        .filter(PyText::isUpper)
+                        .count());
         assertEquals(List.of("GON", "NA", "CA", "N'T"), PyText.wordTokens("GONNA CAN'T"));
     }
 
@@ -132,7 +144,8 @@ class InstructionCheckersTest {
 
     @Test
     void nthParagraphFirstWordNeedsCountAndWord() {
-        Instruction p = in("length_constraints:nth_paragraph_first_word",
+        Instruction p = in(
+                "length_constraints:nth_paragraph_first_word",
                 "{\"num_paragraphs\": 3, \"nth_paragraph\": 2, \"first_word\": \"Because\"}");
         follows(p, "Intro.\n\n\"because, yes\" it is.\n\nEnd.");
         breaks(p, "Intro.\n\nSince it is.\n\nEnd."); // wrong word
@@ -180,7 +193,8 @@ class InstructionCheckersTest {
 
     @Test
     void multipleSectionsCountSplitterAndNumber() {
-        Instruction s = in("detectable_format:multiple_sections", "{\"section_spliter\": \"SECTION\", \"num_sections\": 2}");
+        Instruction s =
+                in("detectable_format:multiple_sections", "{\"section_spliter\": \"SECTION\", \"num_sections\": 2}");
         follows(s, "SECTION 1\nintro\nSECTION 2\nbody");
         breaks(s, "SECTION 1\nintro\nSection 2\nbody"); // case matters, as in the reference
     }
@@ -225,10 +239,13 @@ class InstructionCheckersTest {
 
     @Test
     void capitalWordFrequencyCountsAllCapsTokens() {
-        Instruction atLeast = in("change_case:capital_word_frequency", "{\"capital_frequency\": 3, \"capital_relation\": \"at least\"}");
+        Instruction atLeast = in(
+                "change_case:capital_word_frequency", "{\"capital_frequency\": 3, \"capital_relation\": \"at least\"}");
         follows(atLeast, "This is VERY, VERY IMPORTANT.");
         breaks(atLeast, "This is VERY important, Really.");
-        Instruction less = in("change_case:capital_word_frequency", "{\"capital_frequency\": 2, \"capital_relation\": \"less than\"}");
+        Instruction less = in(
+                "change_case:capital_word_frequency",
+                "{\"capital_frequency\": 2, \"capital_relation\": \"less than\"}");
         follows(less, "Only ONE here.");
         breaks(less, "I DON'T know."); // I, DO, N'T: contractions split as NLTK's tokenizer does
     }
@@ -271,12 +288,15 @@ class InstructionCheckersTest {
     @Test
     void looseAcceptsAPreambleLineAndEmphasisThatStrictRefuses() {
         Instruction quote = in("startend:quotation", "{}");
-        IfEvalGrading.Result r = IfEvalGrading.grade(java.util.List.of(quote, in("detectable_format:title", "{}")),
+        IfEvalGrading.Result r = IfEvalGrading.grade(
+                java.util.List.of(quote, in("detectable_format:title", "{}")),
                 "Sure, here you go:\n\"<<**Title**>> text\"");
         assertFalse(r.strict()[0]);
         assertTrue(r.loose()[0]);
         assertTrue(r.strict()[1]);
-        assertEquals("ifeval strict 1/2, loose 2/2: startend:quotation ✗ (loose ✓), detectable_format:title ✓", r.describe());
+        assertEquals(
+                "ifeval strict 1/2, loose 2/2: startend:quotation ✗ (loose ✓), detectable_format:title ✓",
+                r.describe());
         boolean[][] back = IfEvalGrading.followed(r.describe(), 2);
         assertFalse(back[0][0]);
         assertTrue(back[0][1]);
@@ -285,14 +305,23 @@ class InstructionCheckersTest {
 
     @Test
     void unknownIdAndBadParametersAreRefusedNamingTheField() {
-        var unknown = assertThrows(IllegalArgumentException.class, () -> Instruction.of("keywords:nonsense", JSON.createObjectNode()));
-        assertTrue(unknown.getMessage().startsWith("instruction_id_list: unknown instruction id \"keywords:nonsense\""), unknown.getMessage());
-        var missing = assertThrows(IllegalArgumentException.class, () -> in("length_constraints:number_words", "{\"relation\": \"at least\"}"));
+        var unknown = assertThrows(
+                IllegalArgumentException.class, () -> Instruction.of("keywords:nonsense", JSON.createObjectNode()));
+        assertTrue(
+                unknown.getMessage().startsWith("instruction_id_list: unknown instruction id \"keywords:nonsense\""),
+                unknown.getMessage());
+        var missing = assertThrows(
+                IllegalArgumentException.class,
+                () -> in("length_constraints:number_words", "{\"relation\": \"at least\"}"));
         assertTrue(missing.getMessage().startsWith("kwargs.num_words: missing"), missing.getMessage());
-        var relation = assertThrows(IllegalArgumentException.class,
+        var relation = assertThrows(
+                IllegalArgumentException.class,
                 () -> in("length_constraints:number_words", "{\"num_words\": 5, \"relation\": \"at most\"}"));
-        assertTrue(relation.getMessage().startsWith("kwargs.relation: must be \"less than\" or \"at least\""), relation.getMessage());
-        var extra = assertThrows(IllegalArgumentException.class, () -> in("punctuation:no_comma", "{\"num_words\": 5}"));
+        assertTrue(
+                relation.getMessage().startsWith("kwargs.relation: must be \"less than\" or \"at least\""),
+                relation.getMessage());
+        var extra =
+                assertThrows(IllegalArgumentException.class, () -> in("punctuation:no_comma", "{\"num_words\": 5}"));
         assertTrue(extra.getMessage().startsWith("kwargs.num_words: is not a parameter"), extra.getMessage());
         // The Hugging Face copy of the data lists every parameter with null where unused: nulls are absent.
         assertTrue(in("punctuation:no_comma", "{\"num_words\": null}").follows("fine"));
@@ -306,7 +335,11 @@ class InstructionCheckersTest {
                 m.invoke(this);
             }
         }
-        assertEquals(new HashSet<>(Checkers.IDS), new HashSet<>(COVERED) {{ retainAll(Checkers.IDS); }});
+        assertEquals(new HashSet<>(Checkers.IDS), new HashSet<>(COVERED) {
+            {
+                retainAll(Checkers.IDS);
+            }
+        });
         assertEquals(25, Checkers.IDS.size());
     }
 }

@@ -37,6 +37,7 @@ class HtmlReportTest {
 
     @TempDir
     static Path tmp;
+
     static Path run;
     static String html;
     static JsonNode manifest;
@@ -45,8 +46,14 @@ class HtmlReportTest {
     static void evaluate() throws Exception {
         run = tmp.resolve("m500");
         // top-p 0.95 travels as the float 0.949999988 and was printed "0.9"; T 0.7 and a non-default budget too.
-        EvalRunner.run(EvalSpec.of("math500", EvalServers.target(), run).withModel(EvalServers.R1).withK(2)
-                .withLimit(28).withMaxTokens(48).withSampling(0.7f, 0.95f).withSeed(1234).withConcurrency(2)
+        EvalRunner.run(EvalSpec.of("math500", EvalServers.target(), run)
+                .withModel(EvalServers.R1)
+                .withK(2)
+                .withLimit(28)
+                .withMaxTokens(48)
+                .withSampling(0.7f, 0.95f)
+                .withSeed(1234)
+                .withConcurrency(2)
                 .withProgress(null));
         html = Files.readString(run.resolve("report.html"));
         manifest = new ObjectMapper().readTree(run.resolve("run.json").toFile());
@@ -54,8 +61,10 @@ class HtmlReportTest {
 
     @Test
     void everyHeaderValueIsTheOneInRunJson() {
-        Matcher m = Pattern.compile("<p>(\\d+) questions × k = (\\d+), temperature ([0-9.]+), top-p ([0-9.]+), max (\\d+) "
-                + "tokens, seed (\\d+)\\. Data SHA-256 <code>([0-9a-f]+)</code>; grader ([^<]+)\\.</p>").matcher(html);
+        Matcher m = Pattern.compile(
+                        "<p>(\\d+) questions × k = (\\d+), temperature ([0-9.]+), top-p ([0-9.]+), max (\\d+) "
+                                + "tokens, seed (\\d+)\\. Data SHA-256 <code>([0-9a-f]+)</code>; grader ([^<]+)\\.</p>")
+                .matcher(html);
         assertTrue(m.find(), "header paragraph");
         assertEquals(manifest.get("questions").asInt(), Integer.parseInt(m.group(1)));
         assertEquals(manifest.get("k").asInt(), Integer.parseInt(m.group(2)));
@@ -67,7 +76,8 @@ class HtmlReportTest {
         assertEquals(manifest.get("seed").asLong(), Long.parseLong(m.group(6)));
         assertEquals(manifest.get("dataSha256").asText(), m.group(7));
         assertEquals(manifest.get("graderVersion").asText(), m.group(8).replace("&quot;", "\""));
-        assertTrue(html.contains("<h1>" + manifest.get("benchmark").asText() + " · " + manifest.get("model").asText() + "</h1>"));
+        assertTrue(html.contains("<h1>" + manifest.get("benchmark").asText() + " · "
+                + manifest.get("model").asText() + "</h1>"));
     }
 
     @Test
@@ -75,7 +85,8 @@ class HtmlReportTest {
         String plot = svg("pass@1 by subject");
         List<Double> xs = new ArrayList<>();
         Matcher label = Pattern.compile("<text class=\"x-label\" x=\"([0-9.]+)\" y=\"[0-9.]+\" text-anchor=\"end\" "
-                + "font-size=\"(\\d+)\" transform=\"rotate\\(-(\\d+) [0-9. ]+\\)\">([^<]+)</text>").matcher(plot);
+                        + "font-size=\"(\\d+)\" transform=\"rotate\\(-(\\d+) [0-9. ]+\\)\">([^<]+)</text>")
+                .matcher(plot);
         int font = 0, angle = 0;
         while (label.find()) {
             xs.add(Double.parseDouble(label.group(1)));
@@ -97,7 +108,10 @@ class HtmlReportTest {
     void theTokenHistogramsAxesHaveUnits() {
         String plot = svg("completion tokens: correct vs wrong");
         assertTrue(plot.contains("<text class=\"y-unit\"") && plot.contains(">samples</text>"), plot);
-        assertTrue(plot.contains("<text class=\"x-unit\"") && plot.contains(">completion tokens · green correct, red wrong</text>"), plot);
+        assertTrue(
+                plot.contains("<text class=\"x-unit\"")
+                        && plot.contains(">completion tokens · green correct, red wrong</text>"),
+                plot);
         assertFalse(plot.contains(">100</text>"), "counts, not percent: " + plot);
     }
 
@@ -105,10 +119,15 @@ class HtmlReportTest {
     void aMissingVoteOrExtractionIsSaidInWordsNotNull() throws Exception {
         RunManifest m = RunManifest.read(run);
         List<SampleRecord> records = new ArrayList<>(SampleStore.read(run.resolve("samples.jsonl")));
-        records.replaceAll(r -> r.questionId().equals(records.get(0).questionId()) ? r.withGrade(null, null, false, "no answer") : r);
+        records.replaceAll(r ->
+                r.questionId().equals(records.get(0).questionId()) ? r.withGrade(null, null, false, "no answer") : r);
         Dataset data = Benchmarks.byName("math500").load(null).limit(m.questions());
-        Summary s = MetricsCalculator.compute(data.questions(), SampleStore.byQuestion(records), m.k(),
-                Grader.of(TaskKind.MATH, 0), List.of("level", "subject"));
+        Summary s = MetricsCalculator.compute(
+                data.questions(),
+                SampleStore.byQuestion(records),
+                m.k(),
+                Grader.of(TaskKind.MATH, 0),
+                List.of("level", "subject"));
         String page = HtmlReport.render(new EvalResult(run, m, s, 0, 0), records, data);
         assertFalse(page.contains(">null<"), "raw null in the sample browser");
         assertTrue(page.contains("vote <span class=\"bad\">(no answer)</span>"), "no vote");

@@ -22,6 +22,7 @@ public final class ErrorDetails {
     public static final String DOMAIN = "r1serve.dev";
     /** Trailer / header: milliseconds after which a refused call may be retried. */
     public static final String RETRY_AFTER_MS = "retry-after-ms";
+
     public static final Metadata.Key<String> RETRY_AFTER_MS_KEY =
             Metadata.Key.of(RETRY_AFTER_MS, Metadata.ASCII_STRING_MARSHALLER);
     /** ErrorInfo metadata key naming the offending request field. */
@@ -33,9 +34,13 @@ public final class ErrorDetails {
      * A status exception carrying {@code reason} (and {@code metadata}) as ErrorInfo; {@code retryAfterMillis}
      * >= 0 adds the retry trailer.
      */
-    public static StatusRuntimeException toException(Status.Code code, String message, ErrorReason reason,
-                                                     Map<String, String> metadata, long retryAfterMillis) {
-        ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason.name()).putAllMetadata(metadata).build();
+    public static StatusRuntimeException toException(
+            Status.Code code, String message, ErrorReason reason, Map<String, String> metadata, long retryAfterMillis) {
+        ErrorInfo info = ErrorInfo.newBuilder()
+                .setDomain(DOMAIN)
+                .setReason(reason.name())
+                .putAllMetadata(metadata)
+                .build();
         com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
                 .setCode(code.value())
                 .setMessage(message == null ? "" : message)

@@ -26,8 +26,12 @@ public final class RewardBench {
     public record Result(int rollouts, double seconds, double perSecond) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "ScoreStream math rewards: %d rollouts in %.2f s = %.0f rollouts/s (groups of 16, loopback)",
-                    rollouts, seconds, perSecond);
+            return String.format(
+                    Locale.ROOT,
+                    "ScoreStream math rewards: %d rollouts in %.2f s = %.0f rollouts/s (groups of 16, loopback)",
+                    rollouts,
+                    seconds,
+                    perSecond);
         }
     }
 
@@ -35,8 +39,13 @@ public final class RewardBench {
     public record CodeResult(int rollouts, double seconds, double perSecond) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "ScoreStream code rewards (HumanEval-style check(candidate), sandboxed): "
-                    + "%d rollouts in %.2f s = %.1f rollouts/s (groups of 8, loopback)", rollouts, seconds, perSecond);
+            return String.format(
+                    Locale.ROOT,
+                    "ScoreStream code rewards (HumanEval-style check(candidate), sandboxed): "
+                            + "%d rollouts in %.2f s = %.1f rollouts/s (groups of 8, loopback)",
+                    rollouts,
+                    seconds,
+                    perSecond);
         }
     }
 
@@ -51,10 +60,13 @@ public final class RewardBench {
     }
 
     /** Seconds to stream {@code n} rollouts through a fresh loopback RewardServer, after a warm-up of {@code warmUp}. */
-    private static double timedStream(int n, int warmUp, int groupSize,
-            java.util.function.BiFunction<Integer, Integer, Rollout> rollouts) throws IOException, InterruptedException {
+    private static double timedStream(
+            int n, int warmUp, int groupSize, java.util.function.BiFunction<Integer, Integer, Rollout> rollouts)
+            throws IOException, InterruptedException {
         try (RewardServer server = RewardServer.start(RewardServer.Config.loopback(0))) {
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                    .usePlaintext()
+                    .build();
             try {
                 stream(ch, warmUp, groupSize, rollouts);
                 long t0 = System.nanoTime();
@@ -75,10 +87,18 @@ public final class RewardBench {
         String body = i % 2 == 0 ? "return [x * x for x in xs]" : "return [x * 2 for x in xs]";
         String completion = "<think>Square each element.</think><answer>```python\ndef squares(xs):\n    " + body
                 + "\n```</answer>";
-        return Rollout.newBuilder().setId(Integer.toString(i)).setGroupId("c" + i / groupSize).setGroupSize(groupSize)
-                .setPrompt("Write squares(xs).").setCompletion(completion).setTaskType(TaskType.TASK_TYPE_CODE)
-                .setReference(Reference.newBuilder().addTests(dev.r1serve.proto.v1.CodeTest.newBuilder()
-                        .setTestCode(CODE_TEST).setEntryPoint("squares"))).build();
+        return Rollout.newBuilder()
+                .setId(Integer.toString(i))
+                .setGroupId("c" + i / groupSize)
+                .setGroupSize(groupSize)
+                .setPrompt("Write squares(xs).")
+                .setCompletion(completion)
+                .setTaskType(TaskType.TASK_TYPE_CODE)
+                .setReference(Reference.newBuilder()
+                        .addTests(dev.r1serve.proto.v1.CodeTest.newBuilder()
+                                .setTestCode(CODE_TEST)
+                                .setEntryPoint("squares")))
+                .build();
     }
 
     public static Result run(int rollouts) throws IOException, InterruptedException {
@@ -92,8 +112,9 @@ public final class RewardBench {
         stream(ch, n, groupSize, RewardBench::rollout);
     }
 
-    private static void stream(ManagedChannel ch, int n, int groupSize,
-            java.util.function.BiFunction<Integer, Integer, Rollout> rollouts) throws InterruptedException {
+    private static void stream(
+            ManagedChannel ch, int n, int groupSize, java.util.function.BiFunction<Integer, Integer, Rollout> rollouts)
+            throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger received = new AtomicInteger();
         AtomicReference<Throwable> error = new AtomicReference<>();
@@ -116,7 +137,9 @@ public final class RewardBench {
             }
 
             @Override
-            public void onNext(RolloutResult r) { received.incrementAndGet(); }
+            public void onNext(RolloutResult r) {
+                received.incrementAndGet();
+            }
 
             @Override
             public void onError(Throwable t) {
@@ -125,7 +148,9 @@ public final class RewardBench {
             }
 
             @Override
-            public void onCompleted() { done.countDown(); }
+            public void onCompleted() {
+                done.countDown();
+            }
         });
         done.await();
         if (error.get() != null) throw new IllegalStateException("stream failed", error.get());
@@ -138,8 +163,15 @@ public final class RewardBench {
         int answer = i % 2 == 0 ? gold : gold + 1;
         String completion = "<think>We need " + (gold - 7) + " + 7. Adding gives the total, which is " + answer
                 + ".</think><answer>The answer is $\\boxed{" + answer + "}$.</answer>";
-        return Rollout.newBuilder().setId(Integer.toString(i)).setGroupId("q" + q).setGroupSize(groupSize)
-                .setPrompt("What is " + (gold - 7) + " + 7?").setCompletion(completion).setTaskType(TaskType.TASK_TYPE_MATH)
-                .setReference(Reference.newBuilder().setAnswer(Integer.toString(gold))).setTargetLanguage("en").build();
+        return Rollout.newBuilder()
+                .setId(Integer.toString(i))
+                .setGroupId("q" + q)
+                .setGroupSize(groupSize)
+                .setPrompt("What is " + (gold - 7) + " + 7?")
+                .setCompletion(completion)
+                .setTaskType(TaskType.TASK_TYPE_MATH)
+                .setReference(Reference.newBuilder().setAnswer(Integer.toString(gold)))
+                .setTargetLanguage("en")
+                .build();
     }
 }

@@ -27,21 +27,32 @@ import java.util.concurrent.TimeUnit;
 public final class RewardHttpBench {
 
     public record Result(int rollouts, int batch, int inFlight, double httpPerSecond, double streamPerSecond) {
-        public double ratio() { return httpPerSecond / streamPerSecond; }
+        public double ratio() {
+            return httpPerSecond / streamPerSecond;
+        }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "math rewards: HTTP /v1/rewards:score %.0f rollouts/s (batches of %d, %d in flight)"
-                    + " vs ScoreStream %.0f rollouts/s; ratio HTTP/ScoreStream %.2f (%d rollouts each, loopback)",
-                    httpPerSecond, batch, inFlight, streamPerSecond, ratio(), rollouts);
+            return String.format(
+                    Locale.ROOT,
+                    "math rewards: HTTP /v1/rewards:score %.0f rollouts/s (batches of %d, %d in flight)"
+                            + " vs ScoreStream %.0f rollouts/s; ratio HTTP/ScoreStream %.2f (%d rollouts each, loopback)",
+                    httpPerSecond,
+                    batch,
+                    inFlight,
+                    streamPerSecond,
+                    ratio(),
+                    rollouts);
         }
     }
 
     private RewardHttpBench() {}
 
-    public static Result run(int rollouts, int batch, int inFlight, int rounds) throws IOException, InterruptedException {
+    public static Result run(int rollouts, int batch, int inFlight, int rounds)
+            throws IOException, InterruptedException {
         int groupSize = 16;
-        if (batch % groupSize != 0) throw new IllegalArgumentException("--batch must be a multiple of " + groupSize + ", got " + batch);
+        if (batch % groupSize != 0)
+            throw new IllegalArgumentException("--batch must be a multiple of " + groupSize + ", got " + batch);
         int n = Math.max(batch, rollouts / batch * batch);
         List<String> bodies = new ArrayList<>();
         JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
@@ -51,9 +62,14 @@ public final class RewardHttpBench {
             bodies.add(printer.print(req));
         }
         try (RewardServer server = RewardServer.start(RewardServer.Config.loopback(0));
-             RewardHttpServer http = RewardHttpServer.start("127.0.0.1", 0, new RewardHttpFront(server.mounted(), null));
-             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+                RewardHttpServer http =
+                        RewardHttpServer.start("127.0.0.1", 0, new RewardHttpFront(server.mounted(), null));
+                HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build()) {
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                    .usePlaintext()
+                    .build();
             URI uri = URI.create("http://127.0.0.1:" + http.port() + RewardHttpFront.SCORE_PATH);
             try {
                 RewardBench.stream(ch, Math.min(n, 320), groupSize); // warm-up, both paths
@@ -76,17 +92,21 @@ public final class RewardHttpBench {
         }
     }
 
-    private static void post(HttpClient client, URI uri, List<String> bodies, int inFlight) throws InterruptedException {
+    private static void post(HttpClient client, URI uri, List<String> bodies, int inFlight)
+            throws InterruptedException {
         Semaphore slots = new Semaphore(inFlight);
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (String body : bodies) {
             slots.acquire();
-            HttpRequest req = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            HttpRequest req = HttpRequest.newBuilder(uri)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
             all.add(client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((resp, err) -> {
                 slots.release();
                 if (err != null) throw new IllegalStateException("HTTP score failed", err);
-                if (resp.statusCode() != 200) throw new IllegalStateException("HTTP " + resp.statusCode() + ": " + resp.body());
+                if (resp.statusCode() != 200)
+                    throw new IllegalStateException("HTTP " + resp.statusCode() + ": " + resp.body());
             }));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();

@@ -18,8 +18,15 @@ public final class SandboxBench {
     public record Result(double isolatedPerSecond, double barePerSecond, double ratio, int isolatedRuns, int bareRuns) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "isolated: %.1f runs/s (%d runs)%nbare python3 -c pass: %.1f spawns/s (%d spawns)%n"
-                    + "ratio isolated/bare: %.2f (target >= 0.6)", isolatedPerSecond, isolatedRuns, barePerSecond, bareRuns, ratio);
+            return String.format(
+                    Locale.ROOT,
+                    "isolated: %.1f runs/s (%d runs)%nbare python3 -c pass: %.1f spawns/s (%d spawns)%n"
+                            + "ratio isolated/bare: %.2f (target >= 0.6)",
+                    isolatedPerSecond,
+                    isolatedRuns,
+                    barePerSecond,
+                    bareRuns,
+                    ratio);
         }
     }
 
@@ -64,7 +71,9 @@ public final class SandboxBench {
     }
 
     private static void bare(Sandbox sandbox) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(sandbox.python().toString(), "-c", "pass").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(sandbox.python().toString(), "-c", "pass")
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         if (p.waitFor() != 0) throw new IllegalStateException("python3 -c pass failed");
     }

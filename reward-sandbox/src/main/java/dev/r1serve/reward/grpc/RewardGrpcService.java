@@ -52,7 +52,11 @@ public final class RewardGrpcService extends RewardServiceGrpc.RewardServiceImpl
     private final int maxInFlight;
     private final Executor scoring;
 
-    public RewardGrpcService(RewardScorer scorer, Grpo.Options defaultAdvantage, int maxPendingGroups, int maxInFlight,
+    public RewardGrpcService(
+            RewardScorer scorer,
+            Grpo.Options defaultAdvantage,
+            int maxPendingGroups,
+            int maxInFlight,
             Executor scoring) {
         this.scorer = scorer;
         this.defaultAdvantage = defaultAdvantage;
@@ -62,8 +66,7 @@ public final class RewardGrpcService extends RewardServiceGrpc.RewardServiceImpl
     }
 
     private CompletableFuture<RolloutResult> scoreAsync(Rollout r) {
-        return CompletableFuture.supplyAsync(() -> scorer.score(r), scoring)
-                .thenCompose(s -> s.toCompletableFuture());
+        return CompletableFuture.supplyAsync(() -> scorer.score(r), scoring).thenCompose(s -> s.toCompletableFuture());
     }
 
     @Override
@@ -84,7 +87,8 @@ public final class RewardGrpcService extends RewardServiceGrpc.RewardServiceImpl
                             + " given earlier for group '" + r.getGroupId() + "'");
                 }
                 if (!ids.computeIfAbsent(r.getGroupId(), g -> new HashSet<>()).add(r.getId())) {
-                    throw RolloutValidator.invalid(f + ".id '" + r.getId() + "' is repeated in group '" + r.getGroupId() + "'");
+                    throw RolloutValidator.invalid(
+                            f + ".id '" + r.getId() + "' is repeated in group '" + r.getGroupId() + "'");
                 }
                 List<Integer> members = groups.computeIfAbsent(r.getGroupId(), g -> new ArrayList<>());
                 members.add(i);
@@ -97,7 +101,8 @@ public final class RewardGrpcService extends RewardServiceGrpc.RewardServiceImpl
             responses.onError(e);
             return;
         }
-        List<CompletableFuture<RolloutResult>> fs = request.getRolloutsList().stream().map(this::scoreAsync).toList();
+        List<CompletableFuture<RolloutResult>> fs =
+                request.getRolloutsList().stream().map(this::scoreAsync).toList();
         CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> {
             if (err != null) {
                 responses.onError(toStatus(err));
@@ -105,12 +110,15 @@ public final class RewardGrpcService extends RewardServiceGrpc.RewardServiceImpl
             }
             RolloutResult[] out = new RolloutResult[fs.size()];
             for (List<Integer> members : groups.values()) {
-                List<RolloutResult> group = members.stream().map(i -> fs.get(i).join()).toList();
-                boolean complete = members.size() == request.getRollouts(members.get(0)).getGroupSize();
+                List<RolloutResult> group =
+                        members.stream().map(i -> fs.get(i).join()).toList();
+                boolean complete =
+                        members.size() == request.getRollouts(members.get(0)).getGroupSize();
                 if (complete) group = RewardScorer.withAdvantages(group, adv);
                 for (int k = 0; k < members.size(); k++) out[members.get(k)] = group.get(k);
             }
-            responses.onNext(ScoreResponse.newBuilder().addAllResults(List.of(out)).build());
+            responses.onNext(
+                    ScoreResponse.newBuilder().addAllResults(List.of(out)).build());
             responses.onCompleted();
         });
     }
@@ -130,9 +138,12 @@ public final class RewardGrpcService extends RewardServiceGrpc.RewardServiceImpl
         Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
         if (t instanceof StatusRuntimeException s) return s;
         if (t instanceof SandboxBusyException) {
-            return Status.RESOURCE_EXHAUSTED.withDescription(t.getMessage() + "; retry later").asRuntimeException();
+            return Status.RESOURCE_EXHAUSTED
+                    .withDescription(t.getMessage() + "; retry later")
+                    .asRuntimeException();
         }
-        if (t instanceof IllegalArgumentException) return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();
+        if (t instanceof IllegalArgumentException)
+            return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();
         LOG.log(Level.WARNING, "scoring failed", t);
         return Status.INTERNAL.withDescription("scoring failed: " + t).asRuntimeException();
     }
@@ -142,6 +153,7 @@ public final class RewardGrpcService extends RewardServiceGrpc.RewardServiceImpl
         private final ServerCallStreamObserver<RolloutResult> call;
         /** Incomplete groups by id, in arrival order. */
         private final Map<String, Group> groups = new LinkedHashMap<>();
+
         private final ArrayDeque<RolloutResult> outbox = new ArrayDeque<>();
         private int scoringNow;
         private boolean paused;
@@ -149,13 +161,18 @@ public final class RewardGrpcService extends RewardServiceGrpc.RewardServiceImpl
         private boolean done;
         private long received;
 
-        Session(ServerCallStreamObserver<RolloutResult> call) { this.call = call; }
+        Session(ServerCallStreamObserver<RolloutResult> call) {
+            this.call = call;
+        }
 
         private final class Group {
             final int size;
             final Set<String> ids = new HashSet<>();
             final List<RolloutResult> results = new ArrayList<>();
-            Group(int size) { this.size = size; }
+
+            Group(int size) {
+                this.size = size;
+            }
         }
 
         @Override
@@ -171,8 +188,10 @@ public final class RewardGrpcService extends RewardServiceGrpc.RewardServiceImpl
             Group g = groups.get(r.getGroupId());
             if (g == null) {
                 if (groups.size() >= maxPendingGroups) {
-                    fail(Status.RESOURCE_EXHAUSTED.withDescription("more than " + maxPendingGroups
-                            + " incomplete groups pending; finish groups before starting new ones").asRuntimeException());
+                    fail(Status.RESOURCE_EXHAUSTED
+                            .withDescription("more than " + maxPendingGroups
+                                    + " incomplete groups pending; finish groups before starting new ones")
+                            .asRuntimeException());
                     return;
                 }
                 g = new Group(r.getGroupSize());
@@ -183,11 +202,13 @@ public final class RewardGrpcService extends RewardServiceGrpc.RewardServiceImpl
                 return;
             }
             if (!g.ids.add(r.getId())) {
-                fail(RolloutValidator.invalid("rollout.id '" + r.getId() + "' is repeated in group '" + r.getGroupId() + "'"));
+                fail(RolloutValidator.invalid(
+                        "rollout.id '" + r.getId() + "' is repeated in group '" + r.getGroupId() + "'"));
                 return;
             }
             if (g.ids.size() > g.size) {
-                fail(RolloutValidator.invalid("group '" + r.getGroupId() + "' got more than group_size " + g.size + " rollouts"));
+                fail(RolloutValidator.invalid(
+                        "group '" + r.getGroupId() + "' got more than group_size " + g.size + " rollouts"));
                 return;
             }
             Group group = g;
@@ -211,7 +232,9 @@ public final class RewardGrpcService extends RewardServiceGrpc.RewardServiceImpl
             drain();
         }
 
-        private Grpo.Options advantageOptions() { return defaultAdvantage; }
+        private Grpo.Options advantageOptions() {
+            return defaultAdvantage;
+        }
 
         /** Sends what the transport accepts now, then reads more if there is room, then completes if all is sent. */
         synchronized void drain() {

@@ -51,8 +51,16 @@ public final class RewardServer implements AutoCloseable {
      * @param sandboxQueue sandbox runs that may wait
      * @param metricsPort Prometheus HTTP port, -1 for none, 0 for a free one
      */
-    public record Config(String host, int port, RewardOptions rewards, Grpo.Options advantage, int maxPendingGroups,
-            int maxInFlight, int sandboxWorkers, int sandboxQueue, int metricsPort) {
+    public record Config(
+            String host,
+            int port,
+            RewardOptions rewards,
+            Grpo.Options advantage,
+            int maxPendingGroups,
+            int maxInFlight,
+            int sandboxWorkers,
+            int sandboxQueue,
+            int metricsPort) {
         /** The defaults on 127.0.0.1: 1024 pending groups, 256 in flight, a worker per core, 1024 queued, no metrics. */
         public static Config loopback(int port) {
             return new Builder().port(port).build();
@@ -155,8 +163,16 @@ public final class RewardServer implements AutoCloseable {
             }
 
             public Config build() {
-                return new Config(host, port, rewards, advantage, maxPendingGroups, maxInFlight, sandboxWorkers,
-                        sandboxQueue, metricsPort);
+                return new Config(
+                        host,
+                        port,
+                        rewards,
+                        advantage,
+                        maxPendingGroups,
+                        maxInFlight,
+                        sandboxWorkers,
+                        sandboxQueue,
+                        metricsPort);
             }
         }
     }
@@ -175,8 +191,13 @@ public final class RewardServer implements AutoCloseable {
      * The RewardService with what it runs on (sandbox pool, scoring threads), for a gRPC server of another's:
      * {@code r1 serve --rewards} mounts it beside the InferenceService. Close it after that server.
      */
-    public record Mounted(RewardGrpcService service, SandboxPool pool, ExecutorService scoring, RewardScorer scorer,
-                          RewardMetrics metrics) implements AutoCloseable {
+    public record Mounted(
+            RewardGrpcService service,
+            SandboxPool pool,
+            ExecutorService scoring,
+            RewardScorer scorer,
+            RewardMetrics metrics)
+            implements AutoCloseable {
         @Override
         public void close() {
             scoring.shutdownNow();
@@ -192,17 +213,20 @@ public final class RewardServer implements AutoCloseable {
         SandboxPool p = null;
         try {
             Sandbox sb = Sandbox.detect();
-            int workers = config.sandboxWorkers() > 0 ? config.sandboxWorkers() : Runtime.getRuntime().availableProcessors();
+            int workers = config.sandboxWorkers() > 0
+                    ? config.sandboxWorkers()
+                    : Runtime.getRuntime().availableProcessors();
             p = new SandboxPool(sb, workers, config.sandboxQueue(), metrics);
         } catch (SandboxUnavailableException e) {
             LOG.warning("code rewards disabled: " + e.getMessage());
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        ExecutorService scoring = Executors.newFixedThreadPool(Math.max(2, cores),
+        ExecutorService scoring = Executors.newFixedThreadPool(
+                Math.max(2, cores),
                 Thread.ofPlatform().name("r1-reward-", 0).daemon().factory());
         RewardScorer scorer = new RewardScorer(config.rewards(), p, metrics);
-        RewardGrpcService service = new RewardGrpcService(scorer, config.advantage(), config.maxPendingGroups(),
-                config.maxInFlight(), scoring);
+        RewardGrpcService service = new RewardGrpcService(
+                scorer, config.advantage(), config.maxPendingGroups(), config.maxInFlight(), scoring);
         return new Mounted(service, p, scoring, scorer, metrics);
     }
 
@@ -240,8 +264,11 @@ public final class RewardServer implements AutoCloseable {
 
     private void startServing() throws IOException {
         if (config.metricsPort() >= 0) {
-            metricsServer = HTTPServer.builder().hostname(config.host()).port(config.metricsPort())
-                    .registry(metrics.registry()).buildAndStart();
+            metricsServer = HTTPServer.builder()
+                    .hostname(config.host())
+                    .port(config.metricsPort())
+                    .registry(metrics.registry())
+                    .buildAndStart();
         }
         server.start();
         health.setStatus("", ServingStatus.SERVING);
@@ -250,30 +277,45 @@ public final class RewardServer implements AutoCloseable {
                 + (metricsServer == null ? "" : ", metrics on http port " + metricsServer.getPort()));
     }
 
-    public int port() { return server.getPort(); }
+    public int port() {
+        return server.getPort();
+    }
 
     /** The Prometheus endpoint's port, or -1 without one. */
-    public int metricsPort() { return metricsServer == null ? -1 : metricsServer.getPort(); }
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.getPort();
+    }
 
-    public RewardMetrics metrics() { return metrics; }
+    public RewardMetrics metrics() {
+        return metrics;
+    }
 
     /** The in-process scorer this server uses. */
-    public RewardScorer scorer() { return scorer; }
+    public RewardScorer scorer() {
+        return scorer;
+    }
 
     /** The service and what it runs on, for another front on the same scorer (the HTTP front); owned by this server. */
-    public Mounted mounted() { return mounted; }
+    public Mounted mounted() {
+        return mounted;
+    }
 
     /** Whether code tasks can run (bubblewrap found). */
-    public boolean hasSandbox() { return pool != null; }
+    public boolean hasSandbox() {
+        return pool != null;
+    }
 
-    public void awaitTermination() throws InterruptedException { server.awaitTermination(); }
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
 
     /** Stops accepting calls, lets calls in flight finish for up to 5 s, then closes everything. */
     public void stop() {
         health.enterTerminalState();
         server.shutdown();
         try {
-            if (!server.awaitTermination(5, TimeUnit.SECONDS)) server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            if (!server.awaitTermination(5, TimeUnit.SECONDS))
+                server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
@@ -284,5 +326,7 @@ public final class RewardServer implements AutoCloseable {
     }
 
     @Override
-    public void close() { stop(); }
+    public void close() {
+        stop();
+    }
 }

@@ -18,9 +18,11 @@ public final class RolloutValidator {
     public static final int MAX_GROUP_SIZE = 1024;
     /** Longest prompt, completion, answer or test, in chars. */
     public static final int MAX_TEXT_CHARS = 1 << 20;
+
     static final int MAX_TESTS = 256;
     /** A definition of (or assignment to) {@code check}: the name the harness calls. */
-    private static final java.util.regex.Pattern CHECK = java.util.regex.Pattern.compile("(?m)^\\s*(def\\s+check\\s*\\(|check\\s*=)");
+    private static final java.util.regex.Pattern CHECK =
+            java.util.regex.Pattern.compile("(?m)^\\s*(def\\s+check\\s*\\(|check\\s*=)");
 
     private RolloutValidator() {}
 
@@ -34,19 +36,25 @@ public final class RolloutValidator {
         if (r.getTaskType() == TaskType.TASK_TYPE_UNSPECIFIED || r.getTaskType() == TaskType.UNRECOGNIZED) {
             throw invalid(field + ".task_type is required (MATH, CHOICE, CODE or FORMAT_ONLY)");
         }
-        if (r.getPrompt().length() > MAX_TEXT_CHARS) throw invalid(field + ".prompt is over " + MAX_TEXT_CHARS + " chars");
-        if (r.getCompletion().length() > MAX_TEXT_CHARS) throw invalid(field + ".completion is over " + MAX_TEXT_CHARS + " chars");
+        if (r.getPrompt().length() > MAX_TEXT_CHARS)
+            throw invalid(field + ".prompt is over " + MAX_TEXT_CHARS + " chars");
+        if (r.getCompletion().length() > MAX_TEXT_CHARS)
+            throw invalid(field + ".completion is over " + MAX_TEXT_CHARS + " chars");
         var ref = r.getReference();
         switch (r.getTaskType()) {
             case TASK_TYPE_MATH, TASK_TYPE_CHOICE -> {
-                if (ref.getAnswer().isBlank()) throw invalid(field + ".reference.answer is required for " + r.getTaskType());
+                if (ref.getAnswer().isBlank())
+                    throw invalid(field + ".reference.answer is required for " + r.getTaskType());
                 if (ref.getAnswer().length() > MAX_TEXT_CHARS) throw invalid(field + ".reference.answer is too long");
             }
             case TASK_TYPE_CODE -> {
                 if (ref.getTestsCount() == 0) throw invalid(field + ".reference.tests is required for TASK_TYPE_CODE");
-                if (ref.getTestsCount() > MAX_TESTS) throw invalid(field + ".reference.tests has more than " + MAX_TESTS + " tests");
-                if (!ref.getLanguage().isEmpty() && Language.parse(ref.getLanguage()).isEmpty()) {
-                    throw invalid(field + ".reference.language '" + ref.getLanguage() + "' is not supported (python, cpp)");
+                if (ref.getTestsCount() > MAX_TESTS)
+                    throw invalid(field + ".reference.tests has more than " + MAX_TESTS + " tests");
+                if (!ref.getLanguage().isEmpty()
+                        && Language.parse(ref.getLanguage()).isEmpty()) {
+                    throw invalid(
+                            field + ".reference.language '" + ref.getLanguage() + "' is not supported (python, cpp)");
                 }
                 for (int i = 0; i < ref.getTestsCount(); i++) {
                     CodeTest t = ref.getTests(i);
@@ -58,9 +66,11 @@ public final class RolloutValidator {
                         throw invalid(tf + ".entry_point must be an identifier");
                     }
                     if (!t.getTestCode().isBlank()) {
-                        if (!ref.getLanguage().isEmpty() && Language.parse(ref.getLanguage()).orElse(null) != Language.PYTHON) {
-                            throw invalid(tf + ".test_code: function-call tests are Python only (reference.language is '"
-                                    + ref.getLanguage() + "')");
+                        if (!ref.getLanguage().isEmpty()
+                                && Language.parse(ref.getLanguage()).orElse(null) != Language.PYTHON) {
+                            throw invalid(
+                                    tf + ".test_code: function-call tests are Python only (reference.language is '"
+                                            + ref.getLanguage() + "')");
                         }
                         if (!CHECK.matcher(t.getTestCode()).find()) {
                             throw invalid(tf + ".test_code must define check(candidate)");
@@ -68,13 +78,16 @@ public final class RolloutValidator {
                     } else if (!t.getTestSetup().isBlank()) {
                         throw invalid(tf + ".test_setup is only for function-call tests (with test_code)");
                     }
-                    if (t.getStdin().length() + t.getExpectedStdout().length() + t.getTestCode().length()
-                            + t.getTestSetup().length() > MAX_TEXT_CHARS) {
+                    if (t.getStdin().length()
+                                    + t.getExpectedStdout().length()
+                                    + t.getTestCode().length()
+                                    + t.getTestSetup().length()
+                            > MAX_TEXT_CHARS) {
                         throw invalid(tf + " is over " + MAX_TEXT_CHARS + " chars");
                     }
                 }
             }
-            default -> { }
+            default -> {}
         }
         if (!r.getTargetLanguage().isEmpty() && !LanguageReward.supports(r.getTargetLanguage())) {
             throw invalid(field + ".target_language '" + r.getTargetLanguage() + "' is not supported (en, zh)");

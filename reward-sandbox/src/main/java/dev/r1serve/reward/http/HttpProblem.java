@@ -24,11 +24,17 @@ final class HttpProblem extends RuntimeException {
         return new HttpProblem(400, field, message, 0);
     }
 
-    int status() { return status; }
+    int status() {
+        return status;
+    }
 
-    String field() { return field; }
+    String field() {
+        return field;
+    }
 
-    long retryAfterSeconds() { return retryAfterSeconds; }
+    long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
 
     /** The gRPC status name this HTTP status stands for (Google's JSON error shape carries both). */
     String grpcStatus() {

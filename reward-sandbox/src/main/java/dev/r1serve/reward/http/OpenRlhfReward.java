@@ -43,10 +43,18 @@ import java.util.regex.Pattern;
 final class OpenRlhfReward {
 
     /** End-of-sequence and padding tokens that decoding with special tokens leaves after the response. */
-    private static final List<String> TRAILING_TOKENS = List.of("<｜end▁of▁sentence｜>", "<|endoftext|>", "<|im_end|>",
-            "<|eot_id|>", "<|end_of_text|>", "</s>", "<pad>", "<|pad|>");
-    private static final Set<String> LABEL_FIELDS = Set.of("task_type", "answer", "tests", "language",
-            "target_language", "weights");
+    private static final List<String> TRAILING_TOKENS = List.of(
+            "<｜end▁of▁sentence｜>",
+            "<|endoftext|>",
+            "<|im_end|>",
+            "<|eot_id|>",
+            "<|end_of_text|>",
+            "</s>",
+            "<pad>",
+            "<|pad|>");
+
+    private static final Set<String> LABEL_FIELDS =
+            Set.of("task_type", "answer", "tests", "language", "target_language", "weights");
     private static final Pattern ROLLOUT_FIELD = Pattern.compile("^rollouts\\[(\\d+)]\\.?([a-z_.\\[\\]0-9]*)");
 
     private OpenRlhfReward() {}
@@ -64,7 +72,8 @@ final class OpenRlhfReward {
         if (labels != null && !labels.isNull()) {
             if (!labels.isArray()) throw HttpProblem.badRequest("labels", "labels must be a list");
             if (labels.size() != queries.size()) {
-                throw HttpProblem.badRequest("labels", "labels has " + labels.size() + " entries, query has " + queries.size());
+                throw HttpProblem.badRequest(
+                        "labels", "labels has " + labels.size() + " entries, query has " + queries.size());
             }
         }
         ScoreRequest.Builder req = ScoreRequest.newBuilder();
@@ -73,12 +82,18 @@ final class OpenRlhfReward {
             String prompt = prompts.get(i);
             int at = query.indexOf(prompt);
             if (at < 0) {
-                throw HttpProblem.badRequest("prompts[" + i + "]", "prompts[" + i + "]: not found in query[" + i
-                        + "] (query must be the prompt followed by the response)");
+                throw HttpProblem.badRequest(
+                        "prompts[" + i + "]",
+                        "prompts[" + i + "]: not found in query[" + i
+                                + "] (query must be the prompt followed by the response)");
             }
             // Each sample is a group of its own: OpenRLHF computes its advantages itself.
-            Rollout.Builder r = Rollout.newBuilder().setId(Integer.toString(i)).setGroupId(Integer.toString(i))
-                    .setGroupSize(1).setPrompt(prompt).setCompletion(stripTrailingTokens(query.substring(at + prompt.length())));
+            Rollout.Builder r = Rollout.newBuilder()
+                    .setId(Integer.toString(i))
+                    .setGroupId(Integer.toString(i))
+                    .setGroupSize(1)
+                    .setPrompt(prompt)
+                    .setCompletion(stripTrailingTokens(query.substring(at + prompt.length())));
             label(r, labels == null ? null : labels.get(i), "labels[" + i + "]");
             req.addRollouts(r);
         }
@@ -95,9 +110,12 @@ final class OpenRlhfReward {
             throw HttpProblem.badRequest(field, field + " has " + list.size() + " entries, query has " + expected);
         }
         for (int i = 0; i < list.size(); i++) {
-            if (!list.get(i).isTextual()) throw HttpProblem.badRequest(field + "[" + i + "]", field + "[" + i + "] must be a string");
+            if (!list.get(i).isTextual())
+                throw HttpProblem.badRequest(field + "[" + i + "]", field + "[" + i + "] must be a string");
         }
-        return java.util.stream.StreamSupport.stream(list.spliterator(), false).map(JsonNode::asText).toList();
+        return java.util.stream.StreamSupport.stream(list.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 
     static String stripTrailingTokens(String completion) {
@@ -122,19 +140,24 @@ final class OpenRlhfReward {
             try {
                 label = RewardHttpFront.JSON.readTree(label.asText());
             } catch (JacksonException e) {
-                throw HttpProblem.badRequest(field, field + ": starts with '{' but is not a JSON object: " + e.getOriginalMessage());
+                throw HttpProblem.badRequest(
+                        field, field + ": starts with '{' but is not a JSON object: " + e.getOriginalMessage());
             }
         }
-        if (label == null || label.isNull() || (label.isTextual() && label.asText().isBlank())) {
+        if (label == null
+                || label.isNull()
+                || (label.isTextual() && label.asText().isBlank())) {
             r.setTaskType(TaskType.TASK_TYPE_FORMAT_ONLY);
             return;
         }
         if (label.isTextual() || label.isNumber()) {
-            r.setTaskType(TaskType.TASK_TYPE_MATH).setReference(Reference.newBuilder().setAnswer(label.asText()));
+            r.setTaskType(TaskType.TASK_TYPE_MATH)
+                    .setReference(Reference.newBuilder().setAnswer(label.asText()));
             return;
         }
         if (!label.isObject()) {
-            throw HttpProblem.badRequest(field, field + " must be a gold answer (string) or a label object with task_type");
+            throw HttpProblem.badRequest(
+                    field, field + " must be a gold answer (string) or a label object with task_type");
         }
         ObjectNode rollout = RewardHttpFront.JSON.createObjectNode();
         ObjectNode reference = rollout.putObject("reference");
@@ -144,12 +167,17 @@ final class OpenRlhfReward {
                 case "task_type" -> r.setTaskType(taskType(e.getValue(), field + ".task_type"));
                 case "answer", "tests", "language" -> reference.set(e.getKey(), e.getValue());
                 case "target_language", "weights" -> rollout.set(e.getKey(), e.getValue());
-                default -> throw HttpProblem.badRequest(field + "." + e.getKey(), field + "." + e.getKey()
-                        + ": unknown label field " + new java.util.TreeSet<>(LABEL_FIELDS));
+                default ->
+                    throw HttpProblem.badRequest(
+                            field + "." + e.getKey(),
+                            field + "." + e.getKey() + ": unknown label field "
+                                    + new java.util.TreeSet<>(LABEL_FIELDS));
             }
         }
         if (!label.has("task_type")) {
-            throw HttpProblem.badRequest(field + ".task_type", field + ".task_type is required in a label object (math, choice, code, format_only)");
+            throw HttpProblem.badRequest(
+                    field + ".task_type",
+                    field + ".task_type is required in a label object (math, choice, code, format_only)");
         }
         ScoreJson.merge(rollout, r, field);
     }
@@ -162,8 +190,9 @@ final class OpenRlhfReward {
             case "CHOICE" -> TaskType.TASK_TYPE_CHOICE;
             case "CODE" -> TaskType.TASK_TYPE_CODE;
             case "FORMAT_ONLY" -> TaskType.TASK_TYPE_FORMAT_ONLY;
-            default -> throw HttpProblem.badRequest(field, field + ": unknown task type " + v
-                    + " (math, choice, code, format_only)");
+            default ->
+                throw HttpProblem.badRequest(
+                        field, field + ": unknown task type " + v + " (math, choice, code, format_only)");
         };
     }
 

@@ -64,7 +64,10 @@ public final class RewardHttpFront {
     }
 
     /** How a protocol writes its errors. */
-    enum Shape { GOOGLE, FASTAPI }
+    enum Shape {
+        GOOGLE,
+        FASTAPI
+    }
 
     /** One route's work: a request body in, the 200 response's JSON out. */
     @FunctionalInterface
@@ -85,7 +88,8 @@ public final class RewardHttpFront {
         this.rewards = rewards;
         this.keys = keys;
         this.metrics = rewards.metrics();
-        this.runCode = new SandboxFusionRunCode(rewards.pool(), rewards.scorer().options().codeLimits());
+        this.runCode = new SandboxFusionRunCode(
+                rewards.pool(), rewards.scorer().options().codeLimits());
     }
 
     /** Path to handler, to mount each with {@code HttpServer.createContext(path, handler)}. */
@@ -93,7 +97,9 @@ public final class RewardHttpFront {
         Map<String, HttpHandler> out = new LinkedHashMap<>();
         out.put(SCORE_PATH, handler(SCORE_PATH, Shape.GOOGLE, this::score));
         out.put(OPENRLHF_PATH, handler(OPENRLHF_PATH, Shape.FASTAPI, this::openRlhf));
-        out.put(RUN_CODE_PATH, handler(RUN_CODE_PATH, Shape.FASTAPI, b -> JSON.writeValueAsString(runCode.run(readJson(b)))));
+        out.put(
+                RUN_CODE_PATH,
+                handler(RUN_CODE_PATH, Shape.FASTAPI, b -> JSON.writeValueAsString(runCode.run(readJson(b)))));
         return out;
     }
 
@@ -120,13 +126,17 @@ public final class RewardHttpFront {
         CompletableFuture<ScoreResponse> done = new CompletableFuture<>();
         rewards.service().score(request, new StreamObserver<>() {
             @Override
-            public void onNext(ScoreResponse r) { done.complete(r); }
+            public void onNext(ScoreResponse r) {
+                done.complete(r);
+            }
 
             @Override
-            public void onError(Throwable t) { done.completeExceptionally(t); }
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
 
             @Override
-            public void onCompleted() { }
+            public void onCompleted() {}
         });
         try {
             return done.get(SCORE_TIMEOUT_MINUTES, TimeUnit.MINUTES);
@@ -149,7 +159,8 @@ public final class RewardHttpFront {
                 try {
                     // Contexts match by prefix; only the exact path is the route.
                     if (!ex.getRequestURI().getPath().equals(route)) {
-                        throw new HttpProblem(404, null, "no route " + ex.getRequestURI().getPath(), 0);
+                        throw new HttpProblem(
+                                404, null, "no route " + ex.getRequestURI().getPath(), 0);
                     }
                     authenticate(ex);
                     if (!ex.getRequestMethod().equals("POST")) {
@@ -164,7 +175,11 @@ public final class RewardHttpFront {
                 } catch (RuntimeException e) {
                     LOG.log(Level.SEVERE, "reward HTTP front: " + route + " failed", e);
                     code = 500;
-                    body = problem(ex, shape, new HttpProblem(500, null, "internal error: " + e.getClass().getSimpleName(), 0));
+                    body = problem(
+                            ex,
+                            shape,
+                            new HttpProblem(
+                                    500, null, "internal error: " + e.getClass().getSimpleName(), 0));
                 }
                 metrics.httpRequest(route, code); // before the reply, so a client that sees it sees it counted
                 send(ex, code, body);
@@ -176,11 +191,13 @@ public final class RewardHttpFront {
 
     private void authenticate(HttpExchange ex) {
         if (keys == null) return;
-        String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
+        String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization"))
+                .orElse("");
         boolean bearer = auth.regionMatches(true, 0, "Bearer ", 0, 7);
         if (!bearer) {
             ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            throw new HttpProblem(401, "Authorization", "Authorization: missing API key (send 'Authorization: Bearer <key>')", 0);
+            throw new HttpProblem(
+                    401, "Authorization", "Authorization: missing API key (send 'Authorization: Bearer <key>')", 0);
         }
         if (keys.authenticate(auth.substring(7).strip()).isEmpty()) {
             ex.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -236,7 +253,9 @@ public final class RewardHttpFront {
     static ObjectNode errorBody(Shape shape, HttpProblem p) {
         ObjectNode out = JSON.createObjectNode();
         if (shape == Shape.GOOGLE) {
-            ObjectNode err = out.putObject("error").put("code", p.status()).put("status", p.grpcStatus())
+            ObjectNode err = out.putObject("error")
+                    .put("code", p.status())
+                    .put("status", p.grpcStatus())
                     .put("message", p.getMessage());
             if (p.field() != null) err.put("field", p.field());
         } else if (p.status() == 400 && p.field() != null) {

@@ -49,7 +49,9 @@ public final class RewardHttpServer implements AutoCloseable {
         return s;
     }
 
-    public int port() { return http.getAddress().getPort(); }
+    public int port() {
+        return http.getAddress().getPort();
+    }
 
     /** Stops accepting connections; exchanges in flight get a second to finish. */
     @Override

@@ -30,14 +30,50 @@ import java.util.concurrent.CompletionException;
 final class SandboxFusionRunCode {
 
     /** SandboxFusion's {@code Language} literal. */
-    private static final Set<String> SANDBOX_FUSION_LANGUAGES = Set.of("python", "cpp", "nodejs", "go", "go_test",
-            "java", "php", "csharp", "bash", "typescript", "sql", "rust", "cuda", "lua", "R", "perl", "D_ut", "ruby",
-            "scala", "julia", "pytest", "junit", "kotlin_script", "jest", "verilog", "python_gpu", "lean", "swift",
+    private static final Set<String> SANDBOX_FUSION_LANGUAGES = Set.of(
+            "python",
+            "cpp",
+            "nodejs",
+            "go",
+            "go_test",
+            "java",
+            "php",
+            "csharp",
+            "bash",
+            "typescript",
+            "sql",
+            "rust",
+            "cuda",
+            "lua",
+            "R",
+            "perl",
+            "D_ut",
+            "ruby",
+            "scala",
+            "julia",
+            "pytest",
+            "junit",
+            "kotlin_script",
+            "jest",
+            "verilog",
+            "python_gpu",
+            "lean",
+            "swift",
             "racket");
-    private static final Set<String> FIELDS = Set.of("code", "language", "stdin", "compile_timeout", "run_timeout",
-            "memory_limit_MB", "files", "fetch_files", "args");
+
+    private static final Set<String> FIELDS = Set.of(
+            "code",
+            "language",
+            "stdin",
+            "compile_timeout",
+            "run_timeout",
+            "memory_limit_MB",
+            "files",
+            "fetch_files",
+            "args");
     /** Longest run_timeout / compile_timeout accepted, in seconds. */
     static final double MAX_TIMEOUT_SECONDS = 60;
+
     static final int MIN_MEMORY_MB = 16;
     static final int MAX_MEMORY_MB = 8192;
     private static final double DEFAULT_TIMEOUT_SECONDS = 10; // SandboxFusion's
@@ -54,30 +90,45 @@ final class SandboxFusionRunCode {
     ObjectNode run(JsonNode req) {
         for (Iterator<String> it = req.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!FIELDS.contains(k)) throw HttpProblem.badRequest(k, k + ": unknown field of RunCodeRequest " + new java.util.TreeSet<>(FIELDS));
+            if (!FIELDS.contains(k))
+                throw HttpProblem.badRequest(
+                        k, k + ": unknown field of RunCodeRequest " + new java.util.TreeSet<>(FIELDS));
         }
         String code = text(req, "code", true);
         String langName = text(req, "language", true);
-        Language lang = Language.parse(langName).filter(l -> langName.equals(l.label())).orElseThrow(() ->
-                HttpProblem.badRequest("language", "language: '" + langName + "' is not supported by r1-serve's sandbox"
-                        + (SANDBOX_FUSION_LANGUAGES.contains(langName) ? " (SandboxFusion has it; r1-serve runs python and cpp)"
-                        : " (not a SandboxFusion language either; r1-serve runs python and cpp)")));
+        Language lang = Language.parse(langName)
+                .filter(l -> langName.equals(l.label()))
+                .orElseThrow(() -> HttpProblem.badRequest(
+                        "language",
+                        "language: '" + langName + "' is not supported by r1-serve's sandbox"
+                                + (SANDBOX_FUSION_LANGUAGES.contains(langName)
+                                        ? " (SandboxFusion has it; r1-serve runs python and cpp)"
+                                        : " (not a SandboxFusion language either; r1-serve runs python and cpp)")));
         String stdin = text(req, "stdin", false);
         double runTimeout = seconds(req, "run_timeout");
         // compile limit: the sandbox compiles C++ under its own fixed allowance today (30 s CPU); compile_timeout is
         // validated but cannot narrow it until the sandbox takes a separate compile limit (issue 13).
         seconds(req, "compile_timeout");
         // run_timeout is wall-clock time, as in SandboxFusion; the CPU limit follows it up (not only down)
-        Limits limits = new Limits(Math.max(1, Math.round(runTimeout * 1000)), (int) Math.ceil(runTimeout),
-                base.memoryBytes(), base.processes(), base.fileBytes(), base.openFiles(), base.outputBytes());
+        Limits limits = new Limits(
+                Math.max(1, Math.round(runTimeout * 1000)),
+                (int) Math.ceil(runTimeout),
+                base.memoryBytes(),
+                base.processes(),
+                base.fileBytes(),
+                base.openFiles(),
+                base.outputBytes());
         JsonNode mem = req.get("memory_limit_MB");
         if (mem != null && !mem.isNull()) {
-            if (!mem.isIntegralNumber()) throw HttpProblem.badRequest("memory_limit_MB", "memory_limit_MB must be an integer");
+            if (!mem.isIntegralNumber())
+                throw HttpProblem.badRequest("memory_limit_MB", "memory_limit_MB must be an integer");
             long mb = mem.asLong();
             if (mb != -1) {
                 if (mb < MIN_MEMORY_MB || mb > MAX_MEMORY_MB) {
-                    throw HttpProblem.badRequest("memory_limit_MB", "memory_limit_MB must be -1 (the default, "
-                            + (base.memoryBytes() >> 20) + ") or in [" + MIN_MEMORY_MB + ", " + MAX_MEMORY_MB + "], got " + mb);
+                    throw HttpProblem.badRequest(
+                            "memory_limit_MB",
+                            "memory_limit_MB must be -1 (the default, " + (base.memoryBytes() >> 20) + ") or in ["
+                                    + MIN_MEMORY_MB + ", " + MAX_MEMORY_MB + "], got " + mb);
                 }
                 limits = limits.withMemoryBytes(mb << 20);
             }
@@ -85,17 +136,22 @@ final class SandboxFusionRunCode {
         for (String unsupported : List.of("files", "fetch_files", "args")) {
             JsonNode v = req.get(unsupported);
             if (v != null && !v.isNull() && !v.isEmpty()) {
-                throw HttpProblem.badRequest(unsupported, unsupported + ": not supported by r1-serve's sandbox (send it empty)");
+                throw HttpProblem.badRequest(
+                        unsupported, unsupported + ": not supported by r1-serve's sandbox (send it empty)");
             }
         }
         if (pool == null) {
-            throw new HttpProblem(503, null, "the code sandbox is disabled on this server: bubblewrap (bwrap) is not installed", 0);
+            throw new HttpProblem(
+                    503, null, "the code sandbox is disabled on this server: bubblewrap (bwrap) is not installed", 0);
         }
         RunResult r;
         try {
-            r = pool.submit(lang, code, stdin == null ? "" : stdin, limits).toCompletableFuture().join();
+            r = pool.submit(lang, code, stdin == null ? "" : stdin, limits)
+                    .toCompletableFuture()
+                    .join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof SandboxBusyException busy) throw new HttpProblem(429, null, busy.getMessage() + "; retry later", 1);
+            if (e.getCause() instanceof SandboxBusyException busy)
+                throw new HttpProblem(429, null, busy.getMessage() + "; retry later", 1);
             throw e;
         }
         return response(lang, r);
@@ -120,7 +176,8 @@ final class SandboxFusionRunCode {
         if (!v.isNumber()) throw HttpProblem.badRequest(field, field + " must be a number of seconds");
         double s = v.asDouble();
         if (!(s > 0 && s <= MAX_TIMEOUT_SECONDS)) {
-            throw HttpProblem.badRequest(field, field + " must be in (0, " + (int) MAX_TIMEOUT_SECONDS + "] seconds, got " + v);
+            throw HttpProblem.badRequest(
+                    field, field + " must be in (0, " + (int) MAX_TIMEOUT_SECONDS + "] seconds, got " + v);
         }
         return s;
     }
@@ -134,11 +191,16 @@ final class SandboxFusionRunCode {
             ObjectNode c = out.putObject("compile_result");
             if (compileError || compileTimeout) {
                 c.put("status", compileError ? "Finished" : "TimeLimitExceeded").putNull("execution_time");
-                if (compileError) c.put("return_code", 1); else c.putNull("return_code");
+                if (compileError) c.put("return_code", 1);
+                else c.putNull("return_code");
                 c.put("stdout", "").put("stderr", compileError ? r.stderr() : "");
             } else {
                 // compile time is not reported separately by the sandbox; it is part of the run's wall time
-                c.put("status", "Finished").putNull("execution_time").put("return_code", 0).put("stdout", "").put("stderr", "");
+                c.put("status", "Finished")
+                        .putNull("execution_time")
+                        .put("return_code", 0)
+                        .put("stdout", "")
+                        .put("stderr", "");
             }
         } else {
             out.putNull("compile_result");
@@ -170,5 +232,4 @@ final class SandboxFusionRunCode {
         out.putObject("files");
         return out;
     }
-
 }

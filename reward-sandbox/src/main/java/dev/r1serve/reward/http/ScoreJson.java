@@ -28,8 +28,8 @@ final class ScoreJson {
 
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
     /** Defaults printed too: a total of 0 is a result, not a missing one. */
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().alwaysPrintFieldsWithNoPresence()
-            .omittingInsignificantWhitespace();
+    private static final JsonFormat.Printer PRINTER =
+            JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
 
     private ScoreJson() {}
 
@@ -40,8 +40,12 @@ final class ScoreJson {
      */
     static ScoreRequest parseFast(byte[] body) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
             ScoreRequest.Builder b = ScoreRequest.newBuilder();
             PARSER.merge(text, b);
             return b.getRolloutsCount() == 0 ? null : b.build();
@@ -52,13 +56,15 @@ final class ScoreJson {
 
     static ScoreRequest parse(JsonNode root) {
         ScoreRequest.Builder b = ScoreRequest.newBuilder();
-        if (!root.has("rollouts")) throw HttpProblem.badRequest("rollouts", "rollouts is required (a list of Rollout objects)");
+        if (!root.has("rollouts"))
+            throw HttpProblem.badRequest("rollouts", "rollouts is required (a list of Rollout objects)");
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             switch (e.getKey()) {
                 case "rollouts" -> {
                     JsonNode list = e.getValue();
-                    if (!list.isArray()) throw HttpProblem.badRequest("rollouts", "rollouts must be a list of Rollout objects");
+                    if (!list.isArray())
+                        throw HttpProblem.badRequest("rollouts", "rollouts must be a list of Rollout objects");
                     for (int i = 0; i < list.size(); i++) {
                         Rollout.Builder r = Rollout.newBuilder();
                         merge(list.get(i), r, "rollouts[" + i + "]");
@@ -70,8 +76,9 @@ final class ScoreJson {
                     merge(e.getValue(), a, "advantage");
                     b.setAdvantage(a);
                 }
-                default -> throw HttpProblem.badRequest(e.getKey(),
-                        e.getKey() + ": unknown field of ScoreRequest (rollouts, advantage)");
+                default ->
+                    throw HttpProblem.badRequest(
+                            e.getKey(), e.getKey() + ": unknown field of ScoreRequest (rollouts, advantage)");
             }
         }
         return b.build();
@@ -96,7 +103,11 @@ final class ScoreJson {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             Descriptors.FieldDescriptor f = type.findFieldByName(e.getKey());
-            if (f == null) f = type.getFields().stream().filter(d -> d.getJsonName().equals(e.getKey())).findFirst().orElse(null);
+            if (f == null)
+                f = type.getFields().stream()
+                        .filter(d -> d.getJsonName().equals(e.getKey()))
+                        .findFirst()
+                        .orElse(null);
             if (f == null) return path + "." + e.getKey();
             String at = path + "." + f.getName();
             ObjectNode one = RewardHttpFront.JSON.createObjectNode().set(e.getKey(), e.getValue());

@@ -18,12 +18,20 @@ public record CodeTest(String stdin, String expectedStdout, String testCode, Str
         setup = setup == null ? "" : setup;
     }
 
-    public static CodeTest io(String stdin, String expectedStdout) { return new CodeTest(stdin, expectedStdout, "", "", ""); }
+    public static CodeTest io(String stdin, String expectedStdout) {
+        return new CodeTest(stdin, expectedStdout, "", "", "");
+    }
 
-    public static CodeTest call(String testCode, String entryPoint) { return new CodeTest("", "", testCode, entryPoint, ""); }
+    public static CodeTest call(String testCode, String entryPoint) {
+        return new CodeTest("", "", testCode, entryPoint, "");
+    }
 
     /** This test with {@code setup} run before its test code in the judge. */
-    public CodeTest withSetup(String setup) { return new CodeTest(stdin, expectedStdout, testCode, entryPoint, setup); }
+    public CodeTest withSetup(String setup) {
+        return new CodeTest(stdin, expectedStdout, testCode, entryPoint, setup);
+    }
 
-    public boolean isFunctionCall() { return !testCode.isBlank(); }
+    public boolean isFunctionCall() {
+        return !testCode.isBlank();
+    }
 }

@@ -20,28 +20,44 @@ public final class CodeTests {
 
     private CodeTests() {}
 
-    public static CompletionStage<List<TestOutcome>> run(SandboxPool pool, Language lang, String code,
-            List<CodeTest> tests, Limits limits) {
+    public static CompletionStage<List<TestOutcome>> run(
+            SandboxPool pool, Language lang, String code, List<CodeTest> tests, Limits limits) {
         return run(pool, lang, code, tests, limits, RunScope.NONE);
     }
 
     /** As {@link #run(SandboxPool, Language, String, List, Limits)}; the runs are cancelled with {@code scope}. */
-    public static CompletionStage<List<TestOutcome>> run(SandboxPool pool, Language lang, String code,
-            List<CodeTest> tests, Limits limits, RunScope scope) {
+    public static CompletionStage<List<TestOutcome>> run(
+            SandboxPool pool, Language lang, String code, List<CodeTest> tests, Limits limits, RunScope scope) {
         List<CompletableFuture<TestOutcome>> fs = new ArrayList<>();
         for (CodeTest t : tests) {
             if (t.isFunctionCall()) {
                 if (lang != Language.PYTHON) {
-                    fs.add(CompletableFuture.completedFuture(new TestOutcome(RunStatus.ERROR,
-                            new RunResult(RunStatus.ERROR, -1, 0, "", "", -1, 0, false,
+                    fs.add(CompletableFuture.completedFuture(new TestOutcome(
+                            RunStatus.ERROR,
+                            new RunResult(
+                                    RunStatus.ERROR,
+                                    -1,
+                                    0,
+                                    "",
+                                    "",
+                                    -1,
+                                    0,
+                                    false,
                                     "function-call tests are Python only"))));
                     continue;
                 }
-                fs.add(pool.submitFunctionCall(code, t, limits, scope).toCompletableFuture().thenApply(r -> new TestOutcome(r.status(), r)));
+                fs.add(pool.submitFunctionCall(code, t, limits, scope)
+                        .toCompletableFuture()
+                        .thenApply(r -> new TestOutcome(r.status(), r)));
             } else {
-                fs.add(pool.submit(lang, code, t.stdin(), limits, scope).toCompletableFuture().thenApply(r -> new TestOutcome(
-                        r.status() == RunStatus.OK && !normalize(r.stdout()).equals(normalize(t.expectedStdout()))
-                                ? RunStatus.WRONG : r.status(), r)));
+                fs.add(pool.submit(lang, code, t.stdin(), limits, scope)
+                        .toCompletableFuture()
+                        .thenApply(r -> new TestOutcome(
+                                r.status() == RunStatus.OK
+                                                && !normalize(r.stdout()).equals(normalize(t.expectedStdout()))
+                                        ? RunStatus.WRONG
+                                        : r.status(),
+                                r)));
             }
         }
         return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))
@@ -68,7 +84,8 @@ public final class CodeTests {
     public static Summary summarize(List<TestOutcome> outcomes) {
         java.util.Map<String, Integer> byStatus = new java.util.TreeMap<>();
         for (TestOutcome o : outcomes) byStatus.merge(o.status().label(), 1, Integer::sum);
-        return new Summary(outcomes.stream().filter(o -> o.status() == RunStatus.OK).count(), outcomes.size(), byStatus);
+        return new Summary(
+                outcomes.stream().filter(o -> o.status() == RunStatus.OK).count(), outcomes.size(), byStatus);
     }
 
     /** Trailing whitespace of every line and trailing blank lines removed; line ends unified. */

@@ -57,14 +57,16 @@ final class FunctionCallRun {
         try {
             s = sandbox.startPython(limits);
             Sandbox.writeSource(s.dir(), "main.py", source);
-            byte[] test = ((setup == null || setup.isBlank() ? "" : setup + "\n\n") + testCode).getBytes(StandardCharsets.UTF_8);
+            byte[] test = ((setup == null || setup.isBlank() ? "" : setup + "\n\n") + testCode)
+                    .getBytes(StandardCharsets.UTF_8);
             String stdin = "go test " + entryPoint + " " + limits.outputBytes() + "\n" + test.length + "\n"
                     + new String(test, StandardCharsets.UTF_8);
             Sandbox.Raw raw = Sandbox.execute(s.process(), stdin, limits.wallMillis(), limits.outputBytes(), t0);
             return result(verdict(raw.stdout()), raw);
         } catch (IOException e) {
             if (s != null) Sandbox.kill(s.process());
-            return new RunResult(RunStatus.ERROR, -1, 0, "", "", -1, Sandbox.ms(t0), false, "sandbox I/O: " + e.getMessage());
+            return new RunResult(
+                    RunStatus.ERROR, -1, 0, "", "", -1, Sandbox.ms(t0), false, "sandbox I/O: " + e.getMessage());
         } finally {
             if (s != null) Sandbox.deleteTree(s.dir());
         }
@@ -79,10 +81,21 @@ final class FunctionCallRun {
         }
         return switch (v.kind()) {
             case "fail", "not_plain" -> new RunResult(RunStatus.WRONG, -1, 0, "", err, -1, wall, false, v.reason());
-            case "crash", "load_error", "malformed" -> new RunResult(RunStatus.CRASH, -1, 0, "", err, -1, wall, false, v.reason());
+            case "crash", "load_error", "malformed" ->
+                new RunResult(RunStatus.CRASH, -1, 0, "", err, -1, wall, false, v.reason());
             case "ended" -> ended(v, err, wall);
-            default -> new RunResult(RunStatus.ERROR, raw.exitValue(), 0, "", err, -1, wall, false,
-                    "test error: " + v.reason() + (v.kind().equals("none") ? " (sandbox exit " + raw.exitValue() + ")" : ""));
+            default ->
+                new RunResult(
+                        RunStatus.ERROR,
+                        raw.exitValue(),
+                        0,
+                        "",
+                        err,
+                        -1,
+                        wall,
+                        false,
+                        "test error: " + v.reason()
+                                + (v.kind().equals("none") ? " (sandbox exit " + raw.exitValue() + ")" : ""));
         };
     }
 
@@ -92,7 +105,15 @@ final class FunctionCallRun {
         int rc = exit == null ? -1 : exit < 0 ? 128 - exit : exit;
         RunResult own = Sandbox.classify(new Sandbox.Raw(true, rc, "", err, false, wall), limits, -1, err);
         if (own.status() == RunStatus.TIMEOUT || own.status() == RunStatus.MEMORY) return own;
-        return new RunResult(RunStatus.CRASH, rc, own.signal(), "", err, -1, wall, false,
+        return new RunResult(
+                RunStatus.CRASH,
+                rc,
+                own.signal(),
+                "",
+                err,
+                -1,
+                wall,
+                false,
                 v.reason() + (exit == null ? "" : " (" + own.detail() + ")"));
     }
 
@@ -104,7 +125,9 @@ final class FunctionCallRun {
         try {
             JsonNode n = JSON.readTree(nl < 0 ? t : t.substring(nl + 1));
             JsonNode exit = n.get("candidate_exit");
-            return new Verdict(n.path("verdict").asText("none"), n.path("reason").asText(""),
+            return new Verdict(
+                    n.path("verdict").asText("none"),
+                    n.path("reason").asText(""),
                     exit != null && exit.canConvertToInt() ? exit.asInt() : null);
         } catch (IOException e) {
             return new Verdict("none", "unreadable verdict from the test harness", null);

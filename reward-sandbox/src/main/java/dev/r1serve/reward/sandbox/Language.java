@@ -18,5 +18,7 @@ public enum Language {
         };
     }
 
-    public String label() { return this == PYTHON ? "python" : "cpp"; }
+    public String label() {
+        return this == PYTHON ? "python" : "cpp";
+    }
 }

@@ -12,14 +12,25 @@ package dev.r1serve.reward.sandbox;
  * @param openFiles RLIMIT_NOFILE
  * @param outputBytes stdout and stderr captured each; beyond, the run is killed and flagged output_limit
  */
-public record Limits(long wallMillis, int cpuSeconds, long memoryBytes, int processes, long fileBytes,
-        int openFiles, int outputBytes) {
+public record Limits(
+        long wallMillis,
+        int cpuSeconds,
+        long memoryBytes,
+        int processes,
+        long fileBytes,
+        int openFiles,
+        int outputBytes) {
 
     public static final Limits DEFAULT = new Limits(5_000, 4, 512L << 20, 32, 16L << 20, 64, 1 << 20);
 
     public Limits {
-        if (wallMillis <= 0 || cpuSeconds <= 0 || memoryBytes <= 0 || processes <= 0 || fileBytes <= 0
-                || openFiles <= 0 || outputBytes <= 0) {
+        if (wallMillis <= 0
+                || cpuSeconds <= 0
+                || memoryBytes <= 0
+                || processes <= 0
+                || fileBytes <= 0
+                || openFiles <= 0
+                || outputBytes <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }
@@ -29,14 +40,24 @@ public record Limits(long wallMillis, int cpuSeconds, long memoryBytes, int proc
      * a quarter of {@link #memoryBytes}. tmpfs pages live in memory but are not counted by RLIMIT_AS, so they come
      * out of the run's memory budget: address space plus storage never exceed {@code memoryBytes}.
      */
-    public long storageBytes() { return memoryBytes / 4; }
+    public long storageBytes() {
+        return memoryBytes / 4;
+    }
 
     /** RLIMIT_AS: the memory budget less the writable storage. */
-    public long addressSpaceBytes() { return memoryBytes - storageBytes(); }
+    public long addressSpaceBytes() {
+        return memoryBytes - storageBytes();
+    }
 
     public Limits withWallMillis(long ms) {
-        return new Limits(ms, (int) Math.max(1, Math.min(cpuSeconds, (ms + 999) / 1000)), memoryBytes, processes,
-                fileBytes, openFiles, outputBytes);
+        return new Limits(
+                ms,
+                (int) Math.max(1, Math.min(cpuSeconds, (ms + 999) / 1000)),
+                memoryBytes,
+                processes,
+                fileBytes,
+                openFiles,
+                outputBytes);
     }
 
     public Limits withMemoryBytes(long bytes) {

@@ -13,5 +13,13 @@ package dev.r1serve.reward.sandbox;
  * @param outputTruncated whether output beyond the cap was discarded
  * @param detail why the status was chosen
  */
-public record RunResult(RunStatus status, int exitCode, int signal, String stdout, String stderr, long cpuMillis,
-        long wallMillis, boolean outputTruncated, String detail) {}
+public record RunResult(
+        RunStatus status,
+        int exitCode,
+        int signal,
+        String stdout,
+        String stderr,
+        long cpuMillis,
+        long wallMillis,
+        boolean outputTruncated,
+        String detail) {}

@@ -25,7 +25,9 @@ public final class RunScope {
         running.forEach(Thread::interrupt);
     }
 
-    public synchronized boolean isCancelled() { return cancelled; }
+    public synchronized boolean isCancelled() {
+        return cancelled;
+    }
 
     /** Runs {@code task} on this thread unless the scope is cancelled; a cancel while it runs interrupts it. */
     <T> T run(Supplier<T> task) {

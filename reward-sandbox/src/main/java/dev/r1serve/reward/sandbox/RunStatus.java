@@ -20,5 +20,7 @@ public enum RunStatus {
     ERROR;
 
     /** The lower-case name used in JSON and metrics. */
-    public String label() { return name().toLowerCase(Locale.ROOT); }
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

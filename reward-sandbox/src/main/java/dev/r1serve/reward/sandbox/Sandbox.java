@@ -97,7 +97,14 @@ public final class Sandbox {
     private volatile int maxSpares;
     private volatile boolean closed;
 
-    private Sandbox(Path bwrap, Path prlimit, Path setpriv, Path shell, Path python, Path pythonPrefix, Path gpp,
+    private Sandbox(
+            Path bwrap,
+            Path prlimit,
+            Path setpriv,
+            Path shell,
+            Path python,
+            Path pythonPrefix,
+            Path gpp,
             Path workRoot) {
         this.bwrap = bwrap;
         this.prlimit = prlimit;
@@ -117,14 +124,19 @@ public final class Sandbox {
      */
     public static Sandbox detect() {
         SeccompFilter.forHost();
-        Path bwrap = which("bwrap").orElseThrow(() -> new SandboxUnavailableException(
-                "bubblewrap (bwrap) is not installed; the code sandbox needs it: apt-get install bubblewrap"));
-        Path prlimit = which("prlimit").orElseThrow(() -> new SandboxUnavailableException(
-                "prlimit is not installed; it comes with util-linux: apt-get install util-linux"));
+        Path bwrap = which("bwrap")
+                .orElseThrow(() -> new SandboxUnavailableException(
+                        "bubblewrap (bwrap) is not installed; the code sandbox needs it: apt-get install bubblewrap"));
+        Path prlimit = which("prlimit")
+                .orElseThrow(() -> new SandboxUnavailableException(
+                        "prlimit is not installed; it comes with util-linux: apt-get install util-linux"));
         Path shell = which("sh").orElseThrow(() -> new SandboxUnavailableException("no /bin/sh on this machine"));
         boolean root = effectiveUid() == 0;
-        Path setpriv = root ? which("setpriv").orElseThrow(() -> new SandboxUnavailableException(
-                "setpriv is not installed (util-linux); needed to drop root before bwrap: apt-get install util-linux"))
+        Path setpriv = root
+                ? which("setpriv")
+                        .orElseThrow(
+                                () -> new SandboxUnavailableException(
+                                        "setpriv is not installed (util-linux); needed to drop root before bwrap: apt-get install util-linux"))
                 : null;
         Path python;
         Path prefix = null;
@@ -154,7 +166,9 @@ public final class Sandbox {
     }
 
     /** The python interpreter the sandbox runs (for the benchmark's bare baseline). */
-    public Path python() { return python; }
+    public Path python() {
+        return python;
+    }
 
     /** Runs {@code source} with {@code stdin} under {@code limits}. Never throws for what the program does. */
     public RunResult run(Language lang, String source, String stdin, Limits limits) {
@@ -229,10 +243,18 @@ public final class Sandbox {
     private Started newPython(Limits limits) throws IOException {
         Path dir = newRunDir();
         try {
-            List<String> program = List.of(python.toString(), "-I", "-B", "-c", PYTHON_BOOT,
-                    Integer.toString(limits.cpuSeconds()), Integer.toString(limits.cpuSeconds()),
-                    Long.toString(limits.addressSpaceBytes()), Integer.toString(limits.processes()),
-                    Long.toString(limits.fileBytes()), Integer.toString(limits.openFiles()));
+            List<String> program = List.of(
+                    python.toString(),
+                    "-I",
+                    "-B",
+                    "-c",
+                    PYTHON_BOOT,
+                    Integer.toString(limits.cpuSeconds()),
+                    Integer.toString(limits.cpuSeconds()),
+                    Long.toString(limits.addressSpaceBytes()),
+                    Integer.toString(limits.processes()),
+                    Long.toString(limits.fileBytes()),
+                    Integer.toString(limits.openFiles()));
             return new Started(start(command(dir, false, limits, standardFilter, program)), dir);
         } catch (IOException | RuntimeException e) {
             deleteTree(dir);
@@ -263,7 +285,8 @@ public final class Sandbox {
     private void startSpare(Limits limits) {
         Thread.ofVirtual().start(() -> {
             try {
-                spares.computeIfAbsent(limits, k -> new ConcurrentLinkedDeque<>()).add(newPython(limits));
+                spares.computeIfAbsent(limits, k -> new ConcurrentLinkedDeque<>())
+                        .add(newPython(limits));
                 if (closed) close();
             } catch (IOException | RuntimeException e) {
                 spareCount.decrementAndGet();
@@ -278,8 +301,12 @@ public final class Sandbox {
             s = startPython(limits);
             writeSource(s.dir(), "main.py", source);
             // the boot reads exactly one line (byte by byte); the rest is the program's stdin
-            Raw raw = execute(s.process(), "go run\n" + (stdin == null ? "" : stdin), limits.wallMillis(),
-                    limits.outputBytes(), t0);
+            Raw raw = execute(
+                    s.process(),
+                    "go run\n" + (stdin == null ? "" : stdin),
+                    limits.wallMillis(),
+                    limits.outputBytes(),
+                    t0);
             return pythonResult(raw, limits);
         } catch (IOException e) {
             if (s != null) kill(s.process());
@@ -296,26 +323,44 @@ public final class Sandbox {
         try {
             dir = newRunDir();
             writeSource(dir, "main.cpp", source);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx")); // the compiler writes a.out
+            Files.setPosixFilePermissions(
+                    dir, PosixFilePermissions.fromString("rwxrwxrwx")); // the compiler writes a.out
             List<String> cc = List.of(gpp.toString(), "-O2", "-std=gnu++17", "-o", "/src/a.out", "/src/main.cpp");
             List<String> limitedCc = new ArrayList<>(prlimited(COMPILE));
             limitedCc.addAll(cc);
-            Raw compile = execute(start(command(dir, true, COMPILE, standardFilter, limitedCc)), "", COMPILE.wallMillis(),
-                    COMPILE.outputBytes(), t0);
+            Raw compile = execute(
+                    start(command(dir, true, COMPILE, standardFilter, limitedCc)),
+                    "",
+                    COMPILE.wallMillis(),
+                    COMPILE.outputBytes(),
+                    t0);
             if (!compile.finished()) {
-                return new RunResult(RunStatus.ERROR, -1, 0, "", compile.stderr(), -1, ms(t0), false,
+                return new RunResult(
+                        RunStatus.ERROR,
+                        -1,
+                        0,
+                        "",
+                        compile.stderr(),
+                        -1,
+                        ms(t0),
+                        false,
                         "compile timed out after " + COMPILE.wallMillis() + " ms");
             }
             Path binary = dir.resolve("a.out");
             if (compile.exitValue() != 0 || !Files.isRegularFile(binary, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                return new RunResult(RunStatus.ERROR, -1, 0, "", cap(compile.stderr(), 4000), -1, ms(t0), false, "compile error");
+                return new RunResult(
+                        RunStatus.ERROR, -1, 0, "", cap(compile.stderr(), 4000), -1, ms(t0), false, "compile error");
             }
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             long runStart = System.nanoTime();
             List<String> program = new ArrayList<>(prlimited(limits));
             program.add("/src/a.out");
-            Raw run = execute(start(command(dir, false, limits, noForkFilter, program)), stdin, limits.wallMillis(),
-                    limits.outputBytes(), runStart);
+            Raw run = execute(
+                    start(command(dir, false, limits, noForkFilter, program)),
+                    stdin,
+                    limits.wallMillis(),
+                    limits.outputBytes(),
+                    runStart);
             return classify(run, limits, -1, run.stderr());
         } catch (IOException e) {
             return new RunResult(RunStatus.ERROR, -1, 0, "", "", -1, ms(t0), false, "sandbox I/O: " + e.getMessage());
@@ -326,8 +371,15 @@ public final class Sandbox {
 
     /** prlimit sets the limits on itself and execs the program (so the program stays the sandbox's PID 1). */
     private List<String> prlimited(Limits l) {
-        return List.of(prlimit.toString(), "--cpu=" + l.cpuSeconds(), "--as=" + l.addressSpaceBytes(),
-                "--nproc=" + l.processes(), "--fsize=" + l.fileBytes(), "--nofile=" + l.openFiles(), "--core=0", "--");
+        return List.of(
+                prlimit.toString(),
+                "--cpu=" + l.cpuSeconds(),
+                "--as=" + l.addressSpaceBytes(),
+                "--nproc=" + l.processes(),
+                "--fsize=" + l.fileBytes(),
+                "--nofile=" + l.openFiles(),
+                "--core=0",
+                "--");
     }
 
     /**
@@ -340,15 +392,59 @@ public final class Sandbox {
             c.addAll(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups"));
         }
         long storage = l.storageBytes();
-        c.addAll(List.of(bwrap.toString(), "--seccomp", "3", "--unshare-all", "--die-with-parent", "--new-session",
-                "--as-pid-1", "--clearenv", "--uid", "65534", "--gid", "65534", "--hostname", "sandbox", "--cap-drop", "ALL"));
+        c.addAll(List.of(
+                bwrap.toString(),
+                "--seccomp",
+                "3",
+                "--unshare-all",
+                "--die-with-parent",
+                "--new-session",
+                "--as-pid-1",
+                "--clearenv",
+                "--uid",
+                "65534",
+                "--gid",
+                "65534",
+                "--hostname",
+                "sandbox",
+                "--cap-drop",
+                "ALL"));
         c.addAll(rootBinds);
-        c.addAll(List.of("--proc", "/proc", "--dev", "/dev",
-                "--size", Long.toString(storage / 4), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
-                "--size", Long.toString(storage / 4), "--tmpfs", "/tmp",
-                "--size", Long.toString(storage / 2), "--tmpfs", "/work",
-                writableSrc ? "--bind" : "--ro-bind", dir.toString(), "/src", "--remount-ro", "/", "--chdir", "/work",
-                "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work", "--setenv", "LANG", "C.UTF-8"));
+        c.addAll(List.of(
+                "--proc",
+                "/proc",
+                "--dev",
+                "/dev",
+                "--size",
+                Long.toString(storage / 4),
+                "--tmpfs",
+                "/dev/shm",
+                "--remount-ro",
+                "/dev",
+                "--size",
+                Long.toString(storage / 4),
+                "--tmpfs",
+                "/tmp",
+                "--size",
+                Long.toString(storage / 2),
+                "--tmpfs",
+                "/work",
+                writableSrc ? "--bind" : "--ro-bind",
+                dir.toString(),
+                "/src",
+                "--remount-ro",
+                "/",
+                "--chdir",
+                "/work",
+                "--setenv",
+                "PATH",
+                "/usr/bin:/bin",
+                "--setenv",
+                "HOME",
+                "/work",
+                "--setenv",
+                "LANG",
+                "C.UTF-8"));
         c.addAll(program);
         return c;
     }
@@ -379,7 +475,8 @@ public final class Sandbox {
                 c.addAll(List.of("--ro-bind", top, top));
             }
         }
-        if (Files.exists(Path.of("/etc/ld.so.cache"))) c.addAll(List.of("--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"));
+        if (Files.exists(Path.of("/etc/ld.so.cache")))
+            c.addAll(List.of("--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"));
         if (pythonPrefix != null) c.addAll(List.of("--ro-bind", pythonPrefix.toString(), pythonPrefix.toString()));
         return List.copyOf(c);
     }
@@ -441,8 +538,13 @@ public final class Sandbox {
         if (!finished) kill(p);
         awaitExit(p);
         boolean killedForOutput = overflow.get();
-        return new Raw(finished && !killedForOutput, finished && !killedForOutput ? p.exitValue() : -1,
-                out.text(outputBytes), err.text(Integer.MAX_VALUE), killedForOutput, ms(t0));
+        return new Raw(
+                finished && !killedForOutput,
+                finished && !killedForOutput ? p.exitValue() : -1,
+                out.text(outputBytes),
+                err.text(Integer.MAX_VALUE),
+                killedForOutput,
+                ms(t0));
     }
 
     static void awaitExit(Process p) {
@@ -479,21 +581,53 @@ public final class Sandbox {
         String stdout = raw.stdout();
         long wallMs = raw.wallMillis();
         if (raw.overflow()) {
-            return new RunResult(RunStatus.OUTPUT_LIMIT, -1, 9, stdout, programErr, -1, wallMs, true,
+            return new RunResult(
+                    RunStatus.OUTPUT_LIMIT,
+                    -1,
+                    9,
+                    stdout,
+                    programErr,
+                    -1,
+                    wallMs,
+                    true,
                     "output over " + l.outputBytes() + " bytes; sandbox killed, the rest discarded");
         }
         if (!raw.finished()) {
             if (looksLikeOutOfMemory(programErr)) {
                 // it ran out of memory and then could not even exit in time (e.g. a failing interpreter shutdown)
-                return new RunResult(RunStatus.MEMORY, -1, 9, stdout, programErr, -1, wallMs, false,
+                return new RunResult(
+                        RunStatus.MEMORY,
+                        -1,
+                        9,
+                        stdout,
+                        programErr,
+                        -1,
+                        wallMs,
+                        false,
                         "memory limit of " + (l.memoryBytes() >> 20) + " MiB reached; killed at the wall-clock limit");
             }
-            return new RunResult(RunStatus.TIMEOUT, -1, 9, stdout, programErr, -1, wallMs, false,
+            return new RunResult(
+                    RunStatus.TIMEOUT,
+                    -1,
+                    9,
+                    stdout,
+                    programErr,
+                    -1,
+                    wallMs,
+                    false,
                     "wall-clock limit of " + l.wallMillis() + " ms passed; sandbox killed");
         }
         int rc = raw.exitValue();
         if (rc == 1 && cpuMillis < 0 && BWRAP_ERROR.matcher(raw.stderr()).find() && stdout.isEmpty()) {
-            return new RunResult(RunStatus.ERROR, rc, 0, "", cap(raw.stderr(), l.outputBytes()), -1, wallMs, false,
+            return new RunResult(
+                    RunStatus.ERROR,
+                    rc,
+                    0,
+                    "",
+                    cap(raw.stderr(), l.outputBytes()),
+                    -1,
+                    wallMs,
+                    false,
                     "sandbox failed to start (bwrap exit 1)");
         }
         int signal = rc > 128 ? rc - 128 : 0;
@@ -520,8 +654,10 @@ public final class Sandbox {
     }
 
     static boolean looksLikeOutOfMemory(String stderr) {
-        return stderr.contains("MemoryError") || stderr.contains("std::bad_alloc")
-                || stderr.contains("Cannot allocate memory") || stderr.contains("out of memory")
+        return stderr.contains("MemoryError")
+                || stderr.contains("std::bad_alloc")
+                || stderr.contains("Cannot allocate memory")
+                || stderr.contains("out of memory")
                 || stderr.contains("No space left on device");
     }
 
@@ -542,7 +678,9 @@ public final class Sandbox {
         }
     }
 
-    static long ms(long t0) { return (System.nanoTime() - t0) / 1_000_000; }
+    static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
 
     static String cap(String s, int bytes) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
@@ -571,10 +709,16 @@ public final class Sandbox {
     private static String[] probePython() {
         try {
             Process p = new ProcessBuilder("python3", "-c", "import sys;print(sys.executable);print(sys.base_prefix)")
-                    .redirectErrorStream(true).start();
-            String[] lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().split("\n");
+                    .redirectErrorStream(true)
+                    .start();
+            String[] lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .strip()
+                    .split("\n");
             if (p.waitFor() != 0 || lines.length < 2) throw new IOException("python3 -c failed");
-            return new String[] {Path.of(lines[0]).toRealPath().toString(), Path.of(lines[1]).toRealPath().toString()};
+            return new String[] {
+                Path.of(lines[0]).toRealPath().toString(),
+                Path.of(lines[1]).toRealPath().toString()
+            };
         } catch (IOException e) {
             throw new SandboxUnavailableException("python3 not found: install python3 (apt-get install python3)");
         } catch (InterruptedException e) {

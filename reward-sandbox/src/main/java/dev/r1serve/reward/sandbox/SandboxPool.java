@@ -23,8 +23,13 @@ public final class SandboxPool implements AutoCloseable {
         // one pre-started sandbox per worker takes namespace set-up off the critical path
         this.sandbox = sandbox.prestart(workers);
         this.metrics = metrics;
-        this.bulkhead = ThreadPoolBulkhead.of("r1-sandbox", ThreadPoolBulkheadConfig.custom()
-                .coreThreadPoolSize(workers).maxThreadPoolSize(workers).queueCapacity(queueCapacity).build());
+        this.bulkhead = ThreadPoolBulkhead.of(
+                "r1-sandbox",
+                ThreadPoolBulkheadConfig.custom()
+                        .coreThreadPoolSize(workers)
+                        .maxThreadPoolSize(workers)
+                        .queueCapacity(queueCapacity)
+                        .build());
         if (metrics != null) metrics.queueDepth(this::queueDepth);
     }
 
@@ -33,12 +38,18 @@ public final class SandboxPool implements AutoCloseable {
         return new SandboxPool(sandbox, Math.max(1, Runtime.getRuntime().availableProcessors()), 1024, metrics);
     }
 
-    public Sandbox sandbox() { return sandbox; }
+    public Sandbox sandbox() {
+        return sandbox;
+    }
 
-    public int queueDepth() { return bulkhead.getMetrics().getQueueDepth(); }
+    public int queueDepth() {
+        return bulkhead.getMetrics().getQueueDepth();
+    }
 
     /** Runs executing on a worker now (not those queued). */
-    public int runningNow() { return running.get(); }
+    public int runningNow() {
+        return running.get();
+    }
 
     /** Queues one run; completes with its result, or fails at once with {@link SandboxBusyException}. */
     public CompletionStage<RunResult> submit(Language lang, String source, String stdin, Limits limits) {
@@ -46,7 +57,8 @@ public final class SandboxPool implements AutoCloseable {
     }
 
     /** As {@link #submit(Language, String, String, Limits)}; fails with a CancellationException once {@code scope} is cancelled. */
-    public CompletionStage<RunResult> submit(Language lang, String source, String stdin, Limits limits, RunScope scope) {
+    public CompletionStage<RunResult> submit(
+            Language lang, String source, String stdin, Limits limits, RunScope scope) {
         return submitTask(lang, scope, () -> sandbox.run(lang, source, stdin, limits));
     }
 
@@ -57,11 +69,14 @@ public final class SandboxPool implements AutoCloseable {
 
     /** As {@link #submitFunctionCall(String, CodeTest, Limits)}, cancelled with {@code scope}. */
     public CompletionStage<RunResult> submitFunctionCall(String source, CodeTest test, Limits limits, RunScope scope) {
-        return submitTask(Language.PYTHON, scope, () -> sandbox.runFunctionCall(source, test.setup(), test.testCode(),
-                test.entryPoint(), limits));
+        return submitTask(
+                Language.PYTHON,
+                scope,
+                () -> sandbox.runFunctionCall(source, test.setup(), test.testCode(), test.entryPoint(), limits));
     }
 
-    private CompletionStage<RunResult> submitTask(Language lang, RunScope scope, java.util.function.Supplier<RunResult> task) {
+    private CompletionStage<RunResult> submitTask(
+            Language lang, RunScope scope, java.util.function.Supplier<RunResult> task) {
         try {
             return bulkhead.submit(() -> scope.run(() -> {
                 running.incrementAndGet();

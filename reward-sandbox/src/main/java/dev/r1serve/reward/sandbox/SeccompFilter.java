@@ -62,23 +62,59 @@ public final class SeccompFilter {
 
     /** x86_64 numbers of the denied calls (arch/x86/entry/syscalls/syscall_64.tbl). */
     static final List<Syscall> DENIED = List.of(
-            new Syscall("shmget", 29), new Syscall("msgget", 68), new Syscall("ptrace", 101), new Syscall("syslog", 103),
-            new Syscall("uselib", 134), new Syscall("vhangup", 153), new Syscall("pivot_root", 155),
-            new Syscall("adjtimex", 159), new Syscall("acct", 163), new Syscall("settimeofday", 164),
-            new Syscall("mount", 165), new Syscall("umount2", 166), new Syscall("swapon", 167), new Syscall("swapoff", 168),
-            new Syscall("reboot", 169), new Syscall("iopl", 172), new Syscall("ioperm", 173),
-            new Syscall("init_module", 175), new Syscall("delete_module", 176), new Syscall("quotactl", 179),
-            new Syscall("lookup_dcookie", 212), new Syscall("clock_settime", 227), new Syscall("kexec_load", 246),
-            new Syscall("add_key", 248), new Syscall("request_key", 249), new Syscall("keyctl", 250),
-            new Syscall("unshare", 272), new Syscall("perf_event_open", 298), new Syscall("fanotify_init", 300),
-            new Syscall("name_to_handle_at", 303), new Syscall("open_by_handle_at", 304), new Syscall("clock_adjtime", 305),
-            new Syscall("setns", 308), new Syscall("process_vm_readv", 310), new Syscall("process_vm_writev", 311),
-            new Syscall("kcmp", 312), new Syscall("finit_module", 313), new Syscall("memfd_create", 319),
-            new Syscall("kexec_file_load", 320), new Syscall("bpf", 321), new Syscall("userfaultfd", 323),
-            new Syscall("io_uring_setup", 425), new Syscall("io_uring_enter", 426), new Syscall("io_uring_register", 427),
-            new Syscall("open_tree", 428), new Syscall("move_mount", 429), new Syscall("fsopen", 430),
-            new Syscall("fsconfig", 431), new Syscall("fsmount", 432), new Syscall("fspick", 433),
-            new Syscall("pidfd_getfd", 438), new Syscall("process_madvise", 440), new Syscall("mount_setattr", 442),
+            new Syscall("shmget", 29),
+            new Syscall("msgget", 68),
+            new Syscall("ptrace", 101),
+            new Syscall("syslog", 103),
+            new Syscall("uselib", 134),
+            new Syscall("vhangup", 153),
+            new Syscall("pivot_root", 155),
+            new Syscall("adjtimex", 159),
+            new Syscall("acct", 163),
+            new Syscall("settimeofday", 164),
+            new Syscall("mount", 165),
+            new Syscall("umount2", 166),
+            new Syscall("swapon", 167),
+            new Syscall("swapoff", 168),
+            new Syscall("reboot", 169),
+            new Syscall("iopl", 172),
+            new Syscall("ioperm", 173),
+            new Syscall("init_module", 175),
+            new Syscall("delete_module", 176),
+            new Syscall("quotactl", 179),
+            new Syscall("lookup_dcookie", 212),
+            new Syscall("clock_settime", 227),
+            new Syscall("kexec_load", 246),
+            new Syscall("add_key", 248),
+            new Syscall("request_key", 249),
+            new Syscall("keyctl", 250),
+            new Syscall("unshare", 272),
+            new Syscall("perf_event_open", 298),
+            new Syscall("fanotify_init", 300),
+            new Syscall("name_to_handle_at", 303),
+            new Syscall("open_by_handle_at", 304),
+            new Syscall("clock_adjtime", 305),
+            new Syscall("setns", 308),
+            new Syscall("process_vm_readv", 310),
+            new Syscall("process_vm_writev", 311),
+            new Syscall("kcmp", 312),
+            new Syscall("finit_module", 313),
+            new Syscall("memfd_create", 319),
+            new Syscall("kexec_file_load", 320),
+            new Syscall("bpf", 321),
+            new Syscall("userfaultfd", 323),
+            new Syscall("io_uring_setup", 425),
+            new Syscall("io_uring_enter", 426),
+            new Syscall("io_uring_register", 427),
+            new Syscall("open_tree", 428),
+            new Syscall("move_mount", 429),
+            new Syscall("fsopen", 430),
+            new Syscall("fsconfig", 431),
+            new Syscall("fsmount", 432),
+            new Syscall("fspick", 433),
+            new Syscall("pidfd_getfd", 438),
+            new Syscall("process_madvise", 440),
+            new Syscall("mount_setattr", 442),
             new Syscall("memfd_secret", 447));
 
     private static final int CLONE = 56, FORK = 57, VFORK = 58, CLONE3 = 435;
@@ -144,6 +180,8 @@ public final class SeccompFilter {
             op(RET_K, 0, 0, RET_ERRNO | errno);
         }
 
-        byte[] bytes() { return out.toByteArray(); }
+        byte[] bytes() {
+            return out.toByteArray();
+        }
     }
 }

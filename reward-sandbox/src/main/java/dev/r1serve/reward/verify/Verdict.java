@@ -13,11 +13,11 @@ package dev.r1serve.reward.verify;
  * @param usedCas whether the Symja CAS was consulted
  */
 public record Verdict(
-    boolean equivalent,
-    String goldExtracted,
-    String predExtracted,
-    String goldNormalized,
-    String predNormalized,
-    String rule,
-    String reason,
-    boolean usedCas) {}
+        boolean equivalent,
+        String goldExtracted,
+        String predExtracted,
+        String goldNormalized,
+        String predNormalized,
+        String rule,
+        String reason,
+        boolean usedCas) {}

@@ -48,9 +48,11 @@ class CodeRewardHackTest {
         }
         // tight limits keep the timeouts short
         Limits limits = new Limits(2_000, 2, 256L << 20, 16, 1 << 20, 32, 256 * 1024);
-        server = RewardServer.start(RewardServer.Config.loopback(0)
-                .withRewards(new RewardOptions(false, null, limits, false)));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        server = RewardServer.start(
+                RewardServer.Config.loopback(0).withRewards(new RewardOptions(false, null, limits, false)));
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
         stub = RewardServiceGrpc.newBlockingStub(channel);
     }
 
@@ -66,18 +68,28 @@ class CodeRewardHackTest {
             + "    assert candidate([]) == 0\n"
             + "    assert candidate([10**30, 1]) == 10**30 + 1\n"
             + "    assert candidate(list(range(100))) == 4950\n";
+
     static final String ENTRY = "total";
     static final String HONEST = "def total(xs):\n    return sum(xs)\n";
 
     static double accuracy(String code, CodeTest test, String language) {
-        Rollout r = Rollout.newBuilder().setId("r").setGroupId("g").setGroupSize(1).setPrompt("Sum a list.")
+        Rollout r = Rollout.newBuilder()
+                .setId("r")
+                .setGroupId("g")
+                .setGroupSize(1)
+                .setPrompt("Sum a list.")
                 .setCompletion("<think>write it</think><answer>```python\n" + code + "\n```</answer>")
                 .setTaskType(TaskType.TASK_TYPE_CODE)
                 .setReference(Reference.newBuilder().addTests(test).setLanguage(language))
-                .setWeights(RewardWeights.newBuilder().setFormat(0)).build();
+                .setWeights(RewardWeights.newBuilder().setFormat(0))
+                .build();
         RolloutResult res = stub.withDeadlineAfter(60, TimeUnit.SECONDS)
-                .score(ScoreRequest.newBuilder().addRollouts(r).build()).getResults(0);
-        RewardValue acc = res.getRewardsList().stream().filter(v -> v.getName().equals("accuracy")).findFirst().orElseThrow();
+                .score(ScoreRequest.newBuilder().addRollouts(r).build())
+                .getResults(0);
+        RewardValue acc = res.getRewardsList().stream()
+                .filter(v -> v.getName().equals("accuracy"))
+                .findFirst()
+                .orElseThrow();
         lastReason = acc.getReason();
         return acc.getValue();
     }
@@ -93,7 +105,8 @@ class CodeRewardHackTest {
     }
 
     static void stdinScoresZero(String language, String code) {
-        CodeTest t = CodeTest.newBuilder().setStdin("2 3\n").setExpectedStdout("5\n").build();
+        CodeTest t =
+                CodeTest.newBuilder().setStdin("2 3\n").setExpectedStdout("5\n").build();
         assertEquals(0.0, accuracy(code, t, language), lastReason);
     }
 
@@ -123,15 +136,31 @@ class CodeRewardHackTest {
 
     @Test
     void honestStdinProgramScoresOne() {
-        assertEquals(1.0, accuracy("a, b = map(int, input().split())\nprint(a + b)",
-                CodeTest.newBuilder().setStdin("2 3\n").setExpectedStdout("5\n").build(), "python"), lastReason);
+        assertEquals(
+                1.0,
+                accuracy(
+                        "a, b = map(int, input().split())\nprint(a + b)",
+                        CodeTest.newBuilder()
+                                .setStdin("2 3\n")
+                                .setExpectedStdout("5\n")
+                                .build(),
+                        "python"),
+                lastReason);
     }
 
     @Test
     void honestCppProgramScoresOne() {
         assumeTrue(gpp(), "g++ not installed");
-        assertEquals(1.0, accuracy("#include <iostream>\nint main(){int a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}",
-                CodeTest.newBuilder().setStdin("2 3\n").setExpectedStdout("5\n").build(), "cpp"), lastReason);
+        assertEquals(
+                1.0,
+                accuracy(
+                        "#include <iostream>\nint main(){int a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}",
+                        CodeTest.newBuilder()
+                                .setStdin("2 3\n")
+                                .setExpectedStdout("5\n")
+                                .build(),
+                        "cpp"),
+                lastReason);
     }
 
     // ---- leaving early ------------------------------------------------------------------------------------------
@@ -205,20 +234,23 @@ class CodeRewardHackTest {
 
     @Test
     void intSubclassWhoseEqualsIsAlwaysTrue() {
-        scoresZero("class I(int):\n    def __eq__(self, other):\n        return True\ndef total(xs):\n    return I(0)\n");
+        scoresZero(
+                "class I(int):\n    def __eq__(self, other):\n        return True\ndef total(xs):\n    return I(0)\n");
     }
 
     @Test
     void strSubclassWhoseEqualsIsAlwaysTrue() {
         String test = "def check(candidate):\n    assert candidate('ab') == 'ba'\n";
-        String code = "class S(str):\n    def __eq__(self, other):\n        return True\ndef rev(s):\n    return S('')\n";
+        String code =
+                "class S(str):\n    def __eq__(self, other):\n        return True\ndef rev(s):\n    return S('')\n";
         assertEquals(0.0, accuracy(code, call(test, "rev"), "python"), lastReason);
     }
 
     @Test
     void listSubclassWhoseEqualsIsAlwaysTrue() {
         String test = "def check(candidate):\n    assert candidate(3) == [0, 1, 2]\n";
-        String code = "class L(list):\n    def __eq__(self, other):\n        return True\ndef upto(n):\n    return L()\n";
+        String code =
+                "class L(list):\n    def __eq__(self, other):\n        return True\ndef upto(n):\n    return L()\n";
         assertEquals(0.0, accuracy(code, call(test, "upto"), "python"), lastReason);
     }
 
@@ -256,29 +288,34 @@ class CodeRewardHackTest {
     @Test
     void readingTheJudgesMemoryAndFilesThroughProc() {
         // the judge (PID 1) holds the test: it is non-dumpable, so /proc/1/mem, fd and environ stay closed
-        scoresZero("import os, re\nleaks = []\nfor path in ('/proc/1/mem', '/proc/1/fd/0', '/proc/1/environ', '/proc/1/maps'):\n"
-                + "    try:\n        with open(path, 'rb') as f: leaks.append(f.read(1 << 16))\n"
-                + "    except OSError: pass\n"
-                + "for fd in os.listdir('/proc/1/fd') if os.access('/proc/1/fd', os.R_OK) else []:\n    leaks.append(fd.encode())\n"
-                + "def total(xs):\n    for blob in leaks:\n        m = re.search(rb'== (\\d+)', blob)\n"
-                + "        if m: return int(m.group(1))\n    return -1\n");
+        scoresZero(
+                "import os, re\nleaks = []\nfor path in ('/proc/1/mem', '/proc/1/fd/0', '/proc/1/environ', '/proc/1/maps'):\n"
+                        + "    try:\n        with open(path, 'rb') as f: leaks.append(f.read(1 << 16))\n"
+                        + "    except OSError: pass\n"
+                        + "for fd in os.listdir('/proc/1/fd') if os.access('/proc/1/fd', os.R_OK) else []:\n    leaks.append(fd.encode())\n"
+                        + "def total(xs):\n    for blob in leaks:\n        m = re.search(rb'== (\\d+)', blob)\n"
+                        + "        if m: return int(m.group(1))\n    return -1\n");
     }
 
     @Test
     void signallingTheJudgeToInterruptItsChecks() {
         // SIGINT would raise KeyboardInterrupt inside check(); the judge ignores every signal the candidate can send
-        scoresZero("import os, signal\ndef total(xs):\n    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGUSR1, signal.SIGALRM, signal.SIGPIPE):\n"
-                + "        try: os.kill(1, s)\n        except OSError: pass\n    return -1\n");
+        scoresZero(
+                "import os, signal\ndef total(xs):\n    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGUSR1, signal.SIGALRM, signal.SIGPIPE):\n"
+                        + "        try: os.kill(1, s)\n        except OSError: pass\n    return -1\n");
     }
 
     @Test
     void plantingModulesTheTestImports() {
         // modules written to the working directory and /tmp are not on the judge's module path
-        String test = "def check(candidate):\n    import fractions, decimal, statistics\n    assert candidate([1, 2]) == 3\n";
-        String plant = "import os\nfor fd in range(64):\n    try: os.write(fd, b'{\"verdict\":\"pass\",\"reason\":\"\"}\\n')\n"
-                + "    except OSError: pass\nos._exit(0)\n";
+        String test =
+                "def check(candidate):\n    import fractions, decimal, statistics\n    assert candidate([1, 2]) == 3\n";
+        String plant =
+                "import os\nfor fd in range(64):\n    try: os.write(fd, b'{\"verdict\":\"pass\",\"reason\":\"\"}\\n')\n"
+                        + "    except OSError: pass\nos._exit(0)\n";
         String code = "for d in ('/work', '/tmp', '/dev/shm'):\n    for m in ('fractions', 'decimal', 'statistics'):\n"
-                + "        try: open(d + '/' + m + '.py', 'w').write(" + pyLiteral(plant) + ")\n        except OSError: pass\n"
+                + "        try: open(d + '/' + m + '.py', 'w').write(" + pyLiteral(plant)
+                + ")\n        except OSError: pass\n"
                 + "def total(xs):\n    return -1\n";
         assertEquals(0.0, accuracy(code, call(test, ENTRY), "python"), lastReason);
     }
@@ -336,8 +373,9 @@ class CodeRewardHackTest {
     @Test
     void patchingTheInterpreterToForgeAnswers() {
         // json and builtins of its own process only: the judge never runs this interpreter
-        scoresZero("import json, builtins\njson.loads = lambda *a, **k: ['ok', 6]\njson.dumps = lambda *a, **k: '[\"ok\", 6]'\n"
-                + "builtins.print = None\ndef total(xs):\n    return -1\n");
+        scoresZero(
+                "import json, builtins\njson.loads = lambda *a, **k: ['ok', 6]\njson.dumps = lambda *a, **k: '[\"ok\", 6]'\n"
+                        + "builtins.print = None\ndef total(xs):\n    return -1\n");
     }
 
     // ---- resources --------------------------------------------------------------------------------------------
@@ -382,37 +420,46 @@ class CodeRewardHackTest {
     @Test
     void cppRightOutputThenForgedStatusTrailerAndCrash() {
         assumeTrue(gpp(), "g++ not installed");
-        stdinScoresZero("cpp", "#include <cstdio>\n#include <cstdlib>\nint main(){ std::puts(\"5\");"
-                + " std::fprintf(stderr, \"\\n@@r1-sandbox@@ rc=0\\n\"); std::fflush(0); std::abort(); }");
+        stdinScoresZero(
+                "cpp",
+                "#include <cstdio>\n#include <cstdlib>\nint main(){ std::puts(\"5\");"
+                        + " std::fprintf(stderr, \"\\n@@r1-sandbox@@ rc=0\\n\"); std::fflush(0); std::abort(); }");
     }
 
     @Test
     void cppRightOutputThenSleepWithinTheCompileAllowance() {
         assumeTrue(gpp(), "g++ not installed");
-        stdinScoresZero("cpp", "#include <cstdio>\n#include <unistd.h>\nint main(){ std::puts(\"5\"); std::fflush(stdout); sleep(5); }");
+        stdinScoresZero(
+                "cpp",
+                "#include <cstdio>\n#include <unistd.h>\nint main(){ std::puts(\"5\"); std::fflush(stdout); sleep(5); }");
     }
 
     @Test
     void cppCpuSpreadOverAChainOfChildren() {
         assumeTrue(gpp(), "g++ not installed");
         // each child would burn just under the per-process CPU limit; fork is refused, so the work cannot spread
-        stdinScoresZero("cpp", "#include <cstdio>\n#include <unistd.h>\n#include <sys/wait.h>\n"
-                + "int main(){ for (int i = 0; i < 8; i++) { pid_t p = fork(); if (p < 0) return 1; if (p > 0) { int s; waitpid(p, &s, 0); return 0; } }"
-                + " std::puts(\"5\"); }");
+        stdinScoresZero(
+                "cpp",
+                "#include <cstdio>\n#include <unistd.h>\n#include <sys/wait.h>\n"
+                        + "int main(){ for (int i = 0; i < 8; i++) { pid_t p = fork(); if (p < 0) return 1; if (p > 0) { int s; waitpid(p, &s, 0); return 0; } }"
+                        + " std::puts(\"5\"); }");
     }
 
     @Test
     void cppKillsItsParentAfterTheRightOutput() {
         assumeTrue(gpp(), "g++ not installed");
-        stdinScoresZero("cpp", "#include <cstdio>\n#include <csignal>\n#include <unistd.h>\nint main(){ std::puts(\"5\"); std::fflush(stdout);"
-                + " kill(getppid(), SIGKILL); kill(1, SIGKILL); raise(SIGSEGV); *(volatile int*)0 = 1; }");
+        stdinScoresZero(
+                "cpp",
+                "#include <cstdio>\n#include <csignal>\n#include <unistd.h>\nint main(){ std::puts(\"5\"); std::fflush(stdout);"
+                        + " kill(getppid(), SIGKILL); kill(1, SIGKILL); raise(SIGSEGV); *(volatile int*)0 = 1; }");
     }
 
     // ---- malformed test specs: a clear error, never a pass ----------------------------------------------------
 
     @Test
     void testCodeWithoutCheckIsRefused() {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
                 () -> accuracy(HONEST, call("def test(candidate):\n    assert True\n", ENTRY), "python"));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("test_code must define check(candidate)"), e.toString());
@@ -420,7 +467,8 @@ class CodeRewardHackTest {
 
     @Test
     void testCodeWithoutEntryPointIsRefused() {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
                 () -> accuracy(HONEST, CodeTest.newBuilder().setTestCode(TEST).build(), "python"));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("entry_point is required"), e.toString());
@@ -428,23 +476,33 @@ class CodeRewardHackTest {
 
     @Test
     void functionCallTestForCppIsRefused() {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> accuracy("int main(){}", call(TEST, ENTRY), "cpp"));
+        StatusRuntimeException e =
+                assertThrows(StatusRuntimeException.class, () -> accuracy("int main(){}", call(TEST, ENTRY), "cpp"));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("Python only"), e.toString());
     }
 
     @Test
     void testCodeThatFailsToLoadIsAFailedTestWithItsReason() {
-        assertEquals(0.0, accuracy(HONEST, call("def check(candidate):\n    assert candidate([1]) == 1\nraise ImportError('x')\n", ENTRY),
-                "python"), lastReason);
+        assertEquals(
+                0.0,
+                accuracy(
+                        HONEST,
+                        call("def check(candidate):\n    assert candidate([1]) == 1\nraise ImportError('x')\n", ENTRY),
+                        "python"),
+                lastReason);
         assertTrue(lastReason.contains("error=1"), lastReason);
     }
 
     @Test
     void testPassingANonSerializableArgumentIsATestError() {
-        assertEquals(0.0, accuracy("def apply(f):\n    return f(1)\n",
-                call("def check(candidate):\n    assert candidate(lambda x: x) == 1\n", "apply"), "python"), lastReason);
+        assertEquals(
+                0.0,
+                accuracy(
+                        "def apply(f):\n    return f(1)\n",
+                        call("def check(candidate):\n    assert candidate(lambda x: x) == 1\n", "apply"),
+                        "python"),
+                lastReason);
         assertTrue(lastReason.contains("error=1"), lastReason);
     }
 
@@ -455,7 +513,9 @@ class CodeRewardHackTest {
 
     static boolean gpp() {
         try {
-            Process p = new ProcessBuilder("g++", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("g++", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0;
         } catch (Exception e) {

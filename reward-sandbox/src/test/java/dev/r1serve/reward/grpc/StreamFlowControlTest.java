@@ -26,9 +26,14 @@ class StreamFlowControlTest {
     @Test
     void serverStopsReadingWhenTheClientStopsReading() throws Exception {
         try (RewardServer server = RewardServer.start(RewardServer.Config.loopback(0).toBuilder()
-                .maxInFlight(8).sandboxQueue(16).metricsPort(0).build())) {
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                    .flowControlWindow(64 * 1024).build();
+                .maxInFlight(8)
+                .sandboxQueue(16)
+                .metricsPort(0)
+                .build())) {
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                    .usePlaintext()
+                    .flowControlWindow(64 * 1024)
+                    .build();
             AtomicReference<ClientCallStreamObserver<Rollout>> out = new AtomicReference<>();
             AtomicInteger got = new AtomicInteger();
             CompletableFuture<Void> done = new CompletableFuture<>();
@@ -37,9 +42,18 @@ class StreamFlowControlTest {
                     o.disableAutoRequestWithInitial(0); // read nothing for now
                     out.set(o);
                 }
-                public void onNext(RolloutResult r) { got.incrementAndGet(); }
-                public void onError(Throwable t) { done.completeExceptionally(t); }
-                public void onCompleted() { done.complete(null); }
+
+                public void onNext(RolloutResult r) {
+                    got.incrementAndGet();
+                }
+
+                public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                }
+
+                public void onCompleted() {
+                    done.complete(null);
+                }
             });
             ClientCallStreamObserver<Rollout> o = out.get();
             // Groups of one complete at once; with nobody reading results the server must stop reading rollouts,
@@ -62,15 +76,21 @@ class StreamFlowControlTest {
                     }
                 }
             }
-            assertTrue(stalled && sent > 8, "the server kept reading although nobody read its results (sent " + sent + ")");
+            assertTrue(
+                    stalled && sent > 8,
+                    "the server kept reading although nobody read its results (sent " + sent + ")");
             o.onCompleted();
             o.request(Integer.MAX_VALUE);
             done.get(30, TimeUnit.SECONDS);
             assertEquals(sent, got.get());
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertTrue(metrics.body().contains("r1_rewards_scored_total{reward=\"accuracy\",task=\"math\"}"), metrics.body());
+            HttpResponse<String> metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertTrue(
+                    metrics.body().contains("r1_rewards_scored_total{reward=\"accuracy\",task=\"math\"}"),
+                    metrics.body());
             if (server.hasSandbox()) {
                 assertTrue(metrics.body().contains("r1_sandbox_queue_depth"), metrics.body());
             }

@@ -17,8 +17,10 @@ final class LoopbackFront implements AutoCloseable {
 
     final RewardServer server;
     final RewardHttpServer http;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     LoopbackFront(RewardServer.Config config, RewardHttpFront.Keys keys) throws IOException {
         server = RewardServer.start(config);
@@ -29,7 +31,9 @@ final class LoopbackFront implements AutoCloseable {
         return new LoopbackFront(RewardServer.Config.loopback(0), null);
     }
 
-    String url() { return "http://127.0.0.1:" + http.port(); }
+    String url() {
+        return "http://127.0.0.1:" + http.port();
+    }
 
     /** The reply: status, headers and body; {@link Reply#json()} parses the body. */
     record Reply(int status, HttpResponse<String> raw) {
@@ -43,15 +47,18 @@ final class LoopbackFront implements AutoCloseable {
     }
 
     Reply post(String path, String body, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) b.headers(headers);
         HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), r);
     }
 
     Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), r);
     }
 

@@ -24,10 +24,14 @@ class OpenRlhfEndpointTest {
     static LoopbackFront front;
 
     @BeforeAll
-    static void start() throws Exception { front = LoopbackFront.open(); }
+    static void start() throws Exception {
+        front = LoopbackFront.open();
+    }
 
     @AfterAll
-    static void stop() { front.close(); }
+    static void stop() {
+        front.close();
+    }
 
     static String fixture(String path) throws IOException {
         try (InputStream in = OpenRlhfEndpointTest.class.getResourceAsStream("/fixtures/" + path)) {
@@ -43,7 +47,8 @@ class OpenRlhfEndpointTest {
 
     @Test
     void theRequestOpenRlhfSendsGetsRewardsScoresAndPerSampleExtraLogs() throws Exception {
-        LoopbackFront.Reply reply = front.post(RewardHttpFront.OPENRLHF_PATH, fixture("openrlhf/remote_rm_request.json"));
+        LoopbackFront.Reply reply =
+                front.post(RewardHttpFront.OPENRLHF_PATH, fixture("openrlhf/remote_rm_request.json"));
         assertEquals(200, reply.status(), reply.raw().body());
         JsonNode out = reply.json();
         // 0: plain label = math gold, right; 1: JSON label naming choice, right; 2: blank label = format only;
@@ -60,7 +65,10 @@ class OpenRlhfEndpointTest {
                 {"query": ["Q<think>\\nfour\\n</think>\\n<answer>4</answer>"], "prompts": ["Q"],
                  "labels": [{"task_type": "math", "answer": "4", "target_language": "en", "weights": {"format": 0}}]}""");
         assertEquals(200, reply.status(), reply.raw().body());
-        assertEquals(2.0, reply.json().at("/rewards/0").asDouble(), reply.raw().body()); // accuracy 1 + language 1, format weighted 0
+        assertEquals(
+                2.0,
+                reply.json().at("/rewards/0").asDouble(),
+                reply.raw().body()); // accuracy 1 + language 1, format weighted 0
         assertEquals(1.0, reply.json().at("/extra_logs/language/0").asDouble());
     }
 
@@ -84,13 +92,17 @@ class OpenRlhfEndpointTest {
         assertEquals(400, reply.status(), trap + ": " + reply.raw().body());
         JsonNode detail = reply.json().at("/detail/0");
         assertEquals("body", detail.at("/loc/0").asText(), reply.raw().body());
-        assertTrue(detail.get("msg").asText().startsWith(field), trap + ": " + reply.raw().body());
+        assertTrue(
+                detail.get("msg").asText().startsWith(field),
+                trap + ": " + reply.raw().body());
         assertEquals("value_error", detail.get("type").asText());
     }
 
     @Test
     void trailingEndOfSequenceTokensAreNotPartOfTheCompletion() {
-        assertEquals("<answer>4</answer>", OpenRlhfReward.stripTrailingTokens("<answer>4</answer><|im_end|>\n<|endoftext|><|endoftext|>"));
+        assertEquals(
+                "<answer>4</answer>",
+                OpenRlhfReward.stripTrailingTokens("<answer>4</answer><|im_end|>\n<|endoftext|><|endoftext|>"));
         assertEquals("a</s>b", OpenRlhfReward.stripTrailingTokens("a</s>b"));
     }
 }

@@ -20,14 +20,28 @@ class RewardHttpLimitsTest {
     void everyRouteNeedsABearerKeyWhenTheServerHasKeys() throws Exception {
         RewardHttpFront.Keys keys = k -> k.equals("s3cret") ? Optional.of("team-a") : Optional.empty();
         try (LoopbackFront front = new LoopbackFront(RewardServer.Config.loopback(0), keys)) {
-            for (String path : List.of(RewardHttpFront.SCORE_PATH, RewardHttpFront.OPENRLHF_PATH, RewardHttpFront.RUN_CODE_PATH)) {
+            for (String path :
+                    List.of(RewardHttpFront.SCORE_PATH, RewardHttpFront.OPENRLHF_PATH, RewardHttpFront.RUN_CODE_PATH)) {
                 LoopbackFront.Reply none = front.post(path, "{}");
                 assertEquals(401, none.status(), path);
-                assertTrue(none.raw().headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), path);
-                assertEquals(401, front.post(path, "{}", "Authorization", "Bearer wrong").status(), path);
-                assertEquals(400, front.post(path, "{}", "Authorization", "Bearer s3cret").status(), path + ": past auth, the empty body is refused");
+                assertTrue(
+                        none.raw()
+                                .headers()
+                                .firstValue("WWW-Authenticate")
+                                .orElse("")
+                                .startsWith("Bearer"),
+                        path);
+                assertEquals(
+                        401,
+                        front.post(path, "{}", "Authorization", "Bearer wrong").status(),
+                        path);
+                assertEquals(
+                        400,
+                        front.post(path, "{}", "Authorization", "Bearer s3cret").status(),
+                        path + ": past auth, the empty body is refused");
             }
-            LoopbackFront.Reply ok = front.post(RewardHttpFront.SCORE_PATH, "{\"rollouts\": []}", "Authorization", "bearer s3cret");
+            LoopbackFront.Reply ok =
+                    front.post(RewardHttpFront.SCORE_PATH, "{\"rollouts\": []}", "Authorization", "bearer s3cret");
             assertEquals(200, ok.status(), ok.raw().body());
             assertTrue(front.post(RewardHttpFront.SCORE_PATH, "{}").raw().body().contains("\"UNAUTHENTICATED\""));
         }
@@ -43,7 +57,9 @@ class RewardHttpLimitsTest {
             for (String path : List.of(RewardHttpFront.OPENRLHF_PATH, RewardHttpFront.RUN_CODE_PATH)) {
                 LoopbackFront.Reply r = front.post(path, big);
                 assertEquals(413, r.status(), path);
-                assertTrue(r.json().get("detail").asText().startsWith("body: over 4194304 bytes"), r.raw().body());
+                assertTrue(
+                        r.json().get("detail").asText().startsWith("body: over 4194304 bytes"),
+                        r.raw().body());
             }
             // just under the limit is read and judged on its content
             String under = "{\"rollouts\": [], \"x\": \"" + "y".repeat(RewardServer.MAX_MESSAGE_BYTES - 40) + "\"}";
@@ -56,10 +72,13 @@ class RewardHttpLimitsTest {
         int depth = 100_000;
         String deep = "{\"rollouts\": " + "[".repeat(depth) + "]".repeat(depth) + "}";
         try (LoopbackFront front = LoopbackFront.open()) {
-            for (String path : List.of(RewardHttpFront.SCORE_PATH, RewardHttpFront.OPENRLHF_PATH, RewardHttpFront.RUN_CODE_PATH)) {
+            for (String path :
+                    List.of(RewardHttpFront.SCORE_PATH, RewardHttpFront.OPENRLHF_PATH, RewardHttpFront.RUN_CODE_PATH)) {
                 LoopbackFront.Reply r = front.post(path, deep);
                 assertEquals(400, r.status(), path + ": " + r.raw().body());
-                assertTrue(r.raw().body().contains("body: not valid JSON: Document nesting depth"), r.raw().body());
+                assertTrue(
+                        r.raw().body().contains("body: not valid JSON: Document nesting depth"),
+                        r.raw().body());
             }
         }
     }
@@ -67,27 +86,38 @@ class RewardHttpLimitsTest {
     @Test
     void aFullSandboxQueueIs429WithRetryAfter() throws Exception {
         // one worker, one waiting run: of six concurrent two-second runs, some must be refused at once
-        RewardServer.Config tight = RewardServer.Config.loopback(0).toBuilder().sandboxWorkers(1).sandboxQueue(1).build();
+        RewardServer.Config tight = RewardServer.Config.loopback(0).toBuilder()
+                .sandboxWorkers(1)
+                .sandboxQueue(1)
+                .build();
         try (LoopbackFront front = new LoopbackFront(tight, null);
-             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+                ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             assumeTrue(front.server.hasSandbox(), "bubblewrap (bwrap) is not installed: apt-get install bubblewrap");
             List<CompletableFuture<LoopbackFront.Reply>> replies = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                replies.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return front.post(RewardHttpFront.RUN_CODE_PATH, "{\"code\": \"import time\\ntime.sleep(2)\", \"language\": \"python\"}");
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, callers));
+                replies.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return front.post(
+                                        RewardHttpFront.RUN_CODE_PATH,
+                                        "{\"code\": \"import time\\ntime.sleep(2)\", \"language\": \"python\"}");
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        callers));
             }
-            List<LoopbackFront.Reply> done = replies.stream().map(CompletableFuture::join).toList();
-            List<LoopbackFront.Reply> refused = done.stream().filter(r -> r.status() == 429).toList();
+            List<LoopbackFront.Reply> done =
+                    replies.stream().map(CompletableFuture::join).toList();
+            List<LoopbackFront.Reply> refused =
+                    done.stream().filter(r -> r.status() == 429).toList();
             assertTrue(!refused.isEmpty(), "no run was refused");
             assertTrue(done.stream().anyMatch(r -> r.status() == 200), "no run was served");
             for (LoopbackFront.Reply r : refused) {
                 assertEquals("1", r.raw().headers().firstValue("Retry-After").orElse(""));
-                assertTrue(r.json().get("detail").asText().contains("sandbox queue full"), r.raw().body());
+                assertTrue(
+                        r.json().get("detail").asText().contains("sandbox queue full"),
+                        r.raw().body());
             }
         }
     }

@@ -25,10 +25,14 @@ class RunCodeEndpointTest {
     static LoopbackFront front;
 
     @BeforeAll
-    static void start() throws Exception { front = LoopbackFront.open(); }
+    static void start() throws Exception {
+        front = LoopbackFront.open();
+    }
 
     @AfterAll
-    static void stop() { front.close(); }
+    static void stop() {
+        front.close();
+    }
 
     private static void assumeSandbox() {
         assumeTrue(front.server.hasSandbox(), "bubblewrap (bwrap) is not installed: apt-get install bubblewrap");
@@ -50,7 +54,8 @@ class RunCodeEndpointTest {
     void verlsRequestRunsAndAnswersInSandboxFusionsShape() throws Exception {
         assumeSandbox();
         JsonNode out = run(OpenRlhfEndpointTest.fixture("sandboxfusion/verl_run_code_request.json"));
-        JsonNode expected = LoopbackFront.JSON.readTree(OpenRlhfEndpointTest.fixture("sandboxfusion/run_code_response_success.json"));
+        JsonNode expected = LoopbackFront.JSON.readTree(
+                OpenRlhfEndpointTest.fixture("sandboxfusion/run_code_response_success.json"));
         assertEquals(keys(expected), keys(out));
         assertEquals(keys(expected.get("run_result")), keys(out.get("run_result")));
         assertEquals("Success", out.get("status").asText());
@@ -64,7 +69,8 @@ class RunCodeEndpointTest {
     @Test
     void aNonZeroExitIsFailedWithItsReturnCode() throws Exception {
         assumeSandbox();
-        JsonNode out = run("{\"code\": \"import sys\\nprint('x', file=sys.stderr)\\nsys.exit(3)\", \"language\": \"python\"}");
+        JsonNode out =
+                run("{\"code\": \"import sys\\nprint('x', file=sys.stderr)\\nsys.exit(3)\", \"language\": \"python\"}");
         assertEquals("Failed", out.get("status").asText());
         assertEquals("Finished", out.at("/run_result/status").asText());
         assertEquals(3, out.at("/run_result/return_code").asInt());
@@ -74,7 +80,8 @@ class RunCodeEndpointTest {
     @Test
     void runTimeoutIsTheWallClockLimitAndReportsTimeLimitExceeded() throws Exception {
         assumeSandbox();
-        JsonNode out = run("{\"code\": \"import time\\ntime.sleep(30)\", \"language\": \"python\", \"run_timeout\": 1}");
+        JsonNode out =
+                run("{\"code\": \"import time\\ntime.sleep(30)\", \"language\": \"python\", \"run_timeout\": 1}");
         assertEquals("Failed", out.get("status").asText());
         assertEquals("TimeLimitExceeded", out.at("/run_result/status").asText());
         assertTrue(out.at("/run_result/execution_time").asDouble() < 5, out.toString());
@@ -85,7 +92,8 @@ class RunCodeEndpointTest {
         assumeSandbox();
         assumeTrue(front.server.mounted().pool().sandbox().supports(Language.CPP), "g++ is not installed");
         JsonNode out = run("{\"code\": \"int main() { return x; }\", \"language\": \"cpp\", \"compile_timeout\": 10}");
-        JsonNode expected = LoopbackFront.JSON.readTree(OpenRlhfEndpointTest.fixture("sandboxfusion/run_code_response_compile_error.json"));
+        JsonNode expected = LoopbackFront.JSON.readTree(
+                OpenRlhfEndpointTest.fixture("sandboxfusion/run_code_response_compile_error.json"));
         assertEquals(keys(expected), keys(out));
         assertEquals(keys(expected.get("compile_result")), keys(out.get("compile_result")));
         assertEquals("Failed", out.get("status").asText());
@@ -94,8 +102,9 @@ class RunCodeEndpointTest {
         assertTrue(out.at("/compile_result/stderr").asText().contains("error"), out.toString());
         assertTrue(out.get("run_result").isNull());
 
-        JsonNode ok = run("{\"code\": \"#include <cstdio>\\nint main() { int a, b; scanf(\\\"%d %d\\\", &a, &b); printf(\\\"%d\\\\n\\\", a * b); }\","
-                + " \"language\": \"cpp\", \"stdin\": \"6 7\"}");
+        JsonNode ok = run(
+                "{\"code\": \"#include <cstdio>\\nint main() { int a, b; scanf(\\\"%d %d\\\", &a, &b); printf(\\\"%d\\\\n\\\", a * b); }\","
+                        + " \"language\": \"cpp\", \"stdin\": \"6 7\"}");
         assertEquals("Success", ok.get("status").asText(), ok.toString());
         assertEquals("42\n", ok.at("/run_result/stdout").asText());
         assertEquals(0, ok.at("/compile_result/return_code").asInt());
@@ -104,7 +113,8 @@ class RunCodeEndpointTest {
     @Test
     void memoryLimitMbBoundsTheProgram() throws Exception {
         assumeSandbox();
-        JsonNode out = run("{\"code\": \"x = bytearray(300 * 1024 * 1024)\\nprint('allocated')\", \"language\": \"python\", \"memory_limit_MB\": 128}");
+        JsonNode out = run(
+                "{\"code\": \"x = bytearray(300 * 1024 * 1024)\\nprint('allocated')\", \"language\": \"python\", \"memory_limit_MB\": 128}");
         assertEquals("Failed", out.get("status").asText(), out.toString());
         assertTrue(!out.at("/run_result/stdout").asText().contains("allocated"));
     }
@@ -137,10 +147,17 @@ class RunCodeEndpointTest {
     @Test
     void theSandboxFusionFixturesAreTheShapesOfItsModels() throws Exception {
         // RunCodeResponse and CommandRunResult fields (sandbox/server/sandbox_api.py, sandbox/runners/types.py)
-        ObjectNode success = (ObjectNode) LoopbackFront.JSON.readTree(OpenRlhfEndpointTest.fixture("sandboxfusion/run_code_response_success.json"));
-        assertEquals(Set.of("status", "message", "compile_result", "run_result", "executor_pod_name", "files"), keys(success));
-        assertEquals(Set.of("status", "execution_time", "return_code", "stdout", "stderr"), keys(success.get("run_result")));
-        JsonNode request = LoopbackFront.JSON.readTree(OpenRlhfEndpointTest.fixture("sandboxfusion/verl_run_code_request.json"));
-        assertEquals(Set.of("compile_timeout", "run_timeout", "code", "stdin", "language", "files", "fetch_files"), keys(request));
+        ObjectNode success = (ObjectNode) LoopbackFront.JSON.readTree(
+                OpenRlhfEndpointTest.fixture("sandboxfusion/run_code_response_success.json"));
+        assertEquals(
+                Set.of("status", "message", "compile_result", "run_result", "executor_pod_name", "files"),
+                keys(success));
+        assertEquals(
+                Set.of("status", "execution_time", "return_code", "stdout", "stderr"), keys(success.get("run_result")));
+        JsonNode request =
+                LoopbackFront.JSON.readTree(OpenRlhfEndpointTest.fixture("sandboxfusion/verl_run_code_request.json"));
+        assertEquals(
+                Set.of("compile_timeout", "run_timeout", "code", "stdin", "language", "files", "fetch_files"),
+                keys(request));
     }
 }

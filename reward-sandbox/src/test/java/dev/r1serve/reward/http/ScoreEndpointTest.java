@@ -32,7 +32,9 @@ class ScoreEndpointTest {
     @BeforeAll
     static void start() throws Exception {
         front = LoopbackFront.open();
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", front.server.port()).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", front.server.port())
+                .usePlaintext()
+                .build();
     }
 
     @AfterAll
@@ -42,9 +44,15 @@ class ScoreEndpointTest {
     }
 
     private static Rollout math(String id, String group, int size, String completion) {
-        return Rollout.newBuilder().setId(id).setGroupId(group).setGroupSize(size).setPrompt("What is 2+2?")
-                .setCompletion(completion).setTaskType(TaskType.TASK_TYPE_MATH)
-                .setReference(Reference.newBuilder().setAnswer("4")).build();
+        return Rollout.newBuilder()
+                .setId(id)
+                .setGroupId(group)
+                .setGroupSize(size)
+                .setPrompt("What is 2+2?")
+                .setCompletion(completion)
+                .setTaskType(TaskType.TASK_TYPE_MATH)
+                .setReference(Reference.newBuilder().setAnswer("4"))
+                .build();
     }
 
     @Test
@@ -54,13 +62,19 @@ class ScoreEndpointTest {
                 .addRollouts(math("b", "g", 3, "<think>hmm</think><answer>\\boxed{5}</answer>"))
                 .addRollouts(math("c", "g", 3, "no tags, 7"))
                 .addRollouts(math("d", "open", 2, "<think>x</think><answer>4</answer>")) // incomplete group
-                .setAdvantage(AdvantageOptions.newBuilder().setNormalization(AdvantageOptions.Normalization.NORMALIZATION_SAMPLE))
+                .setAdvantage(AdvantageOptions.newBuilder()
+                        .setNormalization(AdvantageOptions.Normalization.NORMALIZATION_SAMPLE))
                 .build();
-        ScoreResponse grpc = RewardServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).score(request);
+        ScoreResponse grpc = RewardServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .score(request);
 
-        LoopbackFront.Reply reply = front.post(RewardHttpFront.SCORE_PATH, JsonFormat.printer().print(request));
+        LoopbackFront.Reply reply =
+                front.post(RewardHttpFront.SCORE_PATH, JsonFormat.printer().print(request));
         assertEquals(200, reply.status(), reply.raw().body());
-        assertEquals("application/json", reply.raw().headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "application/json",
+                reply.raw().headers().firstValue("Content-Type").orElse(""));
         ScoreResponse.Builder http = ScoreResponse.newBuilder();
         JsonFormat.parser().merge(reply.raw().body(), http);
         assertEquals(grpc, http.build());
@@ -110,15 +124,20 @@ class ScoreEndpointTest {
     @Test
     void aBodyOverTheGrpcMessageLimitIs413() throws Exception {
         String completion = "x".repeat(dev.r1serve.reward.grpc.RewardServer.MAX_MESSAGE_BYTES);
-        LoopbackFront.Reply reply = front.post(RewardHttpFront.SCORE_PATH, "{\"rollouts\": [{\"completion\": \"" + completion + "\"}]}");
+        LoopbackFront.Reply reply =
+                front.post(RewardHttpFront.SCORE_PATH, "{\"rollouts\": [{\"completion\": \"" + completion + "\"}]}");
         assertEquals(413, reply.status(), reply.raw().body());
         assertEquals("body", reply.json().at("/error/field").asText());
-        assertEquals("RESOURCE_EXHAUSTED", reply.json().at("/error/status").asText()); // as gRPC answers an oversized message
+        assertEquals(
+                "RESOURCE_EXHAUSTED",
+                reply.json().at("/error/status").asText()); // as gRPC answers an oversized message
     }
 
     @Test
     void onlyPostOnTheExactPath() throws Exception {
-        LoopbackFront.Reply get = front.send(HttpRequest.newBuilder(URI.create(front.url() + RewardHttpFront.SCORE_PATH)).GET());
+        LoopbackFront.Reply get =
+                front.send(HttpRequest.newBuilder(URI.create(front.url() + RewardHttpFront.SCORE_PATH))
+                        .GET());
         assertEquals(405, get.status());
         assertEquals("POST", get.raw().headers().firstValue("Allow").orElse(""));
         assertEquals(404, front.post(RewardHttpFront.SCORE_PATH + "x", "{}").status());

@@ -49,7 +49,9 @@ class SandboxTest {
         }
     }
 
-    static RunResult py(String code) { return sandbox.run(Language.PYTHON, code, "", LIMITS); }
+    static RunResult py(String code) {
+        return sandbox.run(Language.PYTHON, code, "", LIMITS);
+    }
 
     /** After every attack: nothing from a sandbox still runs, and a normal run passes at normal speed. */
     @AfterEach
@@ -64,10 +66,13 @@ class SandboxTest {
             try (var d = ProcessHandle.current().descendants()) {
                 d.forEach(h -> ours.add(h.pid()));
             }
-            clean = ProcessHandle.allProcesses().noneMatch(p -> !spares.contains(p.pid())
-                    && (ours.contains(p.pid()) || p.parent().map(h -> h.pid() == 1).orElse(false))
-                    && (p.info().command().orElse("").contains("python") && p.info().commandLine().orElse("").contains("/src/main.py")
-                    || p.info().command().orElse("").endsWith("/src/a.out")));
+            clean = ProcessHandle.allProcesses()
+                    .noneMatch(p -> !spares.contains(p.pid())
+                            && (ours.contains(p.pid())
+                                    || p.parent().map(h -> h.pid() == 1).orElse(false))
+                            && (p.info().command().orElse("").contains("python")
+                                            && p.info().commandLine().orElse("").contains("/src/main.py")
+                                    || p.info().command().orElse("").endsWith("/src/a.out")));
             if (!clean) sleep(50);
         }
         assertTrue(clean, "a sandboxed process survived its run");
@@ -79,7 +84,8 @@ class SandboxTest {
 
     @Test
     void normalRunWithStdin() {
-        RunResult r = sandbox.run(Language.PYTHON, "import sys\nprint(sys.stdin.read().upper(), end='')", "abc\n", LIMITS);
+        RunResult r =
+                sandbox.run(Language.PYTHON, "import sys\nprint(sys.stdin.read().upper(), end='')", "abc\n", LIMITS);
         assertEquals(RunStatus.OK, r.status(), r.toString());
         assertEquals("ABC\n", r.stdout());
         assertEquals(0, r.exitCode());
@@ -88,7 +94,8 @@ class SandboxTest {
 
     @Test
     void runsAsNobodyWithAnEmptyEnvironment() {
-        RunResult r = py("import os\nprint(os.getuid(), os.getgid(), sorted(k for k in os.environ if k not in ('PWD',)))");
+        RunResult r =
+                py("import os\nprint(os.getuid(), os.getgid(), sorted(k for k in os.environ if k not in ('PWD',)))");
         assertEquals("65534 65534 ['HOME', 'LANG', 'PATH']\n", r.stdout(), r.toString());
     }
 
@@ -110,8 +117,9 @@ class SandboxTest {
 
     @Test
     void processLimitStopsForks() {
-        RunResult r = py("import os, time\nn = 0\ntry:\n    for i in range(100):\n        if os.fork() == 0:\n"
-                + "            time.sleep(1); os._exit(0)\n        n += 1\nexcept OSError as e:\n    print('stopped at', n)\n");
+        RunResult r = py(
+                "import os, time\nn = 0\ntry:\n    for i in range(100):\n        if os.fork() == 0:\n"
+                        + "            time.sleep(1); os._exit(0)\n        n += 1\nexcept OSError as e:\n    print('stopped at', n)\n");
         assertTrue(r.stdout().startsWith("stopped at"), r.toString());
     }
 
@@ -139,7 +147,8 @@ class SandboxTest {
     @Test
     void noNetwork() throws Exception {
         try (ServerSocket host = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            RunResult r = py("import socket\nfor addr in [('127.0.0.1', " + host.getLocalPort() + "), ('1.1.1.1', 80), ('8.8.8.8', 53)]:\n"
+            RunResult r = py("import socket\nfor addr in [('127.0.0.1', " + host.getLocalPort()
+                    + "), ('1.1.1.1', 80), ('8.8.8.8', 53)]:\n"
                     + "    try:\n        socket.create_connection(addr, timeout=1)\n        print('CONNECTED', addr)\n"
                     + "    except OSError as e:\n        print('blocked')\n");
             assertEquals("blocked\nblocked\nblocked\n", r.stdout(), r.toString());
@@ -169,10 +178,11 @@ class SandboxTest {
 
     @Test
     void symlinkEscapes() {
-        RunResult r = py("import os\nos.symlink('/etc/shadow', '/work/a')\nos.symlink('/proc/1/root/../../../etc/shadow', '/work/b')\n"
-                + "os.symlink('/../../../../etc/shadow', '/work/c')\n"
-                + "for p in ['/work/a', '/work/b', '/work/c', '/proc/self/root/etc/shadow']:\n"
-                + "    try:\n        print(open(p).read()[:10])\n    except OSError:\n        print('none')\n");
+        RunResult r = py(
+                "import os\nos.symlink('/etc/shadow', '/work/a')\nos.symlink('/proc/1/root/../../../etc/shadow', '/work/b')\n"
+                        + "os.symlink('/../../../../etc/shadow', '/work/c')\n"
+                        + "for p in ['/work/a', '/work/b', '/work/c', '/proc/self/root/etc/shadow']:\n"
+                        + "    try:\n        print(open(p).read()[:10])\n    except OSError:\n        print('none')\n");
         assertEquals("none\nnone\nnone\nnone\n", r.stdout(), r.toString());
     }
 
@@ -189,11 +199,15 @@ class SandboxTest {
     @Test
     void daemonDoesNotOutliveTheRun() throws Exception {
         String marker = "r1daemon" + UUID.randomUUID().toString().replace("-", "");
-        RunResult r = py("import subprocess\nsubprocess.Popen(['/usr/bin/python3', '-c', 'import os, time\\nif os.fork() == 0:\\n"
-                + "    os.setsid()\\n    time.sleep(30)', '" + marker + "'], start_new_session=True)\nprint('spawned')\n");
+        RunResult r = py(
+                "import subprocess\nsubprocess.Popen(['/usr/bin/python3', '-c', 'import os, time\\nif os.fork() == 0:\\n"
+                        + "    os.setsid()\\n    time.sleep(30)', '" + marker
+                        + "'], start_new_session=True)\nprint('spawned')\n");
         assertEquals(RunStatus.OK, r.status(), r.toString());
         Thread.sleep(200);
-        assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(marker)),
+        assertTrue(
+                ProcessHandle.allProcesses()
+                        .noneMatch(p -> p.info().commandLine().orElse("").contains(marker)),
                 "the daemon survived");
     }
 
@@ -206,9 +220,12 @@ class SandboxTest {
         assertEquals("1 0\nalive\n", r.stdout(), r.toString());
         assertEquals(RunStatus.TIMEOUT, r.status(), r.toString());
         assumeTrue(sandbox.supports(Language.CPP), "g++ not installed");
-        RunResult cpp = sandbox.run(Language.CPP, "#include <signal.h>\n#include <unistd.h>\n#include <cstdio>\n"
-                + "int main(){ kill(getppid(), SIGKILL); kill(1, SIGKILL); std::puts(\"alive\"); std::fflush(stdout); sleep(30); }",
-                "", LIMITS);
+        RunResult cpp = sandbox.run(
+                Language.CPP,
+                "#include <signal.h>\n#include <unistd.h>\n#include <cstdio>\n"
+                        + "int main(){ kill(getppid(), SIGKILL); kill(1, SIGKILL); std::puts(\"alive\"); std::fflush(stdout); sleep(30); }",
+                "",
+                LIMITS);
         assertEquals(RunStatus.TIMEOUT, cpp.status(), cpp.toString());
         assertEquals("alive\n", cpp.stdout(), cpp.toString());
     }
@@ -238,7 +255,8 @@ class SandboxTest {
         // bwrap starts with an empty environment and installs no init of its own: /proc/1 is the program itself
         RunResult r = py("import os\nprint(sorted(p for p in os.listdir('/proc') if p.isdigit()))\n"
                 + "print(sorted(open('/proc/1/environ').read().strip('\\0').split('\\0')))\n");
-        assertEquals("['1']\n['HOME=/work', 'LANG=C.UTF-8', 'PATH=/usr/bin:/bin', 'PWD=/work']\n", r.stdout(), r.toString());
+        assertEquals(
+                "['1']\n['HOME=/work', 'LANG=C.UTF-8', 'PATH=/usr/bin:/bin', 'PWD=/work']\n", r.stdout(), r.toString());
     }
 
     @Test
@@ -251,8 +269,13 @@ class SandboxTest {
                 + "    for p in ('/proc/1/mem', '/proc/1/fd/0', '/proc/1/fd/1', '/proc/1/environ', '/proc/1/maps', '/src/test.py'):\n"
                 + "        try:\n            open(p, 'rb').read(1); opened.append(p)\n        except OSError:\n            pass\n"
                 + "    os.kill(1, signal.SIGINT)\n    os.kill(1, signal.SIGTERM)\n    return opened\n";
-        RunResult r = sandbox.runFunctionCall(probe, "", "def check(candidate):\n    import time\n    got = candidate()\n"
-                + "    time.sleep(0.2)\n    assert got == [], got\n", "probe", LIMITS);
+        RunResult r = sandbox.runFunctionCall(
+                probe,
+                "",
+                "def check(candidate):\n    import time\n    got = candidate()\n"
+                        + "    time.sleep(0.2)\n    assert got == [], got\n",
+                "probe",
+                LIMITS);
         assertEquals(RunStatus.OK, r.status(), r.toString());
     }
 
@@ -276,14 +299,22 @@ class SandboxTest {
     void compiledProgramsCannotForkSoTheCpuLimitCoversTheRun() {
         assumeTrue(sandbox.supports(Language.CPP), "g++ not installed");
         // a chain of children, each under the per-process CPU limit, would otherwise spread the work past it
-        RunResult r = sandbox.run(Language.CPP, "#include <unistd.h>\n#include <cstdio>\n#include <thread>\n"
-                + "int main(){ pid_t p = fork(); std::printf(\"fork=%d\\n\", (int) p);"
-                + " std::thread t([]{ std::puts(\"thread ok\"); }); t.join(); }", "", LIMITS);
+        RunResult r = sandbox.run(
+                Language.CPP,
+                "#include <unistd.h>\n#include <cstdio>\n#include <thread>\n"
+                        + "int main(){ pid_t p = fork(); std::printf(\"fork=%d\\n\", (int) p);"
+                        + " std::thread t([]{ std::puts(\"thread ok\"); }); t.join(); }",
+                "",
+                LIMITS);
         assertEquals(RunStatus.OK, r.status(), r.toString());
         assertEquals("fork=-1\nthread ok\n", r.stdout(), r.toString());
-        RunResult spin = sandbox.run(Language.CPP, "#include <thread>\n#include <vector>\n"
-                + "int main(){ std::vector<std::thread> ts; for (int i = 0; i < 4; i++) ts.emplace_back([]{ volatile long x = 0; for (;;) x++; });"
-                + " for (auto& t : ts) t.join(); }", "", new Limits(10_000, 1, 256L << 20, 16, 1 << 20, 32, 64 * 1024));
+        RunResult spin = sandbox.run(
+                Language.CPP,
+                "#include <thread>\n#include <vector>\n"
+                        + "int main(){ std::vector<std::thread> ts; for (int i = 0; i < 4; i++) ts.emplace_back([]{ volatile long x = 0; for (;;) x++; });"
+                        + " for (auto& t : ts) t.join(); }",
+                "",
+                new Limits(10_000, 1, 256L << 20, 16, 1 << 20, 32, 64 * 1024));
         assertEquals(RunStatus.TIMEOUT, spin.status(), spin.toString());
         // killed by the kernel at the process's CPU limit (all threads counted), not at the 10 s wall limit
         assertTrue(spin.detail().startsWith("CPU-time limit"), "threads share one process's CPU limit: " + spin);
@@ -293,8 +324,12 @@ class SandboxTest {
     void compiledRunGetsExactlyItsWallLimitNotTheCompilers() {
         assumeTrue(sandbox.supports(Language.CPP), "g++ not installed");
         // the right answer, then a sleep past the run's wall limit: compile time is not credited to the run
-        RunResult r = sandbox.run(Language.CPP, "#include <cstdio>\n#include <unistd.h>\n"
-                + "int main(){ std::puts(\"5\"); std::fflush(stdout); sleep(4); }", "", LIMITS);
+        RunResult r = sandbox.run(
+                Language.CPP,
+                "#include <cstdio>\n#include <unistd.h>\n"
+                        + "int main(){ std::puts(\"5\"); std::fflush(stdout); sleep(4); }",
+                "",
+                LIMITS);
         assertEquals(RunStatus.TIMEOUT, r.status(), r.toString());
         assertTrue(r.wallMillis() < LIMITS.wallMillis() + 1_000, r.toString());
     }
@@ -303,9 +338,12 @@ class SandboxTest {
     void aForgedStatusTrailerChangesNothing() {
         assumeTrue(sandbox.supports(Language.CPP), "g++ not installed");
         // what the old trusted shell printed after a run; the status is bwrap's exit status now
-        RunResult r = sandbox.run(Language.CPP, "#include <cstdio>\n#include <cstdlib>\n"
-                + "int main(){ std::puts(\"5\"); std::fprintf(stderr, \"\\n@@r1-sandbox@@ rc=0\\n\"); std::fflush(0); std::abort(); }",
-                "", LIMITS);
+        RunResult r = sandbox.run(
+                Language.CPP,
+                "#include <cstdio>\n#include <cstdlib>\n"
+                        + "int main(){ std::puts(\"5\"); std::fprintf(stderr, \"\\n@@r1-sandbox@@ rc=0\\n\"); std::fflush(0); std::abort(); }",
+                "",
+                LIMITS);
         assertEquals(RunStatus.CRASH, r.status(), r.toString());
         assertTrue(r.signal() > 0, r.toString()); // abort(): SIGABRT to PID 1 is ignored, glibc then faults
         RunResult p = py("import os, sys\nprint('5', flush=True)\nsys.stderr.write('\\n@@r1-sandbox@@ cpu_ms=0\\n')\n"
@@ -316,8 +354,11 @@ class SandboxTest {
     @Test
     void cpp() {
         assumeTrue(sandbox.supports(Language.CPP), "g++ not installed");
-        RunResult ok = sandbox.run(Language.CPP, "#include <iostream>\nint main(){int a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}",
-                "2 3", LIMITS);
+        RunResult ok = sandbox.run(
+                Language.CPP,
+                "#include <iostream>\nint main(){int a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}",
+                "2 3",
+                LIMITS);
         assertEquals(RunStatus.OK, ok.status(), ok.toString());
         assertEquals("5\n", ok.stdout());
         RunResult bad = sandbox.run(Language.CPP, "int main(){ return x; }", "", LIMITS);
@@ -329,24 +370,41 @@ class SandboxTest {
     void testCasesSeparateWrongFromTimeout() {
         try (SandboxPool pool = new SandboxPool(sandbox, 2, 16, null)) {
             String code = "n = int(input())\nif n == 3:\n    while True: pass\nprint(n * 2)\n";
-            List<TestOutcome> o = CodeTests.run(pool, Language.PYTHON, code,
-                    List.of(CodeTest.io("1\n", "2\n"), CodeTest.io("2\n", "5"), CodeTest.io("3\n", "6")), LIMITS)
-                    .toCompletableFuture().join();
-            assertEquals(List.of(RunStatus.OK, RunStatus.WRONG, RunStatus.TIMEOUT), o.stream().map(TestOutcome::status).toList());
+            List<TestOutcome> o = CodeTests.run(
+                            pool,
+                            Language.PYTHON,
+                            code,
+                            List.of(CodeTest.io("1\n", "2\n"), CodeTest.io("2\n", "5"), CodeTest.io("3\n", "6")),
+                            LIMITS)
+                    .toCompletableFuture()
+                    .join();
+            assertEquals(
+                    List.of(RunStatus.OK, RunStatus.WRONG, RunStatus.TIMEOUT),
+                    o.stream().map(TestOutcome::status).toList());
             String fn = "def add(a, b):\n    return a + b\n";
-            List<TestOutcome> f = CodeTests.run(pool, Language.PYTHON, fn, List.of(
-                    CodeTest.call("def check(candidate):\n    assert candidate(1, 2) == 3\n", "add"),
-                    CodeTest.call("def check(candidate):\n    assert candidate(1, 2) == 4\n", "add")), LIMITS)
-                    .toCompletableFuture().join();
-            assertEquals(List.of(RunStatus.OK, RunStatus.WRONG), f.stream().map(TestOutcome::status).toList());
+            List<TestOutcome> f = CodeTests.run(
+                            pool,
+                            Language.PYTHON,
+                            fn,
+                            List.of(
+                                    CodeTest.call("def check(candidate):\n    assert candidate(1, 2) == 3\n", "add"),
+                                    CodeTest.call("def check(candidate):\n    assert candidate(1, 2) == 4\n", "add")),
+                            LIMITS)
+                    .toCompletableFuture()
+                    .join();
+            assertEquals(
+                    List.of(RunStatus.OK, RunStatus.WRONG),
+                    f.stream().map(TestOutcome::status).toList());
         }
     }
 
     @Test
     void fullQueueIsRejected() {
         try (SandboxPool pool = new SandboxPool(sandbox, 1, 1, null)) {
-            var a = pool.submit(Language.PYTHON, "import time\ntime.sleep(0.5)", "", LIMITS).toCompletableFuture();
-            var b = pool.submit(Language.PYTHON, "import time\ntime.sleep(0.5)", "", LIMITS).toCompletableFuture();
+            var a = pool.submit(Language.PYTHON, "import time\ntime.sleep(0.5)", "", LIMITS)
+                    .toCompletableFuture();
+            var b = pool.submit(Language.PYTHON, "import time\ntime.sleep(0.5)", "", LIMITS)
+                    .toCompletableFuture();
             var c = pool.submit(Language.PYTHON, "pass", "", LIMITS).toCompletableFuture();
             CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, c::join);
             assertTrue(e.getCause() instanceof SandboxBusyException, e.toString());

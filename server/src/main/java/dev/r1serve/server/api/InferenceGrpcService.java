@@ -49,39 +49,43 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> responseObserver) {
         var call = (ServerCallStreamObserver<GenerateResponse>) responseObserver;
         AtomicBoolean answered = new AtomicBoolean();
-        begin(request, call, new Generation.Observer() {
-            private volatile String renderedPrompt = "";
+        begin(
+                request,
+                call,
+                new Generation.Observer() {
+                    private volatile String renderedPrompt = "";
 
-            @Override
-            public void onPrepared(dev.r1serve.server.generation.PreparedPrompt prompt) {
-                renderedPrompt = prompt.text();
-            }
+                    @Override
+                    public void onPrepared(dev.r1serve.server.generation.PreparedPrompt prompt) {
+                        renderedPrompt = prompt.text();
+                    }
 
-            @Override
-            public void onDelta(int index, String text, int[] tokenIds) {}
+                    @Override
+                    public void onDelta(int index, String text, int[] tokenIds) {}
 
-            @Override
-            public void onSample(Sample sample) {}
+                    @Override
+                    public void onSample(Sample sample) {}
 
-            @Override
-            public void onComplete(List<Sample> samples) {
-                if (answered.compareAndSet(false, true) && !call.isCancelled()) {
-                    call.onNext(GenerateResponse.newBuilder()
-                            .setModel(request.getModel())
-                            .addAllSamples(samples)
-                            .setRenderedPrompt(renderedPrompt)
-                            .build());
-                    call.onCompleted();
-                }
-            }
+                    @Override
+                    public void onComplete(List<Sample> samples) {
+                        if (answered.compareAndSet(false, true) && !call.isCancelled()) {
+                            call.onNext(GenerateResponse.newBuilder()
+                                    .setModel(request.getModel())
+                                    .addAllSamples(samples)
+                                    .setRenderedPrompt(renderedPrompt)
+                                    .build());
+                            call.onCompleted();
+                        }
+                    }
 
-            @Override
-            public void onError(ServerException error) {
-                if (answered.compareAndSet(false, true) && !call.isCancelled()) {
-                    call.onError(GrpcErrors.toStatusException(error));
-                }
-            }
-        }, new Generation[1]);
+                    @Override
+                    public void onError(ServerException error) {
+                        if (answered.compareAndSet(false, true) && !call.isCancelled()) {
+                            call.onError(GrpcErrors.toStatusException(error));
+                        }
+                    }
+                },
+                new Generation[1]);
     }
 
     @Override
@@ -93,41 +97,58 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
                 generation[0].cancel();
             }
         });
-        begin(request, call, new Generation.Observer() {
-            @Override
-            public void onDelta(int index, String text, int[] tokenIds) {
-                sender.delta(index, text, tokenIds);
-            }
+        begin(
+                request,
+                call,
+                new Generation.Observer() {
+                    @Override
+                    public void onDelta(int index, String text, int[] tokenIds) {
+                        sender.delta(index, text, tokenIds);
+                    }
 
-            @Override
-            public void onDelta(int index, String text, int[] tokenIds,
-                                List<dev.r1serve.server.engine.TokenLogprob> logprobs) {
-                sender.delta(index, text, tokenIds, logprobs.stream().map(Generation::toProto).toList());
-            }
+                    @Override
+                    public void onDelta(
+                            int index,
+                            String text,
+                            int[] tokenIds,
+                            List<dev.r1serve.server.engine.TokenLogprob> logprobs) {
+                        sender.delta(
+                                index,
+                                text,
+                                tokenIds,
+                                logprobs.stream().map(Generation::toProto).toList());
+                    }
 
-            @Override
-            public void onSample(Sample sample) {
-                sender.sampleDone(GenerateChunk.newBuilder().setIndex(sample.getIndex()).setFinal(sample).build());
-            }
+                    @Override
+                    public void onSample(Sample sample) {
+                        sender.sampleDone(GenerateChunk.newBuilder()
+                                .setIndex(sample.getIndex())
+                                .setFinal(sample)
+                                .build());
+                    }
 
-            @Override
-            public void onComplete(List<Sample> samples) {
-                sender.complete();
-            }
+                    @Override
+                    public void onComplete(List<Sample> samples) {
+                        sender.complete();
+                    }
 
-            @Override
-            public void onError(ServerException error) {
-                sender.fail(GrpcErrors.toStatusException(error));
-            }
-        }, generation);
+                    @Override
+                    public void onError(ServerException error) {
+                        sender.fail(GrpcErrors.toStatusException(error));
+                    }
+                },
+                generation);
     }
 
     /**
      * Validates and submits, and ties the generation to the call's life: cancellation or the call's
      * deadline cancel it; a call without a deadline gets the model's default timeout (in the service).
      */
-    private void begin(GenerateRequest request, ServerCallStreamObserver<?> call, Generation.Observer observer,
-                       Generation[] started) {
+    private void begin(
+            GenerateRequest request,
+            ServerCallStreamObserver<?> call,
+            Generation.Observer observer,
+            Generation[] started) {
         GenerationRequest valid;
         try {
             LenientRequests.requireParsed(request);
@@ -139,8 +160,10 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         Context context = Context.current();
         // gRPC cancels the call's context on the network thread as soon as the client leaves, before the
         // cancel handler runs: queued sequences of a departed caller are then skipped at once.
-        Generation g = generations.submit(valid,
-                new GenerationService.Caller(ClientId.current(), context.getDeadline(), context::isCancelled), observer);
+        Generation g = generations.submit(
+                valid,
+                new GenerationService.Caller(ClientId.current(), context.getDeadline(), context::isCancelled),
+                observer);
         started[0] = g;
         call.setOnCancelHandler(g::cancel);
         if (call.isCancelled()) {
@@ -186,8 +209,13 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
             HostedModel model = validator.model(request.getModel());
             input = switch (request.getInputCase()) {
                 case TEXT -> validator.text("text", request.getText());
-                case CHAT -> validator.chat(request.getChat().getMessagesList(), model,
-                        request.hasPrefillThink() ? request.getPrefillThink() : model.template().prefillThinkByDefault());
+                case CHAT ->
+                    validator.chat(
+                            request.getChat().getMessagesList(),
+                            model,
+                            request.hasPrefillThink()
+                                    ? request.getPrefillThink()
+                                    : model.template().prefillThinkByDefault());
                 case INPUT_NOT_SET -> throw new ServerException.InvalidField("text", "one of text or chat is required");
             };
         } catch (RuntimeException e) {
@@ -197,7 +225,8 @@ public final class InferenceGrpcService extends InferenceServiceGrpc.InferenceSe
         generations.prepare(request.getModel(), input).whenComplete((prompt, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
+                        ? failure.getCause()
+                        : failure;
                 responseObserver.onError(GrpcErrors.toStatusException(cause));
                 return;
             }

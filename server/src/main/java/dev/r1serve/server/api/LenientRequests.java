@@ -9,12 +9,12 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
-import java.util.ArrayList;
-import java.util.List;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,8 +34,8 @@ final class LenientRequests {
     static ServerServiceDefinition lenient(ServerServiceDefinition service) {
         ServiceDescriptor old = service.getServiceDescriptor();
         List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
-        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(old.getName())
-                .setSchemaDescriptor(old.getSchemaDescriptor());
+        ServiceDescriptor.Builder descriptor =
+                ServiceDescriptor.newBuilder(old.getName()).setSchemaDescriptor(old.getSchemaDescriptor());
         for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
             ServerMethodDefinition<?, ?> replaced = lenient(m);
             methods.add(replaced);
@@ -71,22 +71,28 @@ final class LenientRequests {
                 try {
                     return (Q) prototype.getParserForType().parseFrom(bytes);
                 } catch (InvalidProtocolBufferException e) {
-                    return (Q) prototype.toBuilder().setUnknownFields(UnknownFieldSet.newBuilder()
-                            .addField(PARSE_ERROR_FIELD, UnknownFieldSet.Field.newBuilder()
-                                    .addLengthDelimited(ByteString.copyFromUtf8(String.valueOf(e.getMessage())))
+                    return (Q) prototype.toBuilder()
+                            .setUnknownFields(UnknownFieldSet.newBuilder()
+                                    .addField(
+                                            PARSE_ERROR_FIELD,
+                                            UnknownFieldSet.Field.newBuilder()
+                                                    .addLengthDelimited(
+                                                            ByteString.copyFromUtf8(String.valueOf(e.getMessage())))
+                                                    .build())
                                     .build())
-                            .build()).build();
+                            .build();
                 }
             }
         };
-        return ServerMethodDefinition.create(d.toBuilder().setRequestMarshaller(marshaller).build(), m.getServerCallHandler());
+        return ServerMethodDefinition.create(
+                d.toBuilder().setRequestMarshaller(marshaller).build(), m.getServerCallHandler());
     }
 
     /** Refuses a request that arrived as bytes which do not parse. */
     static void requireParsed(Message request) {
         parseError(request).ifPresent(error -> {
-            throw new ServerException.InvalidField("request",
-                    "not a valid " + request.getDescriptorForType().getFullName() + " message: " + error);
+            throw new ServerException.InvalidField(
+                    "request", "not a valid " + request.getDescriptorForType().getFullName() + " message: " + error);
         });
     }
 

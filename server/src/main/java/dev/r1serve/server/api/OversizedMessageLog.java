@@ -31,8 +31,8 @@ public final class OversizedMessageLog {
         public boolean isLoggable(java.util.logging.LogRecord record) {
             if (record.getThrown() instanceof StatusRuntimeException e
                     && e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-                LOG.warning("refused a call (RESOURCE_EXHAUSTED): " + e.getStatus().getDescription()
-                        + " bytes; raise maxMessageBytes to accept larger messages");
+                LOG.warning("refused a call (RESOURCE_EXHAUSTED): "
+                        + e.getStatus().getDescription() + " bytes; raise maxMessageBytes to accept larger messages");
                 return false;
             }
             return previous == null || previous.isLoggable(record);

@@ -25,6 +25,7 @@ final class StreamSender {
     private final ArrayDeque<GenerateChunk.Builder> pending = new ArrayDeque<>();
     /** Per sample, its waiting delta that new text may still be merged into. */
     private final Map<Integer, GenerateChunk.Builder> openDeltas = new HashMap<>();
+
     private long bufferedChars;
     private boolean completed;
     private boolean closed;
@@ -44,8 +45,8 @@ final class StreamSender {
         delta(index, text, tokenIds, java.util.List.of());
     }
 
-    synchronized void delta(int index, String text, int[] tokenIds,
-                            java.util.List<dev.r1serve.proto.v1.TokenLogprob> logprobs) {
+    synchronized void delta(
+            int index, String text, int[] tokenIds, java.util.List<dev.r1serve.proto.v1.TokenLogprob> logprobs) {
         if (closed) {
             return;
         }
@@ -121,7 +122,9 @@ final class StreamSender {
         pending.clear();
         openDeltas.clear();
         onOverflow.run();
-        call.onError(Status.RESOURCE_EXHAUSTED.withDescription("stream reader too slow: more than "
-                + maxBufferedChars + " characters waiting to be sent").asRuntimeException());
+        call.onError(Status.RESOURCE_EXHAUSTED
+                .withDescription(
+                        "stream reader too slow: more than " + maxBufferedChars + " characters waiting to be sent")
+                .asRuntimeException());
     }
 }

@@ -60,8 +60,8 @@ public final class ChatTemplate {
     private final String bosToken;
     private final String eosToken;
 
-    private ChatTemplate(String id, JinjaTemplate jinja, boolean prefillThinkByDefault, String bosToken,
-                         String eosToken) {
+    private ChatTemplate(
+            String id, JinjaTemplate jinja, boolean prefillThinkByDefault, String bosToken, String eosToken) {
         this.id = id;
         this.jinja = jinja;
         this.prefillThinkByDefault = prefillThinkByDefault;
@@ -134,12 +134,14 @@ public final class ChatTemplate {
         if (jinja == null) {
             throw new UnsupportedOperationException("model has no chat template");
         }
-        ContentEscaper escaper = new ContentEscaper(markers.stream().filter(m -> !m.isEmpty())
-                .sorted(Comparator.comparingInt(String::length).reversed()).toList());
+        ContentEscaper escaper = new ContentEscaper(markers.stream()
+                .filter(m -> !m.isEmpty())
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList());
         List<ChatMessage> escaped = new ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
-            escaped.add(new ChatMessage(m.role(), escaper.escape(m.content(),
-                    m.role().equals("assistant") ? REASONING_TAGS : List.of())));
+            escaped.add(new ChatMessage(
+                    m.role(), escaper.escape(m.content(), m.role().equals("assistant") ? REASONING_TAGS : List.of())));
         }
         String rendered = jinja.render(escaped, true, bosToken, eosToken);
         if (prefillThink && !rendered.endsWith(THINK_PREFILL)) {

@@ -45,12 +45,16 @@ final class JinjaTemplate {
     /** Renders the chat; a template that raises or fails gets an {@link IllegalArgumentException}. */
     String render(List<ChatMessage> messages, boolean addGenerationPrompt, String bosToken, String eosToken) {
         Map<String, Object> vars = new HashMap<>();
-        vars.put("messages", messages.stream().map(m -> {
-            Map<String, Object> msg = new HashMap<>();
-            msg.put("role", m.role());
-            msg.put("content", m.content());
-            return msg;
-        }).toList());
+        vars.put(
+                "messages",
+                messages.stream()
+                        .map(m -> {
+                            Map<String, Object> msg = new HashMap<>();
+                            msg.put("role", m.role());
+                            msg.put("content", m.content());
+                            return msg;
+                        })
+                        .toList());
         vars.put("add_generation_prompt", addGenerationPrompt);
         vars.put("bos_token", bosToken);
         vars.put("eos_token", eosToken);
@@ -62,10 +66,11 @@ final class JinjaTemplate {
             throw new IllegalArgumentException(raised);
         }
         List<TemplateError> fatal = r.getErrors().stream()
-                .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
+                .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
+                .toList();
         if (!fatal.isEmpty()) {
-            throw new IllegalArgumentException(fatal.stream().map(JinjaTemplate::describe)
-                    .collect(Collectors.joining("; ")));
+            throw new IllegalArgumentException(
+                    fatal.stream().map(JinjaTemplate::describe).collect(Collectors.joining("; ")));
         }
         return r.getOutput();
     }
@@ -103,8 +108,9 @@ final class JinjaTemplate {
                         .build())
                 .build();
         Jinjava j = new Jinjava(config);
-        j.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", JinjaTemplate.class,
-                "raiseException", String.class));
+        j.getGlobalContext()
+                .registerFunction(new ELFunctionDefinition(
+                        "", "raise_exception", JinjaTemplate.class, "raiseException", String.class));
         return j;
     }
 }

@@ -17,8 +17,20 @@ import jinjava.javax.el.ELResolver;
  */
 final class PythonStringMethods extends ELResolver {
 
-    private static final Set<String> METHODS = Set.of("split", "strip", "lstrip", "rstrip", "startswith",
-            "endswith", "upper", "lower", "title", "capitalize", "replace", "count", "find");
+    private static final Set<String> METHODS = Set.of(
+            "split",
+            "strip",
+            "lstrip",
+            "rstrip",
+            "startswith",
+            "endswith",
+            "upper",
+            "lower",
+            "title",
+            "capitalize",
+            "replace",
+            "count",
+            "find");
 
     @Override
     public Object invoke(ELContext context, Object base, Object method, Class<?>[] paramTypes, Object[] params) {
@@ -36,9 +48,14 @@ final class PythonStringMethods extends ELResolver {
             case "upper" -> s.toUpperCase(Locale.ROOT);
             case "lower" -> s.toLowerCase(Locale.ROOT);
             case "title" -> title(s);
-            case "capitalize" -> s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1).toLowerCase(Locale.ROOT);
+            case "capitalize" ->
+                s.isEmpty()
+                        ? s
+                        : s.substring(0, 1).toUpperCase(Locale.ROOT)
+                                + s.substring(1).toLowerCase(Locale.ROOT);
             case "replace" -> p.length < 2 ? s : s.replace(String.valueOf(p[0]), String.valueOf(p[1]));
-            case "count" -> p.length == 0 ? 0L : (long) split(s, String.valueOf(p[0])).size() - 1;
+            case "count" ->
+                p.length == 0 ? 0L : (long) split(s, String.valueOf(p[0])).size() - 1;
             case "find" -> p.length == 0 ? -1L : (long) s.indexOf(String.valueOf(p[0]));
             default -> null;
         };

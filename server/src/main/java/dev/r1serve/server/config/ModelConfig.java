@@ -39,8 +39,15 @@ public record ModelConfig(
         Integer defaultTimeoutSeconds,
         Map<String, Object> options) {
 
-    private static final Set<String> COMMON = Set.of("name", "engine", "template", "chatTemplateFile",
-            "defaultMaxTokens", "queueCapacity", "defaultTimeoutSeconds", "options");
+    private static final Set<String> COMMON = Set.of(
+            "name",
+            "engine",
+            "template",
+            "chatTemplateFile",
+            "defaultMaxTokens",
+            "queueCapacity",
+            "defaultTimeoutSeconds",
+            "options");
 
     public ModelConfig {
         options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
@@ -61,9 +68,15 @@ public record ModelConfig(
                 throw new IllegalArgumentException("'" + k + "' is set both beside and under options");
             }
         });
-        return new ModelConfig(text(yaml, "name"), text(yaml, "engine"), text(yaml, "template"),
-                text(yaml, "chatTemplateFile"), number(yaml, "defaultMaxTokens"), number(yaml, "queueCapacity"),
-                number(yaml, "defaultTimeoutSeconds"), engineOptions);
+        return new ModelConfig(
+                text(yaml, "name"),
+                text(yaml, "engine"),
+                text(yaml, "template"),
+                text(yaml, "chatTemplateFile"),
+                number(yaml, "defaultMaxTokens"),
+                number(yaml, "queueCapacity"),
+                number(yaml, "defaultTimeoutSeconds"),
+                engineOptions);
     }
 
     private static String text(Map<String, Object> yaml, String key) {
@@ -97,23 +110,40 @@ public record ModelConfig(
     }
 
     /** A llama.cpp model with the given settings (nulls take defaults). */
-    public static ModelConfig llamaCpp(String name, String path, String template, Integer contextLength,
-                                       Integer slots, Integer threads) {
-        return builder(name).template(template).option("path", path).option("contextLength", contextLength)
-                .option("slots", slots).option("threads", threads).build();
+    public static ModelConfig llamaCpp(
+            String name, String path, String template, Integer contextLength, Integer slots, Integer threads) {
+        return builder(name)
+                .template(template)
+                .option("path", path)
+                .option("contextLength", contextLength)
+                .option("slots", slots)
+                .option("threads", threads)
+                .build();
     }
 
     /** A model served by a remote backend ({@code engine} openai, openai-chat or lmi) with defaults for the rest. */
-    public static ModelConfig remote(String name, String engine, List<String> urls, String backendModel,
-                                     String template, Integer contextLength, Integer slots) {
-        return builder(name).engine(engine).template(template).option("urls", urls).option("backendModel", backendModel)
-                .option("contextLength", contextLength).option("slots", slots).build();
+    public static ModelConfig remote(
+            String name,
+            String engine,
+            List<String> urls,
+            String backendModel,
+            String template,
+            Integer contextLength,
+            Integer slots) {
+        return builder(name)
+                .engine(engine)
+                .template(template)
+                .option("urls", urls)
+                .option("backendModel", backendModel)
+                .option("contextLength", contextLength)
+                .option("slots", slots)
+                .build();
     }
 
     /** The same model with a Jinja chat template file ({@code --chat-template}). */
     public ModelConfig withChatTemplateFile(String file) {
-        return new ModelConfig(name, engine, template, file, defaultMaxTokens, queueCapacity, defaultTimeoutSeconds,
-                options);
+        return new ModelConfig(
+                name, engine, template, file, defaultMaxTokens, queueCapacity, defaultTimeoutSeconds, options);
     }
 
     /** Builds a model configuration as the YAML would; null values are left unset. */
@@ -131,12 +161,35 @@ public record ModelConfig(
             this.name = name;
         }
 
-        public Builder engine(String v) { engine = v; return this; }
-        public Builder template(String v) { template = v; return this; }
-        public Builder chatTemplateFile(String v) { chatTemplateFile = v; return this; }
-        public Builder defaultMaxTokens(Integer v) { defaultMaxTokens = v; return this; }
-        public Builder queueCapacity(Integer v) { queueCapacity = v; return this; }
-        public Builder defaultTimeoutSeconds(Integer v) { defaultTimeoutSeconds = v; return this; }
+        public Builder engine(String v) {
+            engine = v;
+            return this;
+        }
+
+        public Builder template(String v) {
+            template = v;
+            return this;
+        }
+
+        public Builder chatTemplateFile(String v) {
+            chatTemplateFile = v;
+            return this;
+        }
+
+        public Builder defaultMaxTokens(Integer v) {
+            defaultMaxTokens = v;
+            return this;
+        }
+
+        public Builder queueCapacity(Integer v) {
+            queueCapacity = v;
+            return this;
+        }
+
+        public Builder defaultTimeoutSeconds(Integer v) {
+            defaultTimeoutSeconds = v;
+            return this;
+        }
 
         /** An engine setting; a null value leaves it unset. */
         public Builder option(String key, Object value) {
@@ -147,8 +200,15 @@ public record ModelConfig(
         }
 
         public ModelConfig build() {
-            return new ModelConfig(name, engine, template, chatTemplateFile, defaultMaxTokens, queueCapacity,
-                    defaultTimeoutSeconds, options);
+            return new ModelConfig(
+                    name,
+                    engine,
+                    template,
+                    chatTemplateFile,
+                    defaultMaxTokens,
+                    queueCapacity,
+                    defaultTimeoutSeconds,
+                    options);
         }
     }
 }

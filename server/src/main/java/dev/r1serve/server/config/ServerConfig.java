@@ -31,8 +31,16 @@ import java.util.List;
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models,
-        Integer metricsPort, String apiKeysFile, Tls tls, RateLimitSettings rateLimit, Integer httpPort,
+public record ServerConfig(
+        String host,
+        Integer port,
+        Integer maxSamples,
+        List<ModelConfig> models,
+        Integer metricsPort,
+        String apiKeysFile,
+        Tls tls,
+        RateLimitSettings rateLimit,
+        Integer httpPort,
         Integer maxMessageBytes) {
 
     /** TLS files (PEM); {@code clientCa} requires client certificates signed by it (mutual TLS). */
@@ -51,14 +59,29 @@ public record ServerConfig(String host, Integer port, Integer maxSamples, List<M
     }
 
     /** A configuration with the default inbound message limit. */
-    public ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models,
-            Integer metricsPort, String apiKeysFile, Tls tls, RateLimitSettings rateLimit, Integer httpPort) {
+    public ServerConfig(
+            String host,
+            Integer port,
+            Integer maxSamples,
+            List<ModelConfig> models,
+            Integer metricsPort,
+            String apiKeysFile,
+            Tls tls,
+            RateLimitSettings rateLimit,
+            Integer httpPort) {
         this(host, port, maxSamples, models, metricsPort, apiKeysFile, tls, rateLimit, httpPort, null);
     }
 
     /** A configuration without the OpenAI-compatible HTTP front. */
-    public ServerConfig(String host, Integer port, Integer maxSamples, List<ModelConfig> models,
-            Integer metricsPort, String apiKeysFile, Tls tls, RateLimitSettings rateLimit) {
+    public ServerConfig(
+            String host,
+            Integer port,
+            Integer maxSamples,
+            List<ModelConfig> models,
+            Integer metricsPort,
+            String apiKeysFile,
+            Tls tls,
+            RateLimitSettings rateLimit) {
         this(host, port, maxSamples, models, metricsPort, apiKeysFile, tls, rateLimit, null, null);
     }
 
@@ -79,14 +102,15 @@ public record ServerConfig(String host, Integer port, Integer maxSamples, List<M
         if (!Files.isRegularFile(file)) {
             throw new IOException("config file not found: " + file);
         }
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ObjectMapper yaml =
+                new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         ServerConfig c;
         try {
             c = yaml.readValue(file.toFile(), ServerConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new IOException(file + ": unknown setting '" + e.getPropertyName() + "' (known: "
-                    + e.getKnownPropertyIds() + ")", e);
+            throw new IOException(
+                    file + ": unknown setting '" + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")",
+                    e);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(file + ": " + e.getOriginalMessage(), e);
         }

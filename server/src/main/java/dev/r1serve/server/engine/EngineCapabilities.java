@@ -14,9 +14,15 @@ package dev.r1serve.server.engine;
  * @param maxTopLogprobs the most alternatives per position the engine returns (0: only the sampled token)
  * @param logprobsUnavailableReason why {@code logprobs} is false, for refusals and ListModels; empty otherwise
  */
-public record EngineCapabilities(boolean penalties, boolean logprobs, boolean tokenIds, boolean promptTokenIds,
-                                 boolean rendersChat, String logprobsMode, int maxTopLogprobs,
-                                 String logprobsUnavailableReason) {
+public record EngineCapabilities(
+        boolean penalties,
+        boolean logprobs,
+        boolean tokenIds,
+        boolean promptTokenIds,
+        boolean rendersChat,
+        String logprobsMode,
+        int maxTopLogprobs,
+        String logprobsUnavailableReason) {
 
     /** Log-probabilities of the model's own distribution: logits before temperature, penalties, top-k/top-p. */
     public static final String RAW_LOGPROBS = "raw_logprobs";
@@ -35,9 +41,17 @@ public record EngineCapabilities(boolean penalties, boolean logprobs, boolean to
     }
 
     /** Without log-probabilities (no reason given). */
-    public EngineCapabilities(boolean penalties, boolean logprobs, boolean tokenIds, boolean promptTokenIds,
-                              boolean rendersChat) {
-        this(penalties, logprobs, tokenIds, promptTokenIds, rendersChat, logprobs ? RAW_LOGPROBS : "", logprobs ? 20 : 0, "");
+    public EngineCapabilities(
+            boolean penalties, boolean logprobs, boolean tokenIds, boolean promptTokenIds, boolean rendersChat) {
+        this(
+                penalties,
+                logprobs,
+                tokenIds,
+                promptTokenIds,
+                rendersChat,
+                logprobs ? RAW_LOGPROBS : "",
+                logprobs ? 20 : 0,
+                "");
     }
 
     /** The same, with log-probabilities of {@code mode}, up to {@code maxTop} alternatives per position. */

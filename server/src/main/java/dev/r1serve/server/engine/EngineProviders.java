@@ -1,8 +1,8 @@
 package dev.r1serve.server.engine;
 
 import dev.r1serve.server.engine.llamacpp.LlamaCppProvider;
-import dev.r1serve.server.engine.remote.RemoteEngineProvider;
 import dev.r1serve.server.engine.remote.RemoteEngineOptions.Protocol;
+import dev.r1serve.server.engine.remote.RemoteEngineProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +23,10 @@ public final class EngineProviders {
 
     private static Map<String, EngineProvider<?>> load() {
         Map<String, EngineProvider<?>> all = new LinkedHashMap<>();
-        List<EngineProvider<?>> builtins = List.of(new LlamaCppProvider(),
-                new RemoteEngineProvider(Protocol.OPENAI), new RemoteEngineProvider(Protocol.OPENAI_CHAT),
+        List<EngineProvider<?>> builtins = List.of(
+                new LlamaCppProvider(),
+                new RemoteEngineProvider(Protocol.OPENAI),
+                new RemoteEngineProvider(Protocol.OPENAI_CHAT),
                 new RemoteEngineProvider(Protocol.LMI));
         for (EngineProvider<?> p : builtins) {
             all.put(p.kind(), p);
@@ -32,7 +34,8 @@ public final class EngineProviders {
         for (EngineProvider<?> p : ServiceLoader.load(EngineProvider.class)) {
             if (all.putIfAbsent(p.kind(), p) != null) {
                 throw new IllegalStateException("two engine providers of kind '" + p.kind() + "': "
-                        + all.get(p.kind()).getClass().getName() + " and " + p.getClass().getName());
+                        + all.get(p.kind()).getClass().getName() + " and "
+                        + p.getClass().getName());
             }
         }
         return Map.copyOf(all);

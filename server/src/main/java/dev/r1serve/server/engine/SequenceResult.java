@@ -9,8 +9,8 @@ package dev.r1serve.server.engine;
  * @param promptTokensCached prompt tokens the engine did not evaluate because their KV cache was already there (a
  *     slot's previous prompt or another sample of the same prompt); 0 when unknown
  */
-public record SequenceResult(FinishReason reason, int promptTokens, int completionTokens, String error,
-                             int promptTokensCached) {
+public record SequenceResult(
+        FinishReason reason, int promptTokens, int completionTokens, String error, int promptTokensCached) {
 
     public SequenceResult(FinishReason reason, int promptTokens, int completionTokens, String error) {
         this(reason, promptTokens, completionTokens, error, 0);

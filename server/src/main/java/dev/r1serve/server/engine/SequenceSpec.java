@@ -87,27 +87,111 @@ public record SequenceSpec(
             this.prompt = prompt;
         }
 
-        public Builder pieces(List<ChatPrompt.Piece> v) { pieces = v; return this; }
-        public Builder promptTokenIds(int[] v) { promptTokenIds = v; return this; }
-        public Builder tokenPrompt(boolean v) { tokenPrompt = v; return this; }
-        public Builder thinkPrefilled(boolean v) { thinkPrefilled = v; return this; }
-        public Builder temperature(float v) { temperature = v; return this; }
-        public Builder topP(float v) { topP = v; return this; }
-        public Builder topK(int v) { topK = v; return this; }
-        public Builder minP(float v) { minP = v; return this; }
-        public Builder frequencyPenalty(float v) { frequencyPenalty = v; return this; }
-        public Builder presencePenalty(float v) { presencePenalty = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder maxTokens(int v) { maxTokens = v; return this; }
-        public Builder stop(List<String> v) { stop = v; return this; }
-        public Builder returnTokenIds(boolean v) { returnTokenIds = v; return this; }
-        public Builder returnLogprobs(boolean v) { returnLogprobs = v; return this; }
-        public Builder topLogprobs(int v) { topLogprobs = v; return this; }
-        public Builder chat(List<ChatMessage> v) { chat = v; return this; }
+        public Builder pieces(List<ChatPrompt.Piece> v) {
+            pieces = v;
+            return this;
+        }
+
+        public Builder promptTokenIds(int[] v) {
+            promptTokenIds = v;
+            return this;
+        }
+
+        public Builder tokenPrompt(boolean v) {
+            tokenPrompt = v;
+            return this;
+        }
+
+        public Builder thinkPrefilled(boolean v) {
+            thinkPrefilled = v;
+            return this;
+        }
+
+        public Builder temperature(float v) {
+            temperature = v;
+            return this;
+        }
+
+        public Builder topP(float v) {
+            topP = v;
+            return this;
+        }
+
+        public Builder topK(int v) {
+            topK = v;
+            return this;
+        }
+
+        public Builder minP(float v) {
+            minP = v;
+            return this;
+        }
+
+        public Builder frequencyPenalty(float v) {
+            frequencyPenalty = v;
+            return this;
+        }
+
+        public Builder presencePenalty(float v) {
+            presencePenalty = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder maxTokens(int v) {
+            maxTokens = v;
+            return this;
+        }
+
+        public Builder stop(List<String> v) {
+            stop = v;
+            return this;
+        }
+
+        public Builder returnTokenIds(boolean v) {
+            returnTokenIds = v;
+            return this;
+        }
+
+        public Builder returnLogprobs(boolean v) {
+            returnLogprobs = v;
+            return this;
+        }
+
+        public Builder topLogprobs(int v) {
+            topLogprobs = v;
+            return this;
+        }
+
+        public Builder chat(List<ChatMessage> v) {
+            chat = v;
+            return this;
+        }
 
         public SequenceSpec build() {
-            return new SequenceSpec(prompt, pieces, promptTokenIds, tokenPrompt, thinkPrefilled, temperature, topP, topK, minP,
-                    frequencyPenalty, presencePenalty, seed, maxTokens, stop, returnTokenIds, returnLogprobs, topLogprobs, chat);
+            return new SequenceSpec(
+                    prompt,
+                    pieces,
+                    promptTokenIds,
+                    tokenPrompt,
+                    thinkPrefilled,
+                    temperature,
+                    topP,
+                    topK,
+                    minP,
+                    frequencyPenalty,
+                    presencePenalty,
+                    seed,
+                    maxTokens,
+                    stop,
+                    returnTokenIds,
+                    returnLogprobs,
+                    topLogprobs,
+                    chat);
         }
     }
 }

@@ -85,8 +85,13 @@ public final class Generation {
     }
 
     /** Queues the samples' sequences with the model's scheduler. */
-    void schedule(HostedModel model, PreparedPrompt prepared, String client, io.grpc.Deadline deadline,
-                  java.util.function.BooleanSupplier abandoned, java.util.concurrent.Executor blocking) {
+    void schedule(
+            HostedModel model,
+            PreparedPrompt prepared,
+            String client,
+            io.grpc.Deadline deadline,
+            java.util.function.BooleanSupplier abandoned,
+            java.util.concurrent.Executor blocking) {
         this.prompt = prepared;
         this.logprobsMode = model.engine().capabilities().logprobsMode();
         observer.onPrepared(prepared);
@@ -97,39 +102,62 @@ public final class Generation {
         var engine = model.engine();
         boolean tokenPrompt = request.input() instanceof GenerationRequest.TokenIds;
         // Budget counting and id continuations want the engine's ids even when the caller did not ask for them.
-        boolean engineIds = request.returnTokenIds() || (engine.capabilities().tokenIds()
-                && (s.hasThinkingBudget() || tokenPrompt));
+        boolean engineIds = request.returnTokenIds()
+                || (engine.capabilities().tokenIds() && (s.hasThinkingBudget() || tokenPrompt));
         ThinkingBudget.Context budgetContext = new ThinkingBudget.Context(
-                (spec, listener) -> model.scheduler().submit(List.of(new Scheduler.Job(spec, listener)),
-                        request.priority(), client, deadline, abandoned).get(0),
-                blocking, engine::tokenize, engine.capabilities().promptTokenIds());
+                (spec, listener) -> model.scheduler()
+                        .submit(
+                                List.of(new Scheduler.Job(spec, listener)),
+                                request.priority(),
+                                client,
+                                deadline,
+                                abandoned)
+                        .get(0),
+                blocking,
+                engine::tokenize,
+                engine.capabilities().promptTokenIds());
         for (int i = 0; i < request.n(); i++) {
             long seed = request.sampleSeed(i);
             // With the reasoning open from the start, the first sequence can stop at the budget exactly.
             int firstMax = s.hasThinkingBudget() && prepared.thinkPrefilled()
-                    ? Math.min(s.maxTokens(), s.maxThinkingTokens()) : s.maxTokens();
+                    ? Math.min(s.maxTokens(), s.maxThinkingTokens())
+                    : s.maxTokens();
             SequenceSpec spec = SequenceSpec.builder(prepared.text())
                     .pieces(prepared.rendered().pieces())
                     .promptTokenIds(prepared.tokenIds())
                     .tokenPrompt(tokenPrompt)
                     .thinkPrefilled(prepared.thinkPrefilled())
-                    .temperature(s.temperature()).topP(s.topP()).topK(s.topK()).minP(s.minP())
-                    .frequencyPenalty(s.frequencyPenalty()).presencePenalty(s.presencePenalty())
-                    .seed(seed).maxTokens(firstMax).stop(s.stop())
+                    .temperature(s.temperature())
+                    .topP(s.topP())
+                    .topK(s.topK())
+                    .minP(s.minP())
+                    .frequencyPenalty(s.frequencyPenalty())
+                    .presencePenalty(s.presencePenalty())
+                    .seed(seed)
+                    .maxTokens(firstMax)
+                    .stop(s.stop())
                     .returnTokenIds(engineIds)
-                    .returnLogprobs(request.returnLogprobs()).topLogprobs(request.topLogprobs())
+                    .returnLogprobs(request.returnLogprobs())
+                    .topLogprobs(request.topLogprobs())
                     .chat(request.input() instanceof GenerationRequest.Chat c ? c.turns() : List.of())
                     .build();
             SampleAssembler assembler = new SampleAssembler(i, seed);
             StopAndLength decorated = new StopAndLength(assembler, s.stop(), s.maxTokens(), context);
-            ThinkingBudget budget = new ThinkingBudget(decorated, spec, s.maxThinkingTokens(), s.maxTokens(),
-                    request.returnTokenIds(), request.returnLogprobs(), budgetContext);
+            ThinkingBudget budget = new ThinkingBudget(
+                    decorated,
+                    spec,
+                    s.maxThinkingTokens(),
+                    s.maxTokens(),
+                    request.returnTokenIds(),
+                    request.returnLogprobs(),
+                    budgetContext);
             assembler.budget = budget;
             decorated.attach(budget);
             budgets.add(budget);
             jobs.add(new Scheduler.Job(spec, budget));
         }
-        List<SequenceHandle> submitted = model.scheduler().submit(jobs, request.priority(), client, deadline, abandoned);
+        List<SequenceHandle> submitted =
+                model.scheduler().submit(jobs, request.priority(), client, deadline, abandoned);
         for (int i = 0; i < submitted.size(); i++) {
             budgets.get(i).attach(submitted.get(i));
         }
@@ -271,9 +299,13 @@ public final class Generation {
 
     /** The protocol's form of an engine's log-probability. */
     public static dev.r1serve.proto.v1.TokenLogprob toProto(TokenLogprob lp) {
-        var b = dev.r1serve.proto.v1.TokenLogprob.newBuilder().setTokenId(lp.tokenId()).setLogprob(lp.logprob());
+        var b = dev.r1serve.proto.v1.TokenLogprob.newBuilder()
+                .setTokenId(lp.tokenId())
+                .setLogprob(lp.logprob());
         for (TokenLogprob.Top t : lp.top()) {
-            b.addTop(dev.r1serve.proto.v1.TopLogprob.newBuilder().setTokenId(t.tokenId()).setLogprob(t.logprob()));
+            b.addTop(dev.r1serve.proto.v1.TopLogprob.newBuilder()
+                    .setTokenId(t.tokenId())
+                    .setLogprob(t.logprob()));
         }
         return b.build();
     }

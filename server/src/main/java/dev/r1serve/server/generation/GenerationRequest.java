@@ -16,13 +16,27 @@ import java.util.List;
  * @param topLogprobs with {@code returnLogprobs}: alternatives per position (0 for none)
  * @param returnPromptTokenIds report the prompt's ids
  */
-public record GenerationRequest(String model, Input input, Sampling sampling, int n, int priority, String requestId,
-                                boolean returnTokenIds, boolean returnLogprobs, int topLogprobs,
-                                boolean returnPromptTokenIds) {
+public record GenerationRequest(
+        String model,
+        Input input,
+        Sampling sampling,
+        int n,
+        int priority,
+        String requestId,
+        boolean returnTokenIds,
+        boolean returnLogprobs,
+        int topLogprobs,
+        boolean returnPromptTokenIds) {
 
     /** Text only: no ids, no log-probabilities. */
-    public GenerationRequest(String model, Input input, Sampling sampling, int n, int priority, String requestId,
-                             boolean returnTokenIds) {
+    public GenerationRequest(
+            String model,
+            Input input,
+            Sampling sampling,
+            int n,
+            int priority,
+            String requestId,
+            boolean returnTokenIds) {
         this(model, input, sampling, n, priority, requestId, returnTokenIds, false, 0, false);
     }
 
@@ -73,8 +87,17 @@ public record GenerationRequest(String model, Input input, Sampling sampling, in
      * @param presencePenalty OpenAI's presence penalty, 0 for none
      * @param maxThinkingTokens budget of the reasoning in tokens, {@link #NO_THINKING_BUDGET} for none
      */
-    public record Sampling(float temperature, float topP, int topK, float minP, float frequencyPenalty,
-                           float presencePenalty, long seed, int maxTokens, List<String> stop, int maxThinkingTokens) {
+    public record Sampling(
+            float temperature,
+            float topP,
+            int topK,
+            float minP,
+            float frequencyPenalty,
+            float presencePenalty,
+            long seed,
+            int maxTokens,
+            List<String> stop,
+            int maxThinkingTokens) {
         /** No budget on the reasoning. */
         public static final int NO_THINKING_BUDGET = -1;
 
@@ -82,9 +105,27 @@ public record GenerationRequest(String model, Input input, Sampling sampling, in
             stop = List.copyOf(stop);
         }
 
-        public Sampling(float temperature, float topP, int topK, float minP, float frequencyPenalty,
-                        float presencePenalty, long seed, int maxTokens, List<String> stop) {
-            this(temperature, topP, topK, minP, frequencyPenalty, presencePenalty, seed, maxTokens, stop, NO_THINKING_BUDGET);
+        public Sampling(
+                float temperature,
+                float topP,
+                int topK,
+                float minP,
+                float frequencyPenalty,
+                float presencePenalty,
+                long seed,
+                int maxTokens,
+                List<String> stop) {
+            this(
+                    temperature,
+                    topP,
+                    topK,
+                    minP,
+                    frequencyPenalty,
+                    presencePenalty,
+                    seed,
+                    maxTokens,
+                    stop,
+                    NO_THINKING_BUDGET);
         }
 
         public boolean hasThinkingBudget() {

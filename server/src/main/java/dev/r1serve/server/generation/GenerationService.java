@@ -48,6 +48,7 @@ public final class GenerationService implements AutoCloseable {
     /** Fires default timeouts; the work it runs is a cancel and an error report. */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("r1-default-timeout").daemon().factory());
+
     private final Set<Generation> active = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
 
@@ -99,9 +100,12 @@ public final class GenerationService implements AutoCloseable {
         active.add(g);
         Deadline deadline = caller.deadline();
         if (deadline == null) {
-            deadline = Deadline.after(model.scheduler().config().defaultTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            tracked.timer = timer.schedule(() -> g.fail(new ServerException.DeadlineExceeded(
-                    "the call ran past the server's default timeout")), deadline.timeRemaining(TimeUnit.NANOSECONDS),
+            deadline =
+                    Deadline.after(model.scheduler().config().defaultTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            tracked.timer = timer.schedule(
+                    () -> g.fail(
+                            new ServerException.DeadlineExceeded("the call ran past the server's default timeout")),
+                    deadline.timeRemaining(TimeUnit.NANOSECONDS),
                     TimeUnit.NANOSECONDS);
             if (g.ended()) {
                 tracked.timer.cancel(false);
@@ -158,16 +162,20 @@ public final class GenerationService implements AutoCloseable {
                     yield model.template().render(c.turns(), c.prefillThink(), engine.specialTokens());
                 } catch (IllegalArgumentException e) {
                     // raise_exception in the model's template (e.g. roles that do not alternate), or a render error.
-                    throw new ServerException.InvalidField("chat.messages", "model '" + model.name()
-                            + "': its chat template (" + model.template().id() + ") refused the messages: " + e.getMessage());
+                    throw new ServerException.InvalidField(
+                            "chat.messages",
+                            "model '" + model.name() + "': its chat template ("
+                                    + model.template().id() + ") refused the messages: " + e.getMessage());
                 }
             }
         };
         boolean thinkPrefilled = input instanceof GenerationRequest.Chat c && c.prefillThink();
         int[] ids;
         try {
-            // Text is tokenized as given; a chat as the model sees it (markers only where the template wrote them, BOS once).
-            ids = !forGeneration && input instanceof GenerationRequest.Prompt p ? engine.tokenize(p.text())
+            // Text is tokenized as given; a chat as the model sees it (markers only where the template wrote them, BOS
+            // once).
+            ids = !forGeneration && input instanceof GenerationRequest.Prompt p
+                    ? engine.tokenize(p.text())
                     : engine.countsPrompts() || !forGeneration ? engine.tokenize(rendered) : null;
         } catch (EngineUnavailableException e) {
             throw new ServerException.BackendUnavailable(e.getMessage());
@@ -222,7 +230,8 @@ public final class GenerationService implements AutoCloseable {
         }
 
         @Override
-        public void onDelta(int index, String text, int[] tokenIds, List<dev.r1serve.server.engine.TokenLogprob> logprobs) {
+        public void onDelta(
+                int index, String text, int[] tokenIds, List<dev.r1serve.server.engine.TokenLogprob> logprobs) {
             inner.onDelta(index, text, tokenIds, logprobs);
         }
 

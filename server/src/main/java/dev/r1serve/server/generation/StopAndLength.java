@@ -21,7 +21,8 @@ public final class StopAndLength implements SequenceListener {
     private volatile boolean stopRequested;
     private boolean finished;
 
-    public StopAndLength(SequenceListener downstream, java.util.List<String> stopStrings, int maxTokens, int contextLength) {
+    public StopAndLength(
+            SequenceListener downstream, java.util.List<String> stopStrings, int maxTokens, int contextLength) {
         this.downstream = downstream;
         this.stops = new StopStringFilter(stopStrings);
         this.maxTokens = maxTokens;
@@ -82,8 +83,9 @@ public final class StopAndLength implements SequenceListener {
                 downstream.onText(tail, new int[0]);
             }
         }
-        if (reason == FinishReason.EOS && (result.completionTokens() >= maxTokens
-                || result.promptTokens() + result.completionTokens() >= contextLength)) {
+        if (reason == FinishReason.EOS
+                && (result.completionTokens() >= maxTokens
+                        || result.promptTokens() + result.completionTokens() >= contextLength)) {
             reason = FinishReason.LENGTH;
         }
         finish(reason == result.reason() ? result : result.withReason(reason, result.error()));

@@ -34,6 +34,7 @@ final class ThinkingBudget implements SequenceListener, SequenceHandle {
 
     /** What the server writes to end a reasoning that reached its budget. */
     static final String CLOSE = "\n</think>\n\n";
+
     private static final String OPEN_TAG = "<think>";
     private static final String CLOSE_TAG = "</think>";
 
@@ -50,7 +51,11 @@ final class ThinkingBudget implements SequenceListener, SequenceHandle {
      */
     record Context(Resubmit resubmit, Executor executor, Function<String, int[]> tokenize, boolean idPrompts) {}
 
-    private enum Reasoning { NOT_STARTED, OPEN, CLOSED }
+    private enum Reasoning {
+        NOT_STARTED,
+        OPEN,
+        CLOSED
+    }
 
     private final SequenceListener downstream;
     private final SequenceSpec first;
@@ -65,6 +70,7 @@ final class ThinkingBudget implements SequenceListener, SequenceHandle {
     private int reasoningTokens;
     /** Tokens passed on from the first sequence (its later output, after the cut, is dropped). */
     private int firstTokens;
+
     private final StringBuilder firstText = new StringBuilder();
     private final List<Integer> firstIds = new ArrayList<>();
     private boolean allIdsKnown = true;
@@ -80,8 +86,14 @@ final class ThinkingBudget implements SequenceListener, SequenceHandle {
      * @param first the sample's first sequence; with a budget, ask it for ids ({@link #engineSpec})
      * @param budget reasoning tokens allowed, or {@link GenerationRequest.Sampling#NO_THINKING_BUDGET}
      */
-    ThinkingBudget(SequenceListener downstream, SequenceSpec first, int budget, int maxTokens, boolean returnTokenIds,
-                   boolean returnLogprobs, Context context) {
+    ThinkingBudget(
+            SequenceListener downstream,
+            SequenceSpec first,
+            int budget,
+            int maxTokens,
+            boolean returnTokenIds,
+            boolean returnLogprobs,
+            Context context) {
         this.downstream = downstream;
         this.first = first;
         this.budget = budget;
@@ -188,15 +200,21 @@ final class ThinkingBudget implements SequenceListener, SequenceHandle {
     @Override
     public void onFinish(SequenceResult result) {
         if (inContinuation) {
-            int inserted = closeTokens > 0 ? closeTokens
+            int inserted = closeTokens > 0
+                    ? closeTokens
                     : Math.max(0, result.promptTokens() - firstPromptTokens - firstTokens);
-            downstream.onFinish(new SequenceResult(result.reason(), firstPromptTokens,
-                    firstTokens + inserted + result.completionTokens(), result.error()));
+            downstream.onFinish(new SequenceResult(
+                    result.reason(),
+                    firstPromptTokens,
+                    firstTokens + inserted + result.completionTokens(),
+                    result.error()));
             return;
         }
         if (!cut || cancelled || result.reason() == FinishReason.ERROR) {
-            downstream.onFinish(cut ? new SequenceResult(result.reason(), result.promptTokens(), firstTokens,
-                    result.error()) : result);
+            downstream.onFinish(
+                    cut
+                            ? new SequenceResult(result.reason(), result.promptTokens(), firstTokens, result.error())
+                            : result);
             return;
         }
         firstPromptTokens = result.promptTokens();
@@ -211,10 +229,13 @@ final class ThinkingBudget implements SequenceListener, SequenceHandle {
     private void continueAfterBudget() {
         int[] closeIds;
         try {
-            closeIds = withoutPrefix(context.tokenize().apply(CLOSE), context.tokenize().apply(""));
+            closeIds = withoutPrefix(
+                    context.tokenize().apply(CLOSE), context.tokenize().apply(""));
         } catch (RuntimeException e) {
-            downstream.onFinish(SequenceResult.failed("model could not tokenize the end of the reasoning: " + e.getMessage(),
-                    firstPromptTokens, firstTokens));
+            downstream.onFinish(SequenceResult.failed(
+                    "model could not tokenize the end of the reasoning: " + e.getMessage(),
+                    firstPromptTokens,
+                    firstTokens));
             return;
         }
         closeTokens = closeIds.length;
@@ -229,8 +250,11 @@ final class ThinkingBudget implements SequenceListener, SequenceHandle {
         downstream.onText(CLOSE, returnTokenIds ? closeIds : new int[0], forced);
         int room = maxTokens - firstTokens - closeTokens;
         if (cancelled || room < 1) {
-            downstream.onFinish(new SequenceResult(cancelled ? FinishReason.CANCELLED : FinishReason.LENGTH,
-                    firstPromptTokens, firstTokens + closeTokens, null));
+            downstream.onFinish(new SequenceResult(
+                    cancelled ? FinishReason.CANCELLED : FinishReason.LENGTH,
+                    firstPromptTokens,
+                    firstTokens + closeTokens,
+                    null));
             return;
         }
         SequenceSpec spec;
@@ -243,8 +267,10 @@ final class ThinkingBudget implements SequenceListener, SequenceHandle {
         try {
             current = context.resubmit().submit(spec, this);
         } catch (ServerException e) {
-            downstream.onFinish(SequenceResult.failed("the answer after max_thinking_tokens could not be queued: "
-                    + e.getMessage(), firstPromptTokens, firstTokens + closeTokens));
+            downstream.onFinish(SequenceResult.failed(
+                    "the answer after max_thinking_tokens could not be queued: " + e.getMessage(),
+                    firstPromptTokens,
+                    firstTokens + closeTokens));
             return;
         }
         if (cancelled) {
@@ -277,11 +303,18 @@ final class ThinkingBudget implements SequenceListener, SequenceHandle {
                 .promptTokenIds(ids)
                 .tokenPrompt(asIds)
                 .thinkPrefilled(false)
-                .temperature(first.temperature()).topP(first.topP()).topK(first.topK()).minP(first.minP())
-                .frequencyPenalty(first.frequencyPenalty()).presencePenalty(first.presencePenalty())
-                .seed(first.seed()).maxTokens(room).stop(first.stop())
+                .temperature(first.temperature())
+                .topP(first.topP())
+                .topK(first.topK())
+                .minP(first.minP())
+                .frequencyPenalty(first.frequencyPenalty())
+                .presencePenalty(first.presencePenalty())
+                .seed(first.seed())
+                .maxTokens(room)
+                .stop(first.stop())
                 .returnTokenIds(first.returnTokenIds())
-                .returnLogprobs(first.returnLogprobs()).topLogprobs(first.topLogprobs())
+                .returnLogprobs(first.returnLogprobs())
+                .topLogprobs(first.topLogprobs())
                 .build(); // no chat turns: the continuation is a raw prompt
     }
 

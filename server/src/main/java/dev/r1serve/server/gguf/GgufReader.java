@@ -34,13 +34,26 @@ public final class GgufReader {
     static final int MAX_STRING_BYTES = 16 << 20;
     /** Most elements in one array (real vocabularies hold ~256k tokens and ~300k merges). */
     static final int MAX_ARRAY_ELEMENTS = 1 << 24;
+
     private static final long MAX_ENTRIES = 1 << 20;
     private static final int MAX_DIMS = 8;
     private static final int MAX_NESTING = 4;
 
     /** GGUF metadata value types, with their on-disk ids. */
     public enum ValueType {
-        UINT8, INT8, UINT16, INT16, UINT32, INT32, FLOAT32, BOOL, STRING, ARRAY, UINT64, INT64, FLOAT64;
+        UINT8,
+        INT8,
+        UINT16,
+        INT16,
+        UINT32,
+        INT32,
+        FLOAT32,
+        BOOL,
+        STRING,
+        ARRAY,
+        UINT64,
+        INT64,
+        FLOAT64;
 
         static ValueType of(int id) {
             ValueType[] all = values();
@@ -410,7 +423,8 @@ public final class GgufReader {
             }
             byte[] b = readFully((int) len, what);
             try {
-                return StandardCharsets.UTF_8.newDecoder()
+                return StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
                         .decode(ByteBuffer.wrap(b))

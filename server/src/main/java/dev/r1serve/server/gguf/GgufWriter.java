@@ -190,7 +190,8 @@ public final class GgufWriter {
     private static void writeTensorData(Sink sink, Tensor t) throws IOException {
         long total = t.elements();
         float[] values = new float[(int) Math.min(CHUNK, total)];
-        ByteBuffer buf = ByteBuffer.allocate((int) t.type().byteSize(values.length)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf =
+                ByteBuffer.allocate((int) t.type().byteSize(values.length)).order(ByteOrder.LITTLE_ENDIAN);
         for (long done = 0; done < total; ) {
             int n = (int) Math.min(values.length, total - done);
             t.data().fill(done, values, n);

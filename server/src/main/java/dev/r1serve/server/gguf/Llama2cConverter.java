@@ -28,8 +28,15 @@ public final class Llama2cConverter {
     private Llama2cConverter() {}
 
     /** Hyper-parameters from the checkpoint header. */
-    public record Config(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocab, int seqLen,
-                         boolean sharedClassifier) {
+    public record Config(
+            int dim,
+            int hiddenDim,
+            int layers,
+            int heads,
+            int kvHeads,
+            int vocab,
+            int seqLen,
+            boolean sharedClassifier) {
         int headSize() {
             return dim / heads;
         }
@@ -120,10 +127,9 @@ public final class Llama2cConverter {
             // The export wrote SentencePiece's '▁' as a plain space; llama.cpp's SPM vocab wants it back.
             String text = new String(bytes, StandardCharsets.UTF_8).replace(' ', '\u2581');
             tokens.add(text);
-            types[i] = i == 0 ? TOKEN_UNKNOWN
-                    : i <= 2 ? TOKEN_CONTROL
-                    : text.matches("<0x[0-9A-F]{2}>") ? TOKEN_BYTE
-                    : TOKEN_NORMAL;
+            types[i] = i == 0
+                    ? TOKEN_UNKNOWN
+                    : i <= 2 ? TOKEN_CONTROL : text.matches("<0x[0-9A-F]{2}>") ? TOKEN_BYTE : TOKEN_NORMAL;
         }
         tokens.set(0, "<unk>");
         tokens.set(1, "<s>");

@@ -26,9 +26,12 @@ public final class CallMetricsInterceptor implements ServerInterceptor {
     private final Counter requests;
 
     public CallMetricsInterceptor(PrometheusRegistry registry) {
-        requests = Counter.builder().name("r1_requests_total")
-                .help("InferenceService calls (gRPC) and OpenAI API requests (HTTP) by front, method and final status code.")
-                .labelNames("front", "method", "code").register(registry);
+        requests = Counter.builder()
+                .name("r1_requests_total")
+                .help(
+                        "InferenceService calls (gRPC) and OpenAI API requests (HTTP) by front, method and final status code.")
+                .labelNames("front", "method", "code")
+                .register(registry);
     }
 
     /**
@@ -55,7 +58,8 @@ public final class CallMetricsInterceptor implements ServerInterceptor {
             case 413, 429 -> Status.Code.RESOURCE_EXHAUSTED;
             case 503 -> Status.Code.UNAVAILABLE;
             case 504 -> Status.Code.DEADLINE_EXCEEDED;
-            default -> status < 300 ? Status.Code.OK : status < 500 ? Status.Code.INVALID_ARGUMENT : Status.Code.INTERNAL;
+            default ->
+                status < 300 ? Status.Code.OK : status < 500 ? Status.Code.INVALID_ARGUMENT : Status.Code.INTERNAL;
         };
     }
 
@@ -91,8 +95,8 @@ public final class CallMetricsInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-            ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (!InferenceServiceGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
             return next.startCall(call, headers);
         }
@@ -102,7 +106,8 @@ public final class CallMetricsInterceptor implements ServerInterceptor {
             @Override
             public void close(Status status, Metadata trailers) {
                 if (counted.compareAndSet(false, true)) {
-                    requests.labelValues("grpc", method, status.getCode().name()).inc();
+                    requests.labelValues("grpc", method, status.getCode().name())
+                            .inc();
                 }
                 super.close(status, trailers);
             }
@@ -112,11 +117,13 @@ public final class CallMetricsInterceptor implements ServerInterceptor {
             public void onCancel() {
                 if (counted.compareAndSet(false, true)) {
                     Context ctx = Context.current();
-                    boolean expired = ctx.getDeadline() != null && ctx.getDeadline().isExpired();
+                    boolean expired =
+                            ctx.getDeadline() != null && ctx.getDeadline().isExpired();
                     Status.Code code = expired ? Status.Code.DEADLINE_EXCEEDED : Status.Code.CANCELLED;
                     // The transport itself ended the call (a message over maxMessageBytes): its status counts.
                     TransportStatus transport = TRANSPORT_STATUS.get(ctx);
-                    if (transport != null && transport.status != null
+                    if (transport != null
+                            && transport.status != null
                             && transport.status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
                         code = Status.Code.RESOURCE_EXHAUSTED;
                     }

@@ -33,7 +33,8 @@ public final class BuiltinModels {
         }
         Path gguf = cacheDir().resolve("stories260k-f32.gguf");
         if (!Files.isRegularFile(gguf)) {
-            try (InputStream model = resource("stories260K.bin"); InputStream tok = resource("tok512.bin")) {
+            try (InputStream model = resource("stories260K.bin");
+                    InputStream tok = resource("tok512.bin")) {
                 Llama2cConverter.convert(model, tok, STORIES_260K, GgmlType.F32, gguf);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot convert the bundled stories260K model into " + gguf, e);

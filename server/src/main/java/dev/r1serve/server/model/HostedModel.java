@@ -11,8 +11,8 @@ import dev.r1serve.server.scheduling.Scheduler;
  * @param defaultMaxTokens max_tokens for requests that do not set it
  * @param scheduler admission and ordering in front of the engine
  */
-public record HostedModel(String name, String kind, Engine engine, ChatTemplate template, int defaultMaxTokens,
-                          Scheduler scheduler) {
+public record HostedModel(
+        String name, String kind, Engine engine, ChatTemplate template, int defaultMaxTokens, Scheduler scheduler) {
 
     /** Where the weights came from (a path or URLs), for ListModels. */
     public String source() {

@@ -26,8 +26,8 @@ public final class ModelLoader {
 
     private static final Logger LOG = Logger.getLogger(ModelLoader.class.getName());
     public static final int DEFAULT_MAX_TOKENS = 32768;
-    private static final ObjectMapper BINDER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper BINDER =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private ModelLoader() {}
 
@@ -79,14 +79,15 @@ public final class ModelLoader {
             engine.close();
             throw e;
         }
-        return new HostedModel(c.name(), provider.kind(), engine, template, defaultMaxTokens,
-                new Scheduler(engine, scheduling));
+        return new HostedModel(
+                c.name(), provider.kind(), engine, template, defaultMaxTokens, new Scheduler(engine, scheduling));
     }
 
     private static EngineProvider<?> provider(ModelConfig c) {
-        return EngineProviders.find(c.engineOrDefault()).orElseThrow(() -> new IllegalArgumentException(
-                "model '" + c.name() + "': unknown engine '" + c.engineOrDefault() + "' (expected one of "
-                        + String.join(", ", EngineProviders.kinds()) + ")"));
+        return EngineProviders.find(c.engineOrDefault())
+                .orElseThrow(() ->
+                        new IllegalArgumentException("model '" + c.name() + "': unknown engine '" + c.engineOrDefault()
+                                + "' (expected one of " + String.join(", ", EngineProviders.kinds()) + ")"));
     }
 
     /** The model's engine settings as the provider's record; unknown keys and wrong types are named. */
@@ -95,10 +96,13 @@ public final class ModelLoader {
             return BINDER.convertValue(c.options(), provider.optionsType());
         } catch (IllegalArgumentException e) {
             if (e.getCause() instanceof UnrecognizedPropertyException u) {
-                throw new IllegalArgumentException("model '" + c.name() + "': unknown setting '" + u.getPropertyName()
-                        + "' for engine " + provider.kind() + " (known: " + u.getKnownPropertyIds() + ")", e);
+                throw new IllegalArgumentException(
+                        "model '" + c.name() + "': unknown setting '" + u.getPropertyName() + "' for engine "
+                                + provider.kind() + " (known: " + u.getKnownPropertyIds() + ")",
+                        e);
             }
-            String why = e.getCause() instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage()
+            String why = e.getCause() instanceof com.fasterxml.jackson.core.JacksonException j
+                    ? j.getOriginalMessage()
                     : e.getMessage();
             throw new IllegalArgumentException("model '" + c.name() + "': engine settings: " + why, e);
         }
@@ -117,8 +121,8 @@ public final class ModelLoader {
             try {
                 t = ChatTemplate.fromJinja(file.getFileName().toString(), Files.readString(file), "", "");
             } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("model '" + c.name() + "': chatTemplateFile: cannot read " + file
-                        + ": " + e.getMessage());
+                throw new IllegalArgumentException(
+                        "model '" + c.name() + "': chatTemplateFile: cannot read " + file + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("model '" + c.name() + "': chatTemplateFile: " + file
                         + " is not a usable Jinja chat template: " + e.getMessage());
@@ -162,7 +166,8 @@ public final class ModelLoader {
     static SchedulerConfig scheduling(ModelConfig c) {
         return new SchedulerConfig(
                 c.queueCapacity() != null ? c.queueCapacity() : SchedulerConfig.DEFAULT_QUEUE_CAPACITY,
-                c.defaultTimeoutSeconds() != null ? Duration.ofSeconds(c.defaultTimeoutSeconds())
+                c.defaultTimeoutSeconds() != null
+                        ? Duration.ofSeconds(c.defaultTimeoutSeconds())
                         : SchedulerConfig.DEFAULT_TIMEOUT);
     }
 }

@@ -17,23 +17,35 @@ final class HttpErrors {
         String m = e.getMessage();
         return switch (e) {
             case ServerException.InvalidField f ->
-                    new OpenAiException(400, "invalid_request_error", openAiParam(f.field()), code(ErrorReason.INVALID_FIELD), m, 0);
+                new OpenAiException(
+                        400, "invalid_request_error", openAiParam(f.field()), code(ErrorReason.INVALID_FIELD), m, 0);
             case ServerException.PromptTooLong p ->
-                    new OpenAiException(400, "invalid_request_error", openAiParam(p.field()), code(ErrorReason.PROMPT_TOO_LONG), m, 0);
+                new OpenAiException(
+                        400, "invalid_request_error", openAiParam(p.field()), code(ErrorReason.PROMPT_TOO_LONG), m, 0);
             case ServerException.ModelNotFound n ->
-                    new OpenAiException(404, "invalid_request_error", "model", code(ErrorReason.MODEL_NOT_FOUND), m, 0);
+                new OpenAiException(404, "invalid_request_error", "model", code(ErrorReason.MODEL_NOT_FOUND), m, 0);
             case ServerException.Unsupported u ->
-                    new OpenAiException(400, "invalid_request_error", openAiParam(u.field()), code(ErrorReason.UNSUPPORTED), m, 0);
+                new OpenAiException(
+                        400, "invalid_request_error", openAiParam(u.field()), code(ErrorReason.UNSUPPORTED), m, 0);
             case ServerException.Overloaded o ->
-                    new OpenAiException(429, "rate_limit_exceeded", null, code(ErrorReason.OVERLOADED), m, o.retryAfterMillis());
+                new OpenAiException(
+                        429, "rate_limit_exceeded", null, code(ErrorReason.OVERLOADED), m, o.retryAfterMillis());
             case ServerException.RateLimited r ->
-                    new OpenAiException(429, "rate_limit_exceeded", null, code(ErrorReason.RATE_LIMITED), m, r.retryAfterMillis());
+                new OpenAiException(
+                        429, "rate_limit_exceeded", null, code(ErrorReason.RATE_LIMITED), m, r.retryAfterMillis());
             case ServerException.Draining d ->
-                    new OpenAiException(503, "service_unavailable", null, code(ErrorReason.DRAINING), m, d.retryAfterMillis());
+                new OpenAiException(
+                        503, "service_unavailable", null, code(ErrorReason.DRAINING), m, d.retryAfterMillis());
             case ServerException.BackendUnavailable b ->
-                    new OpenAiException(503, "service_unavailable", null, code(ErrorReason.BACKEND_UNAVAILABLE), m, b.retryAfterMillis());
+                new OpenAiException(
+                        503,
+                        "service_unavailable",
+                        null,
+                        code(ErrorReason.BACKEND_UNAVAILABLE),
+                        m,
+                        b.retryAfterMillis());
             case ServerException.DeadlineExceeded d ->
-                    new OpenAiException(504, "timeout", null, code(ErrorReason.DEADLINE_EXCEEDED), m, 0);
+                new OpenAiException(504, "timeout", null, code(ErrorReason.DEADLINE_EXCEEDED), m, 0);
         };
     }
 
@@ -46,7 +58,9 @@ final class HttpErrors {
         if (field == null) {
             return null;
         }
-        return field.replace("sampling.", "").replace("options.return_logprobs", "logprobs")
-                .replace("chat.messages", "messages").replace("chat", "messages");
+        return field.replace("sampling.", "")
+                .replace("options.return_logprobs", "logprobs")
+                .replace("chat.messages", "messages")
+                .replace("chat", "messages");
     }
 }

@@ -51,10 +51,11 @@ public final class OpenAiHttpServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Request bodies beyond this are refused; prompts are bounded by the validator well below it. */
     private static final int MAX_BODY_BYTES = 8 << 20;
+
     private static final String MODELS_PREFIX = "/v1/models/";
     /** Routes counted by name in r1_requests_total; anything else counts as "other" (bounded label values). */
-    private static final java.util.Set<String> ROUTES = java.util.Set.of("/v1/models", "/v1/completions",
-            "/v1/chat/completions", "/tokenize");
+    private static final java.util.Set<String> ROUTES =
+            java.util.Set.of("/v1/models", "/v1/completions", "/v1/chat/completions", "/tokenize");
 
     /**
      * The JDK server's limit (seconds) on receiving a request's headers and body, after which it closes the
@@ -63,6 +64,7 @@ public final class OpenAiHttpServer implements AutoCloseable {
      * {@link #limitRequestTime()} before that; {@code -Dsun.net.httpserver.maxReqTime=N} overrides it.
      */
     public static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+
     public static final int DEFAULT_MAX_REQUEST_SECONDS = 30;
 
     static {
@@ -100,8 +102,14 @@ public final class OpenAiHttpServer implements AutoCloseable {
      * @param apiKeys keys accepted as {@code Authorization: Bearer}; null serves openly
      * @param draining true once the server drains: /health answers 503 (generations are refused by the service)
      */
-    public OpenAiHttpServer(String host, int port, GenerationService generations, RequestValidator validator,
-            ApiKeys apiKeys, BooleanSupplier draining) throws IOException {
+    public OpenAiHttpServer(
+            String host,
+            int port,
+            GenerationService generations,
+            RequestValidator validator,
+            ApiKeys apiKeys,
+            BooleanSupplier draining)
+            throws IOException {
         this.models = generations.models();
         this.validator = validator;
         this.generations = generations;
@@ -160,8 +168,15 @@ public final class OpenAiHttpServer implements AutoCloseable {
                 sendError(ex, HttpErrors.toOpenAi(e));
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "OpenAI front: request failed", e);
-                sendError(ex, new OpenAiException(500, "internal_error", null, null,
-                        "internal error: " + e.getClass().getSimpleName(), 0));
+                sendError(
+                        ex,
+                        new OpenAiException(
+                                500,
+                                "internal_error",
+                                null,
+                                null,
+                                "internal error: " + e.getClass().getSimpleName(),
+                                0));
             }
         } catch (IOException e) {
             gone = true;
@@ -189,7 +204,8 @@ public final class OpenAiHttpServer implements AutoCloseable {
         String path = ex.getRequestURI().getPath();
         String method = ex.getRequestMethod();
         if (path.equals("/health") || path.equals("/ping")) {
-            boolean ok = !draining.getAsBoolean() && models.all().stream().allMatch(m -> m.engine().isHealthy());
+            boolean ok = !draining.getAsBoolean()
+                    && models.all().stream().allMatch(m -> m.engine().isHealthy());
             sendJson(ex, ok ? 200 : 503, JSON.createObjectNode().put("status", ok ? "healthy" : "unhealthy"));
             return;
         }
@@ -227,11 +243,18 @@ public final class OpenAiHttpServer implements AutoCloseable {
         if (apiKeys == null) {
             return "anonymous";
         }
-        String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
+        String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization"))
+                .orElse("");
         Optional<String> name = auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? apiKeys.authenticate(auth.substring(7).trim()) : Optional.empty();
-        return name.orElseThrow(() -> new OpenAiException(401, "authentication_error", null, "invalid_api_key",
-                "missing or invalid API key (Authorization: Bearer <key>)", 0));
+                ? apiKeys.authenticate(auth.substring(7).trim())
+                : Optional.empty();
+        return name.orElseThrow(() -> new OpenAiException(
+                401,
+                "authentication_error",
+                null,
+                "invalid_api_key",
+                "missing or invalid API key (Authorization: Bearer <key>)",
+                0));
     }
 
     private static void requireMethod(String method, String expected) {
@@ -251,13 +274,21 @@ public final class OpenAiHttpServer implements AutoCloseable {
 
     /** {@code GET /v1/models/{id}} (the SDKs' {@code models.retrieve}); the id is URL-decoded by the JDK. */
     private ObjectNode retrieveModel(String id) {
-        return models.all().stream().filter(m -> m.name().equals(id)).findFirst().map(OpenAiHttpServer::modelObject)
+        return models.all().stream()
+                .filter(m -> m.name().equals(id))
+                .findFirst()
+                .map(OpenAiHttpServer::modelObject)
                 .orElseThrow(() -> new ServerException.ModelNotFound(id));
     }
 
     private static ObjectNode modelObject(HostedModel m) {
-        return JSON.createObjectNode().put("id", m.name()).put("object", "model").put("created", 0)
-                .put("owned_by", "r1-serve").put("root", m.source()).put("max_model_len", m.engine().contextLength());
+        return JSON.createObjectNode()
+                .put("id", m.name())
+                .put("object", "model")
+                .put("created", 0)
+                .put("owned_by", "r1-serve")
+                .put("root", m.source())
+                .put("max_model_len", m.engine().contextLength());
     }
 
     /** vLLM's {@code /tokenize}: {"model", "prompt"} to {"tokens", "count", "max_model_len"}. */
@@ -277,7 +308,8 @@ public final class OpenAiHttpServer implements AutoCloseable {
             throw e;
         }
         int[] ids = prompt.tokenIds();
-        ObjectNode out = JSON.createObjectNode().put("count", ids.length)
+        ObjectNode out = JSON.createObjectNode()
+                .put("count", ids.length)
                 .put("max_model_len", model.engine().contextLength());
         ArrayNode tokens = out.putArray("tokens");
         for (int id : ids) {
@@ -289,7 +321,9 @@ public final class OpenAiHttpServer implements AutoCloseable {
     private void generate(HttpExchange ex, OpenAiRequest request, String client) throws IOException {
         if (rateLimits != null) {
             // Budgets are per key, or per peer address on an open server, as for gRPC calls.
-            String who = apiKeys != null ? client : "peer:" + ex.getRemoteAddress().getAddress().getHostAddress();
+            String who = apiKeys != null
+                    ? client
+                    : "peer:" + ex.getRemoteAddress().getAddress().getHostAddress();
             var s = request.proto().getSampling();
             rateLimits.acquireRequest(who);
             rateLimits.acquire(who, s.hasN() ? s.getN() : 1);
@@ -307,7 +341,8 @@ public final class OpenAiHttpServer implements AutoCloseable {
                 List<Sample> samples = events.awaitAll();
                 if (samples.stream().allMatch(s -> s.getFinishReason() == FinishReason.FINISH_REASON_ERROR)) {
                     // Nothing was generated: the engine (e.g. a remote backend) is unavailable.
-                    throw HttpErrors.toOpenAi(new ServerException.BackendUnavailable(samples.get(0).getError()));
+                    throw HttpErrors.toOpenAi(new ServerException.BackendUnavailable(
+                            samples.get(0).getError()));
                 }
                 sendJson(ex, 200, writer.whole(samples));
             }
@@ -323,8 +358,8 @@ public final class OpenAiHttpServer implements AutoCloseable {
         try (InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
-                throw new OpenAiException(413, "invalid_request_error", null, null,
-                        "request body over " + MAX_BODY_BYTES + " bytes", 0);
+                throw new OpenAiException(
+                        413, "invalid_request_error", null, null, "request body over " + MAX_BODY_BYTES + " bytes", 0);
             }
             JsonNode json;
             try {
@@ -335,8 +370,10 @@ public final class OpenAiHttpServer implements AutoCloseable {
             String broken = loneSurrogate(json, "");
             if (broken != null) {
                 // JSON's \\uD800 escapes can encode half a character, which no tokenizer can take.
-                throw OpenAiException.badRequest(broken.isEmpty() ? null : broken,
-                        (broken.isEmpty() ? "the request body" : broken) + ": contains a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
+                throw OpenAiException.badRequest(
+                        broken.isEmpty() ? null : broken,
+                        (broken.isEmpty() ? "the request body" : broken)
+                                + ": contains a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
             }
             return json;
         } catch (IOException e) {
@@ -405,7 +442,10 @@ public final class OpenAiHttpServer implements AutoCloseable {
     static ObjectNode errorBody(OpenAiException e) {
         ObjectNode out = JSON.createObjectNode();
         ObjectNode err = out.putObject("error");
-        err.put("message", e.getMessage()).put("type", e.type()).put("param", e.param()).put("code", e.code());
+        err.put("message", e.getMessage())
+                .put("type", e.type())
+                .put("param", e.param())
+                .put("code", e.code());
         return out;
     }
 

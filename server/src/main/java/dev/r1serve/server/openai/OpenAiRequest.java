@@ -23,10 +23,29 @@ import java.util.Set;
 record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolean includeUsage) {
 
     /** The parameters each endpoint implements; any other field is refused rather than silently ignored. */
-    private static final Set<String> COMMON = Set.of("model", "temperature", "top_p", "top_k", "min_p", "n", "seed",
-            "max_tokens", "max_completion_tokens", "stop", "stream", "stream_options", "logprobs", "prefill_think",
-            "priority", "user", "frequency_penalty", "presence_penalty", "top_logprobs", "thinking_token_budget",
+    private static final Set<String> COMMON = Set.of(
+            "model",
+            "temperature",
+            "top_p",
+            "top_k",
+            "min_p",
+            "n",
+            "seed",
+            "max_tokens",
+            "max_completion_tokens",
+            "stop",
+            "stream",
+            "stream_options",
+            "logprobs",
+            "prefill_think",
+            "priority",
+            "user",
+            "frequency_penalty",
+            "presence_penalty",
+            "top_logprobs",
+            "thinking_token_budget",
             "return_token_ids");
+
     private static final Set<String> CHAT_ONLY = Set.of("messages");
     private static final Set<String> COMPLETION_ONLY = Set.of("prompt");
 
@@ -36,11 +55,17 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
      * as vLLM answers for what it lacks. Same seed with or without them must mean the same output.
      */
     private static final Map<String, String> NEUTRAL_ONLY = Map.ofEntries(
-            Map.entry("logit_bias", "{}"), Map.entry("echo", "false"), Map.entry("suffix", "\"\""),
-            Map.entry("tools", "[]"), Map.entry("tool_choice", "\"none\""), Map.entry("functions", "[]"),
-            Map.entry("function_call", "\"none\""), Map.entry("parallel_tool_calls", "false"),
+            Map.entry("logit_bias", "{}"),
+            Map.entry("echo", "false"),
+            Map.entry("suffix", "\"\""),
+            Map.entry("tools", "[]"),
+            Map.entry("tool_choice", "\"none\""),
+            Map.entry("functions", "[]"),
+            Map.entry("function_call", "\"none\""),
+            Map.entry("parallel_tool_calls", "false"),
             Map.entry("response_format", "{\"type\":\"text\"}"),
-            Map.entry("best_of", "1"), Map.entry("store", "false"));
+            Map.entry("best_of", "1"),
+            Map.entry("store", "false"));
 
     /**
      * Parses a request body. Every field must be one this endpoint implements, or an unimplemented one with its
@@ -119,8 +144,10 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
                 o.setTopLogprobs(logprobs.asInt());
             }
             if (present(body, "stream") && bool(body, "stream")) {
-                throw badRequest("logprobs", "logprobs: not streamed on the HTTP front yet; use stream: false or "
-                        + "gRPC GenerateStream, whose chunks carry them");
+                throw badRequest(
+                        "logprobs",
+                        "logprobs: not streamed on the HTTP front yet; use stream: false or "
+                                + "gRPC GenerateStream, whose chunks carry them");
             }
         }
         if (present(body, "top_logprobs")) {
@@ -141,7 +168,8 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
         }
         boolean stream = present(body, "stream") && bool(body, "stream");
         JsonNode streamOptions = body.get("stream_options");
-        boolean usage = streamOptions != null && streamOptions.path("include_usage").asBoolean(false);
+        boolean usage =
+                streamOptions != null && streamOptions.path("include_usage").asBoolean(false);
         return new OpenAiRequest(r.build(), chat, stream, usage);
     }
 
@@ -158,12 +186,16 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
                 throw badRequest(name, name + ": unknown parameter for " + endpoint);
             }
             JsonNode v = f.getValue();
-            boolean isNeutral = v.isNull() || neutralValue(v, neutral)
+            boolean isNeutral = v.isNull()
+                    || neutralValue(v, neutral)
                     // best_of equal to n is plain sampling of n
-                    || (name.equals("best_of") && v.isIntegralNumber() && v.asInt() == body.path("n").asInt(1));
+                    || (name.equals("best_of")
+                            && v.isIntegralNumber()
+                            && v.asInt() == body.path("n").asInt(1));
             if (!isNeutral) {
-                throw badRequest(name, name + ": not supported by r1-serve (only " + neutral
-                        + " is accepted, which changes nothing)");
+                throw badRequest(
+                        name,
+                        name + ": not supported by r1-serve (only " + neutral + " is accepted, which changes nothing)");
             }
         }
     }
@@ -190,7 +222,8 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
         if (p.isArray() && p.size() == 1 && p.get(0).isTextual()) {
             return p.get(0).asText();
         }
-        throw badRequest("prompt", "prompt: must be a string (a list of several prompts or token ids is not supported)");
+        throw badRequest(
+                "prompt", "prompt: must be a string (a list of several prompts or token ids is not supported)");
     }
 
     private static ChatMessages messages(JsonNode m) {
@@ -204,7 +237,8 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
             if (!msg.isObject() || !msg.path("role").isTextual()) {
                 throw badRequest(field, field + ": must be an object with a string 'role'");
             }
-            b.addMessages(ChatMessage.newBuilder().setRole(msg.get("role").asText())
+            b.addMessages(ChatMessage.newBuilder()
+                    .setRole(msg.get("role").asText())
                     .setContent(content(msg.get("content"), field + ".content")));
         }
         return b.build();
@@ -221,7 +255,8 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
         if (c.isArray()) {
             StringBuilder sb = new StringBuilder();
             for (JsonNode part : c) {
-                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+                if (!"text".equals(part.path("type").asText())
+                        || !part.path("text").isTextual()) {
                     throw badRequest(field, field + ": only text parts are supported");
                 }
                 sb.append(part.get("text").asText());

@@ -62,7 +62,11 @@ final class ResponseWriter {
      */
     private void stopReason(ObjectNode choice, Sample s) {
         if (s.getFinishReason() == dev.r1serve.proto.v1.FinishReason.FINISH_REASON_STOP) {
-            choice.put("stop_reason", valid.sampling().stop().size() == 1 ? valid.sampling().stop().get(0) : "stop_string");
+            choice.put(
+                    "stop_reason",
+                    valid.sampling().stop().size() == 1
+                            ? valid.sampling().stop().get(0)
+                            : "stop_string");
         } else {
             choice.putNull("stop_reason");
         }
@@ -73,7 +77,10 @@ final class ResponseWriter {
 
     private ObjectNode envelope(boolean chunk) {
         String object = request.chat() ? (chunk ? "chat.completion.chunk" : "chat.completion") : "text_completion";
-        return JSON.createObjectNode().put("id", id).put("object", object).put("created", created)
+        return JSON.createObjectNode()
+                .put("id", id)
+                .put("object", object)
+                .put("created", created)
                 .put("model", valid.model());
     }
 
@@ -123,9 +130,14 @@ final class ResponseWriter {
         if (request.chat()) {
             ArrayNode content = lp.putArray("content");
             for (var t : s.getLogprobsList()) {
-                ObjectNode e = content.addObject().put("token", "token_id:" + t.getTokenId()).put("logprob", t.getLogprob());
+                ObjectNode e = content.addObject()
+                        .put("token", "token_id:" + t.getTokenId())
+                        .put("logprob", t.getLogprob());
                 ArrayNode top = e.putArray("top_logprobs");
-                t.getTopList().forEach(a -> top.addObject().put("token", "token_id:" + a.getTokenId()).put("logprob", a.getLogprob()));
+                t.getTopList()
+                        .forEach(a -> top.addObject()
+                                .put("token", "token_id:" + a.getTokenId())
+                                .put("logprob", a.getLogprob()));
             }
         } else {
             ArrayNode tokens = lp.putArray("tokens");
@@ -191,9 +203,15 @@ final class ResponseWriter {
     private static void usage(ObjectNode out, List<Sample> samples) {
         // Every sample evaluates the prompt; OpenAI counts the prompt once per request.
         int prompt = samples.isEmpty() ? 0 : samples.get(0).getUsage().getPromptTokens();
-        int completion = samples.stream().mapToInt(s -> s.getUsage().getCompletionTokens()).sum();
-        int reasoning = samples.stream().mapToInt(s -> s.getUsage().getReasoningTokens()).sum();
-        ObjectNode u = out.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
+        int completion = samples.stream()
+                .mapToInt(s -> s.getUsage().getCompletionTokens())
+                .sum();
+        int reasoning = samples.stream()
+                .mapToInt(s -> s.getUsage().getReasoningTokens())
+                .sum();
+        ObjectNode u = out.putObject("usage")
+                .put("prompt_tokens", prompt)
+                .put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);
         u.putObject("completion_tokens_details").put("reasoning_tokens", reasoning);
     }

@@ -87,8 +87,8 @@ final class SseStream {
 
     private void text(OutputStream out, int index, String text) throws IOException {
         boolean first = !splitters.containsKey(index);
-        StreamingReasoningSplitter s = splitters.computeIfAbsent(index,
-                i -> new StreamingReasoningSplitter(writer.thinkPrefilled()));
+        StreamingReasoningSplitter s =
+                splitters.computeIfAbsent(index, i -> new StreamingReasoningSplitter(writer.thinkPrefilled()));
         if (writer.chat()) {
             var parts = s.accept(text);
             if (first || !parts.reasoning().isEmpty() || !parts.content().isEmpty()) {

@@ -17,6 +17,7 @@ final class StreamingReasoningSplitter {
     private final StringBuilder pending = new StringBuilder();
     /** Before the first text we do not yet know whether the model opens a think block. */
     private boolean started;
+
     private boolean inReasoning;
     private boolean closed;
 

@@ -37,6 +37,7 @@ public final class Scheduler {
     private final Object lock = new Object();
     /** Priority levels, highest first. */
     private final TreeMap<Integer, Level> levels = new TreeMap<>((a, b) -> Integer.compare(b, a));
+
     private int waiting;
     private int inFlight;
     private boolean dispatching;
@@ -74,8 +75,8 @@ public final class Scheduler {
      * has gone (its call was cancelled): such sequences are dropped when their turn comes, without engine
      * work, even before the cancellation itself has reached them.
      */
-    public List<SequenceHandle> submit(List<Job> jobs, int priority, String client, Deadline deadline,
-                                       BooleanSupplier abandoned) {
+    public List<SequenceHandle> submit(
+            List<Job> jobs, int priority, String client, Deadline deadline, BooleanSupplier abandoned) {
         List<SequenceHandle> handles = new ArrayList<>(jobs.size());
         synchronized (lock) {
             requireRoomLocked(jobs.size());
@@ -107,8 +108,10 @@ public final class Scheduler {
         // Room = free queue places plus free engine slots (sequences that will start at once).
         int room = config.queueCapacity() - waiting + Math.max(0, engine.slots() - inFlight);
         if (sequences > room) {
-            throw new ServerException.Overloaded("queue full: " + waiting + " sequences waiting (capacity "
-                    + config.queueCapacity() + "), request needs " + sequences, retryAfterMillis());
+            throw new ServerException.Overloaded(
+                    "queue full: " + waiting + " sequences waiting (capacity " + config.queueCapacity()
+                            + "), request needs " + sequences,
+                    retryAfterMillis());
         }
     }
 
@@ -226,7 +229,11 @@ public final class Scheduler {
         dispatch();
     }
 
-    private enum State { QUEUED, STARTING, CANCELLED }
+    private enum State {
+        QUEUED,
+        STARTING,
+        CANCELLED
+    }
 
     /**
      * The clients of one priority, served in turn one sequence at a time. Each client carries a virtual
@@ -346,7 +353,8 @@ public final class Scheduler {
         }
 
         @Override
-        public void onText(String text, int[] tokenIds, java.util.List<dev.r1serve.server.engine.TokenLogprob> logprobs) {
+        public void onText(
+                String text, int[] tokenIds, java.util.List<dev.r1serve.server.engine.TokenLogprob> logprobs) {
             job.listener().onText(text, tokenIds, logprobs);
         }
 

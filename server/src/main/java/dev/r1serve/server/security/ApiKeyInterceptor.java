@@ -19,9 +19,7 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
 
     /** Services any client may call: load balancers probe health without credentials. */
     public static final Set<String> OPEN_SERVICES = Set.of(
-            "grpc.health.v1.Health",
-            "grpc.reflection.v1.ServerReflection",
-            "grpc.reflection.v1alpha.ServerReflection");
+            "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
 
     static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -34,8 +32,8 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-            ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (OPEN_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
             return next.startCall(call, headers);
         }
@@ -43,12 +41,12 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
         if (auth == null || !auth.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return refuse(call, "missing API key: send metadata 'authorization: Bearer <key>'");
         }
-        Optional<String> name = keys.authenticate(auth.substring(BEARER.length()).strip());
+        Optional<String> name =
+                keys.authenticate(auth.substring(BEARER.length()).strip());
         if (name.isEmpty()) {
             return refuse(call, "invalid API key");
         }
-        return Contexts.interceptCall(Context.current().withValue(ApiKeys.CLIENT_ID, name.get()), call, headers,
-                next);
+        return Contexts.interceptCall(Context.current().withValue(ApiKeys.CLIENT_ID, name.get()), call, headers, next);
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String why) {

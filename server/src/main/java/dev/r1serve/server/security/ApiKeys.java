@@ -70,8 +70,8 @@ public final class ApiKeys {
             String name = line.substring(0, colon).strip();
             String hex = line.substring(colon + 1).strip();
             if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException(where + "key name must be letters, digits or ._@- , got '"
-                        + name + "'");
+                throw new IllegalArgumentException(
+                        where + "key name must be letters, digits or ._@- , got '" + name + "'");
             }
             if (!SHA256_HEX.matcher(hex).matches()) {
                 // Never echo the value: it may be a plain key pasted by mistake.

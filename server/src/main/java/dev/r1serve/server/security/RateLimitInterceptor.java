@@ -2,14 +2,14 @@ package dev.r1serve.server.security;
 
 import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.InferenceServiceGrpc;
+import dev.r1serve.server.api.GrpcErrors;
+import dev.r1serve.server.error.ServerException;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import dev.r1serve.server.api.GrpcErrors;
-import dev.r1serve.server.error.ServerException;
 import io.grpc.StatusRuntimeException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -29,8 +29,8 @@ public final class RateLimitInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-            ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (!InferenceServiceGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
             return next.startCall(call, headers);
         }

@@ -13,8 +13,7 @@ public record RateLimitSettings(Integer requestsPerSecond, Integer sequencesPerS
             throw new IllegalArgumentException("rateLimit.requestsPerSecond must be >= 1, got " + requestsPerSecond);
         }
         if (sequencesPerSecond != null && sequencesPerSecond < 1) {
-            throw new IllegalArgumentException("rateLimit.sequencesPerSecond must be >= 1, got "
-                    + sequencesPerSecond);
+            throw new IllegalArgumentException("rateLimit.sequencesPerSecond must be >= 1, got " + sequencesPerSecond);
         }
     }
 }

@@ -57,8 +57,9 @@ public final class RateLimits {
         Budget b = budgets.computeIfAbsent(clientId, id -> new Budget(id, limit));
         if (!b.limiter.acquirePermission(permits)) {
             long retryMs = Math.max(1, (b.nanosToNextCycle() + 999_999) / 1_000_000);
-            throw new ServerException.RateLimited("rate limit: over " + limit + " " + what
-                    + "/s for this client; retry after " + retryMs + " ms", retryMs);
+            throw new ServerException.RateLimited(
+                    "rate limit: over " + limit + " " + what + "/s for this client; retry after " + retryMs + " ms",
+                    retryMs);
         }
     }
 

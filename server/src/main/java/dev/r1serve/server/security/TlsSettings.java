@@ -40,8 +40,10 @@ public record TlsSettings(Path certChain, Path privateKey, Path clientCa) {
             }
             builder.sslContext(ssl.build());
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("TLS: cannot use certificate " + certChain + " with key " + privateKey
-                    + (clientCa == null ? "" : " and client CA " + clientCa) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "TLS: cannot use certificate " + certChain + " with key " + privateKey
+                            + (clientCa == null ? "" : " and client CA " + clientCa) + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -49,6 +49,7 @@ public final class BpeTokenizer {
     private final boolean ignoreMerges;
     /** Added tokens (control and user-defined) by first character, longest first. */
     private final Map<Character, List<Added>> addedByFirstChar = new HashMap<>();
+
     private final List<String> addedTokens = new ArrayList<>();
     private final int bosId;
     private final boolean addBos;
@@ -63,13 +64,17 @@ public final class BpeTokenizer {
             int type = i < types.length ? types[i] : TokenType.NORMAL;
             if (type == TYPE_CONTROL || type == TYPE_USER_DEFINED) {
                 addedTokens.add(tokens.get(i));
-                addedByFirstChar.computeIfAbsent(tokens.get(i).charAt(0), c -> new ArrayList<>())
+                addedByFirstChar
+                        .computeIfAbsent(tokens.get(i).charAt(0), c -> new ArrayList<>())
                         .add(new Added(tokens.get(i), i));
             } else {
                 ids.putIfAbsent(tokens.get(i), i);
             }
         }
-        addedByFirstChar.values().forEach(l -> l.sort(Comparator.comparingInt((Added a) -> a.text().length()).reversed()));
+        addedByFirstChar
+                .values()
+                .forEach(l -> l.sort(
+                        Comparator.comparingInt((Added a) -> a.text().length()).reversed()));
         ranks = new HashMap<>(merges.size() * 2);
         for (int r = 0; r < merges.size(); r++) {
             ranks.putIfAbsent(merges.get(r), r);
@@ -91,11 +96,13 @@ public final class BpeTokenizer {
             return Optional.empty();
         }
         List<String> tokens = gguf.getStringArray("tokenizer.ggml.tokens");
-        int[] types = gguf.has("tokenizer.ggml.token_type") ? gguf.getIntArray("tokenizer.ggml.token_type") : new int[0];
+        int[] types =
+                gguf.has("tokenizer.ggml.token_type") ? gguf.getIntArray("tokenizer.ggml.token_type") : new int[0];
         int bos = gguf.has("tokenizer.ggml.bos_token_id") ? gguf.getInt("tokenizer.ggml.bos_token_id") : -1;
         // llama.cpp's default for BPE vocabularies without the key is to add BOS.
         boolean addBos = !gguf.has("tokenizer.ggml.add_bos_token") || gguf.getBool("tokenizer.ggml.add_bos_token");
-        return Optional.of(new BpeTokenizer(tokens, types, gguf.getStringArray("tokenizer.ggml.merges"), pre, bos, addBos));
+        return Optional.of(
+                new BpeTokenizer(tokens, types, gguf.getStringArray("tokenizer.ggml.merges"), pre, bos, addBos));
     }
 
     public static boolean isSupported(String pre) {

@@ -22,6 +22,7 @@ public final class RequestValidator {
 
     /** The DeepSeek-R1 paper's sampling defaults. */
     public static final float DEFAULT_TEMPERATURE = 0.6f;
+
     public static final float DEFAULT_TOP_P = 0.95f;
     public static final int MAX_PROMPT_CHARS = 1 << 20;
     public static final int MAX_STOP_STRINGS = 16;
@@ -29,6 +30,7 @@ public final class RequestValidator {
     public static final int MAX_CHAT_MESSAGES = 1024;
     /** OpenAI's and vLLM's default cap on alternatives per position. */
     public static final int MAX_TOP_LOGPROBS = 20;
+
     private static final Set<String> ROLES = Set.of("system", "user", "assistant");
 
     private final ModelRegistry models;
@@ -75,8 +77,10 @@ public final class RequestValidator {
         if (!(minP >= 0 && minP <= 1)) {
             throw invalid("sampling.min_p", "must be in [0, 1], got " + minP);
         }
-        float frequencyPenalty = penalty(model, "sampling.frequency_penalty", s.hasFrequencyPenalty(), s.getFrequencyPenalty());
-        float presencePenalty = penalty(model, "sampling.presence_penalty", s.hasPresencePenalty(), s.getPresencePenalty());
+        float frequencyPenalty =
+                penalty(model, "sampling.frequency_penalty", s.hasFrequencyPenalty(), s.getFrequencyPenalty());
+        float presencePenalty =
+                penalty(model, "sampling.presence_penalty", s.hasPresencePenalty(), s.getPresencePenalty());
         int n = s.hasN() ? s.getN() : 1;
         if (n < 1 || n > maxSamples) {
             throw invalid("sampling.n", "must be in [1, " + maxSamples + "], got " + n);
@@ -84,7 +88,8 @@ public final class RequestValidator {
         int context = model.engine().contextLength();
         int maxTokens = s.hasMaxTokens() ? s.getMaxTokens() : Math.min(model.defaultMaxTokens(), context);
         if (maxTokens < 1 || maxTokens > context) {
-            throw invalid("sampling.max_tokens", "must be in [1, " + context + "] (the model's context), got " + maxTokens);
+            throw invalid(
+                    "sampling.max_tokens", "must be in [1, " + context + "] (the model's context), got " + maxTokens);
         }
         if (s.getStopCount() > MAX_STOP_STRINGS) {
             throw invalid("sampling.stop", "at most " + MAX_STOP_STRINGS + " stop strings, got " + s.getStopCount());
@@ -92,14 +97,21 @@ public final class RequestValidator {
         for (int i = 0; i < s.getStopCount(); i++) {
             String stop = s.getStop(i);
             if (stop.isEmpty() || stop.length() > MAX_STOP_LENGTH) {
-                throw invalid("sampling.stop[" + i + "]", "must be 1.." + MAX_STOP_LENGTH + " characters, got " + stop.length());
+                throw invalid(
+                        "sampling.stop[" + i + "]",
+                        "must be 1.." + MAX_STOP_LENGTH + " characters, got " + stop.length());
             }
         }
         var options = r.getOptions();
         var caps = model.engine().capabilities();
         if (options.getReturnLogprobs() && !caps.logprobs()) {
-            throw unsupported("options.return_logprobs", model, "does not return log-probabilities"
-                    + (caps.logprobsUnavailableReason().isEmpty() ? "" : ": " + caps.logprobsUnavailableReason()));
+            throw unsupported(
+                    "options.return_logprobs",
+                    model,
+                    "does not return log-probabilities"
+                            + (caps.logprobsUnavailableReason().isEmpty()
+                                    ? ""
+                                    : ": " + caps.logprobsUnavailableReason()));
         }
         int topLogprobs = options.getTopLogprobs();
         if (topLogprobs < 0 || topLogprobs > MAX_TOP_LOGPROBS) {
@@ -109,36 +121,62 @@ public final class RequestValidator {
             throw invalid("options.top_logprobs", "needs options.return_logprobs");
         }
         if (topLogprobs > caps.maxTopLogprobs()) {
-            throw unsupported("options.top_logprobs", model, "returns at most " + caps.maxTopLogprobs()
-                    + " alternatives per token, got " + topLogprobs);
+            throw unsupported(
+                    "options.top_logprobs",
+                    model,
+                    "returns at most " + caps.maxTopLogprobs() + " alternatives per token, got " + topLogprobs);
         }
         if (options.getReturnTokenIds() && !caps.tokenIds()) {
             throw unsupported("options.return_token_ids", model, "does not return token ids");
         }
-        if (options.getReturnPromptTokenIds() && !(caps.promptTokenIds()
-                && (model.engine().countsPrompts() || r.getInputCase() == GenerateRequest.InputCase.PROMPT_TOKEN_IDS))) {
-            throw unsupported("options.return_prompt_token_ids", model, caps.promptTokenIds()
-                    ? "does not count prompts here (its backend tokenizes them; configure tokenize: true)"
-                    : "does not report prompt token ids");
+        if (options.getReturnPromptTokenIds()
+                && !(caps.promptTokenIds()
+                        && (model.engine().countsPrompts()
+                                || r.getInputCase() == GenerateRequest.InputCase.PROMPT_TOKEN_IDS))) {
+            throw unsupported(
+                    "options.return_prompt_token_ids",
+                    model,
+                    caps.promptTokenIds()
+                            ? "does not count prompts here (its backend tokenizes them; configure tokenize: true)"
+                            : "does not report prompt token ids");
         }
         int thinkingBudget = GenerationRequest.Sampling.NO_THINKING_BUDGET;
         if (s.hasMaxThinkingTokens()) {
             thinkingBudget = s.getMaxThinkingTokens();
             if (thinkingBudget < 1 || thinkingBudget > context) {
-                throw invalid("sampling.max_thinking_tokens", "must be in [1, " + context + "] (the model's context), got "
-                        + thinkingBudget);
+                throw invalid(
+                        "sampling.max_thinking_tokens",
+                        "must be in [1, " + context + "] (the model's context), got " + thinkingBudget);
             }
         }
 
         boolean prefill = r.getOptions().hasPrefillThink()
-                ? r.getOptions().getPrefillThink() : model.template().prefillThinkByDefault();
+                ? r.getOptions().getPrefillThink()
+                : model.template().prefillThinkByDefault();
         GenerationRequest.Input input = input(r, model, prefill);
-        long seed = s.hasSeed() ? GenerationRequest.clampSeed(s.getSeed())
-                : GenerationRequest.clampSeed(seeds.nextLong());
-        var sampling = new GenerationRequest.Sampling(temperature, topP, topK, minP, frequencyPenalty, presencePenalty,
-                seed, maxTokens, s.getStopList(), thinkingBudget);
-        return new GenerationRequest(model.name(), input, sampling, n, r.getPriority(), r.getRequestId(),
-                options.getReturnTokenIds(), options.getReturnLogprobs(), topLogprobs,
+        long seed =
+                s.hasSeed() ? GenerationRequest.clampSeed(s.getSeed()) : GenerationRequest.clampSeed(seeds.nextLong());
+        var sampling = new GenerationRequest.Sampling(
+                temperature,
+                topP,
+                topK,
+                minP,
+                frequencyPenalty,
+                presencePenalty,
+                seed,
+                maxTokens,
+                s.getStopList(),
+                thinkingBudget);
+        return new GenerationRequest(
+                model.name(),
+                input,
+                sampling,
+                n,
+                r.getPriority(),
+                r.getRequestId(),
+                options.getReturnTokenIds(),
+                options.getReturnLogprobs(),
+                topLogprobs,
                 options.getReturnPromptTokenIds());
     }
 
@@ -151,8 +189,8 @@ public final class RequestValidator {
             throw invalid(field, "must be in [-2, 2], got " + value);
         }
         if (value != 0 && !model.engine().capabilities().penalties()) {
-            throw invalid(field, "the " + model.kind() + " engine of model '" + model.name()
-                    + "' does not apply penalties");
+            throw invalid(
+                    field, "the " + model.kind() + " engine of model '" + model.name() + "' does not apply penalties");
         }
         return value;
     }
@@ -197,8 +235,10 @@ public final class RequestValidator {
         for (int i = 0; i < out.length; i++) {
             int id = ids.get(i);
             if (id < 0 || (vocabulary >= 0 && id >= vocabulary)) {
-                throw invalid(field + "[" + i + "]", "must be in [0, " + (vocabulary >= 0 ? vocabulary : "2^31")
-                        + ") (the vocabulary of model '" + model.name() + "'), got " + id);
+                throw invalid(
+                        field + "[" + i + "]",
+                        "must be in [0, " + (vocabulary >= 0 ? vocabulary : "2^31") + ") (the vocabulary of model '"
+                                + model.name() + "'), got " + id);
             }
             out[i] = id;
         }
@@ -217,7 +257,8 @@ public final class RequestValidator {
      * Checks chat turns for {@code model}: roles, count, size, the last turn from the user, and that the
      * model has a chat template. Rendering happens in the generation service.
      */
-    public GenerationRequest.Chat chat(List<dev.r1serve.proto.v1.ChatMessage> messages, HostedModel model, boolean prefill) {
+    public GenerationRequest.Chat chat(
+            List<dev.r1serve.proto.v1.ChatMessage> messages, HostedModel model, boolean prefill) {
         if (!model.template().supportsChat()) {
             throw invalid("chat", "model '" + model.name() + "' has no chat template; send a raw prompt");
         }
@@ -232,8 +273,9 @@ public final class RequestValidator {
         for (int i = 0; i < messages.size(); i++) {
             var m = messages.get(i);
             if (!ROLES.contains(m.getRole())) {
-                throw invalid("chat.messages[" + i + "].role", "must be system, user or assistant, got '"
-                        + abbreviate(m.getRole()) + "'");
+                throw invalid(
+                        "chat.messages[" + i + "].role",
+                        "must be system, user or assistant, got '" + abbreviate(m.getRole()) + "'");
             }
             chars += m.getContent().length();
             if (chars > MAX_PROMPT_CHARS) {
@@ -249,8 +291,8 @@ public final class RequestValidator {
 
     /** The model's engine lacks what {@code field} asks for. */
     private static ServerException.Unsupported unsupported(String field, HostedModel model, String problem) {
-        return new ServerException.Unsupported(field, "the " + model.kind() + " engine of model '" + model.name()
-                + "' " + problem);
+        return new ServerException.Unsupported(
+                field, "the " + model.kind() + " engine of model '" + model.name() + "' " + problem);
     }
 
     private static ServerException.InvalidField invalid(String field, String problem) {

@@ -21,17 +21,50 @@ class StreamSenderTest {
         Throwable error;
         boolean completed;
 
-        @Override public boolean isCancelled() { return false; }
-        @Override public void setOnCancelHandler(Runnable r) {}
-        @Override public void setCompression(String c) {}
-        @Override public boolean isReady() { return ready; }
-        @Override public void setOnReadyHandler(Runnable r) { onReady = r; }
-        @Override public void request(int n) {}
-        @Override public void setMessageCompression(boolean e) {}
-        @Override public void disableAutoInboundFlowControl() {}
-        @Override public void onNext(GenerateChunk c) { sent.add(c); }
-        @Override public void onError(Throwable t) { error = t; }
-        @Override public void onCompleted() { completed = true; }
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public void setOnCancelHandler(Runnable r) {}
+
+        @Override
+        public void setCompression(String c) {}
+
+        @Override
+        public boolean isReady() {
+            return ready;
+        }
+
+        @Override
+        public void setOnReadyHandler(Runnable r) {
+            onReady = r;
+        }
+
+        @Override
+        public void request(int n) {}
+
+        @Override
+        public void setMessageCompression(boolean e) {}
+
+        @Override
+        public void disableAutoInboundFlowControl() {}
+
+        @Override
+        public void onNext(GenerateChunk c) {
+            sent.add(c);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error = t;
+        }
+
+        @Override
+        public void onCompleted() {
+            completed = true;
+        }
 
         void becomeReady() {
             ready = true;
@@ -46,7 +79,10 @@ class StreamSenderTest {
         sender.delta(0, "Once", new int[] {1});
         sender.delta(1, "A", new int[] {7});
         sender.delta(0, " upon", new int[] {2});
-        sender.sampleDone(GenerateChunk.newBuilder().setIndex(0).setFinal(Sample.newBuilder().setIndex(0)).build());
+        sender.sampleDone(GenerateChunk.newBuilder()
+                .setIndex(0)
+                .setFinal(Sample.newBuilder().setIndex(0))
+                .build());
         sender.delta(1, "B", new int[] {8});
         sender.complete();
         assertTrue(call.sent.isEmpty(), "nothing is written while the call is not ready");
@@ -69,7 +105,8 @@ class StreamSenderTest {
             sender.delta(i % 3, "abc", new int[0]);
         }
         assertTrue(cancelled[0]);
-        assertEquals(Status.Code.RESOURCE_EXHAUSTED, Status.fromThrowable(call.error).getCode());
+        assertEquals(
+                Status.Code.RESOURCE_EXHAUSTED, Status.fromThrowable(call.error).getCode());
         sender.delta(0, "more", new int[0]);
         call.becomeReady();
         assertTrue(call.sent.isEmpty(), "nothing is sent after the cut-off");

@@ -42,7 +42,8 @@ class RemoteModelConfigTest {
         ServerConfig c = ServerConfig.read(f);
         assertEquals(0, c.httpPort());
         ModelConfig m = c.models().get(0);
-        assertEquals(List.of("http://127.0.0.1:1", "http://127.0.0.1:2"), m.options().get("urls"));
+        assertEquals(
+                List.of("http://127.0.0.1:1", "http://127.0.0.1:2"), m.options().get("urls"));
         assertEquals(Boolean.TRUE, m.options().get("http2"));
         HostedModel hosted = ModelLoader.load(m);
         try {
@@ -69,7 +70,9 @@ class RemoteModelConfigTest {
         Files.writeString(f, "models:\n  - name: x\n    engine: openai\n");
         IOException e = assertThrows(IOException.class, () -> ServerConfig.read(f));
         assertTrue(e.getMessage().contains("urls"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ModelLoader.load(
-                ModelConfig.remote("x", "openai", List.of("ftp://nope"), null, null, null, null)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ModelLoader.load(
+                        ModelConfig.remote("x", "openai", List.of("ftp://nope"), null, null, null, null)));
     }
 }

@@ -27,18 +27,20 @@ class GgufReaderTest {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = i * 0.5f;
         }
-        return write(new GgufWriter()
-                .putString("general.architecture", "qwen2")
-                .putUint32("qwen2.context_length", 4096)
-                .putInt32("some.negative", -7)
-                .putUint32("some.big_unsigned", 0xFFFFFFFF)
-                .putFloat32("some.float", 1.5f)
-                .putBool("some.flag", true)
-                .putStrings("tokenizer.ggml.tokens", List.of("a", "Ġb", "<think>", "中"))
-                .putFloats("tokenizer.ggml.scores", new float[] {0f, -1.25f})
-                .putInts("tokenizer.ggml.token_type", new int[] {1, 1, 4, 1})
-                .addTensor("w", new long[] {32, 2}, GgmlType.Q8_0, TensorData.of(weights))
-                .addTensor("n", new long[] {64}, GgmlType.F32, TensorData.of(weights)), "sample.gguf");
+        return write(
+                new GgufWriter()
+                        .putString("general.architecture", "qwen2")
+                        .putUint32("qwen2.context_length", 4096)
+                        .putInt32("some.negative", -7)
+                        .putUint32("some.big_unsigned", 0xFFFFFFFF)
+                        .putFloat32("some.float", 1.5f)
+                        .putBool("some.flag", true)
+                        .putStrings("tokenizer.ggml.tokens", List.of("a", "Ġb", "<think>", "中"))
+                        .putFloats("tokenizer.ggml.scores", new float[] {0f, -1.25f})
+                        .putInts("tokenizer.ggml.token_type", new int[] {1, 1, 4, 1})
+                        .addTensor("w", new long[] {32, 2}, GgmlType.Q8_0, TensorData.of(weights))
+                        .addTensor("n", new long[] {64}, GgmlType.F32, TensorData.of(weights)),
+                "sample.gguf");
     }
 
     private Path write(GgufWriter w, String name) throws IOException {
@@ -62,9 +64,18 @@ class GgufReaderTest {
         assertArrayEquals(new double[] {0, -1.25}, r.getDoubleArray("tokenizer.ggml.scores"));
         assertArrayEquals(new int[] {1, 1, 4, 1}, r.getIntArray("tokenizer.ggml.token_type"));
         assertEquals(GgufReader.ValueType.INT32, r.elementType("tokenizer.ggml.token_type"));
-        assertEquals(List.of("general.architecture", "qwen2.context_length", "some.negative",
-                "some.big_unsigned", "some.float", "some.flag", "tokenizer.ggml.tokens", "tokenizer.ggml.scores",
-                "tokenizer.ggml.token_type"), List.copyOf(r.keys()));
+        assertEquals(
+                List.of(
+                        "general.architecture",
+                        "qwen2.context_length",
+                        "some.negative",
+                        "some.big_unsigned",
+                        "some.float",
+                        "some.flag",
+                        "tokenizer.ggml.tokens",
+                        "tokenizer.ggml.scores",
+                        "tokenizer.ggml.token_type"),
+                List.copyOf(r.keys()));
         assertFalse(r.has("missing"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.getString("missing"));
         assertTrue(e.getMessage().contains("missing"));
@@ -87,7 +98,13 @@ class GgufReaderTest {
         key(b, "i16").putInt(3).putShort((short) -300);
         key(b, "u64").putInt(10).putLong(1L << 40);
         key(b, "f64").putInt(12).putDouble(2.25);
-        key(b, "i8s").putInt(9).putInt(1).putLong(3).put((byte) -1).put((byte) 0).put((byte) 5);
+        key(b, "i8s")
+                .putInt(9)
+                .putInt(1)
+                .putLong(3)
+                .put((byte) -1)
+                .put((byte) 0)
+                .put((byte) 5);
         key(b, "nested").putInt(9).putInt(9).putLong(1).putInt(8).putLong(1);
         str(b, "x");
         Path p = dir.resolve("v2.gguf");
@@ -112,7 +129,9 @@ class GgufReaderTest {
         assertTrue(e.getMessage().contains("not a GGUF file"), e.getMessage());
 
         Path empty = Files.write(dir.resolve("empty.gguf"), new byte[0]);
-        assertTrue(assertThrows(IOException.class, () -> GgufReader.read(empty)).getMessage().contains("not a GGUF"));
+        assertTrue(assertThrows(IOException.class, () -> GgufReader.read(empty))
+                .getMessage()
+                .contains("not a GGUF"));
     }
 
     @Test
@@ -141,18 +160,24 @@ class GgufReaderTest {
         b.putInt(0x46554747).putInt(3).putLong(0).putLong(2);
         key(b, "s").putInt(8).putLong(Long.MAX_VALUE - 1);
         Path p = Files.write(dir.resolve("bigstring.gguf"), Arrays.copyOf(b.array(), b.position()));
-        assertTrue(assertThrows(IOException.class, () -> GgufReader.read(p)).getMessage().contains("impossible"));
+        assertTrue(assertThrows(IOException.class, () -> GgufReader.read(p))
+                .getMessage()
+                .contains("impossible"));
 
         b.clear();
         b.putInt(0x46554747).putInt(3).putLong(0).putLong(1);
         key(b, "a").putInt(9).putInt(4).putLong(1L << 31);
         Path q = Files.write(dir.resolve("bigarray.gguf"), Arrays.copyOf(b.array(), b.position()));
-        assertTrue(assertThrows(IOException.class, () -> GgufReader.read(q)).getMessage().contains("impossible"));
+        assertTrue(assertThrows(IOException.class, () -> GgufReader.read(q))
+                .getMessage()
+                .contains("impossible"));
 
         b.clear();
         b.putInt(0x46554747).putInt(3).putLong(-1).putLong(1);
         Path t = Files.write(dir.resolve("bigcount.gguf"), Arrays.copyOf(b.array(), b.position()));
-        assertTrue(assertThrows(IOException.class, () -> GgufReader.read(t)).getMessage().contains("tensor count"));
+        assertTrue(assertThrows(IOException.class, () -> GgufReader.read(t))
+                .getMessage()
+                .contains("tensor count"));
     }
 
     private static ByteBuffer key(ByteBuffer b, String key) {

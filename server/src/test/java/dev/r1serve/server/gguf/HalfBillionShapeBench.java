@@ -24,12 +24,20 @@ public final class HalfBillionShapeBench {
         System.out.printf("wrote %s: %,d bytes in %.1f s%n", file, Files.size(file), writeS);
 
         GgufReader header = GgufReader.read(file);
-        System.out.printf("reader: arch=%s ctx=%d tokens=%d tensors=%d%n", header.architecture(),
-                header.contextLength(), header.tokens().size(), header.tensors().size());
+        System.out.printf(
+                "reader: arch=%s ctx=%d tokens=%d tensors=%d%n",
+                header.architecture(),
+                header.contextLength(),
+                header.tokens().size(),
+                header.tensors().size());
 
         long t1 = System.nanoTime();
-        LlamaModel model = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(4096)
-                .setParallel(1).setThreads(2).disableLog());
+        LlamaModel model = new LlamaModel(new ModelParameters()
+                .setModel(file.toString())
+                .setCtxSize(4096)
+                .setParallel(1)
+                .setThreads(2)
+                .disableLog());
         System.out.printf("loaded in %.1f s%n", (System.nanoTime() - t1) / 1e9);
 
         String prompt = "<｜User｜>Tell me a story.<｜Assistant｜><think>\n";
@@ -38,8 +46,11 @@ public final class HalfBillionShapeBench {
             long first = 0;
             long start = System.nanoTime();
             StringBuilder text = new StringBuilder();
-            for (LlamaOutput out : model.generate(new InferenceParameters(prompt).setTemperature(0f)
-                    .setNPredict(64).setIgnoreEos(true).setCachePrompt(false))) {
+            for (LlamaOutput out : model.generate(new InferenceParameters(prompt)
+                    .setTemperature(0f)
+                    .setNPredict(64)
+                    .setIgnoreEos(true)
+                    .setCachePrompt(false))) {
                 if (tokens++ == 0) {
                     first = System.nanoTime();
                 }
@@ -48,8 +59,9 @@ public final class HalfBillionShapeBench {
             long end = System.nanoTime();
             // Chunks after the first are one decoded token each (minus the final empty one).
             double decodeTps = (tokens - 2) / ((end - first) / 1e9);
-            System.out.printf("run %d: %d chunks, first after %.2f s, decode %.1f tokens/s, %d chars%n", run,
-                    tokens, (first - start) / 1e9, decodeTps, text.length());
+            System.out.printf(
+                    "run %d: %d chunks, first after %.2f s, decode %.1f tokens/s, %d chars%n",
+                    run, tokens, (first - start) / 1e9, decodeTps, text.length());
         }
         model.close();
         System.exit(0); // llama.cpp's loop thread is not a daemon

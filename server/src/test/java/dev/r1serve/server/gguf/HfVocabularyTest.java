@@ -17,7 +17,8 @@ class HfVocabularyTest {
 
     @Test
     void r1DistillQwenHasDeepSeeksAddedTokensOverQwensVocabularyPaddedToTheModelsRows() throws IOException {
-        HfVocabulary v = HfVocabulary.read(RealTokenizers.dir("qwen3"), "qwen2", 151_936, true, RealVocabModels.r1Template());
+        HfVocabulary v =
+                HfVocabulary.read(RealTokenizers.dir("qwen3"), "qwen2", 151_936, true, RealVocabModels.r1Template());
         assertEquals(151_936, v.size()); // R1-Distill-Qwen-1.5B's embedding rows
         assertEquals(151_665, v.realTokens());
         assertEquals("deepseek-r1-qwen", v.preTokenizer());

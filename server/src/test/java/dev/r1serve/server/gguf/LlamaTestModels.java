@@ -39,6 +39,9 @@ final class LlamaTestModels {
     }
 
     static InferenceParameters greedy(String prompt, int nPredict) {
-        return new InferenceParameters(prompt).setTemperature(0f).setNPredict(nPredict).setSeed(1);
+        return new InferenceParameters(prompt)
+                .setTemperature(0f)
+                .setNPredict(nPredict)
+                .setSeed(1);
     }
 }

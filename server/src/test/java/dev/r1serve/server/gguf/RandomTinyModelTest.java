@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import dev.r1serve.testkit.ByteLevelBpeVocab;
-import dev.r1serve.testkit.TinyModelGenerator.Spec;
 import dev.r1serve.testkit.TinyModelGenerator;
+import dev.r1serve.testkit.TinyModelGenerator.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,13 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** Random-weight tiny Qwen2 and Llama models load in llama.cpp, tokenize specials whole and sample. */
 class RandomTinyModelTest {
 
-    static final List<String> SPECIALS = List.of(ByteLevelBpeVocab.R1_USER, ByteLevelBpeVocab.R1_ASSISTANT,
-            ByteLevelBpeVocab.THINK, ByteLevelBpeVocab.END_THINK, ByteLevelBpeVocab.IM_START,
-            ByteLevelBpeVocab.IM_END, ByteLevelBpeVocab.LLAMA3_START_HEADER, ByteLevelBpeVocab.LLAMA3_EOT);
+    static final List<String> SPECIALS = List.of(
+            ByteLevelBpeVocab.R1_USER,
+            ByteLevelBpeVocab.R1_ASSISTANT,
+            ByteLevelBpeVocab.THINK,
+            ByteLevelBpeVocab.END_THINK,
+            ByteLevelBpeVocab.IM_START,
+            ByteLevelBpeVocab.IM_END,
+            ByteLevelBpeVocab.LLAMA3_START_HEADER,
+            ByteLevelBpeVocab.LLAMA3_EOT);
     static final String PROMPT = "<｜User｜>Tell me a story.<｜Assistant｜><think>\n";
 
     @TempDir
     static Path dir;
+
     static Path qwen2File;
     static Path llamaFile;
     static LlamaModel qwen2;
@@ -91,8 +98,15 @@ class RandomTinyModelTest {
     @Test
     void mergedPiecesEncodeAsVocabTokens() {
         int[] ids = qwen2.encode("Let me think\n\nThe answer is");
-        int[] expected = {vocab.id("Let"), vocab.id(" me"), vocab.id(" think"), vocab.id("\n\n"),
-                vocab.id("The"), vocab.id(" answer"), vocab.id(" is")};
+        int[] expected = {
+            vocab.id("Let"),
+            vocab.id(" me"),
+            vocab.id(" think"),
+            vocab.id("\n\n"),
+            vocab.id("The"),
+            vocab.id(" answer"),
+            vocab.id(" is")
+        };
         assertArrayEquals(expected, ids, Arrays.toString(ids));
     }
 
@@ -118,6 +132,9 @@ class RandomTinyModelTest {
     }
 
     private static String sample(LlamaModel m, int seed) {
-        return m.complete(new InferenceParameters(PROMPT).setTemperature(0.8f).setSeed(seed).setNPredict(24));
+        return m.complete(new InferenceParameters(PROMPT)
+                .setTemperature(0.8f)
+                .setSeed(seed)
+                .setNPredict(24));
     }
 }

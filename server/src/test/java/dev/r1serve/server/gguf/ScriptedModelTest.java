@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import dev.r1serve.testkit.ByteLevelBpeVocab;
-import dev.r1serve.testkit.TinyModelGenerator.Architecture;
 import dev.r1serve.testkit.TinyModelGenerator;
+import dev.r1serve.testkit.TinyModelGenerator.Architecture;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -27,21 +27,22 @@ class ScriptedModelTest {
 
     @TempDir
     static Path dir;
+
     static LlamaModel qwen2;
     static LlamaModel llama;
     static LlamaModel utf8;
 
     @BeforeAll
     static void load() throws Exception {
-        qwen2 = LlamaTestModels.load(
-                TinyModelGenerator.scripted(Architecture.QWEN2, SCRIPT, "<think>").write(dir.resolve("q.gguf")));
-        llama = LlamaTestModels.load(
-                TinyModelGenerator.scripted(Architecture.LLAMA, SCRIPT, "<think>").write(dir.resolve("l.gguf")));
+        qwen2 = LlamaTestModels.load(TinyModelGenerator.scripted(Architecture.QWEN2, SCRIPT, "<think>")
+                .write(dir.resolve("q.gguf")));
+        llama = LlamaTestModels.load(TinyModelGenerator.scripted(Architecture.LLAMA, SCRIPT, "<think>")
+                .write(dir.resolve("l.gguf")));
         // ChatML family, ending in <|im_end|>, triggered by the "\n" after "assistant".
-        utf8 = LlamaTestModels.load(TinyModelGenerator.scriptedPieces(Architecture.QWEN2,
-                        TinyModelGenerator.splitMidCharacter("中文"), "\n")
-                .withFamily(ByteLevelBpeVocab.Family.QWEN25)
-                .write(dir.resolve("u.gguf")));
+        utf8 = LlamaTestModels.load(
+                TinyModelGenerator.scriptedPieces(Architecture.QWEN2, TinyModelGenerator.splitMidCharacter("中文"), "\n")
+                        .withFamily(ByteLevelBpeVocab.Family.QWEN25)
+                        .write(dir.resolve("u.gguf")));
     }
 
     @AfterAll
@@ -75,7 +76,9 @@ class ScriptedModelTest {
     @Test
     void lowTemperatureStillFollowsScript() {
         for (int seed = 1; seed <= 3; seed++) {
-            String text = qwen2.complete(new InferenceParameters(PROMPT).setTemperature(0.7f).setSeed(seed)
+            String text = qwen2.complete(new InferenceParameters(PROMPT)
+                    .setTemperature(0.7f)
+                    .setSeed(seed)
                     .setNPredict(MAX_TOKENS));
             assertEquals(String.join("", SCRIPT), text);
         }
@@ -94,8 +97,8 @@ class ScriptedModelTest {
 
     @Test
     void utf8SplitMidCharacterStreamsWithoutReplacementCharacters() {
-        List<String> chunks = stream(utf8,
-                greedy("<|im_start|>user\nSay it in Chinese<|im_end|>\n<|im_start|>assistant\n", MAX_TOKENS));
+        List<String> chunks = stream(
+                utf8, greedy("<|im_start|>user\nSay it in Chinese<|im_end|>\n<|im_start|>assistant\n", MAX_TOKENS));
         assertEquals("中文", String.join("", chunks));
         for (String c : chunks) {
             assertFalse(c.contains("\uFFFD"), () -> "replacement character in chunks " + chunks);

@@ -9,11 +9,11 @@ import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
+import dev.r1serve.server.error.ServerException;
 import dev.r1serve.testkit.ScriptedEngine;
 import io.grpc.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
-import dev.r1serve.server.error.ServerException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -93,7 +93,8 @@ class SchedulerTest {
         Scheduler s = new Scheduler(engine, new SchedulerConfig(8, Duration.ofMinutes(1)));
         s.submit(jobs("a", 1), 0, "c", null); // running: no free slot left
         s.submit(jobs("b", 6), 0, "c", null); // 6 waiting
-        ServerException.Overloaded e = assertThrows(ServerException.Overloaded.class, () -> s.submit(jobs("c", 3), 0, "c", null));
+        ServerException.Overloaded e =
+                assertThrows(ServerException.Overloaded.class, () -> s.submit(jobs("c", 3), 0, "c", null));
         assertTrue(e.retryAfterMillis() >= 50, "retry hint " + e.retryAfterMillis());
         assertEquals(6, s.waitingSequences(), "nothing of the refused request was queued");
         s.submit(jobs("d", 2), 0, "c", null); // still fits exactly
@@ -121,7 +122,11 @@ class SchedulerTest {
         assertEquals(List.of("busy"), order(engine));
         assertEquals(2, s.expiredInQueue());
         assertEquals(0, s.waitingSequences());
-        assertEquals(2, finished.stream().filter(r -> r.reason() == FinishReason.CANCELLED).count());
+        assertEquals(
+                2,
+                finished.stream()
+                        .filter(r -> r.reason() == FinishReason.CANCELLED)
+                        .count());
     }
 
     @Test
@@ -135,6 +140,10 @@ class SchedulerTest {
         assertEquals(3, s.droppedInQueue());
         engine.finish(0);
         assertEquals(List.of("busy"), order(engine));
-        assertEquals(3, finished.stream().filter(r -> r.reason() == FinishReason.CANCELLED).count());
+        assertEquals(
+                3,
+                finished.stream()
+                        .filter(r -> r.reason() == FinishReason.CANCELLED)
+                        .count());
     }
 }

@@ -22,14 +22,22 @@ class ApiKeysTest {
     @Test
     void lineHashesTheKeyAsSha256sumDoes() {
         assertEquals("a:" + SECRET_A_SHA256, ApiKeys.line("a", "secret-a"));
-        assertEquals(Optional.of("a"), ApiKeys.parse(List.of("a:" + SECRET_A_SHA256), "t").authenticate("secret-a"));
+        assertEquals(
+                Optional.of("a"),
+                ApiKeys.parse(List.of("a:" + SECRET_A_SHA256), "t").authenticate("secret-a"));
     }
 
     @Test
     void loadsKeysSkippingCommentsAndBlankLines(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("keys.txt");
-        Files.write(file, List.of("# clients", "", ApiKeys.line("team-a", "secret-a"), "  ",
-                ApiKeys.line("team.b", "secret-b").toUpperCase().replace("TEAM.B", "team.b")));
+        Files.write(
+                file,
+                List.of(
+                        "# clients",
+                        "",
+                        ApiKeys.line("team-a", "secret-a"),
+                        "  ",
+                        ApiKeys.line("team.b", "secret-b").toUpperCase().replace("TEAM.B", "team.b")));
         ApiKeys keys = ApiKeys.load(file);
         assertEquals(2, keys.size());
         assertEquals(Optional.of("team-a"), keys.authenticate("secret-a"));
@@ -40,14 +48,15 @@ class ApiKeysTest {
 
     @Test
     void malformedLinesNameTheFileAndLine() {
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> ApiKeys.parse(List.of("# ok", "team-a secret"), "keys.txt"));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> ApiKeys.parse(List.of("# ok", "team-a secret"), "keys.txt"));
         assertTrue(e.getMessage().startsWith("keys.txt:2: "), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ApiKeys.parse(List.of("team-a:secret"), "keys.txt"));
         assertTrue(e.getMessage().startsWith("keys.txt:1: key 'team-a' needs a SHA-256 hash"), e.getMessage());
         assertFalse(e.getMessage().contains("secret"), "a pasted plain key must not be echoed");
-        e = assertThrows(IllegalArgumentException.class, () -> ApiKeys.parse(List.of(
-                ApiKeys.line("a", "x"), ApiKeys.line("a", "y")), "keys.txt"));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ApiKeys.parse(List.of(ApiKeys.line("a", "x"), ApiKeys.line("a", "y")), "keys.txt"));
         assertTrue(e.getMessage().startsWith("keys.txt:2: key name 'a' is listed twice"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ApiKeys.parse(List.of("# none"), "keys.txt"));
         assertTrue(e.getMessage().contains("lists no API keys"), e.getMessage());

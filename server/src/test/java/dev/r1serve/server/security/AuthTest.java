@@ -37,7 +37,9 @@ class AuthTest {
     static void start() {
         ApiKeys keys = ApiKeys.parse(List.of(ApiKeys.line("team-a", "secret-a")), "test keys");
         server = OpsServers.start(ServerOptions.DEFAULTS.withApiKeys(keys));
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
     }
 
     @AfterAll
@@ -58,8 +60,8 @@ class AuthTest {
 
     @Test
     void callWithoutKeyIsUnauthenticated() {
-        var e = assertThrows(StatusRuntimeException.class,
-                () -> stub(null).listModels(ListModelsRequest.getDefaultInstance()));
+        var e = assertThrows(
+                StatusRuntimeException.class, () -> stub(null).listModels(ListModelsRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("authorization: Bearer"));
     }
@@ -67,24 +69,37 @@ class AuthTest {
     @Test
     void wrongKeyIsUnauthenticated() {
         for (String auth : List.of("Bearer secret-b", "Bearer ", "Basic secret-a", "secret-a")) {
-            var e = assertThrows(StatusRuntimeException.class,
-                    () -> stub(auth).listModels(ListModelsRequest.getDefaultInstance()), auth);
+            var e = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> stub(auth).listModels(ListModelsRequest.getDefaultInstance()),
+                    auth);
             assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), auth);
         }
     }
 
     @Test
     void rightKeyGenerates() {
-        var r = stub("Bearer secret-a").generate(GenerateRequest.newBuilder().setModel(TestServer.STORIES)
-                .setPrompt("Once").setSampling(SamplingParams.newBuilder().setMaxTokens(3).setSeed(1)).build());
+        var r = stub("Bearer secret-a")
+                .generate(GenerateRequest.newBuilder()
+                        .setModel(TestServer.STORIES)
+                        .setPrompt("Once")
+                        .setSampling(SamplingParams.newBuilder().setMaxTokens(3).setSeed(1))
+                        .build());
         assertEquals(3, r.getSamples(0).getUsage().getCompletionTokens());
-        assertEquals(1, stub("bearer secret-a").listModels(ListModelsRequest.getDefaultInstance()).getModelsCount());
+        assertEquals(
+                1,
+                stub("bearer secret-a")
+                        .listModels(ListModelsRequest.getDefaultInstance())
+                        .getModelsCount());
     }
 
     @Test
     void healthIsOpenWithoutKey() {
-        assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
-                .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertEquals(
+                HealthCheckResponse.ServingStatus.SERVING,
+                HealthGrpc.newBlockingStub(channel)
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus());
     }
 
     @Test
@@ -95,8 +110,8 @@ class AuthTest {
                 .filter(m -> m.getMetadata().getPrometheusName().equals("r1_requests"))
                 .flatMap(m -> m.getDataPoints().stream())
                 .filter(d -> "UNAUTHENTICATED".equals(d.getLabels().get("code")))
-                .mapToDouble(d -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) d)
-                        .getValue())
+                .mapToDouble(d ->
+                        ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) d).getValue())
                 .sum();
         assertTrue(unauthenticated >= 1, "UNAUTHENTICATED calls counted: " + unauthenticated);
     }

@@ -61,8 +61,11 @@ class RateLimitTest {
     @Test
     void sequencesCountN() throws Exception {
         RateLimitSettings limits = new RateLimitSettings(null, 10);
-        GenerateRequest four = GenerateRequest.newBuilder().setModel(TestServer.STORIES).setPrompt("Once")
-                .setSampling(SamplingParams.newBuilder().setMaxTokens(1).setN(4).setSeed(1)).build();
+        GenerateRequest four = GenerateRequest.newBuilder()
+                .setModel(TestServer.STORIES)
+                .setPrompt("Once")
+                .setSampling(SamplingParams.newBuilder().setMaxTokens(1).setN(4).setSeed(1))
+                .build();
         try (R1Server server = OpsServers.start(ServerOptions.DEFAULTS.withRateLimit(limits))) {
             ManagedChannel ch = channel(server);
             try {
@@ -94,7 +97,8 @@ class RateLimitTest {
     void eachApiKeyHasItsOwnBudget() throws Exception {
         ApiKeys keys = ApiKeys.parse(List.of(ApiKeys.line("a", "key-a"), ApiKeys.line("b", "key-b")), "test keys");
         RateLimitSettings limits = new RateLimitSettings(1, null);
-        try (R1Server server = OpsServers.start(ServerOptions.DEFAULTS.withApiKeys(keys).withRateLimit(limits))) {
+        try (R1Server server =
+                OpsServers.start(ServerOptions.DEFAULTS.withApiKeys(keys).withRateLimit(limits))) {
             ManagedChannel ch = channel(server);
             try {
                 var a = withKey(InferenceServiceGrpc.newBlockingStub(ch), "key-a");
@@ -125,7 +129,9 @@ class RateLimitTest {
     }
 
     private static ManagedChannel channel(R1Server server) {
-        return NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        return NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
     }
 
     private static InferenceServiceGrpc.InferenceServiceBlockingStub withKey(

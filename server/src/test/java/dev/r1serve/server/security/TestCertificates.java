@@ -65,8 +65,8 @@ final class TestCertificates {
             KeyPair serverKeys = keyPair();
             var server = builder(caName, new X500Name("CN=localhost"), serverKeys);
             server.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+            }));
             server.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             Issued serverFiles = write(dir, name + "-server", sign(server, ca.getPrivate()), serverKeys.getPrivate());
 
@@ -88,15 +88,19 @@ final class TestCertificates {
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.getAndIncrement()),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), subject,
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIAL.getAndIncrement()),
+                Date.from(now.minus(Duration.ofMinutes(5))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                subject,
                 keys.getPublic());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey issuerKey)
             throws OperatorCreationException, GeneralSecurityException {
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+        return new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
     }
 
     private static Issued write(Path dir, String name, X509Certificate cert, PrivateKey key) throws IOException {
@@ -108,7 +112,8 @@ final class TestCertificates {
     }
 
     private static void writePem(Path file, Object o) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file); JcaPEMWriter pem = new JcaPEMWriter(w)) {
+        try (Writer w = Files.newBufferedWriter(file);
+                JcaPEMWriter pem = new JcaPEMWriter(w)) {
             pem.writeObject(o);
         }
     }

@@ -26,6 +26,7 @@ class TlsTest {
 
     @TempDir
     static Path dir;
+
     private static TestCertificates pki;
 
     @BeforeAll
@@ -56,16 +57,22 @@ class TlsTest {
         TestCertificates stranger = TestCertificates.create(other, "stranger");
         TlsSettings tls = new TlsSettings(pki.server.cert(), pki.server.key(), pki.caCert);
         try (R1Server server = OpsServers.start(ServerOptions.DEFAULTS.withTls(tls))) {
-            assertEquals(Status.Code.UNAVAILABLE, failure(server, b -> b.sslContext(uncheckedClient(
-                    GrpcSslContexts.forClient().trustManager(pki.caCert.toFile())
-                            .keyManager(stranger.client.cert().toFile(), stranger.client.key().toFile())))));
+            assertEquals(
+                    Status.Code.UNAVAILABLE,
+                    failure(
+                            server,
+                            b -> b.sslContext(uncheckedClient(GrpcSslContexts.forClient()
+                                    .trustManager(pki.caCert.toFile())
+                                    .keyManager(
+                                            stranger.client.cert().toFile(),
+                                            stranger.client.key().toFile())))));
         }
     }
 
     @Test
     void missingFilesNameTheSetting() {
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> new TlsSettings(dir.resolve("nope.pem"), pki.server.key(), null));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> new TlsSettings(dir.resolve("nope.pem"), pki.server.key(), null));
         assertEquals("tls.cert: cannot read " + dir.resolve("nope.pem"), e.getMessage());
     }
 
@@ -87,10 +94,14 @@ class TlsTest {
 
     private static int listModels(R1Server server, Function<NettyChannelBuilder, NettyChannelBuilder> transport)
             throws InterruptedException {
-        ManagedChannel ch = transport.apply(NettyChannelBuilder.forAddress("localhost", server.port())).build();
+        ManagedChannel ch = transport
+                .apply(NettyChannelBuilder.forAddress("localhost", server.port()))
+                .build();
         try {
-            return InferenceServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .listModels(ListModelsRequest.getDefaultInstance()).getModelsCount();
+            return InferenceServiceGrpc.newBlockingStub(ch)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .listModels(ListModelsRequest.getDefaultInstance())
+                    .getModelsCount();
         } finally {
             ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
@@ -98,11 +109,17 @@ class TlsTest {
 
     private static Status.Code failure(R1Server server, Function<NettyChannelBuilder, NettyChannelBuilder> transport)
             throws InterruptedException {
-        ManagedChannel ch = transport.apply(NettyChannelBuilder.forAddress("localhost", server.port())).build();
+        ManagedChannel ch = transport
+                .apply(NettyChannelBuilder.forAddress("localhost", server.port()))
+                .build();
         try {
-            return assertThrows(StatusRuntimeException.class, () -> InferenceServiceGrpc.newBlockingStub(ch)
-                    .withDeadlineAfter(10, TimeUnit.SECONDS).listModels(ListModelsRequest.getDefaultInstance()))
-                    .getStatus().getCode();
+            return assertThrows(
+                            StatusRuntimeException.class,
+                            () -> InferenceServiceGrpc.newBlockingStub(ch)
+                                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                                    .listModels(ListModelsRequest.getDefaultInstance()))
+                    .getStatus()
+                    .getCode();
         } finally {
             ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }

@@ -39,8 +39,8 @@ class HuggingFaceEqualityTest {
     static final String LONG_WORD = "abcdefghij".repeat(10_000);
 
     /** Over 512 tokens: DJL truncates at 512 by default, which the test turns off. */
-    static final String LONG = String.join(" ", java.util.Collections.nCopies(120,
-            "Step by step: 17 * 23 = 391, so the answer is \\boxed{391}."));
+    static final String LONG = String.join(
+            " ", java.util.Collections.nCopies(120, "Step by step: 17 * 23 = 391, so the answer is \\boxed{391}."));
 
     static Path qwenGguf;
     static Path llamaGguf;
@@ -66,8 +66,11 @@ class HuggingFaceEqualityTest {
         BpeTokenizer ours = BpeTokenizer.fromGguf(GgufReader.read(qwenGguf)).orElseThrow();
         NativeLibrary.prepare();
         List<String> differ = new ArrayList<>();
-        try (LlamaModel llama = new LlamaModel(new ModelParameters().setModel(qwenGguf.toString()).setCtxSize(256)
-                .setThreads(1).disableLog())) {
+        try (LlamaModel llama = new LlamaModel(new ModelParameters()
+                .setModel(qwenGguf.toString())
+                .setCtxSize(256)
+                .setThreads(1)
+                .disableLog())) {
             for (String text : plainCorpus()) {
                 if (!Arrays.equals(ours.encode(List.of(new ChatPrompt.Piece(text, false))), llama.encode(text))) {
                     differ.add(text);
@@ -94,7 +97,10 @@ class HuggingFaceEqualityTest {
         BpeTokenizer ours = BpeTokenizer.fromGguf(GgufReader.read(gguf)).orElseThrow();
         try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
                 .optTokenizerPath(RealTokenizers.dir(tokenizer).resolve("tokenizer.json"))
-                .optAddSpecialTokens(false).optTruncation(false).optPadding(false).build()) {
+                .optAddSpecialTokens(false)
+                .optTruncation(false)
+                .optPadding(false)
+                .build()) {
             List<String> texts = new ArrayList<>(CORPUS);
             texts.add(LONG);
             texts.add(LONG_WORD);
@@ -104,7 +110,8 @@ class HuggingFaceEqualityTest {
                         ? null // the distill's <think> ids differ from Qwen3's own added tokens; checked below
                         : ours.encode(text);
                 if (actual != null) {
-                    assertArrayEquals(Arrays.stream(expected).mapToInt(l -> (int) l).toArray(), actual, text);
+                    assertArrayEquals(
+                            Arrays.stream(expected).mapToInt(l -> (int) l).toArray(), actual, text);
                 }
             }
             assertTrue(hf.encode(LONG).getIds().length > 512, "DJL's 512-token truncation is off");

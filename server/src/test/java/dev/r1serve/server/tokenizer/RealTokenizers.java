@@ -19,7 +19,8 @@ public final class RealTokenizers {
     public static Path dir(String name) {
         String configured = System.getProperty("r1.tokenizers");
         Path root = configured != null ? Path.of(configured) : find();
-        assumeTrue(root != null && Files.isRegularFile(root.resolve(name).resolve("tokenizer.json")),
+        assumeTrue(
+                root != null && Files.isRegularFile(root.resolve(name).resolve("tokenizer.json")),
                 "the real tokenizers (../shared/data/tokenizers) are not on this machine");
         return root.resolve(name);
     }
@@ -33,8 +34,8 @@ public final class RealTokenizers {
      */
     public static synchronized Path r1DistillQwenTiny() throws IOException {
         if (r1DistillQwenTiny == null) {
-            r1DistillQwenTiny = RealVocabModels.write(dir("qwen3"), "qwen2", "tiny", null, true,
-                    models().resolve("r1-distill-qwen-tiny.gguf"));
+            r1DistillQwenTiny = RealVocabModels.write(
+                    dir("qwen3"), "qwen2", "tiny", null, true, models().resolve("r1-distill-qwen-tiny.gguf"));
             r1DistillQwenTiny.toFile().deleteOnExit();
         }
         return r1DistillQwenTiny;
@@ -43,8 +44,8 @@ public final class RealTokenizers {
     /** A tiny-shaped Llama 3 GGUF with Llama 3.1's vocabulary and template, written once per test JVM. */
     public static synchronized Path llama3Tiny() throws IOException {
         if (llama3Tiny == null) {
-            llama3Tiny = RealVocabModels.write(dir("llama3.1"), "llama", "tiny", null, false,
-                    models().resolve("llama3-tiny.gguf"));
+            llama3Tiny = RealVocabModels.write(
+                    dir("llama3.1"), "llama", "tiny", null, false, models().resolve("llama3-tiny.gguf"));
             llama3Tiny.toFile().deleteOnExit();
         }
         return llama3Tiny;

@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SegmentAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -31,15 +30,17 @@ final class LlamaContext implements AutoCloseable {
     LlamaContext(String gguf, int nCtx, int batchCapacity, int sequences, int threads) {
         LlamaNative.load();
         try {
-            model = (MemorySegment) LlamaNative.MODEL_LOAD.invokeExact(arena.allocateFrom(gguf), LlamaNative.modelParams(arena));
+            model = (MemorySegment)
+                    LlamaNative.MODEL_LOAD.invokeExact(arena.allocateFrom(gguf), LlamaNative.modelParams(arena));
             if (model.address() == 0) {
                 throw new IllegalArgumentException("llama.cpp could not load " + gguf);
             }
-            ctx = (MemorySegment) LlamaNative.INIT_FROM_MODEL.invokeExact(model,
-                    LlamaNative.contextParams(arena, nCtx, batchCapacity, sequences, threads, 0.1f));
+            ctx = (MemorySegment) LlamaNative.INIT_FROM_MODEL.invokeExact(
+                    model, LlamaNative.contextParams(arena, nCtx, batchCapacity, sequences, threads, 0.1f));
             if (ctx.address() == 0) {
                 LlamaNative.MODEL_FREE.invokeExact(model);
-                throw new IllegalArgumentException("llama.cpp could not create a context of " + nCtx + " cells for " + gguf);
+                throw new IllegalArgumentException(
+                        "llama.cpp could not create a context of " + nCtx + " cells for " + gguf);
             }
             vocab = (MemorySegment) LlamaNative.MODEL_GET_VOCAB.invokeExact(model);
             pieceCache = new byte[(int) LlamaNative.VOCAB_N_TOKENS.invokeExact(vocab)][];
@@ -179,7 +180,8 @@ final class LlamaContext implements AutoCloseable {
     }
 
     /** A sampler chain as llama.cpp's server builds it: penalties, top-k, top-p, min-p, temperature, seeded draw. */
-    MemorySegment sampler(float temperature, float topP, int topK, float minP, float frequency, float presence, long seed) {
+    MemorySegment sampler(
+            float temperature, float topP, int topK, float minP, float frequency, float presence, long seed) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment params = a.allocate(LlamaNative.CHAIN_PARAMS);
             params.set(JAVA_BYTE, 0, (byte) 1);

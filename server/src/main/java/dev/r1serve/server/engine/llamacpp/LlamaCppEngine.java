@@ -50,6 +50,7 @@ public final class LlamaCppEngine implements Engine {
     private final boolean addsBos;
     /** Our tokenizer for the vocabulary (HF-equal, content kept plain); null where llama.cpp's is used. */
     private final BpeTokenizer bpe;
+
     private final String bosToken;
     private final int bosId;
     private final String eosToken;
@@ -75,8 +76,8 @@ public final class LlamaCppEngine implements Engine {
         this.modelName = modelName;
         this.options = options;
         this.source = source;
-        this.llama = new LlamaContext(options.gguf().toString(), kvCells(options), BATCH_TOKENS, options.slots(),
-                options.threads());
+        this.llama = new LlamaContext(
+                options.gguf().toString(), kvCells(options), BATCH_TOKENS, options.slots(), options.threads());
         this.slots = new Slot[options.slots()];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot(i);
@@ -96,7 +97,8 @@ public final class LlamaCppEngine implements Engine {
             this.chatTemplate = gguf.findString("tokenizer.chat_template").orElse(null);
         } catch (IOException | RuntimeException e) {
             llama.close();
-            throw new IllegalArgumentException("cannot read the vocabulary of " + options.gguf() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read the vocabulary of " + options.gguf() + ": " + e.getMessage(), e);
         }
         this.loop = Thread.ofPlatform().name("llama.cpp-" + modelName).daemon().start(this::run);
     }
@@ -119,8 +121,9 @@ public final class LlamaCppEngine implements Engine {
     }
 
     /** Why this engine has no log-probabilities (refused in validation, by name). */
-    static final String NO_LOGPROBS = "the embedded llama.cpp engine does not compute log-probabilities (java-llama.cpp "
-            + "4.2.0's JNI path for them aborts the JVM, so this engine samples through llama.h without them)";
+    static final String NO_LOGPROBS =
+            "the embedded llama.cpp engine does not compute log-probabilities (java-llama.cpp "
+                    + "4.2.0's JNI path for them aborts the JVM, so this engine samples through llama.h without them)";
 
     /** llama.cpp's penalties sampler, token ids both ways (prompts given as ids are decoded as such); no probabilities. */
     @Override
@@ -201,7 +204,9 @@ public final class LlamaCppEngine implements Engine {
      * so that there is one.
      */
     private String textPrompt(String prompt) {
-        return addsBos && !bosToken.isEmpty() && prompt.startsWith(bosToken) ? prompt.substring(bosToken.length()) : prompt;
+        return addsBos && !bosToken.isEmpty() && prompt.startsWith(bosToken)
+                ? prompt.substring(bosToken.length())
+                : prompt;
     }
 
     @Override
@@ -309,7 +314,8 @@ public final class LlamaCppEngine implements Engine {
             }
             int[] prompt;
             try {
-                prompt = s.spec.promptTokenIds() != null ? s.spec.promptTokenIds()
+                prompt = s.spec.promptTokenIds() != null
+                        ? s.spec.promptTokenIds()
                         : bpe != null ? bpe.encodePrompt(s.spec.pieces()) : tokenize(ChatPrompt.raw(s.spec.prompt()));
             } catch (RuntimeException e) {
                 s.finish(FinishReason.ERROR, "llama.cpp could not tokenize the prompt: " + e.getMessage());
@@ -318,7 +324,8 @@ public final class LlamaCppEngine implements Engine {
             s.promptTokens = prompt.length;
             int room = options.contextLength() - prompt.length;
             if (room < 1 || prompt.length == 0) {
-                s.finish(prompt.length == 0 ? FinishReason.ERROR : FinishReason.LENGTH,
+                s.finish(
+                        prompt.length == 0 ? FinishReason.ERROR : FinishReason.LENGTH,
                         prompt.length == 0 ? "empty prompt" : null);
                 continue;
             }
@@ -326,8 +333,14 @@ public final class LlamaCppEngine implements Engine {
             Slot slot = bestIdleSlot(prompt, free);
             slot.seq = s;
             slot.prompt = prompt;
-            slot.sampler = llama.sampler(s.spec.temperature(), s.spec.topP(), s.spec.topK(), s.spec.minP(),
-                    s.spec.frequencyPenalty(), s.spec.presencePenalty(), s.spec.seed());
+            slot.sampler = llama.sampler(
+                    s.spec.temperature(),
+                    s.spec.topP(),
+                    s.spec.topK(),
+                    s.spec.minP(),
+                    s.spec.frequencyPenalty(),
+                    s.spec.presencePenalty(),
+                    s.spec.seed());
             busy.incrementAndGet();
             if (!s.started) {
                 s.started = true;
@@ -457,7 +470,9 @@ public final class LlamaCppEngine implements Engine {
             return true; // nothing was decoded: the same step runs again with the idle slots' cells freed
         }
         if (rc != 0) {
-            String why = rc == 1 ? "llama.cpp: no room in the KV cache for this step" : "llama.cpp decode failed (" + rc + ")";
+            String why = rc == 1
+                    ? "llama.cpp: no room in the KV cache for this step"
+                    : "llama.cpp decode failed (" + rc + ")";
             for (Slot slot : slots) {
                 if ((slot.state == State.DECODE || slot.state == State.PREFILL) && slot.chunk > 0) {
                     llama.removeKv(slot.id, slot.nKv, -1);
@@ -558,7 +573,12 @@ public final class LlamaCppEngine implements Engine {
         }
     }
 
-    private enum State { IDLE, WAIT, PREFILL, DECODE }
+    private enum State {
+        IDLE,
+        WAIT,
+        PREFILL,
+        DECODE
+    }
 
     /** One KV-cache sequence id and what it holds; engine thread only. */
     private static final class Slot {
@@ -567,6 +587,7 @@ public final class LlamaCppEngine implements Engine {
         State state = State.IDLE;
         /** Tokens whose KV cells this sequence id holds, positions 0..nKv-1. */
         int[] kv = new int[0];
+
         int nKv;
         int[] prompt;
         int prefilled;

@@ -25,8 +25,8 @@ public final class LlamaCppProvider implements EngineProvider<LlamaCppConfig> {
     @Override
     public void validate(String modelName, LlamaCppConfig c) {
         if (c.path() == null || c.path().isBlank()) {
-            throw new IllegalArgumentException("model '" + modelName + "': path is required (a GGUF file or "
-                    + BuiltinModels.STORIES_260K + ")");
+            throw new IllegalArgumentException(
+                    "model '" + modelName + "': path is required (a GGUF file or " + BuiltinModels.STORIES_260K + ")");
         }
     }
 
@@ -45,7 +45,8 @@ public final class LlamaCppProvider implements EngineProvider<LlamaCppConfig> {
         int defaultContext = builtin ? BuiltinModels.STORIES_CONTEXT : LlamaCppOptions.DEFAULT_CONTEXT_LENGTH;
         LlamaCppOptions options;
         try {
-            options = new LlamaCppOptions(gguf,
+            options = new LlamaCppOptions(
+                    gguf,
                     c.contextLength() != null ? c.contextLength() : defaultContext,
                     c.slots() != null ? c.slots() : LlamaCppOptions.DEFAULT_SLOTS,
                     c.threads() != null ? c.threads() : LlamaCppOptions.defaultThreads());

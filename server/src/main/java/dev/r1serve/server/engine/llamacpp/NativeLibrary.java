@@ -1,10 +1,10 @@
 package dev.r1serve.server.engine.llamacpp;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.PrintStream;
 import java.util.logging.Logger;
 
 /**
@@ -28,7 +28,9 @@ public final class NativeLibrary {
         try {
             Path path = dir != null
                     ? Path.of(dir)
-                    : Path.of(System.getProperty("java.io.tmpdir"), "r1-serve-jllama-" + ProcessHandle.current().pid());
+                    : Path.of(
+                            System.getProperty("java.io.tmpdir"),
+                            "r1-serve-jllama-" + ProcessHandle.current().pid());
             Files.createDirectories(path);
             if (dir == null) {
                 System.setProperty(TMPDIR_PROPERTY, path.toString());

@@ -16,16 +16,18 @@ final class Backend {
 
     Backend(URI base, RemoteEngineOptions.Breaker settings) {
         this.base = base;
-        this.breaker = CircuitBreaker.of(base.toString(), CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(settings.window())
-                .minimumNumberOfCalls(settings.minimumCalls())
-                .failureRateThreshold(settings.failureRatePercent())
-                .waitDurationInOpenState(settings.openFor())
-                .permittedNumberOfCallsInHalfOpenState(1)
-                // Without traffic an open circuit would stay open forever; let time move it to half-open.
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .build());
+        this.breaker = CircuitBreaker.of(
+                base.toString(),
+                CircuitBreakerConfig.custom()
+                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .slidingWindowSize(settings.window())
+                        .minimumNumberOfCalls(settings.minimumCalls())
+                        .failureRateThreshold(settings.failureRatePercent())
+                        .waitDurationInOpenState(settings.openFor())
+                        .permittedNumberOfCallsInHalfOpenState(1)
+                        // Without traffic an open circuit would stay open forever; let time move it to half-open.
+                        .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                        .build());
     }
 
     URI resolve(String path) {

@@ -59,20 +59,27 @@ public final class RemoteEngine implements Engine {
     public RemoteEngine(String modelName, RemoteEngineOptions options) {
         this.modelName = modelName;
         this.options = options;
-        this.backends = options.urls().stream().map(u -> new Backend(u, options.breaker())).toList();
+        this.backends = options.urls().stream()
+                .map(u -> new Backend(u, options.breaker()))
+                .toList();
         // One client per engine: the JDK keeps a keep-alive pool (HTTP/1.1) or one multiplexed connection
         // (HTTP/2) per replica inside it.
         this.client = HttpClient.newBuilder()
                 .version(options.http2() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
                 .build();
-        this.bulkhead = Bulkhead.of("remote-" + modelName, BulkheadConfig.custom()
-                .maxConcurrentCalls(options.maxInFlight())
-                .maxWaitDuration(options.idleTimeout())
-                .build());
-        this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("r1-remote-" + modelName + "-", 0).factory());
-        this.timer = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("r1-remote-" + modelName + "-timer").daemon().factory());
+        this.bulkhead = Bulkhead.of(
+                "remote-" + modelName,
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(options.maxInFlight())
+                        .maxWaitDuration(options.idleTimeout())
+                        .build());
+        this.workers = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("r1-remote-" + modelName + "-", 0).factory());
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("r1-remote-" + modelName + "-timer")
+                .daemon()
+                .factory());
         timer.scheduleWithFixedDelay(this::watchdog, WATCHDOG_MILLIS, WATCHDOG_MILLIS, TimeUnit.MILLISECONDS);
         long probe = options.healthInterval().toMillis();
         timer.scheduleWithFixedDelay(this::probeAll, 0, probe, TimeUnit.MILLISECONDS);
@@ -93,19 +100,25 @@ public final class RemoteEngine implements Engine {
             // vLLM's /v1/completions: token-id prompts, return_token_ids (>= 0.10.2), logprobs with token_id:N
             // names; vLLM's default logprobs_mode is raw_logprobs (the model's distribution, before sampling
             // parameters). A backend started with another --logprobs-mode reports something else.
-            case OPENAI -> new EngineCapabilities(true, true, true, true, false)
-                    .withLogprobs(EngineCapabilities.RAW_LOGPROBS, 20);
-            case OPENAI_CHAT -> new EngineCapabilities(true, false, false, false, true).withoutLogprobs(
-                    "openai-chat backends render chats themselves; token ids and logprobs need the openai protocol (/v1/completions)");
-            case LMI -> new EngineCapabilities(false, false, false, false, false).withoutLogprobs(
-                    "the lmi protocol is served as text only here (LMI's details are not read for tokens)");
+            case OPENAI ->
+                new EngineCapabilities(true, true, true, true, false).withLogprobs(EngineCapabilities.RAW_LOGPROBS, 20);
+            case OPENAI_CHAT ->
+                new EngineCapabilities(true, false, false, false, true)
+                        .withoutLogprobs(
+                                "openai-chat backends render chats themselves; token ids and logprobs need the openai protocol (/v1/completions)");
+            case LMI ->
+                new EngineCapabilities(false, false, false, false, false)
+                        .withoutLogprobs(
+                                "the lmi protocol is served as text only here (LMI's details are not read for tokens)");
         };
     }
 
     @Override
     public String source() {
-        String kind = options.protocol().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        return kind + ":" + String.join(",", options.urls().stream().map(URI::toString).toList());
+        String kind =
+                options.protocol().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return kind + ":"
+                + String.join(",", options.urls().stream().map(URI::toString).toList());
     }
 
     /** The backend's model name, e.g. deepseek-ai/DeepSeek-R1-Distill-Qwen-7B. */
@@ -137,7 +150,10 @@ public final class RemoteEngine implements Engine {
         if (!options.tokenize()) {
             return new int[0];
         }
-        String body = StreamPiece.JSON.createObjectNode().put("model", options.backendModel()).put("prompt", text)
+        String body = StreamPiece.JSON
+                .createObjectNode()
+                .put("model", options.backendModel())
+                .put("prompt", text)
                 .toString();
         Set<Backend> tried = new HashSet<>();
         String last = "no replica available";
@@ -149,8 +165,8 @@ public final class RemoteEngine implements Engine {
             tried.add(b);
             long start = System.nanoTime();
             try {
-                HttpResponse<String> r = client.send(post(b.resolve("/tokenize"), body).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r =
+                        client.send(post(b.resolve("/tokenize"), body).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     b.breaker().onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     JsonNode tokens = StreamPiece.JSON.readTree(r.body()).path("tokens");
@@ -270,7 +286,9 @@ public final class RemoteEngine implements Engine {
 
     private void probe(Backend b) {
         HttpRequest r = HttpRequest.newBuilder(b.resolve(options.healthPath()))
-                .timeout(options.connectTimeout().plus(Duration.ofSeconds(2))).GET().build();
+                .timeout(options.connectTimeout().plus(Duration.ofSeconds(2)))
+                .GET()
+                .build();
         boolean ok;
         try {
             ok = client.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -281,7 +299,8 @@ public final class RemoteEngine implements Engine {
             return;
         }
         if (ok != b.probeHealthy()) {
-            LOG.info("model '" + modelName + "': backend " + b.base() + (ok ? " passes" : " fails") + " its health probe");
+            LOG.info("model '" + modelName + "': backend " + b.base() + (ok ? " passes" : " fails")
+                    + " its health probe");
         }
         b.probed(ok);
     }

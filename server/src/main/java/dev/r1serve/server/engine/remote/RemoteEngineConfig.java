@@ -19,6 +19,13 @@ import java.util.List;
  *   tokenize: true             # the backend has vLLM's POST /tokenize (false for LMI)
  * </pre>
  */
-public record RemoteEngineConfig(List<String> urls, String backendModel, Integer contextLength, Integer slots,
-                                 String apiKeyEnv, Boolean http2, Integer idleTimeoutSeconds, Integer retries,
-                                 Boolean tokenize) {}
+public record RemoteEngineConfig(
+        List<String> urls,
+        String backendModel,
+        Integer contextLength,
+        Integer slots,
+        String apiKeyEnv,
+        Boolean http2,
+        Integer idleTimeoutSeconds,
+        Integer retries,
+        Boolean tokenize) {}

@@ -80,54 +80,182 @@ public record RemoteEngineOptions(
 
     /** Defaults for the rest: 64 in flight, 32768 context, HTTP/1.1, 5 s connect, 120 s idle, 2 retries. */
     public static RemoteEngineOptions of(Protocol protocol, List<URI> urls, String backendModel) {
-        return new RemoteEngineOptions(protocol, urls, backendModel, null, DEFAULT_MAX_IN_FLIGHT,
-                DEFAULT_CONTEXT_LENGTH, false, Duration.ofSeconds(5), Duration.ofSeconds(120), 2,
-                protocol == Protocol.OPENAI, protocol == Protocol.LMI ? "/ping" : "/health",
-                Duration.ofSeconds(5), Breaker.DEFAULT);
+        return new RemoteEngineOptions(
+                protocol,
+                urls,
+                backendModel,
+                null,
+                DEFAULT_MAX_IN_FLIGHT,
+                DEFAULT_CONTEXT_LENGTH,
+                false,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(120),
+                2,
+                protocol == Protocol.OPENAI,
+                protocol == Protocol.LMI ? "/ping" : "/health",
+                Duration.ofSeconds(5),
+                Breaker.DEFAULT);
     }
 
     public RemoteEngineOptions withMaxInFlight(int n) {
-        return new RemoteEngineOptions(protocol, urls, backendModel, apiKey, n, contextLength, http2, connectTimeout,
-                idleTimeout, retries, tokenize, healthPath, healthInterval, breaker);
+        return new RemoteEngineOptions(
+                protocol,
+                urls,
+                backendModel,
+                apiKey,
+                n,
+                contextLength,
+                http2,
+                connectTimeout,
+                idleTimeout,
+                retries,
+                tokenize,
+                healthPath,
+                healthInterval,
+                breaker);
     }
 
     public RemoteEngineOptions withContextLength(int n) {
-        return new RemoteEngineOptions(protocol, urls, backendModel, apiKey, maxInFlight, n, http2, connectTimeout,
-                idleTimeout, retries, tokenize, healthPath, healthInterval, breaker);
+        return new RemoteEngineOptions(
+                protocol,
+                urls,
+                backendModel,
+                apiKey,
+                maxInFlight,
+                n,
+                http2,
+                connectTimeout,
+                idleTimeout,
+                retries,
+                tokenize,
+                healthPath,
+                healthInterval,
+                breaker);
     }
 
     public RemoteEngineOptions withHttp2(boolean on) {
-        return new RemoteEngineOptions(protocol, urls, backendModel, apiKey, maxInFlight, contextLength, on,
-                connectTimeout, idleTimeout, retries, tokenize, healthPath, healthInterval, breaker);
+        return new RemoteEngineOptions(
+                protocol,
+                urls,
+                backendModel,
+                apiKey,
+                maxInFlight,
+                contextLength,
+                on,
+                connectTimeout,
+                idleTimeout,
+                retries,
+                tokenize,
+                healthPath,
+                healthInterval,
+                breaker);
     }
 
     public RemoteEngineOptions withTimeouts(Duration connect, Duration idle) {
-        return new RemoteEngineOptions(protocol, urls, backendModel, apiKey, maxInFlight, contextLength, http2,
-                connect, idle, retries, tokenize, healthPath, healthInterval, breaker);
+        return new RemoteEngineOptions(
+                protocol,
+                urls,
+                backendModel,
+                apiKey,
+                maxInFlight,
+                contextLength,
+                http2,
+                connect,
+                idle,
+                retries,
+                tokenize,
+                healthPath,
+                healthInterval,
+                breaker);
     }
 
     public RemoteEngineOptions withRetries(int n) {
-        return new RemoteEngineOptions(protocol, urls, backendModel, apiKey, maxInFlight, contextLength, http2,
-                connectTimeout, idleTimeout, n, tokenize, healthPath, healthInterval, breaker);
+        return new RemoteEngineOptions(
+                protocol,
+                urls,
+                backendModel,
+                apiKey,
+                maxInFlight,
+                contextLength,
+                http2,
+                connectTimeout,
+                idleTimeout,
+                n,
+                tokenize,
+                healthPath,
+                healthInterval,
+                breaker);
     }
 
     public RemoteEngineOptions withTokenize(boolean on) {
-        return new RemoteEngineOptions(protocol, urls, backendModel, apiKey, maxInFlight, contextLength, http2,
-                connectTimeout, idleTimeout, retries, on, healthPath, healthInterval, breaker);
+        return new RemoteEngineOptions(
+                protocol,
+                urls,
+                backendModel,
+                apiKey,
+                maxInFlight,
+                contextLength,
+                http2,
+                connectTimeout,
+                idleTimeout,
+                retries,
+                on,
+                healthPath,
+                healthInterval,
+                breaker);
     }
 
     public RemoteEngineOptions withApiKey(String key) {
-        return new RemoteEngineOptions(protocol, urls, backendModel, key, maxInFlight, contextLength, http2,
-                connectTimeout, idleTimeout, retries, tokenize, healthPath, healthInterval, breaker);
+        return new RemoteEngineOptions(
+                protocol,
+                urls,
+                backendModel,
+                key,
+                maxInFlight,
+                contextLength,
+                http2,
+                connectTimeout,
+                idleTimeout,
+                retries,
+                tokenize,
+                healthPath,
+                healthInterval,
+                breaker);
     }
 
     public RemoteEngineOptions withHealth(String path, Duration interval) {
-        return new RemoteEngineOptions(protocol, urls, backendModel, apiKey, maxInFlight, contextLength, http2,
-                connectTimeout, idleTimeout, retries, tokenize, path, interval, breaker);
+        return new RemoteEngineOptions(
+                protocol,
+                urls,
+                backendModel,
+                apiKey,
+                maxInFlight,
+                contextLength,
+                http2,
+                connectTimeout,
+                idleTimeout,
+                retries,
+                tokenize,
+                path,
+                interval,
+                breaker);
     }
 
     public RemoteEngineOptions withBreaker(Breaker b) {
-        return new RemoteEngineOptions(protocol, urls, backendModel, apiKey, maxInFlight, contextLength, http2,
-                connectTimeout, idleTimeout, retries, tokenize, healthPath, healthInterval, b);
+        return new RemoteEngineOptions(
+                protocol,
+                urls,
+                backendModel,
+                apiKey,
+                maxInFlight,
+                contextLength,
+                http2,
+                connectTimeout,
+                idleTimeout,
+                retries,
+                tokenize,
+                healthPath,
+                healthInterval,
+                b);
     }
 }

@@ -73,8 +73,8 @@ public final class RemoteEngineProvider implements EngineProvider<RemoteEngineCo
         if (c.apiKeyEnv() != null) {
             String key = System.getenv(c.apiKeyEnv());
             if (key == null || key.isBlank()) {
-                throw new IllegalArgumentException("model '" + modelName + "': environment variable "
-                        + c.apiKeyEnv() + " (apiKeyEnv) is not set");
+                throw new IllegalArgumentException(
+                        "model '" + modelName + "': environment variable " + c.apiKeyEnv() + " (apiKeyEnv) is not set");
             }
             o = o.withApiKey(key);
         }

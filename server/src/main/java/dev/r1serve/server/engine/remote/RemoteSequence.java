@@ -72,8 +72,11 @@ final class RemoteSequence implements SequenceHandle {
                 engine.bulkhead.acquirePermission();
                 permitted = true;
             } catch (BulkheadFullException e) {
-                finish(FinishReason.ERROR, "model '" + engine.modelName + "': " + engine.options.maxInFlight()
-                        + " sequences in flight and none finished within " + engine.options.idleTimeout().toSeconds() + " s");
+                finish(
+                        FinishReason.ERROR,
+                        "model '" + engine.modelName + "': " + engine.options.maxInFlight()
+                                + " sequences in flight and none finished within "
+                                + engine.options.idleTimeout().toSeconds() + " s");
                 return;
             } finally {
                 engine.waiting.decrementAndGet();
@@ -94,8 +97,10 @@ final class RemoteSequence implements SequenceHandle {
                 }
                 Backend b = engine.pick(tried);
                 if (b == null) {
-                    finish(FinishReason.ERROR, "UNAVAILABLE: no backend of model '" + engine.modelName
-                            + "' is available: " + engine.describeBackends());
+                    finish(
+                            FinishReason.ERROR,
+                            "UNAVAILABLE: no backend of model '" + engine.modelName + "' is available: "
+                                    + engine.describeBackends());
                     return;
                 }
                 tried.add(b);
@@ -123,11 +128,13 @@ final class RemoteSequence implements SequenceHandle {
         lastActivityNanos = start;
         idleTimedOut = false;
         RemoteEngineOptions.Protocol protocol = engine.options.protocol();
-        boolean chat = protocol == RemoteEngineOptions.Protocol.OPENAI_CHAT && !spec.chat().isEmpty();
+        boolean chat = protocol == RemoteEngineOptions.Protocol.OPENAI_CHAT
+                && !spec.chat().isEmpty();
         boolean openAi = protocol != RemoteEngineOptions.Protocol.LMI;
         String path = chat ? "/v1/chat/completions" : openAi ? "/v1/completions" : "/invocations";
         var request = engine.post(b.resolve(path), requestBody(openAi, chat))
-                .header("Accept", openAi ? "text/event-stream" : "application/jsonlines").build();
+                .header("Accept", openAi ? "text/event-stream" : "application/jsonlines")
+                .build();
         CompletableFuture<HttpResponse<InputStream>> future =
                 engine.client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         pending = future;
@@ -139,8 +146,12 @@ final class RemoteSequence implements SequenceHandle {
             response = future.get(engine.options.idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return failure(b, start, "no response from " + b.base() + " within "
-                    + engine.options.idleTimeout().toSeconds() + " s", true);
+            return failure(
+                    b,
+                    start,
+                    "no response from " + b.base() + " within "
+                            + engine.options.idleTimeout().toSeconds() + " s",
+                    true);
         } catch (ExecutionException | java.util.concurrent.CancellationException e) {
             if (cancelled) {
                 b.breaker().releasePermission();
@@ -180,8 +191,10 @@ final class RemoteSequence implements SequenceHandle {
                 b.breaker().releasePermission();
                 return new Outcome(FinishReason.CANCELLED, null, false);
             }
-            String why = idleTimedOut ? "backend " + b.base() + " stalled: nothing for "
-                    + engine.options.idleTimeout().toMillis() + " ms" : "stream from " + b.base() + " broke: " + e;
+            String why = idleTimedOut
+                    ? "backend " + b.base() + " stalled: nothing for "
+                            + engine.options.idleTimeout().toMillis() + " ms"
+                    : "stream from " + b.base() + " broke: " + e;
             return failure(b, start, why, true);
         } finally {
             body = null;
@@ -246,7 +259,8 @@ final class RemoteSequence implements SequenceHandle {
      * Passes text on; reasoning that the backend split off is put back between think tags so the server's
      * reasoning split sees what the model wrote.
      */
-    private void emit(String reasoning, String text, int[] ids, java.util.List<dev.r1serve.server.engine.TokenLogprob> logprobs)
+    private void emit(
+            String reasoning, String text, int[] ids, java.util.List<dev.r1serve.server.engine.TokenLogprob> logprobs)
             throws IOException {
         if (reasoning.isEmpty() && text.isEmpty() && ids.length == 0 && logprobs.isEmpty()) {
             return;
@@ -288,8 +302,8 @@ final class RemoteSequence implements SequenceHandle {
             finished = true;
             engine.running.remove(this);
             int completion = completionTokens >= 0 ? completionTokens : pieces;
-            listener.onFinish(new SequenceResult(reason, Math.max(promptTokens, 0), completion,
-                    reason == FinishReason.ERROR ? error : null));
+            listener.onFinish(new SequenceResult(
+                    reason, Math.max(promptTokens, 0), completion, reason == FinishReason.ERROR ? error : null));
         }
         closeStream();
     }
@@ -339,7 +353,8 @@ final class RemoteSequence implements SequenceHandle {
             root.put("model", engine.options.backendModel());
             if (chat) {
                 ArrayNode messages = root.putArray("messages");
-                spec.chat().forEach(m -> messages.addObject().put("role", m.role()).put("content", m.content()));
+                spec.chat()
+                        .forEach(m -> messages.addObject().put("role", m.role()).put("content", m.content()));
             } else if (spec.tokenPrompt()) {
                 ArrayNode ids = root.putArray("prompt"); // vLLM and OpenAI take a prompt as a list of token ids
                 for (int id : spec.promptTokenIds()) {
@@ -360,7 +375,9 @@ final class RemoteSequence implements SequenceHandle {
         } else {
             root.put("inputs", spec.prompt()).put("stream", true);
             p = root.putObject("parameters");
-            p.put("max_new_tokens", spec.maxTokens()).put("do_sample", spec.temperature() > 0).put("details", true);
+            p.put("max_new_tokens", spec.maxTokens())
+                    .put("do_sample", spec.temperature() > 0)
+                    .put("details", true);
         }
         if (openAi || spec.temperature() > 0) {
             p.put("temperature", spec.temperature());

@@ -26,15 +26,22 @@ import java.util.Optional;
  * @param logprobs their log-probabilities (OpenAI completions' {@code logprobs} object, tokens named
  *     {@code token_id:N} as vLLM's {@code return_tokens_as_token_ids} writes them), else empty
  */
-record StreamPiece(String text, String reasoning, FinishReason finish, int promptTokens, int completionTokens,
-                   boolean done, int[] tokenIds, List<TokenLogprob> logprobs) {
+record StreamPiece(
+        String text,
+        String reasoning,
+        FinishReason finish,
+        int promptTokens,
+        int completionTokens,
+        boolean done,
+        int[] tokenIds,
+        List<TokenLogprob> logprobs) {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final int[] NO_IDS = new int[0];
     private static final StreamPiece DONE = new StreamPiece("", "", null, -1, -1, true);
 
-    StreamPiece(String text, String reasoning, FinishReason finish, int promptTokens, int completionTokens,
-                boolean done) {
+    StreamPiece(
+            String text, String reasoning, FinishReason finish, int promptTokens, int completionTokens, boolean done) {
         this(text, reasoning, finish, promptTokens, completionTokens, done, NO_IDS, List.of());
     }
 
@@ -67,15 +74,20 @@ record StreamPiece(String text, String reasoning, FinishReason finish, int promp
         }
         JsonNode c = choices.get(0);
         JsonNode delta = c.path("delta");
-        String text = c.path("text").isTextual() ? c.get("text").asText() : delta.path("content").asText("");
-        String reasoning = delta.path("reasoning_content").isTextual() ? delta.get("reasoning_content").asText()
+        String text = c.path("text").isTextual()
+                ? c.get("text").asText()
+                : delta.path("content").asText("");
+        String reasoning = delta.path("reasoning_content").isTextual()
+                ? delta.get("reasoning_content").asText()
                 : delta.path("reasoning").asText("");
         FinishReason finish = null;
         if (c.path("finish_reason").isTextual()) {
             finish = switch (c.get("finish_reason").asText()) {
                 // vLLM: stop_reason is null at EOS and names the stop string (or token) otherwise.
-                case "stop" -> c.path("stop_reason").isNull() || c.path("stop_reason").isMissingNode()
-                        ? FinishReason.EOS : FinishReason.STOP;
+                case "stop" ->
+                    c.path("stop_reason").isNull() || c.path("stop_reason").isMissingNode()
+                            ? FinishReason.EOS
+                            : FinishReason.STOP;
                 case "length" -> FinishReason.LENGTH;
                 default -> FinishReason.ERROR; // "abort", "error", ...: the backend gave up on it
             };
@@ -110,7 +122,8 @@ record StreamPiece(String text, String reasoning, FinishReason finish, int promp
             if (alternatives.isObject()) {
                 for (Iterator<Map.Entry<String, JsonNode>> it = alternatives.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    top.add(new TokenLogprob.Top(tokenId(e.getKey()), (float) e.getValue().asDouble()));
+                    top.add(new TokenLogprob.Top(
+                            tokenId(e.getKey()), (float) e.getValue().asDouble()));
                 }
                 top.sort((a, b) -> Float.compare(b.logprob(), a.logprob()));
             }
@@ -176,7 +189,8 @@ record StreamPiece(String text, String reasoning, FinishReason finish, int promp
     private static void failOnError(JsonNode obj) throws BadStream {
         JsonNode err = obj.get("error");
         if (err != null && !err.isNull()) {
-            throw new BadStream("backend error: " + (err.isObject() ? err.path("message").asText(err.toString()) : err.asText()));
+            throw new BadStream(
+                    "backend error: " + (err.isObject() ? err.path("message").asText(err.toString()) : err.asText()));
         }
     }
 

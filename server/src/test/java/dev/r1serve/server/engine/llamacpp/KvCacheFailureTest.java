@@ -9,7 +9,9 @@ class KvCacheFailureTest {
 
     @Test
     void kvCacheHasAQuarterOfHeadroom() {
-        assertEquals(4 * 512 + 512, LlamaCppEngine.kvCells(new LlamaCppOptions(java.nio.file.Path.of("m.gguf"), 512, 4, 1)));
-        assertEquals(1 * 512 + 256, LlamaCppEngine.kvCells(new LlamaCppOptions(java.nio.file.Path.of("m.gguf"), 512, 1, 1)));
+        assertEquals(
+                4 * 512 + 512, LlamaCppEngine.kvCells(new LlamaCppOptions(java.nio.file.Path.of("m.gguf"), 512, 4, 1)));
+        assertEquals(
+                1 * 512 + 256, LlamaCppEngine.kvCells(new LlamaCppOptions(java.nio.file.Path.of("m.gguf"), 512, 1, 1)));
     }
 }

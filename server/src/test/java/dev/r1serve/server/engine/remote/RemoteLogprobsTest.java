@@ -45,29 +45,45 @@ class RemoteLogprobsTest {
     @Test
     void logprobsAndTokenIdsComeBackFromAVllmShapedBackend() throws Exception {
         try (ScriptedBackend b = new ScriptedBackend()
-                .on("/tokenize", (ex, body) -> {
-                    byte[] out = "{\"count\":3,\"max_model_len\":4096,\"tokens\":[7,8,9]}".getBytes();
-                    ex.sendResponseHeaders(200, out.length);
-                    ex.getResponseBody().write(out);
-                })
-                .on("/v1/completions", (ex, body) -> {
-                    OutputStream out = stream(ex, "text/event-stream");
-                    write(out, VLLM_STREAM);
-                });
-             R1Server server = R1Server.onPort("127.0.0.1", 0, ModelLoader.loadAll(List.of(ModelConfig.remote(
-                     "gpu", "openai", List.of(b.uri().toString()), "m", "none", 4096, 4))), 64).start()) {
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+                        .on("/tokenize", (ex, body) -> {
+                            byte[] out = "{\"count\":3,\"max_model_len\":4096,\"tokens\":[7,8,9]}".getBytes();
+                            ex.sendResponseHeaders(200, out.length);
+                            ex.getResponseBody().write(out);
+                        })
+                        .on("/v1/completions", (ex, body) -> {
+                            OutputStream out = stream(ex, "text/event-stream");
+                            write(out, VLLM_STREAM);
+                        });
+                R1Server server = R1Server.onPort(
+                                "127.0.0.1",
+                                0,
+                                ModelLoader.loadAll(List.of(ModelConfig.remote(
+                                        "gpu", "openai", List.of(b.uri().toString()), "m", "none", 4096, 4))),
+                                64)
+                        .start()) {
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                    .usePlaintext()
+                    .build();
             try {
                 var stub = InferenceServiceGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS);
-                var caps = stub.listModels(ListModelsRequest.getDefaultInstance()).getModels(0).getCapabilities();
+                var caps = stub.listModels(ListModelsRequest.getDefaultInstance())
+                        .getModels(0)
+                        .getCapabilities();
                 assertTrue(caps.getLogprobs() && caps.getTokenIds() && caps.getPromptTokenIds());
 
-                Sample s = stub.generate(GenerateRequest.newBuilder().setModel("gpu")
-                        .setPromptTokenIds(PromptTokenIds.newBuilder().addAllIds(List.of(7, 8, 9)))
-                        .setSampling(SamplingParams.newBuilder().setMaxTokens(8).setSeed(3))
-                        .setOptions(GenerateOptions.newBuilder().setReturnTokenIds(true).setReturnLogprobs(true)
-                                .setTopLogprobs(1).setReturnPromptTokenIds(true))
-                        .build()).getSamples(0);
+                Sample s = stub.generate(GenerateRequest.newBuilder()
+                                .setModel("gpu")
+                                .setPromptTokenIds(PromptTokenIds.newBuilder().addAllIds(List.of(7, 8, 9)))
+                                .setSampling(SamplingParams.newBuilder()
+                                        .setMaxTokens(8)
+                                        .setSeed(3))
+                                .setOptions(GenerateOptions.newBuilder()
+                                        .setReturnTokenIds(true)
+                                        .setReturnLogprobs(true)
+                                        .setTopLogprobs(1)
+                                        .setReturnPromptTokenIds(true))
+                                .build())
+                        .getSamples(0);
                 assertEquals("42", s.getText());
                 assertEquals(List.of(19, 17), s.getTokenIdsList());
                 assertEquals(List.of(7, 8, 9), s.getPromptTokenIdsList());
@@ -79,8 +95,13 @@ class RemoteLogprobsTest {
                 assertEquals("raw_logprobs", s.getLogprobsMode());
 
                 JsonNode req = StreamPiece.JSON.readTree(b.bodies.get(b.bodies.size() - 1));
-                assertEquals(List.of(7, 8, 9), List.of(req.get("prompt").get(0).asInt(), req.get("prompt").get(1).asInt(),
-                        req.get("prompt").get(2).asInt()), "the prompt goes as token ids");
+                assertEquals(
+                        List.of(7, 8, 9),
+                        List.of(
+                                req.get("prompt").get(0).asInt(),
+                                req.get("prompt").get(1).asInt(),
+                                req.get("prompt").get(2).asInt()),
+                        "the prompt goes as token ids");
                 assertEquals(1, req.get("logprobs").asInt());
                 assertTrue(req.get("return_token_ids").asBoolean());
                 assertTrue(req.get("return_tokens_as_token_ids").asBoolean());

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ScriptedEngineProvider implements EngineProvider<ScriptedEngineProvider.Options> {
 
     /** The engine's YAML settings. */
-    public record Options(List<String> replies, Integer slots, Integer contextLength, Boolean hold, Boolean tokens,
-                          String answer) {}
+    public record Options(
+            List<String> replies, Integer slots, Integer contextLength, Boolean hold, Boolean tokens, String answer) {}
 
     @Override
     public String kind() {
@@ -73,7 +73,8 @@ public final class ScriptedEngineProvider implements EngineProvider<ScriptedEngi
         @Override
         public EngineCapabilities capabilities() {
             return Boolean.TRUE.equals(options.tokens())
-                    ? new EngineCapabilities(false, true, true, true, false).withLogprobs(EngineCapabilities.PROCESSED_LOGPROBS, 1)
+                    ? new EngineCapabilities(false, true, true, true, false)
+                            .withLogprobs(EngineCapabilities.PROCESSED_LOGPROBS, 1)
                     : EngineCapabilities.TEXT_ONLY;
         }
 
@@ -99,10 +100,13 @@ public final class ScriptedEngineProvider implements EngineProvider<ScriptedEngi
 
         @Override
         public SequenceHandle submit(SequenceSpec spec, SequenceListener listener) {
-            String prompt = spec.tokenPrompt() ? new String(spec.promptTokenIds(), 0, spec.promptTokenIds().length)
+            String prompt = spec.tokenPrompt()
+                    ? new String(spec.promptTokenIds(), 0, spec.promptTokenIds().length)
                     : spec.prompt();
-            String reply = options.answer() != null && prompt.endsWith("</think>\n\n") ? options.answer()
-                    : options.replies().get((int) Math.floorMod(spec.seed(), options.replies().size()));
+            String reply = options.answer() != null && prompt.endsWith("</think>\n\n")
+                    ? options.answer()
+                    : options.replies().get((int)
+                            Math.floorMod(spec.seed(), options.replies().size()));
             boolean[] cancelled = new boolean[1];
             busy.incrementAndGet();
             thread.execute(() -> step(spec, listener, reply, 0, cancelled));
@@ -131,10 +135,15 @@ public final class ScriptedEngineProvider implements EngineProvider<ScriptedEngi
                 String piece = reply.substring(at, at + 1);
                 if (Boolean.TRUE.equals(options.tokens())) {
                     int id = piece.charAt(0);
-                    listener.onText(piece, spec.returnTokenIds() ? new int[] {id} : new int[0], spec.returnLogprobs()
-                            ? List.of(new TokenLogprob(id, -0.25f, spec.topLogprobs() > 0
-                                    ? List.of(new TokenLogprob.Top(0, -2f)) : List.of()))
-                            : List.of());
+                    listener.onText(
+                            piece,
+                            spec.returnTokenIds() ? new int[] {id} : new int[0],
+                            spec.returnLogprobs()
+                                    ? List.of(new TokenLogprob(
+                                            id,
+                                            -0.25f,
+                                            spec.topLogprobs() > 0 ? List.of(new TokenLogprob.Top(0, -2f)) : List.of()))
+                                    : List.of());
                 } else {
                     listener.onText(piece, new int[0]);
                 }
