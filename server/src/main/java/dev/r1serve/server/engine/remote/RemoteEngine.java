@@ -101,15 +101,26 @@ public final class RemoteEngine implements Engine {
             // names; vLLM's default logprobs_mode is raw_logprobs (the model's distribution, before sampling
             // parameters). A backend started with another --logprobs-mode reports something else.
             case OPENAI ->
-                new EngineCapabilities(true, true, true, true, false).withLogprobs(EngineCapabilities.RAW_LOGPROBS, 20);
+                new EngineCapabilities(true, true, true, true, false)
+                        .withLogprobs(
+                                options.logprobsMode().isEmpty()
+                                        ? EngineCapabilities.RAW_LOGPROBS
+                                        : options.logprobsMode(),
+                                20);
             case OPENAI_CHAT ->
                 new EngineCapabilities(true, false, false, false, true)
                         .withoutLogprobs(
                                 "openai-chat backends render chats themselves; token ids and logprobs need the openai protocol (/v1/completions)");
+            // LMI streams each token's id and log_prob ("details": true); which distribution that is depends on its
+            // engine (TensorRT-LLM, vLLM, LMI-Dist), so logprobs are offered only when the config names it.
             case LMI ->
-                new EngineCapabilities(false, false, false, false, false)
-                        .withoutLogprobs(
-                                "the lmi protocol is served as text only here (LMI's details are not read for tokens)");
+                options.logprobsMode().isEmpty()
+                        ? new EngineCapabilities(false, false, true, false, false)
+                                .withoutLogprobs(
+                                        "set logprobsMode (raw_logprobs or processed_logprobs) for this lmi model to say "
+                                                + "which distribution its engine's log_prob values are of")
+                        : new EngineCapabilities(false, false, true, false, false)
+                                .withLogprobs(options.logprobsMode(), 0);
         };
     }
 

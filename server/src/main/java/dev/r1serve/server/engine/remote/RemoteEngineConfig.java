@@ -17,6 +17,8 @@ import java.util.List;
  *   idleTimeoutSeconds: 120    # longest silence of a stream before it fails
  *   retries: 2                 # other replicas tried when a request fails before its first token
  *   tokenize: true             # the backend has vLLM's POST /tokenize (false for LMI)
+ *   logprobsMode: raw_logprobs # the distribution the backend's logprobs are of (vLLM's --logprobs-mode); LMI
+ *                              # models give token logprobs only when this is set
  * </pre>
  */
 public record RemoteEngineConfig(
@@ -28,4 +30,5 @@ public record RemoteEngineConfig(
         Boolean http2,
         Integer idleTimeoutSeconds,
         Integer retries,
-        Boolean tokenize) {}
+        Boolean tokenize,
+        String logprobsMode) {}

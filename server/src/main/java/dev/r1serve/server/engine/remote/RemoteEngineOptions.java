@@ -21,6 +21,9 @@ import java.util.List;
  * @param tokenize whether the backend has vLLM's {@code POST /tokenize} (else prompts are not counted here)
  * @param healthPath probed every {@code healthInterval}; 200 means healthy ({@code /health} or {@code /ping})
  * @param breaker circuit breaker settings, per replica
+ * @param logprobsMode which distribution the backend's log-probabilities are of ({@code raw_logprobs} or
+ *     {@code processed_logprobs}); empty for the protocol's default (vLLM's raw_logprobs; none for LMI, whose
+ *     engines differ, so LMI models give log-probabilities only when this says what they are)
  */
 public record RemoteEngineOptions(
         Protocol protocol,
@@ -36,7 +39,8 @@ public record RemoteEngineOptions(
         boolean tokenize,
         String healthPath,
         Duration healthInterval,
-        Breaker breaker) {
+        Breaker breaker,
+        String logprobsMode) {
 
     /** The backend's API. */
     public enum Protocol {
@@ -73,6 +77,13 @@ public record RemoteEngineOptions(
                 throw new IllegalArgumentException("backend URL must be http or https: " + u);
             }
         }
+        logprobsMode = logprobsMode == null ? "" : logprobsMode;
+        if (!logprobsMode.isEmpty()
+                && !logprobsMode.equals("raw_logprobs")
+                && !logprobsMode.equals("processed_logprobs")) {
+            throw new IllegalArgumentException(
+                    "logprobsMode must be raw_logprobs or processed_logprobs, got " + logprobsMode);
+        }
         if (maxInFlight < 1 || contextLength < 1 || retries < 0) {
             throw new IllegalArgumentException("maxInFlight and contextLength must be >= 1, retries >= 0");
         }
@@ -94,7 +105,8 @@ public record RemoteEngineOptions(
                 protocol == Protocol.OPENAI,
                 protocol == Protocol.LMI ? "/ping" : "/health",
                 Duration.ofSeconds(5),
-                Breaker.DEFAULT);
+                Breaker.DEFAULT,
+                "");
     }
 
     public RemoteEngineOptions withMaxInFlight(int n) {
@@ -112,7 +124,8 @@ public record RemoteEngineOptions(
                 tokenize,
                 healthPath,
                 healthInterval,
-                breaker);
+                breaker,
+                logprobsMode);
     }
 
     public RemoteEngineOptions withContextLength(int n) {
@@ -130,7 +143,8 @@ public record RemoteEngineOptions(
                 tokenize,
                 healthPath,
                 healthInterval,
-                breaker);
+                breaker,
+                logprobsMode);
     }
 
     public RemoteEngineOptions withHttp2(boolean on) {
@@ -148,7 +162,8 @@ public record RemoteEngineOptions(
                 tokenize,
                 healthPath,
                 healthInterval,
-                breaker);
+                breaker,
+                logprobsMode);
     }
 
     public RemoteEngineOptions withTimeouts(Duration connect, Duration idle) {
@@ -166,7 +181,8 @@ public record RemoteEngineOptions(
                 tokenize,
                 healthPath,
                 healthInterval,
-                breaker);
+                breaker,
+                logprobsMode);
     }
 
     public RemoteEngineOptions withRetries(int n) {
@@ -184,7 +200,8 @@ public record RemoteEngineOptions(
                 tokenize,
                 healthPath,
                 healthInterval,
-                breaker);
+                breaker,
+                logprobsMode);
     }
 
     public RemoteEngineOptions withTokenize(boolean on) {
@@ -202,7 +219,8 @@ public record RemoteEngineOptions(
                 on,
                 healthPath,
                 healthInterval,
-                breaker);
+                breaker,
+                logprobsMode);
     }
 
     public RemoteEngineOptions withApiKey(String key) {
@@ -220,7 +238,8 @@ public record RemoteEngineOptions(
                 tokenize,
                 healthPath,
                 healthInterval,
-                breaker);
+                breaker,
+                logprobsMode);
     }
 
     public RemoteEngineOptions withHealth(String path, Duration interval) {
@@ -238,7 +257,28 @@ public record RemoteEngineOptions(
                 tokenize,
                 path,
                 interval,
-                breaker);
+                breaker,
+                logprobsMode);
+    }
+
+    /** Which distribution the backend's log-probabilities are of (see {@link #logprobsMode()}). */
+    public RemoteEngineOptions withLogprobsMode(String mode) {
+        return new RemoteEngineOptions(
+                protocol,
+                urls,
+                backendModel,
+                apiKey,
+                maxInFlight,
+                contextLength,
+                http2,
+                connectTimeout,
+                idleTimeout,
+                retries,
+                tokenize,
+                healthPath,
+                healthInterval,
+                breaker,
+                mode);
     }
 
     public RemoteEngineOptions withBreaker(Breaker b) {
@@ -256,6 +296,7 @@ public record RemoteEngineOptions(
                 tokenize,
                 healthPath,
                 healthInterval,
-                b);
+                b,
+                logprobsMode);
     }
 }

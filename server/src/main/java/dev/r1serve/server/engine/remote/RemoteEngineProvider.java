@@ -70,6 +70,9 @@ public final class RemoteEngineProvider implements EngineProvider<RemoteEngineCo
         if (c.tokenize() != null) {
             o = o.withTokenize(c.tokenize());
         }
+        if (c.logprobsMode() != null) {
+            o = o.withLogprobsMode(c.logprobsMode());
+        }
         if (c.apiKeyEnv() != null) {
             String key = System.getenv(c.apiKeyEnv());
             if (key == null || key.isBlank()) {

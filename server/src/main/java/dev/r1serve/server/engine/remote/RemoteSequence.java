@@ -286,7 +286,7 @@ final class RemoteSequence implements SequenceHandle {
             if (finished || cancelled) {
                 throw new IOException("sequence already finished");
             }
-            if (logprobs.isEmpty()) {
+            if (logprobs.isEmpty() || !spec.returnLogprobs()) { // LMI sends them unasked
                 listener.onText(out.toString(), spec.returnTokenIds() ? ids : NO_IDS);
             } else {
                 listener.onText(out.toString(), spec.returnTokenIds() ? ids : NO_IDS, logprobs);

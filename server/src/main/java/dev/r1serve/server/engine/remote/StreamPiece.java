@@ -171,6 +171,14 @@ record StreamPiece(
         }
         int completion = details.path("generated_tokens").asInt(-1);
         int prompt = details.path("prompt_tokens").asInt(-1);
+        JsonNode token = obj.path("token");
+        if (token.path("id").isInt()) {
+            int id = token.get("id").asInt();
+            List<TokenLogprob> logprob = token.path("log_prob").isNumber()
+                    ? List.of(new TokenLogprob(id, (float) token.get("log_prob").asDouble(), List.of()))
+                    : List.of();
+            return Optional.of(new StreamPiece(text, "", finish, prompt, completion, last, new int[] {id}, logprob));
+        }
         return Optional.of(new StreamPiece(text, "", finish, prompt, completion, last));
     }
 

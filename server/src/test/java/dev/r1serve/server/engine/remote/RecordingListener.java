@@ -12,6 +12,9 @@ final class RecordingListener implements SequenceListener {
     final StringBuffer text = new StringBuffer();
     final CountDownLatch firstText = new CountDownLatch(1);
     final CompletableFuture<SequenceResult> result = new CompletableFuture<>();
+    final java.util.List<Integer> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final java.util.List<dev.r1serve.server.engine.TokenLogprob> logprobs =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile boolean textAfterFinish;
 
     @Override
@@ -20,7 +23,16 @@ final class RecordingListener implements SequenceListener {
             textAfterFinish = true;
         }
         text.append(t);
+        for (int id : tokenIds) {
+            ids.add(id);
+        }
         firstText.countDown();
+    }
+
+    @Override
+    public void onText(String t, int[] tokenIds, java.util.List<dev.r1serve.server.engine.TokenLogprob> lps) {
+        logprobs.addAll(lps);
+        onText(t, tokenIds);
     }
 
     @Override

@@ -168,6 +168,52 @@ class RemoteEngineScriptedTest {
         }
     }
 
+    /** LMI's stream carries each token's id and log_prob: ids always, logprobs once the config names their distribution. */
+    @Test
+    void lmiTokenIdsAndLogprobsFromItsDetails() throws Exception {
+        try (ScriptedBackend b = new ScriptedBackend().on("/invocations", (ex, body) -> {
+                    OutputStream out = stream(ex, "application/jsonlines");
+                    write(out, "{\"token\":{\"id\":5,\"text\":\"Once\",\"log_prob\":-0.1}}\n");
+                    write(
+                            out,
+                            "{\"token\":{\"id\":6,\"text\":\" upon\",\"log_prob\":-0.25},\"generated_text\":\"Once upon\","
+                                    + "\"details\":{\"finish_reason\":\"length\",\"generated_tokens\":2}}\n");
+                });
+                RemoteEngine plain = engine(Protocol.LMI, b.uri());
+                RemoteEngine named = new RemoteEngine(
+                        "m",
+                        RemoteEngineOptions.of(Protocol.LMI, List.of(b.uri()), "backend-m")
+                                .withRetries(0)
+                                .withLogprobsMode("processed_logprobs"))) {
+            assertTrue(plain.capabilities().tokenIds());
+            assertFalse(plain.capabilities().logprobs());
+            assertTrue(plain.capabilities().logprobsUnavailableReason().contains("logprobsMode"));
+            assertEquals("processed_logprobs", named.capabilities().logprobsMode());
+            RecordingListener l = new RecordingListener();
+            SequenceSpec asked = SequenceSpec.builder("Once")
+                    .seed(1)
+                    .maxTokens(2)
+                    .returnTokenIds(true)
+                    .returnLogprobs(true)
+                    .build();
+            assertEquals(FinishReason.LENGTH, run(named, asked, l).reason());
+            assertEquals(List.of(5, 6), l.ids);
+            assertEquals(
+                    List.of(-0.1f, -0.25f),
+                    l.logprobs.stream()
+                            .map(dev.r1serve.server.engine.TokenLogprob::logprob)
+                            .toList());
+            assertEquals(
+                    List.of(5, 6),
+                    l.logprobs.stream()
+                            .map(dev.r1serve.server.engine.TokenLogprob::tokenId)
+                            .toList());
+            RecordingListener unasked = new RecordingListener();
+            run(named, SequenceSpec.builder("Once").seed(1).maxTokens(2).build(), unasked);
+            assertTrue(unasked.ids.isEmpty() && unasked.logprobs.isEmpty(), "nothing the caller did not ask for");
+        }
+    }
+
     @Test
     void lmiInvocationsJsonLines() throws Exception {
         try (ScriptedBackend b = new ScriptedBackend().on("/invocations", (ex, body) -> {
