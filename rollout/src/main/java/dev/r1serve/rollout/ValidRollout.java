@@ -34,12 +34,14 @@ record ValidRollout(String id, GenerationRequest generation, Rollout scoring, Gr
         }
         if (!r.hasGenerate()) throw new ServerException.InvalidField("generate", "is required");
         GenerateRequest g = r.getGenerate();
-        // A trainer's loss needs the sampled token ids: always returned.
-        g = g.toBuilder()
-                .setOptions(GenerateOptions.newBuilder(g.getOptions()).setReturnTokenIds(true))
-                .build();
         GenerationRequest generation;
         try {
+            // A trainer's loss needs the sampled token ids: always returned where the model's engine has them.
+            if (validator.model(g.getModel()).engine().capabilities().tokenIds()) {
+                g = g.toBuilder()
+                        .setOptions(GenerateOptions.newBuilder(g.getOptions()).setReturnTokenIds(true))
+                        .build();
+            }
             generation = validator.validate(g);
         } catch (ServerException.InvalidField | ServerException.Unsupported e) {
             throw underGenerate(e, g.getModel());

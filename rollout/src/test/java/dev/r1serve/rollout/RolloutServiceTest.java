@@ -105,6 +105,21 @@ class RolloutServiceTest {
         }
     }
 
+    /** A model whose engine has no token ids (an openai-chat backend) still serves rollouts, without ids. */
+    @Test
+    void anEngineWithoutTokenIdsStillServesRollouts() throws Exception {
+        ScriptedModel model = new ScriptedModel(4).withoutTokenIds().script(31, List.of(RIGHT, WRONG));
+        try (RolloutServer s = new RolloutServer(model, RolloutConfig.DEFAULT)) {
+            RolloutGroup g = RolloutCall.open(s.channel)
+                    .send(math("noids", 31, 2))
+                    .finish()
+                    .get(0);
+            assertEquals(2, g.getSamplesCount());
+            assertEquals(0, g.getSamples(0).getSample().getTokenIdsCount());
+            assertEquals(RIGHT, g.getSamples(0).getSample().getText());
+        }
+    }
+
     /** An engine with log-probabilities (as a vLLM backend): each sampled token's logprob comes with its id. */
     @Test
     void logprobsOfAnEngineThatHasThemComeWithEachTokenId() throws Exception {

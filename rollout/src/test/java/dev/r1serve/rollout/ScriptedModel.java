@@ -33,6 +33,7 @@ final class ScriptedModel implements Engine {
     private final AtomicInteger busy = new AtomicInteger();
     private final int slots;
     private boolean logprobs;
+    private boolean tokenIds = true;
 
     ScriptedModel(int slots) {
         this.slots = slots;
@@ -41,6 +42,12 @@ final class ScriptedModel implements Engine {
     /** Gives log-probabilities (of the raw logits, as a vLLM backend reports them) with the token ids. */
     ScriptedModel withLogprobs() {
         logprobs = true;
+        return this;
+    }
+
+    /** Gives no token ids (as an openai-chat backend): rollouts still come back, without them. */
+    ScriptedModel withoutTokenIds() {
+        tokenIds = false;
         return this;
     }
 
@@ -119,7 +126,7 @@ final class ScriptedModel implements Engine {
 
     @Override
     public EngineCapabilities capabilities() {
-        EngineCapabilities ids = new EngineCapabilities(false, false, true, false, false);
+        EngineCapabilities ids = new EngineCapabilities(false, false, tokenIds, false, false);
         return logprobs
                 ? ids.withLogprobs(EngineCapabilities.RAW_LOGPROBS, 20)
                 : ids.withoutLogprobs("scripted without them");
