@@ -149,38 +149,48 @@ public final class GenerationService implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The input as the engine sees it. For generation the ids are what the context check counts (null where the
+     * backend counts on its side); otherwise (Tokenize) text is tokenized as given, a chat as the model sees it.
+     */
     private static PreparedPrompt render(HostedModel model, GenerationRequest.Input input, boolean forGeneration) {
         Engine engine = model.engine();
-        if (input instanceof GenerationRequest.TokenIds t) {
-            return new PreparedPrompt(ChatPrompt.raw(""), t.ids(), false); // used as they are: nothing to render
-        }
-        ChatPrompt rendered = switch (input) {
-            case GenerationRequest.Prompt p -> ChatPrompt.raw(p.text());
-            case GenerationRequest.TokenIds t -> throw new AssertionError("handled above");
-            case GenerationRequest.Chat c -> {
-                try {
-                    yield model.template().render(c.turns(), c.prefillThink(), engine.specialTokens());
-                } catch (IllegalArgumentException e) {
-                    // raise_exception in the model's template (e.g. roles that do not alternate), or a render error.
-                    throw new ServerException.InvalidField(
-                            "chat.messages",
-                            "model '" + model.name() + "': its chat template ("
-                                    + model.template().id() + ") refused the messages: " + e.getMessage());
-                }
+        ChatPrompt rendered;
+        switch (input) {
+            case GenerationRequest.TokenIds t -> {
+                return new PreparedPrompt(ChatPrompt.raw(""), t.ids(), false); // used as they are: nothing to render
             }
-        };
+            case GenerationRequest.Prompt p -> rendered = ChatPrompt.raw(p.text());
+            case GenerationRequest.Chat c -> rendered = renderChat(model, c);
+        }
         boolean thinkPrefilled = input instanceof GenerationRequest.Chat c && c.prefillThink();
         int[] ids;
         try {
-            // Text is tokenized as given; a chat as the model sees it (markers only where the template wrote them, BOS
-            // once).
-            ids = !forGeneration && input instanceof GenerationRequest.Prompt p
-                    ? engine.tokenize(p.text())
-                    : engine.countsPrompts() || !forGeneration ? engine.tokenize(rendered) : null;
+            if (forGeneration) {
+                // Markers only where the template wrote them, BOS once.
+                ids = engine.countsPrompts() ? engine.tokenize(rendered) : null;
+            } else {
+                ids = input instanceof GenerationRequest.Prompt p
+                        ? engine.tokenize(p.text())
+                        : engine.tokenize(rendered);
+            }
         } catch (EngineUnavailableException e) {
             throw new ServerException.BackendUnavailable(e.getMessage());
         }
         return new PreparedPrompt(rendered, ids, thinkPrefilled);
+    }
+
+    private static ChatPrompt renderChat(HostedModel model, GenerationRequest.Chat c) {
+        try {
+            return model.template()
+                    .render(c.turns(), c.prefillThink(), model.engine().specialTokens());
+        } catch (IllegalArgumentException e) {
+            // raise_exception in the model's template (e.g. roles that do not alternate), or a render error.
+            throw new ServerException.InvalidField(
+                    "chat.messages",
+                    "model '" + model.name() + "': its chat template ("
+                            + model.template().id() + ") refused the messages: " + e.getMessage());
+        }
     }
 
     /**

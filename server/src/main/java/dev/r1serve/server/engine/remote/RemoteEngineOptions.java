@@ -110,193 +110,108 @@ public record RemoteEngineOptions(
     }
 
     public RemoteEngineOptions withMaxInFlight(int n) {
-        return new RemoteEngineOptions(
-                protocol,
-                urls,
-                backendModel,
-                apiKey,
-                n,
-                contextLength,
-                http2,
-                connectTimeout,
-                idleTimeout,
-                retries,
-                tokenize,
-                healthPath,
-                healthInterval,
-                breaker,
-                logprobsMode);
+        return with(c -> c.maxInFlight = n);
     }
 
     public RemoteEngineOptions withContextLength(int n) {
-        return new RemoteEngineOptions(
-                protocol,
-                urls,
-                backendModel,
-                apiKey,
-                maxInFlight,
-                n,
-                http2,
-                connectTimeout,
-                idleTimeout,
-                retries,
-                tokenize,
-                healthPath,
-                healthInterval,
-                breaker,
-                logprobsMode);
+        return with(c -> c.contextLength = n);
     }
 
     public RemoteEngineOptions withHttp2(boolean on) {
-        return new RemoteEngineOptions(
-                protocol,
-                urls,
-                backendModel,
-                apiKey,
-                maxInFlight,
-                contextLength,
-                on,
-                connectTimeout,
-                idleTimeout,
-                retries,
-                tokenize,
-                healthPath,
-                healthInterval,
-                breaker,
-                logprobsMode);
+        return with(c -> c.http2 = on);
     }
 
     public RemoteEngineOptions withTimeouts(Duration connect, Duration idle) {
-        return new RemoteEngineOptions(
-                protocol,
-                urls,
-                backendModel,
-                apiKey,
-                maxInFlight,
-                contextLength,
-                http2,
-                connect,
-                idle,
-                retries,
-                tokenize,
-                healthPath,
-                healthInterval,
-                breaker,
-                logprobsMode);
+        return with(c -> {
+            c.connectTimeout = connect;
+            c.idleTimeout = idle;
+        });
     }
 
     public RemoteEngineOptions withRetries(int n) {
-        return new RemoteEngineOptions(
-                protocol,
-                urls,
-                backendModel,
-                apiKey,
-                maxInFlight,
-                contextLength,
-                http2,
-                connectTimeout,
-                idleTimeout,
-                n,
-                tokenize,
-                healthPath,
-                healthInterval,
-                breaker,
-                logprobsMode);
+        return with(c -> c.retries = n);
     }
 
     public RemoteEngineOptions withTokenize(boolean on) {
-        return new RemoteEngineOptions(
-                protocol,
-                urls,
-                backendModel,
-                apiKey,
-                maxInFlight,
-                contextLength,
-                http2,
-                connectTimeout,
-                idleTimeout,
-                retries,
-                on,
-                healthPath,
-                healthInterval,
-                breaker,
-                logprobsMode);
+        return with(c -> c.tokenize = on);
     }
 
     public RemoteEngineOptions withApiKey(String key) {
-        return new RemoteEngineOptions(
-                protocol,
-                urls,
-                backendModel,
-                key,
-                maxInFlight,
-                contextLength,
-                http2,
-                connectTimeout,
-                idleTimeout,
-                retries,
-                tokenize,
-                healthPath,
-                healthInterval,
-                breaker,
-                logprobsMode);
+        return with(c -> c.apiKey = key);
     }
 
     public RemoteEngineOptions withHealth(String path, Duration interval) {
-        return new RemoteEngineOptions(
-                protocol,
-                urls,
-                backendModel,
-                apiKey,
-                maxInFlight,
-                contextLength,
-                http2,
-                connectTimeout,
-                idleTimeout,
-                retries,
-                tokenize,
-                path,
-                interval,
-                breaker,
-                logprobsMode);
+        return with(c -> {
+            c.healthPath = path;
+            c.healthInterval = interval;
+        });
     }
 
     /** Which distribution the backend's log-probabilities are of (see {@link #logprobsMode()}). */
     public RemoteEngineOptions withLogprobsMode(String mode) {
-        return new RemoteEngineOptions(
-                protocol,
-                urls,
-                backendModel,
-                apiKey,
-                maxInFlight,
-                contextLength,
-                http2,
-                connectTimeout,
-                idleTimeout,
-                retries,
-                tokenize,
-                healthPath,
-                healthInterval,
-                breaker,
-                mode);
+        return with(c -> c.logprobsMode = mode);
     }
 
     public RemoteEngineOptions withBreaker(Breaker b) {
+        return with(c -> c.breaker = b);
+    }
+
+    /** A copy with the components {@code change} sets; the others as they are. */
+    private RemoteEngineOptions with(java.util.function.Consumer<Components> change) {
+        Components c = new Components(this);
+        change.accept(c);
         return new RemoteEngineOptions(
-                protocol,
-                urls,
-                backendModel,
-                apiKey,
-                maxInFlight,
-                contextLength,
-                http2,
-                connectTimeout,
-                idleTimeout,
-                retries,
-                tokenize,
-                healthPath,
-                healthInterval,
-                b,
-                logprobsMode);
+                c.protocol,
+                c.urls,
+                c.backendModel,
+                c.apiKey,
+                c.maxInFlight,
+                c.contextLength,
+                c.http2,
+                c.connectTimeout,
+                c.idleTimeout,
+                c.retries,
+                c.tokenize,
+                c.healthPath,
+                c.healthInterval,
+                c.breaker,
+                c.logprobsMode);
+    }
+
+    /** The components of an options record, to change some of them (see {@link #with}). */
+    private static final class Components {
+        Protocol protocol;
+        List<URI> urls;
+        String backendModel;
+        String apiKey;
+        int maxInFlight;
+        int contextLength;
+        boolean http2;
+        Duration connectTimeout;
+        Duration idleTimeout;
+        int retries;
+        boolean tokenize;
+        String healthPath;
+        Duration healthInterval;
+        Breaker breaker;
+        String logprobsMode;
+
+        Components(RemoteEngineOptions o) {
+            protocol = o.protocol;
+            urls = o.urls;
+            backendModel = o.backendModel;
+            apiKey = o.apiKey;
+            maxInFlight = o.maxInFlight;
+            contextLength = o.contextLength;
+            http2 = o.http2;
+            connectTimeout = o.connectTimeout;
+            idleTimeout = o.idleTimeout;
+            retries = o.retries;
+            tokenize = o.tokenize;
+            healthPath = o.healthPath;
+            healthInterval = o.healthInterval;
+            breaker = o.breaker;
+            logprobsMode = o.logprobsMode;
+        }
     }
 }
