@@ -44,7 +44,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 
@@ -164,18 +163,12 @@ public final class R1Client implements AutoCloseable {
      * Bridges one GenerateStream call to a Flow subscriber: the call starts with nothing requested, the
      * subscriber's demand becomes gRPC requests, and nothing is signalled before onSubscribe.
      */
-    private final class StreamSubscription implements Flow.Subscription {
+    private final class StreamSubscription extends CallSubscription<StreamEvent> {
         private final GenerateRequest request;
-        private final Flow.Subscriber<? super StreamEvent> subscriber;
-        private final AtomicBoolean done = new AtomicBoolean();
-        private ClientCallStreamObserver<GenerateRequest> call;
-        private boolean subscribed;
-        private Throwable earlyError;
-        private boolean earlyCompletion;
 
         StreamSubscription(GenerateRequest request, Flow.Subscriber<? super StreamEvent> subscriber) {
+            super(subscriber);
             this.request = request;
-            this.subscriber = subscriber;
         }
 
         void start() {
@@ -183,13 +176,12 @@ public final class R1Client implements AutoCloseable {
                     .generateStream(request, new ClientResponseObserver<GenerateRequest, GenerateChunk>() {
                         @Override
                         public void beforeStart(ClientCallStreamObserver<GenerateRequest> c) {
-                            call = c;
-                            c.disableAutoRequestWithInitial(0);
+                            attach(c);
                         }
 
                         @Override
                         public void onNext(GenerateChunk c) {
-                            if (!done.get()) {
+                            if (!isDone()) {
                                 subscriber.onNext(StreamEvent.of(c));
                             }
                         }
@@ -204,52 +196,7 @@ public final class R1Client implements AutoCloseable {
                             finish(null, true);
                         }
                     });
-            synchronized (this) {
-                subscribed = true;
-            }
-            subscriber.onSubscribe(this);
-            synchronized (this) {
-                if (earlyError != null || earlyCompletion) {
-                    signalEnd(earlyError);
-                }
-            }
-        }
-
-        private void finish(Throwable error, boolean completed) {
-            synchronized (this) {
-                if (!subscribed) { // the call ended before the subscriber was told about it
-                    earlyError = error;
-                    earlyCompletion = completed;
-                    return;
-                }
-            }
-            signalEnd(error);
-        }
-
-        private void signalEnd(Throwable error) {
-            if (done.compareAndSet(false, true)) {
-                if (error != null) {
-                    subscriber.onError(error);
-                } else {
-                    subscriber.onComplete();
-                }
-            }
-        }
-
-        @Override
-        public void request(long n) {
-            if (n <= 0) {
-                call.cancel("non-positive request", null);
-                signalEnd(new IllegalArgumentException("request(" + n + "): must be > 0 (Reactive Streams 3.9)"));
-                return;
-            }
-            call.request((int) Math.min(Integer.MAX_VALUE, n));
-        }
-
-        @Override
-        public void cancel() {
-            done.set(true);
-            call.cancel("subscriber cancelled", null);
+            subscribe();
         }
     }
 

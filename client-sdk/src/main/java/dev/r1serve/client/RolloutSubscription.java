@@ -14,68 +14,54 @@ import java.util.concurrent.Flow;
  * makes room for the next request; after the last request the client half-closes. The subscriber's demand becomes
  * gRPC requests, and nothing is signalled before onSubscribe.
  */
-final class RolloutSubscription implements Flow.Subscription, ClientResponseObserver<RolloutRequest, RolloutGroup> {
+final class RolloutSubscription extends CallSubscription<RolloutGroup>
+        implements ClientResponseObserver<RolloutRequest, RolloutGroup> {
 
     private final Iterator<RolloutRequest> requests;
     private final int maxInFlight;
-    private final Flow.Subscriber<? super RolloutGroup> subscriber;
-    private ClientCallStreamObserver<RolloutRequest> call;
-    private boolean subscribed;
+    private ClientCallStreamObserver<RolloutRequest> requestStream;
     private boolean allSent;
-    private boolean done;
     private int inFlight;
-    private Throwable earlyError;
-    private boolean earlyCompletion;
 
     RolloutSubscription(
             Iterator<RolloutRequest> requests, int maxInFlight, Flow.Subscriber<? super RolloutGroup> subscriber) {
+        super(subscriber);
         this.requests = requests;
         this.maxInFlight = maxInFlight;
-        this.subscriber = subscriber;
     }
 
     void start(RolloutServiceGrpc.RolloutServiceStub stub) {
         stub.rollouts(this);
-        synchronized (this) {
-            subscribed = true;
-        }
-        subscriber.onSubscribe(this);
-        boolean ended;
-        synchronized (this) {
-            ended = earlyError != null || earlyCompletion;
-        }
-        if (ended) {
-            signalEnd(earlyError);
-        } else {
+        if (subscribe()) {
             sendMore();
         }
     }
 
     @Override
     public void beforeStart(ClientCallStreamObserver<RolloutRequest> c) {
-        call = c;
-        c.disableAutoRequestWithInitial(0);
+        requestStream = c;
+        attach(c);
         c.setOnReadyHandler(this::sendMore);
     }
 
     private synchronized void sendMore() {
-        if (!subscribed || done || allSent) {
+        if (!isSubscribed() || isDone() || allSent) {
             return;
         }
-        while (inFlight < maxInFlight && call.isReady() && requests.hasNext()) {
-            call.onNext(requests.next());
+        while (inFlight < maxInFlight && requestStream.isReady() && requests.hasNext()) {
+            requestStream.onNext(requests.next());
             inFlight++;
         }
         if (!requests.hasNext()) {
             allSent = true;
-            call.onCompleted();
+            requestStream.onCompleted();
         }
     }
 
     @Override
     public void onNext(RolloutGroup group) {
         synchronized (this) {
-            if (done) {
+            if (isDone()) {
                 return;
             }
             inFlight--;
@@ -92,48 +78,5 @@ final class RolloutSubscription implements Flow.Subscription, ClientResponseObse
     @Override
     public void onCompleted() {
         finish(null, true);
-    }
-
-    private void finish(Throwable error, boolean completed) {
-        synchronized (this) {
-            if (!subscribed) { // the call ended before the subscriber was told about it
-                earlyError = error;
-                earlyCompletion = completed;
-                return;
-            }
-        }
-        signalEnd(error);
-    }
-
-    private void signalEnd(Throwable error) {
-        synchronized (this) {
-            if (done) {
-                return;
-            }
-            done = true;
-        }
-        if (error != null) {
-            subscriber.onError(error);
-        } else {
-            subscriber.onComplete();
-        }
-    }
-
-    @Override
-    public void request(long n) {
-        if (n <= 0) {
-            call.cancel("non-positive request", null);
-            signalEnd(new IllegalArgumentException("request(" + n + "): must be > 0 (Reactive Streams 3.9)"));
-            return;
-        }
-        call.request((int) Math.min(Integer.MAX_VALUE, n));
-    }
-
-    @Override
-    public void cancel() {
-        synchronized (this) {
-            done = true;
-        }
-        call.cancel("subscriber cancelled", null);
     }
 }
