@@ -1,9 +1,5 @@
 package dev.r1serve.cli;
 
-import de.kherud.llama.InferenceParameters;
-import de.kherud.llama.LlamaIterator;
-import de.kherud.llama.LlamaModel;
-import de.kherud.llama.ModelParameters;
 import dev.r1serve.client.R1Client;
 import dev.r1serve.proto.v1.GenerateChunk;
 import dev.r1serve.proto.v1.GenerateRequest;
@@ -11,9 +7,18 @@ import dev.r1serve.proto.v1.SamplingParams;
 import dev.r1serve.server.R1Server;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
+import dev.r1serve.server.engine.Engine;
+import dev.r1serve.server.engine.SequenceListener;
+import dev.r1serve.server.engine.SequenceResult;
+import dev.r1serve.server.engine.SequenceSpec;
 import dev.r1serve.server.engine.llamacpp.NativeLibrary;
+import dev.r1serve.server.error.ServerException;
+import dev.r1serve.server.generation.Generation;
+import dev.r1serve.server.generation.GenerationRequest;
+import dev.r1serve.server.generation.GenerationService;
 import dev.r1serve.server.gguf.GgmlType;
 import dev.r1serve.server.model.BuiltinModels;
+import dev.r1serve.server.validation.RequestValidator;
 import dev.r1serve.testkit.RealVocabModels;
 import dev.r1serve.testkit.TinyModelGenerator;
 import java.nio.file.Files;
@@ -25,24 +30,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * r1-serve against java-llama.cpp called directly on the same GGUF (a Qwen2-0.5B-shaped model with random weights
- * that the project writes, or with {@code --shape} a DeepSeek-R1-Distill-shaped Q8_0 model with the real
+ * r1-serve against java-llama.cpp's own server loop on the same GGUF (a Qwen2-0.5B-shaped model with random
+ * weights that the project writes, or with {@code --shape} a DeepSeek-R1-Distill-shaped Q8_0 model with the real
  * vocabulary), counted the same way on both sides: engine steps, i.e. every generation runs to exactly
- * {@code --tokens} tokens (llama.cpp's ignore_eos directly; r1-serve's exact per-step count through gRPC). Rounds
- * alternate (direct, gRPC, direct, ...) so drift in the machine hits both sides; each row prints the per-round
- * ratio's min/median/max. An n = 16 row compares one request for 16 samples with 16 separate requests on a
- * 400-token prompt; {@code --vs URL} runs the same streams against any OpenAI-compatible server beside r1-serve's
- * own HTTP front.
+ * {@code --tokens} tokens (llama.cpp's ignore_eos directly; r1-serve's exact per-step count through gRPC). The
+ * baseline runs in a child JVM ({@link JavaLlamaCppProcess} says why). Rounds alternate (direct, gRPC, direct,
+ * ...) so drift in the machine hits both sides; each row prints the per-round ratio's min/median/max.
+ *
+ * <p>A scheduler row holds r1-serve's engine driven directly against the same engine through
+ * {@link GenerationService} and the scheduler (no gRPC), in the same process. An n = 16 row compares one request
+ * for 16 samples with 16 separate requests on a 400-token prompt; {@code --vs URL} runs the same streams against
+ * any OpenAI-compatible server beside r1-serve's own HTTP front.
  */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
-        description = "r1-serve (gRPC) vs java-llama.cpp directly on the same GGUF, rounds interleaved; n = 16 vs 16 "
-                + "requests; optionally the same against an OpenAI-compatible server (--vs).")
+        description =
+                "r1-serve (gRPC) vs java-llama.cpp directly on the same GGUF, rounds interleaved; the scheduler's "
+                        + "cost; n = 16 vs 16 requests; optionally the same against an OpenAI-compatible server (--vs).")
 final class BenchServeCommand implements Callable<Integer> {
 
     @Option(
@@ -108,7 +121,7 @@ final class BenchServeCommand implements Callable<Integer> {
                     + "(default: ../shared/data/tokenizers/qwen3 or llama3.1 above the current directory).")
     Path tokenizer;
 
-    private static final String PROMPT = "The answer is";
+    private static final String PROMPT = JavaLlamaCppProcess.PROMPT;
 
     @Override
     public Integer call() throws Exception {
@@ -143,24 +156,43 @@ final class BenchServeCommand implements Callable<Integer> {
                 null);
         Map<Integer, List<Double>> direct = new TreeMap<>();
         Map<Integer, List<Double>> viaGrpc = new TreeMap<>();
-        try (LlamaModel llama = new LlamaModel(new ModelParameters()
-                        .setModel(gguf.toString())
-                        .setCtxSize(CONTEXT * slots)
-                        .setParallel(slots)
-                        .enableContBatching()
-                        .setThreads(nThreads)
-                        .setThreadsBatch(nThreads)
-                        .disableLog());
+        Map<Integer, List<Double>> engineAlone = new TreeMap<>();
+        Map<Integer, List<Double>> viaService = new TreeMap<>();
+        try (JavaLlamaCppProcess llama = new JavaLlamaCppProcess(gguf, CONTEXT, slots, nThreads, tokens);
                 R1Server server = R1Server.launch(config);
+                GenerationService service =
+                        new GenerationService(server.models(), server.metrics().generation());
                 R1Client client = R1Client.connect("127.0.0.1:" + server.port())) {
-            decodeDirect(llama, 1); // warm-up
+            Engine engine = server.models().find("bench").orElseThrow().engine();
+            llama.decode(1); // warm-up
             decodeGrpc(client, 1);
+            decodeEngine(engine, 1);
+            decodeService(service, 1);
             for (int n : streams) {
                 for (int i = 0; i < rounds; i++) {
-                    direct.computeIfAbsent(n, k -> new ArrayList<>()).add(decodeDirect(llama, n));
+                    direct.computeIfAbsent(n, k -> new ArrayList<>()).add(llama.decode(n));
                     viaGrpc.computeIfAbsent(n, k -> new ArrayList<>()).add(decodeGrpc(client, n));
+                    engineAlone.computeIfAbsent(n, k -> new ArrayList<>()).add(decodeEngine(engine, n));
+                    viaService.computeIfAbsent(n, k -> new ArrayList<>()).add(decodeService(service, n));
                 }
-                printRow(n + " stream(s)", "java-llama.cpp direct", direct.get(n), "r1-serve gRPC", viaGrpc.get(n));
+                printRow(
+                        n + " stream(s), gRPC",
+                        "engine called directly",
+                        engineAlone.get(n),
+                        "r1-serve gRPC",
+                        viaGrpc.get(n));
+                printRow(
+                        n + " stream(s), scheduler",
+                        "engine called directly",
+                        engineAlone.get(n),
+                        "through GenerationService and scheduler",
+                        viaService.get(n));
+                printRow(
+                        n + " stream(s), vs java-llama.cpp",
+                        "java-llama.cpp's server loop (own process)",
+                        direct.get(n),
+                        "r1-serve gRPC",
+                        viaGrpc.get(n));
             }
             if (samples > 0) {
                 counter = llama;
@@ -169,7 +201,9 @@ final class BenchServeCommand implements Callable<Integer> {
             if (vs != null) {
                 versus(server.httpPort());
             }
-            System.out.printf("resident memory: %.0f MB (both sides loaded)%n", rssKb() / 1024.0);
+            System.out.printf(
+                    "resident memory: r1-serve %.0f MB, java-llama.cpp %.0f MB%n",
+                    JavaLlamaCppProcess.rssKb() / 1024.0, llama.childRssKb() / 1024.0);
         }
         return 0;
     }
@@ -203,7 +237,7 @@ final class BenchServeCommand implements Callable<Integer> {
      * (the engine shares it across requests too) and with a different prompt each (every one prefilled, as every
      * sample was before prompts were shared). Throughput: generated tokens over the wall time, prefill included.
      */
-    private void sharedPrompt(R1Client client) throws InterruptedException {
+    private void sharedPrompt(R1Client client) throws Exception {
         List<Double> one = new ArrayList<>();
         List<Double> same = new ArrayList<>();
         List<Double> distinct = new ArrayList<>();
@@ -250,15 +284,15 @@ final class BenchServeCommand implements Callable<Integer> {
     }
 
     /** 400 tokens (as the model's tokenizer counts) of ordinary text, distinct per {@code tag} from its first token. */
-    private String longPrompt(String tag) {
+    private String longPrompt(String tag) throws java.io.IOException {
         StringBuilder b = new StringBuilder(tag);
-        for (int i = 0; counter.encode(b.toString()).length < 400; i++) {
+        for (int i = 0; counter.count(b.toString()) < 400; i++) {
             b.append("Sentence ").append(i).append(" of the context says something plain. ");
         }
         return b.toString();
     }
 
-    private LlamaModel counter;
+    private JavaLlamaCppProcess counter;
 
     private double throughput(R1Client client, List<String> prompts, int n, long[] cached, int slot)
             throws InterruptedException {
@@ -374,20 +408,6 @@ final class BenchServeCommand implements Callable<Integer> {
                 + " above the current directory; give the Hugging Face tokenizer folder");
     }
 
-    /** VmRSS of this process in kB (0 where /proc is not available). */
-    private static long rssKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", ""));
-                }
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            // not Linux
-        }
-        return 0;
-    }
-
     private static Path benchModel() throws Exception {
         Path dir = BuiltinModels.cacheDir().resolve("bench");
         Files.createDirectories(dir);
@@ -397,50 +417,9 @@ final class BenchServeCommand implements Callable<Integer> {
         return p;
     }
 
-    /**
-     * Tokens/s of {@code streams} sequences together, from the first result to the last (prefill excluded): each
-     * runs to exactly {@code tokens} tokens (ignore_eos), so the count is engine steps, not results (a token ending
-     * inside a character has no result of its own). The sequences are read round-robin from one thread.
-     */
-    private double decodeDirect(LlamaModel llama, int streams) {
-        List<LlamaIterator> its = new ArrayList<>();
-        for (int s = 0; s < streams; s++) {
-            InferenceParameters p = new InferenceParameters(PROMPT)
-                    .setTemperature(0)
-                    .setNPredict(tokens)
-                    .setIgnoreEos(true)
-                    .setCachePrompt(false)
-                    .setSeed(s + 1);
-            its.add((LlamaIterator) llama.generate(p).iterator());
-        }
-        long first = 0;
-        long last = 0;
-        while (!its.isEmpty()) {
-            for (Iterator<LlamaIterator> i = its.iterator(); i.hasNext(); ) {
-                LlamaIterator it = i.next();
-                if (!it.hasNext()) {
-                    i.remove();
-                    continue;
-                }
-                it.next();
-                if (!it.hasNext()) {
-                    i.remove(); // the final, empty result of the stream
-                    continue;
-                }
-                last = System.nanoTime();
-                if (first == 0) {
-                    first = last;
-                }
-            }
-        }
-        return (streams * tokens - 1) / ((last - first) / 1e9);
-    }
-
     /** Tokens/s of {@code streams} concurrent GenerateStream calls, first token to last, counted by the server (engine steps). */
     private double decodeGrpc(R1Client client, int streams) throws InterruptedException {
-        java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
-        java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicInteger generated = new java.util.concurrent.atomic.AtomicInteger();
+        Span span = new Span();
         List<Thread> threads = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
             GenerateRequest r = GenerateRequest.newBuilder()
@@ -456,23 +435,119 @@ final class BenchServeCommand implements Callable<Integer> {
                 while (it.hasNext()) {
                     GenerateChunk c = it.next();
                     if (c.hasFinal()) {
-                        generated.addAndGet(c.getFinal().getUsage().getCompletionTokens());
-                        continue;
+                        span.tokens.addAndGet(c.getFinal().getUsage().getCompletionTokens());
+                    } else {
+                        span.text();
                     }
-                    long now = System.nanoTime();
-                    first.accumulateAndGet(now, Math::min);
-                    last.accumulateAndGet(now, Math::max);
                 }
             }));
         }
         for (Thread t : threads) {
             t.join();
         }
-        if (generated.get() < streams * tokens) {
+        if (span.tokens.get() < streams * tokens) {
             System.out.println(
-                    "  note: the model ended early: " + generated.get() + " of " + streams * tokens + " tokens");
+                    "  note: the model ended early: " + span.tokens.get() + " of " + streams * tokens + " tokens");
         }
-        return (generated.get() - 1) / ((last.get() - first.get()) / 1e9);
+        return span.tokensPerSecond();
+    }
+
+    /** First text to last, with counts from the results: the shape of a decode measurement on every side. */
+    private static final class Span {
+        final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
+        final AtomicLong last = new AtomicLong();
+        final AtomicInteger tokens = new AtomicInteger();
+
+        void text() {
+            long now = System.nanoTime();
+            first.accumulateAndGet(now, Math::min);
+            last.accumulateAndGet(now, Math::max);
+        }
+
+        double tokensPerSecond() {
+            return (tokens.get() - 1) / ((last.get() - first.get()) / 1e9);
+        }
+    }
+
+    /** Tokens/s of {@code streams} sequences submitted to the engine itself: no scheduler, no gRPC. */
+    private double decodeEngine(Engine engine, int streams) throws InterruptedException {
+        Span span = new Span();
+        CountDownLatch done = new CountDownLatch(streams);
+        AtomicReference<String> failed = new AtomicReference<>();
+        for (int s = 0; s < streams; s++) {
+            SequenceSpec spec = SequenceSpec.builder(PROMPT)
+                    .temperature(0)
+                    .topP(RequestValidator.DEFAULT_TOP_P)
+                    .maxTokens(tokens)
+                    .seed(s + 1)
+                    .build();
+            engine.submit(spec, new SequenceListener() {
+                @Override
+                public void onText(String text, int[] tokenIds) {
+                    span.text();
+                }
+
+                @Override
+                public void onFinish(SequenceResult result) {
+                    span.tokens.addAndGet(result.completionTokens());
+                    if (result.error() != null) {
+                        failed.set(result.error());
+                    }
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        if (failed.get() != null) {
+            throw new IllegalStateException("the engine failed: " + failed.get());
+        }
+        return span.tokensPerSecond();
+    }
+
+    /** Tokens/s of {@code streams} requests through GenerationService and the model's scheduler, without gRPC. */
+    private double decodeService(GenerationService service, int streams) throws InterruptedException {
+        Span span = new Span();
+        CountDownLatch done = new CountDownLatch(streams);
+        AtomicReference<ServerException> failed = new AtomicReference<>();
+        for (int s = 0; s < streams; s++) {
+            GenerationRequest request = new GenerationRequest(
+                    "bench",
+                    new GenerationRequest.Prompt(PROMPT),
+                    new GenerationRequest.Sampling(
+                            0, RequestValidator.DEFAULT_TOP_P, 0, 0, 0, 0, s + 1, tokens, List.of()),
+                    1,
+                    0,
+                    "",
+                    false);
+            service.submit(request, GenerationService.Caller.of("bench", null), new Generation.Observer() {
+                @Override
+                public void onDelta(int index, String text, int[] tokenIds) {
+                    span.text();
+                }
+
+                @Override
+                public void onSample(dev.r1serve.proto.v1.Sample sample) {
+                    span.tokens.addAndGet(sample.getUsage().getCompletionTokens());
+                }
+
+                @Override
+                public void onComplete(List<dev.r1serve.proto.v1.Sample> samples) {
+                    done.countDown();
+                }
+
+                @Override
+                public void onError(ServerException error) {
+                    failed.set(error);
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        if (failed.get() != null) {
+            throw new IllegalStateException(
+                    "GenerationService refused: " + failed.get().getMessage());
+        }
+        return span.tokensPerSecond();
     }
 
     private static double median(List<Double> xs) {
