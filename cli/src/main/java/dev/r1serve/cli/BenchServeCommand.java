@@ -121,6 +121,12 @@ final class BenchServeCommand implements Callable<Integer> {
                     + "(default: ../shared/data/tokenizers/qwen3 or llama3.1 above the current directory).")
     Path tokenizer;
 
+    @Option(
+            names = "--second-model",
+            description = "Host a second copy of the model in the server, warmed with one generation and idle while "
+                    + "the rows run: two llama.cpp contexts in one process (their decodes share one thread).")
+    boolean secondModel;
+
     private static final String PROMPT = JavaLlamaCppProcess.PROMPT;
 
     @Override
@@ -147,7 +153,11 @@ final class BenchServeCommand implements Callable<Integer> {
                 "127.0.0.1",
                 0,
                 64,
-                List.of(ModelConfig.llamaCpp("bench", gguf.toString(), "none", CONTEXT, slots, nThreads)),
+                secondModel
+                        ? List.of(
+                                ModelConfig.llamaCpp("bench", gguf.toString(), "none", CONTEXT, slots, nThreads),
+                                ModelConfig.llamaCpp("bench-2", gguf.toString(), "none", CONTEXT, slots, nThreads))
+                        : List.of(ModelConfig.llamaCpp("bench", gguf.toString(), "none", CONTEXT, slots, nThreads)),
                 null,
                 null,
                 null,
@@ -168,6 +178,9 @@ final class BenchServeCommand implements Callable<Integer> {
             decodeGrpc(client, 1);
             decodeEngine(engine, 1);
             decodeService(service, 1);
+            if (secondModel) {
+                decodeEngine(server.models().find("bench-2").orElseThrow().engine(), 1);
+            }
             for (int n : streams) {
                 for (int i = 0; i < rounds; i++) {
                     direct.computeIfAbsent(n, k -> new ArrayList<>()).add(llama.decode(n));

@@ -154,11 +154,7 @@ final class LlamaContext implements AutoCloseable {
     /** Decodes the batch: 0 on success, 1 when the KV cache had no room, other values on errors. */
     int decode() {
         batch.set(JAVA_INT, 0, batchSize);
-        try {
-            return (int) LlamaNative.DECODE.invokeExact(ctx, batch);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        return DecodeThread.decode(ctx, batch);
     }
 
     /** Removes positions {@code [from, to)} of a sequence from the KV cache ({@code to} -1: to the end). */
