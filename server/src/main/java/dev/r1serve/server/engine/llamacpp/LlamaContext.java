@@ -12,8 +12,8 @@ import java.util.Arrays;
 
 /**
  * One llama.cpp model and context with a reusable batch: what {@link LlamaCppEngine}'s thread drives. Only that
- * thread decodes, samples or changes the KV cache; {@link #tokenize} and {@link #piece} read the vocabulary only
- * and may be called from any thread.
+ * thread decodes (the decode itself runs on the {@link DecodeThread} while it waits), samples or changes the KV
+ * cache; {@link #tokenize} and {@link #piece} read the vocabulary only and may be called from any thread.
  */
 final class LlamaContext implements AutoCloseable {
 
