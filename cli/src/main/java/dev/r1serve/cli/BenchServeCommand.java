@@ -153,11 +153,11 @@ final class BenchServeCommand implements Callable<Integer> {
                 "127.0.0.1",
                 0,
                 64,
-                secondModel
-                        ? List.of(
-                                ModelConfig.llamaCpp("bench", gguf.toString(), "none", CONTEXT, slots, nThreads),
-                                ModelConfig.llamaCpp("bench-2", gguf.toString(), "none", CONTEXT, slots, nThreads))
-                        : List.of(ModelConfig.llamaCpp("bench", gguf.toString(), "none", CONTEXT, slots, nThreads)),
+                (secondModel ? List.of("bench", "bench-2") : List.of("bench"))
+                        .stream()
+                                .map(name ->
+                                        ModelConfig.llamaCpp(name, gguf.toString(), "none", CONTEXT, slots, nThreads))
+                                .toList(),
                 null,
                 null,
                 null,

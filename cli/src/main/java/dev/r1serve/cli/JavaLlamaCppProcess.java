@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * team, as a user running either would.
  *
  * <p>Protocol, one line each way: {@code decode N} (N concurrent generations; answers tokens/s), {@code count TEXT}
- * (tokens of TEXT, newlines as {@code \n}), {@code rss} (resident kB). Answers start with {@link #ANSWER}; other
+ * (tokens of TEXT, sent as Base64 of its UTF-8), {@code rss} (resident kB). Answers start with {@link #ANSWER}; other
  * output of the child is passed to standard error.
  */
 final class JavaLlamaCppProcess implements AutoCloseable {
@@ -61,7 +62,7 @@ final class JavaLlamaCppProcess implements AutoCloseable {
                 .start();
         from = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         to = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
-        ask("ready");
+        answer(); // "ready": the model is loaded
     }
 
     /** Tokens/s of {@code streams} concurrent generations of exactly {@code tokens} tokens each. */
@@ -71,7 +72,8 @@ final class JavaLlamaCppProcess implements AutoCloseable {
 
     /** Tokens of {@code text} by the model's own tokenizer (llama.cpp's). */
     int count(String text) throws IOException {
-        return Integer.parseInt(ask("count " + text.replace("\\", "\\\\").replace("\n", "\\n")));
+        return Integer.parseInt(
+                ask("count " + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))));
     }
 
     /** The child's resident memory in kB. */
@@ -80,10 +82,13 @@ final class JavaLlamaCppProcess implements AutoCloseable {
     }
 
     private String ask(String line) throws IOException {
-        if (!line.equals("ready")) {
-            to.write(line + "\n");
-            to.flush();
-        }
+        to.write(line + "\n");
+        to.flush();
+        return answer();
+    }
+
+    /** The child's next answer; its other output goes to standard error. */
+    private String answer() throws IOException {
         for (String l; (l = from.readLine()) != null; ) {
             if (l.startsWith(ANSWER)) {
                 String answer = l.substring(ANSWER.length());
@@ -144,7 +149,7 @@ final class JavaLlamaCppProcess implements AutoCloseable {
                     if (line.startsWith("decode ")) {
                         answer = Double.toString(decode(llama, Integer.parseInt(line.substring(7)), tokens));
                     } else if (line.startsWith("count ")) {
-                        String text = line.substring(6).replace("\\n", "\n").replace("\\\\", "\\");
+                        String text = new String(Base64.getDecoder().decode(line.substring(6)), StandardCharsets.UTF_8);
                         answer = Integer.toString(llama.encode(text).length);
                     } else if (line.equals("rss")) {
                         answer = Long.toString(rssKb());
