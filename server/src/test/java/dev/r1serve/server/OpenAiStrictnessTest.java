@@ -151,6 +151,28 @@ class OpenAiStrictnessTest {
         assertTrue(answer.contains("could not be read"), answer);
     }
 
+    /** The client is still sending when the front has decided: the rest is read and dropped, so it gets the 413. */
+    @Test
+    void aBodyOverTheLimitIsA413OnAConnectionThatStaysUsable() {
+        String big = "{\"model\":\"stories\",\"prompt\":\"" + "x".repeat(8 << 20) + "\"}";
+        for (int i = 0; i < 3; i++) {
+            Reply r = OpenAiHttp.post(stories(), "/v1/completions", big);
+            assertEquals(413, r.status(), r.body().toString());
+            assertTrue(
+                    r.body().get("error").get("message").asText().startsWith("request body over"),
+                    r.body().toString());
+        }
+        assertEquals(200, completion("").status());
+    }
+
+    @Test
+    void aDeclaredTerabyteIsA413AtOnceWithoutReadingIt() throws IOException {
+        String head = "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1000000000000\r\n\r\n";
+        String answer = raw(head + "{\"model\":", false);
+        assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+    }
+
     @Test
     void aBodyShorterThanItsContentLengthIsA400() throws IOException {
         String head =

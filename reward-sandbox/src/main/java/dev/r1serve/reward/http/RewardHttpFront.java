@@ -205,17 +205,42 @@ public final class RewardHttpFront {
         }
     }
 
-    /** The body, at most the gRPC message limit: a declared or actual size beyond it is 413, read no further. */
+    /**
+     * The body, at most the gRPC message limit: a declared or actual size beyond it is 413. A refused body up to
+     * {@link #DISCARD_LIMIT} is read to its end and dropped first, so the connection stays open for the reply:
+     * closing it while the client still sends resets the socket, and the client sees a dropped connection
+     * instead of the 413 (the JDK server itself drains only 64 KiB).
+     */
     private static byte[] readBody(HttpExchange ex) throws IOException {
         int max = RewardServer.MAX_MESSAGE_BYTES;
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null && declared.strip().matches("\\d{1,18}") && Long.parseLong(declared.strip()) > max) {
-            throw tooLarge(max);
-        }
+        long size = declared != null && declared.strip().matches("\\d{1,18}") ? Long.parseLong(declared.strip()) : -1;
+        // Beyond the discard limit nothing is read: the 413 goes out before the JDK server drains and closes.
+        if (size > DISCARD_LIMIT) throw tooLarge(max);
         try (InputStream in = ex.getRequestBody()) {
+            if (size > max) {
+                discard(in, size);
+                throw tooLarge(max);
+            }
             byte[] body = in.readNBytes(max + 1);
-            if (body.length > max) throw tooLarge(max);
+            if (body.length > max) {
+                discard(in, DISCARD_LIMIT - body.length);
+                throw tooLarge(max);
+            }
             return body;
+        }
+    }
+
+    /** How much of a refused body is read and dropped before the 413 (beyond it the connection is closed). */
+    static final long DISCARD_LIMIT = 4L * RewardServer.MAX_MESSAGE_BYTES;
+
+    /** Reads and drops at most {@code limit} bytes of what is left of {@code in}. */
+    private static void discard(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[64 << 10];
+        for (long left = limit; left > 0; ) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) return;
+            left -= n;
         }
     }
 

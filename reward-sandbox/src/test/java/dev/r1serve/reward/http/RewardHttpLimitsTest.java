@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.r1serve.reward.grpc.RewardServer;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,6 +67,21 @@ class RewardHttpLimitsTest {
             // just under the limit is read and judged on its content
             String under = "{\"rollouts\": [], \"x\": \"" + "y".repeat(RewardServer.MAX_MESSAGE_BYTES - 40) + "\"}";
             assertEquals(400, front.post(RewardHttpFront.SCORE_PATH, under).status());
+        }
+    }
+
+    @Test
+    void aDeclaredTerabyteIsRefusedAtOnceWithoutReadingIt() throws Exception {
+        try (LoopbackFront front = LoopbackFront.open();
+                Socket socket = new Socket("127.0.0.1", front.http.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + RewardHttpFront.SCORE_PATH + " HTTP/1.1\r\nHost: x\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n{\"rollouts\"")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 413", head);
         }
     }
 

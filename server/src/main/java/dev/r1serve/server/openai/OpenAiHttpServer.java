@@ -354,12 +354,23 @@ public final class OpenAiHttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A refused body up to this size is read to its end and dropped before the 413, so the connection stays open
+     * for the reply: closing it while the client still sends resets the socket, and the client sees a dropped
+     * connection instead of the 413 (the JDK server itself drains only 64 KiB). Beyond it nothing is read.
+     */
+    private static final long DISCARD_LIMIT = 4L * MAX_BODY_BYTES;
+
     private static JsonNode readJson(HttpExchange ex) {
+        String declared = ex.getRequestHeaders().getFirst("Content-Length");
+        long size = declared != null && declared.strip().matches("\\d{1,18}") ? Long.parseLong(declared.strip()) : -1;
+        // Thrown before the body is opened: the 413 goes out before the JDK server drains and closes.
+        if (size > DISCARD_LIMIT) throw tooLarge();
         try (InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
-                throw new OpenAiException(
-                        413, "invalid_request_error", null, null, "request body over " + MAX_BODY_BYTES + " bytes", 0);
+                discard(in, DISCARD_LIMIT - body.length);
+                throw tooLarge();
             }
             JsonNode json;
             try {
@@ -379,6 +390,21 @@ public final class OpenAiHttpServer implements AutoCloseable {
         } catch (IOException e) {
             // A malformed chunked body or a connection that ended before its Content-Length.
             throw OpenAiException.badRequest(null, "the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static OpenAiException tooLarge() {
+        return new OpenAiException(
+                413, "invalid_request_error", null, null, "request body over " + MAX_BODY_BYTES + " bytes", 0);
+    }
+
+    /** Reads and drops at most {@code limit} bytes of what is left of {@code in}. */
+    private static void discard(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[64 << 10];
+        for (long left = limit; left > 0; ) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) return;
+            left -= n;
         }
     }
 
