@@ -89,7 +89,8 @@ class AdmissionTest {
     }
 
     private static void awaitIdle() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        // A wait, not a timing claim: cancelled streams leave the engine within a step or two, longer under load.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while ((scheduler.runningSequences() > 0 || scheduler.waitingSequences() > 0) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
@@ -110,7 +111,9 @@ class AdmissionTest {
                     () -> InferenceServiceGrpc.newBlockingStub(channel).generate(longRequest(1)));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
-            assertTrue(millis < 500, "refused in " + millis + " ms");
+            // Refused, not queued: a queued request would wait for the 500-token stories ahead of it (many
+            // seconds); the bound leaves room for a loaded CI machine.
+            assertTrue(millis < 2_000, "refused in " + millis + " ms");
             String retryAfter = e.getTrailers().get(dev.r1serve.proto.errors.ErrorDetails.RETRY_AFTER_MS_KEY);
             assertNotNull(retryAfter, "retry-after-ms trailer");
             assertTrue(Long.parseLong(retryAfter) >= 50);
