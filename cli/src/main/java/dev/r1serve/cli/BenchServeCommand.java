@@ -2,6 +2,7 @@ package dev.r1serve.cli;
 
 import dev.r1serve.client.R1Client;
 import dev.r1serve.proto.v1.GenerateChunk;
+import dev.r1serve.proto.v1.GenerateOptions;
 import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.SamplingParams;
 import dev.r1serve.server.R1Server;
@@ -122,6 +123,14 @@ final class BenchServeCommand implements Callable<Integer> {
     Path tokenizer;
 
     @Option(
+            names = "--logprobs",
+            paramLabel = "K",
+            defaultValue = "-1",
+            description = "Also measure gRPC with log-probabilities and K alternatives (0-20) against gRPC without, "
+                    + "interleaved: their cost over the whole vocabulary (default: skipped).")
+    int logprobs;
+
+    @Option(
             names = "--second-model",
             description = "Host a second copy of the model in the server, warmed with one generation and idle while "
                     + "the rows run: two llama.cpp contexts in one process (their decodes share one thread).")
@@ -136,6 +145,9 @@ final class BenchServeCommand implements Callable<Integer> {
             if (n < 1 || n > 16) {
                 throw new IllegalArgumentException("--streams: each must be in [1, 16], got " + n);
             }
+        }
+        if (logprobs < -1 || logprobs > 20) {
+            throw new IllegalArgumentException("--logprobs must be in [0, 20], got " + logprobs);
         }
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
@@ -206,6 +218,22 @@ final class BenchServeCommand implements Callable<Integer> {
                         direct.get(n),
                         "r1-serve gRPC",
                         viaGrpc.get(n));
+            }
+            if (logprobs >= 0) {
+                for (int n : streams) {
+                    List<Double> plain = new ArrayList<>();
+                    List<Double> with = new ArrayList<>();
+                    for (int i = 0; i < rounds; i++) {
+                        plain.add(decodeGrpc(client, n));
+                        with.add(decodeGrpc(client, n, logprobs));
+                    }
+                    printRow(
+                            n + " stream(s), logprobs",
+                            "r1-serve gRPC",
+                            plain,
+                            "with logprobs (top " + logprobs + ")",
+                            with);
+                }
             }
             if (samples > 0) {
                 counter = llama;
@@ -432,17 +460,26 @@ final class BenchServeCommand implements Callable<Integer> {
 
     /** Tokens/s of {@code streams} concurrent GenerateStream calls, first token to last, counted by the server (engine steps). */
     private double decodeGrpc(R1Client client, int streams) throws InterruptedException {
+        return decodeGrpc(client, streams, -1);
+    }
+
+    /** @param topLogprobs -1: no log-probabilities; else return them with this many alternatives */
+    private double decodeGrpc(R1Client client, int streams, int topLogprobs) throws InterruptedException {
         Span span = new Span();
         List<Thread> threads = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
-            GenerateRequest r = GenerateRequest.newBuilder()
+            GenerateRequest.Builder b = GenerateRequest.newBuilder()
                     .setModel("bench")
                     .setPrompt(PROMPT)
                     .setSampling(SamplingParams.newBuilder()
                             .setTemperature(0)
                             .setMaxTokens(tokens)
-                            .setSeed(s + 1))
-                    .build();
+                            .setSeed(s + 1));
+            if (topLogprobs >= 0) {
+                b.setOptions(
+                        GenerateOptions.newBuilder().setReturnLogprobs(true).setTopLogprobs(topLogprobs));
+            }
+            GenerateRequest r = b.build();
             threads.add(Thread.ofPlatform().start(() -> {
                 Iterator<GenerateChunk> it = client.generateStream(r);
                 while (it.hasNext()) {

@@ -1,7 +1,6 @@
 package dev.r1serve.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.r1serve.client.R1Client;
@@ -19,13 +18,11 @@ import dev.r1serve.server.R1Server;
 import dev.r1serve.server.config.ModelConfig;
 import dev.r1serve.server.config.ServerConfig;
 import dev.r1serve.server.model.BuiltinModels;
-import io.grpc.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -79,7 +76,7 @@ class RewardsMountedInServeTest {
     }
 
     @Test
-    void theEmbeddedEngineServesRolloutsWithTokenIdsAndRefusesLogprobsPlainly() throws Exception {
+    void theEmbeddedEngineServesRolloutsWithTokenIdsAndLogprobs() throws Exception {
         Files.createDirectories(Path.of(System.getProperty("de.kherud.llama.tmpdir")));
         try (RewardServer.Mounted rewards = RewardServer.mountable(RewardServer.Config.loopback(0));
                 R1Server server = ServeCommand.launch(
@@ -115,17 +112,18 @@ class RewardsMountedInServeTest {
                     .setGenerate(request.getGenerate().toBuilder()
                             .setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true)))
                     .build();
-            ExecutionException e =
-                    assertThrows(ExecutionException.class, () -> collect(client.rollouts(List.of(withLogprobs))));
-            assertEquals(
-                    Status.Code.FAILED_PRECONDITION,
-                    Status.fromThrowable(e.getCause()).getCode());
-            assertTrue(
-                    e.getCause().getMessage().contains("generate.options.return_logprobs"),
-                    e.getCause().getMessage());
-            assertTrue(
-                    e.getCause().getMessage().contains("does not return log-probabilities"),
-                    e.getCause().getMessage());
+            // the embedded engine's raw logprobs, one per token id, for a trainer's importance ratios
+            RolloutGroup scored =
+                    collect(client.rollouts(List.of(withLogprobs))).get(0);
+            for (var s : scored.getSamplesList()) {
+                var sample = s.getSample();
+                assertEquals("raw_logprobs", sample.getLogprobsMode());
+                assertEquals(sample.getTokenIdsCount(), sample.getLogprobsCount(), sample.toString());
+                for (int i = 0; i < sample.getTokenIdsCount(); i++) {
+                    assertEquals(sample.getTokenIds(i), sample.getLogprobs(i).getTokenId());
+                    assertTrue(sample.getLogprobs(i).getLogprob() <= 0);
+                }
+            }
         }
     }
 

@@ -110,15 +110,30 @@ class ExactTokenAccountingTest {
         Map<Integer, Integer> ids = new HashMap<>();
         int multiTokenChunks = 0;
         int finals = 0;
-        for (Iterator<GenerateChunk> it = stub.generateStream(request(4, 11, 128)); it.hasNext(); ) {
+        // with logprobs on the 151k vocabulary: one per id, in the same chunk, also where a chunk holds several
+        GenerateRequest withLogprobs = request(4, 11, 128).toBuilder()
+                .setOptions(GenerateOptions.newBuilder()
+                        .setReturnTokenIds(true)
+                        .setReturnLogprobs(true)
+                        .setTopLogprobs(2))
+                .build();
+        for (Iterator<GenerateChunk> it = stub.generateStream(withLogprobs); it.hasNext(); ) {
             GenerateChunk c = it.next();
             if (c.hasFinal()) {
                 finals++;
                 Sample s = c.getFinal();
                 assertEquals(s.getUsage().getCompletionTokens(), (int) ids.getOrDefault(s.getIndex(), 0));
+                assertEquals(s.getTokenIdsCount(), s.getLogprobsCount());
                 continue;
             }
             assertEquals(c.getTextDelta(), decode(c.getTokenIdsList()), "chunk " + c.getTokenIdsList());
+            assertEquals(c.getTokenIdsCount(), c.getLogprobsCount(), c.toString());
+            for (int i = 0; i < c.getTokenIdsCount(); i++) {
+                assertEquals(c.getTokenIds(i), c.getLogprobs(i).getTokenId());
+                assertEquals(2, c.getLogprobs(i).getTopCount());
+                assertTrue(c.getLogprobs(i).getLogprob()
+                        <= c.getLogprobs(i).getTop(0).getLogprob() + 1e-6);
+            }
             ids.merge(c.getIndex(), c.getTokenIdsCount(), Integer::sum);
             if (c.getTokenIdsCount() > 1) {
                 multiTokenChunks++;

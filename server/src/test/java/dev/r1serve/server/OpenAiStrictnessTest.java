@@ -263,17 +263,48 @@ class OpenAiStrictnessTest {
         assertEquals("length", finish);
     }
 
+    /** Completions' {@code logprobs: k} and chat's {@code logprobs} + {@code top_logprobs}, as vLLM writes them. */
     @org.junit.jupiter.api.Test
-    void logprobsOnAnEngineWithoutThemAnswerTheCapabilityRefusal() {
-        Reply r = completion(",\"logprobs\":2");
-        assertEquals(400, r.status(), r.body().toString());
+    void logprobsComeInTheShapeOfEachEndpoint() {
+        Reply r = completion(",\"logprobs\":2,\"temperature\":0,\"return_token_ids\":true");
+        assertEquals(200, r.status(), r.body().toString());
+        JsonNode choice = r.body().get("choices").get(0);
+        JsonNode lp = choice.get("logprobs");
+        int n = choice.get("token_ids").size();
+        assertEquals(r.body().get("usage").get("completion_tokens").asInt(), n);
+        assertEquals(n, lp.get("tokens").size());
+        assertEquals(n, lp.get("token_logprobs").size());
+        assertEquals(n, lp.get("top_logprobs").size());
+        for (int i = 0; i < n; i++) {
+            assertEquals(
+                    "token_id:" + choice.get("token_ids").get(i).asInt(),
+                    lp.get("tokens").get(i).asText());
+            assertEquals(2, lp.get("top_logprobs").get(i).size(), lp.toString());
+            double best = lp.get("top_logprobs").get(i).elements().next().asDouble();
+            assertEquals(best, lp.get("token_logprobs").get(i).asDouble(), 1e-6, "greedy takes the most likely");
+        }
+        assertEquals("raw_logprobs", choice.get("logprobs_mode").asText());
+
+        Reply chat = OpenAiHttp.post(
+                stories(),
+                "/v1/chat/completions",
+                "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                        + "\"max_tokens\":4,\"seed\":1,\"logprobs\":true,\"top_logprobs\":3}");
+        assertEquals(200, chat.status(), chat.body().toString());
+        JsonNode content = chat.body().get("choices").get(0).get("logprobs").get("content");
+        assertEquals(chat.body().get("usage").get("completion_tokens").asInt(), content.size());
+        for (JsonNode e : content) {
+            assertTrue(e.get("token").asText().startsWith("token_id:"), e.toString());
+            assertTrue(e.get("logprob").asDouble() <= 0, e.toString());
+            assertEquals(3, e.get("top_logprobs").size(), e.toString());
+        }
+
+        Reply tooMany = completion(",\"logprobs\":21");
+        assertEquals(400, tooMany.status(), tooMany.body().toString());
         assertEquals(
-                "unsupported",
-                r.body().get("error").get("code").asText(),
-                r.body().toString());
-        assertTrue(
-                r.body().get("error").get("message").asText().contains("java-llama.cpp 4.2.0"),
-                r.body().toString());
+                "logprobs",
+                tooMany.body().get("error").get("param").asText(),
+                tooMany.body().toString());
     }
 
     @org.junit.jupiter.api.Test

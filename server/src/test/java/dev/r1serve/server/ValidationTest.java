@@ -124,15 +124,31 @@ class ValidationTest {
                         .build());
     }
 
-    @org.junit.jupiter.api.Test
-    void logprobsOnAnEngineWithoutThemAreUnsupported() {
+    /** (An engine without log-probabilities refusing them is RolloutFieldsTest's: this one has them.) */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {-1, 21})
+    void topLogprobsOutsideZeroToTwentyAreInvalid(int top) {
         assertRefused(
-                Status.Code.FAILED_PRECONDITION,
-                "options.return_logprobs",
+                Status.Code.INVALID_ARGUMENT,
+                "options.top_logprobs",
                 GenerateRequest.newBuilder()
                         .setModel(TestServer.STORIES)
                         .setPrompt("")
-                        .setOptions(GenerateOptions.newBuilder().setReturnLogprobs(true))
+                        .setOptions(GenerateOptions.newBuilder()
+                                .setReturnLogprobs(true)
+                                .setTopLogprobs(top))
+                        .build());
+    }
+
+    @org.junit.jupiter.api.Test
+    void topLogprobsWithoutReturnLogprobsAreInvalid() {
+        assertRefused(
+                Status.Code.INVALID_ARGUMENT,
+                "options.top_logprobs",
+                GenerateRequest.newBuilder()
+                        .setModel(TestServer.STORIES)
+                        .setPrompt("")
+                        .setOptions(GenerateOptions.newBuilder().setTopLogprobs(2))
                         .build());
     }
 

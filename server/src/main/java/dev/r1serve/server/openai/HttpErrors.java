@@ -60,6 +60,7 @@ final class HttpErrors {
         }
         return field.replace("sampling.", "")
                 .replace("options.return_logprobs", "logprobs")
+                .replace("options.top_logprobs", "top_logprobs")
                 .replace("chat.messages", "messages")
                 .replace("chat", "messages");
     }

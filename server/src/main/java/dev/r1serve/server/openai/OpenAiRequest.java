@@ -8,6 +8,7 @@ import dev.r1serve.proto.v1.ChatMessages;
 import dev.r1serve.proto.v1.GenerateOptions;
 import dev.r1serve.proto.v1.GenerateRequest;
 import dev.r1serve.proto.v1.SamplingParams;
+import dev.r1serve.server.validation.RequestValidator;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -141,7 +142,16 @@ record OpenAiRequest(GenerateRequest proto, boolean chat, boolean stream, boolea
         if (logprobs != null && !logprobs.isNull() && !(logprobs.isBoolean() && !logprobs.asBoolean())) {
             o.setReturnLogprobs(true);
             if (logprobs.isIntegralNumber()) {
-                o.setTopLogprobs(logprobs.asInt());
+                int top = integer(body, "logprobs");
+                if (chat || top < 0 || top > RequestValidator.MAX_TOP_LOGPROBS) {
+                    throw badRequest(
+                            "logprobs",
+                            chat
+                                    ? "logprobs: must be a boolean (the alternatives are top_logprobs)"
+                                    : "logprobs: must be in [0, " + RequestValidator.MAX_TOP_LOGPROBS + "], got "
+                                            + top);
+                }
+                o.setTopLogprobs(top);
             }
             if (present(body, "stream") && bool(body, "stream")) {
                 throw badRequest(

@@ -3,6 +3,7 @@ package dev.r1serve.server.engine.llamacpp;
 import static dev.r1serve.server.engine.llamacpp.LlamaNative.BATCH;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
@@ -218,6 +219,23 @@ final class LlamaContext implements AutoCloseable {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /**
+     * The model's raw logits at batch index {@code i} (one per vocabulary entry), copied into {@code into}: what
+     * llama.cpp computed, before any sampler. Call before {@link #sample}, which only reads them.
+     */
+    void copyLogits(int i, float[] into) {
+        MemorySegment row;
+        try {
+            row = (MemorySegment) LlamaNative.GET_LOGITS_ITH.invokeExact(ctx, i);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        if (row.address() == 0) {
+            throw new IllegalStateException("llama.cpp has no logits for batch index " + i);
+        }
+        MemorySegment.copy(row.reinterpret(4L * into.length), JAVA_FLOAT, 0, into, 0, into.length);
     }
 
     static void freeSampler(MemorySegment sampler) {

@@ -8,8 +8,10 @@ import dev.r1serve.server.engine.SequenceHandle;
 import dev.r1serve.server.engine.SequenceListener;
 import dev.r1serve.server.engine.SequenceResult;
 import dev.r1serve.server.engine.SequenceSpec;
+import dev.r1serve.server.engine.TokenLogprob;
 import dev.r1serve.server.gguf.GgufReader;
 import dev.r1serve.server.tokenizer.BpeTokenizer;
+import dev.r1serve.server.validation.RequestValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -120,15 +122,14 @@ public final class LlamaCppEngine implements Engine {
         return options.slots();
     }
 
-    /** Why this engine has no log-probabilities (refused in validation, by name). */
-    static final String NO_LOGPROBS =
-            "the embedded llama.cpp engine does not compute log-probabilities (java-llama.cpp "
-                    + "4.2.0's JNI path for them aborts the JVM, so this engine samples through llama.h without them)";
-
-    /** llama.cpp's penalties sampler, token ids both ways (prompts given as ids are decoded as such); no probabilities. */
+    /**
+     * llama.cpp's penalties sampler, token ids both ways (prompts given as ids are decoded as such), and the raw
+     * log-probabilities of the logits llama.h hands over (java-llama.cpp's own JNI path for them aborts the JVM).
+     */
     @Override
     public EngineCapabilities capabilities() {
-        return new EngineCapabilities(true, false, true, true, false).withoutLogprobs(NO_LOGPROBS);
+        return new EngineCapabilities(true, false, true, true, false)
+                .withLogprobs(EngineCapabilities.RAW_LOGPROBS, RequestValidator.MAX_TOP_LOGPROBS);
     }
 
     @Override
@@ -306,10 +307,6 @@ public final class LlamaCppEngine implements Engine {
             }
             if (s.cancelRequested) {
                 s.finish(FinishReason.CANCELLED, null);
-                continue;
-            }
-            if (s.spec.returnLogprobs()) { // refused in validation; this engine has none to give
-                s.finish(FinishReason.ERROR, "model '" + modelName + "': " + NO_LOGPROBS);
                 continue;
             }
             int[] prompt;
@@ -497,10 +494,27 @@ public final class LlamaCppEngine implements Engine {
         }
         for (Slot slot : slots) {
             if (slot.logitsAt >= 0 && slot.state == State.DECODE) {
-                sampled(slot, llama.sample(slot.sampler, slot.logitsAt));
+                SequenceSpec spec = slot.seq.spec;
+                if (spec.returnLogprobs()) {
+                    llama.copyLogits(slot.logitsAt, logits()); // before the sampler, from the model itself
+                    int token = llama.sample(slot.sampler, slot.logitsAt);
+                    sampled(slot, token, RawLogprobs.of(logits, token, spec.topLogprobs()));
+                } else {
+                    sampled(slot, llama.sample(slot.sampler, slot.logitsAt), null);
+                }
             }
         }
         return true;
+    }
+
+    /** One position's logits, for log-probabilities; engine thread only, made on first use (a vocabulary of floats). */
+    private float[] logits;
+
+    private float[] logits() {
+        if (logits == null) {
+            logits = new float[llama.vocabSize()];
+        }
+        return logits;
     }
 
     /** Frees the cells idle slots keep for prompt reuse; false when there were none. */
@@ -517,11 +531,11 @@ public final class LlamaCppEngine implements Engine {
     }
 
     /** One sampled token: counted, its bytes passed on at the next character boundary, the sequence ended if due. */
-    private void sampled(Slot slot, int token) {
+    private void sampled(Slot slot, int token, TokenLogprob logprob) {
         Sequence s = slot.seq;
         s.completionTokens++;
         boolean end = llama.isEndOfGeneration(token);
-        s.text.append(llama.piece(token), token);
+        s.text.append(llama.piece(token), token, logprob);
         if (!s.text.holding()) {
             s.emit();
         }
@@ -642,8 +656,11 @@ public final class LlamaCppEngine implements Engine {
 
         void emit() {
             Utf8Pieces.Chunk c = text.take();
-            if (!c.text().isEmpty() || (spec.returnTokenIds() && c.ids().length > 0)) {
-                listener.onText(c.text(), spec.returnTokenIds() ? c.ids() : new int[0]);
+            int[] ids = spec.returnTokenIds() ? c.ids() : new int[0];
+            if (spec.returnLogprobs() && !c.logprobs().isEmpty()) {
+                listener.onText(c.text(), ids, c.logprobs());
+            } else if (!c.text().isEmpty() || ids.length > 0) {
+                listener.onText(c.text(), ids);
             }
         }
 

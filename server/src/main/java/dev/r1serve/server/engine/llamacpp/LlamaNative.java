@@ -78,6 +78,7 @@ final class LlamaNative {
             CHAIN_ADD,
             SAMPLER_FREE,
             SAMPLE,
+            GET_LOGITS_ITH,
             INIT_GREEDY,
             INIT_DIST,
             INIT_TOP_K,
@@ -130,6 +131,7 @@ final class LlamaNative {
         CHAIN_ADD = fn(linker, lib, "llama_sampler_chain_add", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
         SAMPLER_FREE = fn(linker, lib, "llama_sampler_free", FunctionDescriptor.ofVoid(ADDRESS));
         SAMPLE = fn(linker, lib, "llama_sampler_sample", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        GET_LOGITS_ITH = fn(linker, lib, "llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
         INIT_GREEDY = fn(linker, lib, "llama_sampler_init_greedy", FunctionDescriptor.of(ADDRESS));
         INIT_DIST = fn(linker, lib, "llama_sampler_init_dist", FunctionDescriptor.of(ADDRESS, JAVA_INT));
         INIT_TOP_K = fn(linker, lib, "llama_sampler_init_top_k", FunctionDescriptor.of(ADDRESS, JAVA_INT));

@@ -1,24 +1,33 @@
 package dev.r1serve.server.engine.llamacpp;
 
+import dev.r1serve.server.engine.TokenLogprob;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The bytes of sampled tokens not yet passed on, with their ids. A token may end inside a UTF-8 character (byte
  * tokens, partial merges); such bytes are held until a later token completes the character, and then the text
- * and the ids of all the tokens behind it leave together, so each chunk's ids decode to exactly its text.
+ * and the ids of all the tokens behind it leave together, so each chunk's ids decode to exactly its text. The
+ * tokens' log-probabilities, when kept, travel with their ids.
  */
 final class Utf8Pieces {
 
-    /** Text (malformed bytes replaced as Java's decoder does) and the ids of the tokens behind it. */
-    record Chunk(String text, int[] ids) {}
+    /** Text (malformed bytes replaced as Java's decoder does), the ids of the tokens behind it and their logprobs. */
+    record Chunk(String text, int[] ids, List<TokenLogprob> logprobs) {}
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private int[] ids = new int[4];
     private int nIds;
+    private final List<TokenLogprob> logprobs = new ArrayList<>();
 
-    void append(byte[] piece, int id) {
+    /** A token's bytes, its id and, when asked for, its log-probability (else null). */
+    void append(byte[] piece, int id, TokenLogprob logprob) {
+        if (logprob != null) {
+            logprobs.add(logprob);
+        }
         bytes.writeBytes(piece);
         if (nIds == ids.length) {
             ids = Arrays.copyOf(ids, nIds * 2);
@@ -40,7 +49,8 @@ final class Utf8Pieces {
     }
 
     Chunk take() {
-        Chunk c = new Chunk(bytes.toString(StandardCharsets.UTF_8), Arrays.copyOf(ids, nIds));
+        Chunk c = new Chunk(bytes.toString(StandardCharsets.UTF_8), Arrays.copyOf(ids, nIds), List.copyOf(logprobs));
+        logprobs.clear();
         bytes.reset();
         nIds = 0;
         return c;
