@@ -275,14 +275,18 @@ class OpenAiStrictnessTest {
         assertEquals(n, lp.get("tokens").size());
         assertEquals(n, lp.get("token_logprobs").size());
         assertEquals(n, lp.get("top_logprobs").size());
+        StringBuilder spelled = new StringBuilder();
         for (int i = 0; i < n; i++) {
+            String token = lp.get("tokens").get(i).asText();
+            spelled.append(token);
+            JsonNode top = lp.get("top_logprobs").get(i);
+            assertTrue(top.size() >= 1 && top.size() <= 2, lp.toString()); // two ids may read the same
+            assertEquals(token, top.fieldNames().next(), "greedy takes the most likely");
             assertEquals(
-                    "token_id:" + choice.get("token_ids").get(i).asInt(),
-                    lp.get("tokens").get(i).asText());
-            assertEquals(2, lp.get("top_logprobs").get(i).size(), lp.toString());
-            double best = lp.get("top_logprobs").get(i).elements().next().asDouble();
-            assertEquals(best, lp.get("token_logprobs").get(i).asDouble(), 1e-6, "greedy takes the most likely");
+                    top.get(token).asDouble(), lp.get("token_logprobs").get(i).asDouble(), 1e-6);
         }
+        assertEquals("length", choice.get("finish_reason").asText());
+        assertEquals(choice.get("text").asText(), spelled.toString(), "the tokens spell the text");
         assertEquals("raw_logprobs", choice.get("logprobs_mode").asText());
 
         Reply chat = OpenAiHttp.post(
@@ -293,10 +297,22 @@ class OpenAiStrictnessTest {
         assertEquals(200, chat.status(), chat.body().toString());
         JsonNode content = chat.body().get("choices").get(0).get("logprobs").get("content");
         assertEquals(chat.body().get("usage").get("completion_tokens").asInt(), content.size());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         for (JsonNode e : content) {
-            assertTrue(e.get("token").asText().startsWith("token_id:"), e.toString());
+            e.get("bytes").forEach(b -> bytes.write(b.asInt()));
+            assertEquals(e.get("token").asText(), new String(toBytes(e.get("bytes")), StandardCharsets.UTF_8));
             assertTrue(e.get("logprob").asDouble() <= 0, e.toString());
             assertEquals(3, e.get("top_logprobs").size(), e.toString());
+            for (JsonNode t : e.get("top_logprobs")) {
+                assertTrue(t.get("bytes").isArray() && t.has("token") && t.has("logprob"), t.toString());
+            }
+        }
+        JsonNode chatChoice = chat.body().get("choices").get(0);
+        if (chatChoice.get("finish_reason").asText().equals("length")) {
+            assertEquals(
+                    chatChoice.get("message").get("content").asText(),
+                    bytes.toString(StandardCharsets.UTF_8).strip(),
+                    "the bytes spell the answer (whose leading space the chat split drops)");
         }
 
         Reply tooMany = completion(",\"logprobs\":21");
@@ -305,6 +321,22 @@ class OpenAiStrictnessTest {
                 "logprobs",
                 tooMany.body().get("error").get("param").asText(),
                 tooMany.body().toString());
+        Reply chatTooMany = OpenAiHttp.post(
+                stories(),
+                "/v1/chat/completions",
+                "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                        + "\"logprobs\":true,\"top_logprobs\":21}");
+        assertEquals(400, chatTooMany.status(), chatTooMany.body().toString());
+        assertEquals(
+                "top_logprobs", chatTooMany.body().get("error").get("param").asText());
+    }
+
+    private static byte[] toBytes(JsonNode array) {
+        byte[] out = new byte[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) array.get(i).asInt();
+        }
+        return out;
     }
 
     @org.junit.jupiter.api.Test

@@ -44,6 +44,14 @@ public interface Engine extends AutoCloseable {
     int[] tokenize(String text);
 
     /**
+     * The bytes of one token as text (special tokens as their marker text), for the token strings of OpenAI
+     * log-probabilities; null where the engine cannot say (a remote backend names tokens by id).
+     */
+    default byte[] tokenBytes(int tokenId) {
+        return null;
+    }
+
+    /**
      * Tokenizes a rendered chat as the model sees it: special-token strings are tokens only where the
      * template wrote them ({@link ChatPrompt.Piece#markers()}), with the BOS the engine adds (once);
      * engines without that distinction tokenize the text. These are the ids whose count is checked against

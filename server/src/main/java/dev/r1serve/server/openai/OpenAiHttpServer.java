@@ -333,7 +333,8 @@ public final class OpenAiHttpServer implements AutoCloseable {
         // No deadline of its own: the service applies the model's default timeout and reports it as an event.
         Generation generation = generations.submit(valid, GenerationService.Caller.of(client, null), events);
         String id = (request.chat() ? "chatcmpl-" : "cmpl-") + UUID.randomUUID();
-        ResponseWriter writer = new ResponseWriter(id, valid, request);
+        ResponseWriter writer = new ResponseWriter(
+                id, valid, request, validator.model(valid.model()).engine()::tokenBytes);
         try {
             if (request.stream()) {
                 new SseStream(ex, writer, events, request.includeUsage()).run();

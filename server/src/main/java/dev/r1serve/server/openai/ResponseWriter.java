@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.r1serve.proto.v1.Sample;
 import dev.r1serve.server.chat.ReasoningSplit;
 import dev.r1serve.server.generation.GenerationRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /** Builds OpenAI response bodies and stream chunks for one request. */
 final class ResponseWriter {
@@ -16,11 +18,14 @@ final class ResponseWriter {
     private final GenerationRequest valid;
     private final OpenAiRequest request;
     private final long created = System.currentTimeMillis() / 1000;
+    /** A token's bytes as text, or null where the engine names tokens by id only. */
+    private final IntFunction<byte[]> tokenBytes;
 
-    ResponseWriter(String id, GenerationRequest valid, OpenAiRequest request) {
+    ResponseWriter(String id, GenerationRequest valid, OpenAiRequest request, IntFunction<byte[]> tokenBytes) {
         this.id = id;
         this.valid = valid;
         this.request = request;
+        this.tokenBytes = tokenBytes;
     }
 
     boolean chat() {
@@ -116,8 +121,10 @@ final class ResponseWriter {
     }
 
     /**
-     * The sample's log-probabilities as vLLM writes them with {@code return_tokens_as_token_ids} (tokens named
-     * {@code token_id:N}): completions {@code {tokens, token_logprobs, top_logprobs}}, chat {@code {content: [...]}}.
+     * The sample's log-probabilities as OpenAI and vLLM write them: completions {@code {tokens, token_logprobs,
+     * top_logprobs}}, chat {@code {content: [{token, logprob, bytes, top_logprobs}]}}. Tokens are their text
+     * where the engine can render them (a token ending inside a character shows the replacement character, its
+     * {@code bytes} stay exact), else {@code token_id:N} as vLLM's {@code return_tokens_as_token_ids} names them.
      */
     private void logprobs(ObjectNode c, Sample s) {
         if (!request.proto().getOptions().getReturnLogprobs()) {
@@ -130,27 +137,45 @@ final class ResponseWriter {
         if (request.chat()) {
             ArrayNode content = lp.putArray("content");
             for (var t : s.getLogprobsList()) {
-                ObjectNode e = content.addObject()
-                        .put("token", "token_id:" + t.getTokenId())
-                        .put("logprob", t.getLogprob());
+                ObjectNode e = token(content.addObject(), t.getTokenId()).put("logprob", t.getLogprob());
                 ArrayNode top = e.putArray("top_logprobs");
                 t.getTopList()
-                        .forEach(a -> top.addObject()
-                                .put("token", "token_id:" + a.getTokenId())
-                                .put("logprob", a.getLogprob()));
+                        .forEach(a -> token(top.addObject(), a.getTokenId()).put("logprob", a.getLogprob()));
             }
         } else {
             ArrayNode tokens = lp.putArray("tokens");
             ArrayNode values = lp.putArray("token_logprobs");
             ArrayNode tops = lp.putArray("top_logprobs");
             for (var t : s.getLogprobsList()) {
-                tokens.add("token_id:" + t.getTokenId());
+                tokens.add(tokenName(t.getTokenId()));
                 values.add(t.getLogprob());
                 ObjectNode top = tops.addObject();
-                t.getTopList().forEach(a -> top.put("token_id:" + a.getTokenId(), a.getLogprob()));
+                // a map by token text: of two ids that read the same, the more likely one is kept (as OpenAI's)
+                t.getTopList().forEach(a -> {
+                    if (!top.has(tokenName(a.getTokenId()))) top.put(tokenName(a.getTokenId()), a.getLogprob());
+                });
             }
         }
         c.put("logprobs_mode", s.getLogprobsMode());
+    }
+
+    private String tokenName(int tokenId) {
+        byte[] bytes = tokenBytes.apply(tokenId);
+        return bytes == null ? "token_id:" + tokenId : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Chat's {@code token} and {@code bytes} (null where the engine names tokens by id). */
+    private ObjectNode token(ObjectNode entry, int tokenId) {
+        byte[] bytes = tokenBytes.apply(tokenId);
+        if (bytes == null) {
+            return entry.put("token", "token_id:" + tokenId).putNull("bytes");
+        }
+        entry.put("token", new String(bytes, StandardCharsets.UTF_8));
+        ArrayNode b = entry.putArray("bytes");
+        for (byte x : bytes) {
+            b.add(x & 0xFF);
+        }
+        return entry;
     }
 
     /** A chunk carrying new text of sample {@code index} (chat: split into reasoning and content). */

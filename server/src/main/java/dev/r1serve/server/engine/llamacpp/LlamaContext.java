@@ -124,6 +124,17 @@ final class LlamaContext implements AutoCloseable {
         }
     }
 
+    /** The token's bytes with special tokens rendered as their text ({@code </s>}), unlike {@link #piece}. */
+    byte[] pieceWithSpecials(int token) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(256);
+            int n = (int) LlamaNative.TOKEN_TO_PIECE.invokeExact(vocab, token, buf, 256, 0, true);
+            return n <= 0 ? new byte[0] : buf.asSlice(0, n).toArray(JAVA_BYTE);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     boolean isEndOfGeneration(int token) {
         try {
             return (boolean) LlamaNative.VOCAB_IS_EOG.invokeExact(vocab, token);

@@ -181,6 +181,11 @@ public final class LlamaCppEngine implements Engine {
     }
 
     @Override
+    public byte[] tokenBytes(int tokenId) {
+        return tokenId >= 0 && tokenId < llama.vocabSize() ? llama.pieceWithSpecials(tokenId) : null;
+    }
+
+    @Override
     public List<String> specialTokens() {
         return bpe != null ? bpe.addedTokens() : List.of();
     }
