@@ -152,7 +152,8 @@ final class ResponseWriter {
                 ObjectNode top = tops.addObject();
                 // a map by token text: of two ids that read the same, the more likely one is kept (as OpenAI's)
                 t.getTopList().forEach(a -> {
-                    if (!top.has(tokenName(a.getTokenId()))) top.put(tokenName(a.getTokenId()), a.getLogprob());
+                    String name = tokenName(a.getTokenId());
+                    if (!top.has(name)) top.put(name, a.getLogprob());
                 });
             }
         }

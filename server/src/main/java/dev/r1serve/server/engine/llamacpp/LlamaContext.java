@@ -113,22 +113,21 @@ final class LlamaContext implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment buf = a.allocate(256);
-            int n = (int) LlamaNative.TOKEN_TO_PIECE.invokeExact(vocab, token, buf, 256, 0, false);
-            byte[] bytes = n <= 0 ? new byte[0] : buf.asSlice(0, n).toArray(JAVA_BYTE);
-            pieceCache[token] = bytes;
-            return bytes;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        byte[] bytes = render(token, false);
+        pieceCache[token] = bytes;
+        return bytes;
     }
 
     /** The token's bytes with special tokens rendered as their text ({@code </s>}), unlike {@link #piece}. */
     byte[] pieceWithSpecials(int token) {
+        return render(token, true);
+    }
+
+    /** {@code llama_token_to_piece}: the token's bytes, special tokens as their text or as nothing. */
+    private byte[] render(int token, boolean specials) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(256);
-            int n = (int) LlamaNative.TOKEN_TO_PIECE.invokeExact(vocab, token, buf, 256, 0, true);
+            int n = (int) LlamaNative.TOKEN_TO_PIECE.invokeExact(vocab, token, buf, 256, 0, specials);
             return n <= 0 ? new byte[0] : buf.asSlice(0, n).toArray(JAVA_BYTE);
         } catch (Throwable t) {
             throw new IllegalStateException(t);

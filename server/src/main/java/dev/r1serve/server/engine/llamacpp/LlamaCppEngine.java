@@ -501,9 +501,10 @@ public final class LlamaCppEngine implements Engine {
             if (slot.logitsAt >= 0 && slot.state == State.DECODE) {
                 SequenceSpec spec = slot.seq.spec;
                 if (spec.returnLogprobs()) {
-                    llama.copyLogits(slot.logitsAt, logits()); // before the sampler, from the model itself
+                    float[] row = logits();
+                    llama.copyLogits(slot.logitsAt, row); // before the sampler, from the model itself
                     int token = llama.sample(slot.sampler, slot.logitsAt);
-                    sampled(slot, token, RawLogprobs.of(logits, token, spec.topLogprobs()));
+                    sampled(slot, token, RawLogprobs.of(row, token, spec.topLogprobs()));
                 } else {
                     sampled(slot, llama.sample(slot.sampler, slot.logitsAt), null);
                 }
